@@ -1,0 +1,99 @@
+"""Write the bundled example data (an invented catalog, POS export and labels).
+
+Everything here is made up for poslink's examples: brands, strains and ids. Run it again
+after editing the lists below: ``python examples/build_examples.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "jane"
+
+# id, amount, brand, lineage, name, product_type, product_subtype
+CATALOG = [
+    (5001, "", "Emerald Coast Extracts", "hybrid", "lunar lemonade vaporizer cartridge", "vape", "Cartridges"),
+    (5002, "", "Emerald Coast Extracts", "indica", "velvet moon vaporizer cartridge", "vape", "Cartridges"),
+    (5003, "", "Emerald Coast Extracts", "sativa", "tangerine sky", "extract", "Shatters"),
+    (5004, "", "Emerald Coast Extracts", "sativa", "tangerine sky", "vape", "Cartridges"),
+    (5005, "300mg", "Emerald Coast Extracts", "", "pacific mist", "vape", "Disposables"),
+    (5101, "", "Sunny Valley Farms", "indica", "grape escape", "flower", ""),
+    (5102, "", "Sunny Valley Farms", "hybrid", "maple kush #7", "flower", ""),
+    (5103, "", "Sunny Valley Farms", "hybrid", "maple kush #9", "flower", ""),
+    (5104, "", "Sunny Valley Farms", "sativa", "citrus comet", "pre-roll", "Pre-Rolls"),
+    (5105, "", "Sunny Valley Farms", "sativa", "citrus comet", "flower", ""),
+    (5201, "10pk", "Highland Canna Co. (HLC)", "", "wild cherry gummies", "edible", "Candies"),
+    (5202, "10pk", "Highland Canna Co. (HLC)", "cbd", "1:1 wild cherry gummies", "edible", "Candies"),
+    (5203, "", "Highland Canna Co. (HLC)", "", "mint dark chocolate bar", "edible", "Chocolates"),
+    (5204, "4pk", "Highland Canna Co. (HLC)", "", "peach tea tonic", "edible", "Drinks"),
+    (5301, "", "O'Malley's Botanicals", "", "calm balm", "topical", "Balms"),
+    (5302, "", "O'Malley's Botanicals", "hybrid", "river rock rosin", "extract", "Rosins"),
+    (5303, "", "O'Malley's Botanicals", "hybrid", "river rock rosin", "extract", "Rosins"),
+    (5401, "", "Quartz Labs", "hybrid", "snowcap live resin - quartz", "extract", "Live Resins"),
+    (5402, "", "Quartz Labs", "indica", "night owl badder", "extract", "Badders"),
+    (5403, "", "Quartz Labs", "hybrid", "granite og vaporizer cartridge - quartz", "vape", "Cartridges"),
+]
+
+# category, productId, productName, quantityAvailable, the right catalog id ("" when none)
+POS = [
+    ("Marijuana Extract for Inhalation", 9001, "Lunar Lemonade Vaporizer CARTRIDGE -500mg- Emerald Coast", 12.0, "5001"),
+    ("Marijuana Extract for Inhalation", 9002, "Velvet Moon Vape Cart -1g- EMERALD COAST EXTRACTS", 4.0, "5002"),
+    ("Marijuana Extract for Inhalation", 9003, "Tangerine Sky SHATTER -1.0g- Emerald Coast", 7.0, "5003"),
+    ("Marijuana Extract for Inhalation", 9004, "Tangerine Sky RAW WAX -1.0g- Emerald Coast", 3.0, ""),
+    ("Marijuana Extract for Inhalation", 9005, "Pacific Mist DISPOSABLE Vaporizer -300mg- Emerald Coast", 20.0, "5005"),
+    ("Marijuana Extract for Inhalation", 9006, "Harbor Haze Vaporizer CARTRIDGE -500mg- Emerald Coast", 9.0, ""),
+    ("Usable Marijuana", 9101, "Grape Escape -3.5g- Sunny Valley", 30.0, "5101"),
+    ("Usable Marijuana", 9102, "Grape Escape FLOWER -1.0g- Sunny Valley", 18.0, "5101"),
+    ("Usable Marijuana", 9103, "Grape Escpae -7.0g- Sunny Valley Farms", 2.0, "5101"),
+    ("Usable Marijuana", 9104, "Maple Kush #7 -3.5g- Sunny Valley", 11.0, "5102"),
+    ("Usable Marijuana", 9105, "Maple Kush #8 -3.5g- Sunny Valley", 6.0, ""),
+    ("Usable Marijuana", 9106, "Citrus Comet PRE-ROLL -1.0g- Sunny Valley", 40.0, "5104"),
+    ("Usable Marijuana", 9107, "Citrus Comet SHAKE -7.0g- Sunny Valley", 5.0, ""),
+    ("Usable Marijuana", 9108, "Citrus Comet -1.0g- Sunny Valley", 8.0, ""),
+    ("Solid Marijuana Infused Edible", 9201, "Wild Cherry Gummies (10-Pack) -100mg- HLC", 25.0, "5201"),
+    ("Solid Marijuana Infused Edible", 9202, "Wild Cherry 1:1 Gummies -CBD- HLC", 14.0, "5202"),
+    ("Solid Marijuana Infused Edible", 9203, "Wild Cherry 2:1 Gummies -CBD- HLC", 3.0, ""),
+    ("Solid Marijuana Infused Edible", 9204, "Mint Dark Chocolate Bar -100mg- Highland Canna", 9.0, "5203"),
+    ("Liquid Marijuana Infused Edible", 9205, "Peach Tea Tonic (4-Pack) -100mg- HLC", 16.0, "5204"),
+    ("Marijuana Infused Topicals", 9301, "Calm Balm -500mg- Omalleys Botanicals", 10.0, "5301"),
+    ("Marijuana Extract for Inhalation", 9302, "River Rock ROSIN -1.0g- O'Malley's", 6.0, ""),
+    ("Marijuana Extract for Inhalation", 9401, "Snowcap Live Resin -1.0g- Quartz", 13.0, "5401"),
+    ("Marijuana Extract for Inhalation", 9402, "Night Owl BADDER -1.0g- Quartz Labs", 5.0, "5402"),
+    ("Marijuana Extract for Inhalation", 9403, "Granite OG Vaporizer CARTRIDGE -500mg- Quartz", 21.0, "5403"),
+    ("Marijuana Extract for Inhalation", 9404, "Granite OG Vaporizer CARTRIDGE -500mg- Quartz", 4.0, "5403"),
+    ("Usable Marijuana", 9501, "Blue Lagoon -3.5g- Tidewater Gardens", 12.0, ""),
+    ("Solid Marijuana Infused Edible", 9502, "=HYPERLINK(\"x\") Gummies -100mg- HLC", 1.0, ""),
+    ("Solid Marijuana Infused Edible", 9503, "   ", 1.0, ""),
+]
+
+
+def main() -> None:
+    """Write catalog.db, pos.json and labels.csv under examples/jane."""
+    HERE.mkdir(parents=True, exist_ok=True)
+    db = HERE / "catalog.db"
+    db.unlink(missing_ok=True)
+    con = sqlite3.connect(db)
+    con.execute(
+        "CREATE TABLE products (id int primary key, amount text, brand text, lineage text,"
+        " name text not null, product_type text, product_subtype text, url text)"
+    )
+    con.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, '')", CATALOG)
+    con.commit()
+    con.close()
+    records = [
+        {"category": c, "productId": i, "productName": n, "quantityAvailable": q}
+        for c, i, n, q, _ in POS
+    ]
+    (HERE / "pos.json").write_text(json.dumps(records, indent=1) + "\n", encoding="utf-8")
+    with (HERE / "labels.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "productId", "productName", "jane_product_id", "acceptable", "note"])
+        for row, (_, i, n, _, truth) in enumerate(POS):
+            writer.writerow([row, i, n, truth, truth, ""])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""The run configuration: one validated object built from a TOML file, flags and environment."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MatcherConfig(BaseModel):
+    """How sure the matcher must be before it gives an id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float = Field(0.86, ge=0.0, le=1.0, description="least name similarity to match")
+    margin: float = Field(
+        0.03, ge=0.0, le=1.0, description="a runner-up this close to the best makes it ambiguous"
+    )
+    max_candidates: int = Field(50, ge=1, description="candidates scored per block")
+    require_brand: bool = Field(
+        True, description="give no id when no catalog brand is found in the record"
+    )

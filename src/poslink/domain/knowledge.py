@@ -1,0 +1,117 @@
+"""Loads the domain data files (forms, vocabulary, brand rules, category tables) once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from poslink.domain.text import words
+from poslink.exceptions import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What one form phrase says: a product type, a subtype (may be empty) and its rank."""
+
+    product_type: str
+    subtype: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrandRules:
+    """How aliases are derived from a catalog brand name."""
+
+    suffixes: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    first_word_min_length: int
+    fuzzy_min_score: float
+    fuzzy_min_length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """All domain tables, normalized to the parser's word form."""
+
+    strong_forms: dict[str, Form]
+    weak_forms: dict[str, Form]
+    catalog_subtypes: dict[str, str]
+    default_subtype: dict[str, str]
+    subtype_veto_types: frozenset[str]
+    lineage: dict[str, str]
+    markers: dict[str, str]
+    lineage_markers: dict[str, str]
+    noise: frozenset[str]
+    weight_units: dict[str, float]
+    potency_units: dict[str, float]
+    named_weights: dict[str, float]
+    brand_rules: BrandRules
+    max_phrase_words: int
+
+
+def _read(name: str) -> dict[str, Any]:
+    data = resources.files("poslink.domain").joinpath("data", name).read_text("utf-8")
+    return tomllib.loads(data)
+
+
+def _phrases(table: dict[str, Any]) -> dict[str, Any]:
+    return {words(k): v for k, v in table.items()}
+
+
+@cache
+def load_knowledge() -> Knowledge:
+    """The package's built-in domain tables."""
+    forms = _read("forms.toml")
+    vocab = _read("vocab.toml")
+    brands = _read("brands.toml")
+    strong = {k: Form(t, s, int(r)) for k, (t, s, r) in _phrases(forms["strong"]).items()}
+    weak = {k: Form(t, s, 0) for k, (t, s) in _phrases(forms["weak"]).items()}
+    lineage = _phrases(vocab["lineage"])
+    markers = _phrases(vocab["markers"])
+    noise = frozenset(words(w) for w in vocab["noise"]["words"])
+    phrase_lengths = [len(p.split()) for p in (*strong, *weak, *lineage, *markers, *noise)]
+    return Knowledge(
+        strong_forms=strong,
+        weak_forms=weak,
+        catalog_subtypes={k.lower(): v for k, v in forms["catalog_subtypes"].items()},
+        default_subtype=dict(forms["default_subtype"]),
+        subtype_veto_types=frozenset(forms["subtype_veto"]["types"]),
+        lineage=lineage,
+        markers=markers,
+        lineage_markers=dict(vocab["lineage_markers"]),
+        noise=noise,
+        weight_units=dict(vocab["units"]["weight"]),
+        potency_units=dict(vocab["units"]["potency"]),
+        named_weights=_phrases(vocab["units"]["named_weight"]),
+        brand_rules=BrandRules(
+            suffixes=tuple(sorted({words(s) for s in brands["suffixes"]}, key=len, reverse=True)),
+            prefixes=tuple(words(p) for p in brands["prefixes"]),
+            first_word_min_length=int(brands["first_word_min_length"]),
+            fuzzy_min_score=float(brands["fuzzy_min_score"]),
+            fuzzy_min_length=int(brands["fuzzy_min_length"]),
+        ),
+        max_phrase_words=max(phrase_lengths),
+    )
+
+
+@cache
+def load_category_table(name: str = "default") -> dict[str, frozenset[str]]:
+    """A POS category table: normalized category -> the product types it may hold.
+
+    ``name`` is a built-in table or a path to a TOML file of the same shape.
+    """
+    path = Path(name)
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(path.read_text("utf-8"))
+        else:
+            data = _read(f"categories/{name}.toml")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"category table {name!r} not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"category table {name}: {exc}") from exc
+    return {words(k): frozenset(v) for k, v in data.items()}

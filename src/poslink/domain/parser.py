@@ -1,0 +1,278 @@
+"""The cannabis name parser: one parser for POS names and catalog names alike.
+
+A name such as ``Blueberry Boost Vaporizer CARTRIDGE -500mg- IESO`` becomes a ``ParsedItem``:
+brand ``ieso``, core ``blueberry boost``, type ``vape``, subtype ``cartridge``, potency 500 mg.
+What the words mean comes from the data files (see ``knowledge.py``); this module only applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.knowledge import Form, Knowledge, load_category_table
+from poslink.domain.text import fold, words
+from poslink.records import CatalogProduct, ParsedItem
+
+_NUM = r"(\d+(?:\.\d+)?|\.\d+)"
+_RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
+_FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
+_PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
+_DIGITS = re.compile(r"\d+")
+
+# Kinds of vocabulary entries, in the order later tables override earlier ones.
+_NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measures:
+    weight_g: float | None
+    potency_mg: float | None
+    pack: int | None
+    ratio: str | None
+
+
+class Parser:
+    """Parses POS records and catalog products into ``ParsedItem``s with the same rules."""
+
+    def __init__(
+        self, knowledge: Knowledge, brands: BrandIndex, category_table: str = "default"
+    ) -> None:
+        self.k = knowledge
+        self.brands = brands
+        self.categories = load_category_table(category_table)
+        self._vocab: dict[str, tuple[int, object]] = {}
+        for kind, table in (
+            (_NOISE, dict.fromkeys(knowledge.noise, "")),
+            (_WEAK, knowledge.weak_forms),
+            (_STRONG, knowledge.strong_forms),
+            (_MARKER, knowledge.markers),
+            (_LINEAGE, knowledge.lineage),
+        ):
+            for phrase, value in table.items():
+                self._vocab[phrase] = (kind, value)
+        self._span: dict[str, int] = {}
+        for phrase in self._vocab:
+            first, size = phrase.split(" ", 1)[0], phrase.count(" ") + 1
+            self._span[first] = max(self._span.get(first, 1), size)
+        unit_alt = "|".join(
+            sorted(
+                (re.escape(u) for u in (*knowledge.weight_units, *knowledge.potency_units)),
+                key=len,
+                reverse=True,
+            )
+        )
+        self._unit = re.compile(rf"(?<![a-z0-9.]){_NUM}\s*({unit_alt})\b")
+        named = "|".join(
+            re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
+        )
+        self._named = re.compile(rf"\b({named})\b") if named else None
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    # -- public ------------------------------------------------------------------------------
+
+    def parse_pos(
+        self,
+        name: str,
+        category: str = "",
+        *,
+        brand: str | None = None,
+        product_type: str | None = None,
+        lineage: str | None = None,
+        weight: str | None = None,
+    ) -> ParsedItem:
+        """Parse a POS record's name, using its structured fields where the POS gives them."""
+        text, m = self._measures(fold(name))
+        if weight:
+            w = self._measures(fold(weight))[1]
+            m = _Measures(
+                m.weight_g or w.weight_g, m.potency_mg or w.potency_mg, m.pack or w.pack, m.ratio
+            )
+        tokens = _words(text)
+        key: str | None = None
+        how = ""
+        if brand and brand.strip():
+            key, how = self.brands.resolve(brand)
+            how = f"field {how}" if key else "field (not in catalog)"
+            key = key or brand_key(brand)
+            found = self.brands.find(tokens)
+            if found and found[0] == key:
+                tokens = tokens[: found[1]] + tokens[found[2] :]
+        else:
+            found = self.brands.find(tokens)
+            if found:
+                key, start, end, how = found
+                tokens = tokens[:start] + tokens[end:]
+        types: frozenset[str] = frozenset()
+        if product_type:
+            types = self.categories.get(words(product_type), frozenset())
+        if not types and category:
+            types = self.categories.get(words(category), frozenset())
+        item = self._item(tokens, key, how, m, types, declared_lineage=lineage)
+        return item
+
+    def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
+        """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
+        text, m = self._measures(fold(product.name))
+        key = brand_key(product.brand) if product.brand else None
+        tokens = _words(text)
+        if key:
+            tokens = self.brands.strip_own(key, tokens)
+        ptype = product.product_type.strip().lower()
+        types = frozenset({ptype}) if ptype else frozenset()
+        label = product.product_subtype.strip().lower()
+        subtype = self.k.catalog_subtypes.get(label, "") if label else ""
+        if not label:
+            subtype = self.k.default_subtype.get(ptype, "")
+        amount = self._measures(fold(product.amount))[1] if product.amount else None
+        if amount:
+            m = _Measures(
+                m.weight_g or amount.weight_g,
+                m.potency_mg or amount.potency_mg,
+                m.pack or amount.pack,
+                m.ratio,
+            )
+        return self._item(
+            tokens,
+            key,
+            "catalog",
+            m,
+            types,
+            declared_lineage=product.lineage,
+            declared_subtype=subtype,
+            authoritative=True,
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _measures(self, text: str) -> tuple[str, _Measures]:
+        """Take weights, potency, packs and ratios out of folded text."""
+        weight = potency = None
+        pack = None
+        ratio = None
+        if ":" in text:
+            found = _RATIO.search(text)
+            if found:
+                ratio = f"{int(found.group(1))}:{int(found.group(2))}"
+                text = _RATIO.sub(" ", text)
+        if "/" in text:
+            found = _FRACTION.search(text)
+            if found and int(found.group(2)):
+                weight = 28.0 * int(found.group(1)) / int(found.group(2))
+                text = _FRACTION.sub(" ", text)
+        for found in self._unit.finditer(text):
+            value, unit = float(found.group(1)), found.group(2)
+            if unit in self.k.potency_units:
+                potency = potency or value * self.k.potency_units[unit]
+            else:
+                weight = weight or value * self.k.weight_units[unit]
+        text = self._unit.sub(" ", text)
+        found = _PACK.search(text)
+        if found:
+            pack = int(found.group(1))
+            text = _PACK.sub(" ", text)
+        if self._named is not None:
+            named = self._named.search(text)
+            if named:
+                weight = weight or self.k.named_weights[words(named.group(1))]
+                text = self._named.sub(" ", text)
+        return text, _Measures(weight, potency, pack, ratio)
+
+    def _item(
+        self,
+        tokens: list[str],
+        key: str | None,
+        how: str,
+        m: _Measures,
+        types: frozenset[str],
+        *,
+        declared_lineage: str | None = None,
+        declared_subtype: str = "",
+        authoritative: bool = False,
+    ) -> ParsedItem:
+        core: list[str] = []
+        fallback: list[str] = []
+        lineages: set[str] = set()
+        markers: set[str] = set()
+        forms: list[Form] = []
+        weak: list[Form] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            token = tokens[i]
+            hit = None
+            for size in range(min(self._span.get(token, 1), n - i), 0, -1):
+                phrase = token if size == 1 else " ".join(tokens[i : i + size])
+                entry = self._vocab.get(phrase)
+                if entry is not None:
+                    hit = (size, phrase, entry)
+                    break
+            if hit is None:
+                core.append(token)
+                fallback.append(token)
+                i += 1
+                continue
+            size, phrase, (kind, value) = hit
+            if kind == _STRONG:
+                assert isinstance(value, Form)
+                forms.append(value)
+                fallback.append(phrase)
+            elif kind == _WEAK:
+                assert isinstance(value, Form)
+                weak.append(value)
+                core.append(phrase)
+                fallback.append(phrase)
+            elif kind == _MARKER:
+                markers.add(str(value))
+                fallback.append(phrase)
+            elif kind == _LINEAGE and value:
+                lineages.add(str(value))
+            i += size
+        if declared_lineage:
+            lin = declared_lineage.strip().lower()
+            if lin in self.k.lineage_markers:
+                markers.add(self.k.lineage_markers[lin])
+            elif lin in self.k.lineage:
+                value = self.k.lineage[lin]
+                if value:
+                    lineages = {value}
+        markers.discard("thc")
+        subtypes: set[str] = set()
+        hints = {f.subtype for f in weak if f.subtype}
+        if forms:
+            top = max(forms, key=lambda f: f.rank)
+            # A strong form word outranks a POS category; a catalog's own type field is final.
+            if not authoritative and (not types or top.product_type in types or top.rank >= 2):
+                types = frozenset({top.product_type})
+            if top.subtype and top.product_type in types:
+                subtypes.add(top.subtype)
+            hints |= {f.subtype for f in forms if f.subtype and f is not top}
+        if declared_subtype:
+            subtypes.add(declared_subtype)
+        text = " ".join(core) or " ".join(fallback)
+        return ParsedItem(
+            brand=key,
+            core=text,
+            types=self._intern(types),
+            subtypes=self._intern(frozenset(subtypes)),
+            hints=self._intern(frozenset(hints)),
+            lineage=next(iter(lineages)) if len(lineages) == 1 else None,
+            ratio=m.ratio,
+            markers=self._intern(frozenset(markers)),
+            digits=tuple(sorted(_DIGITS.findall(text))),
+            weight_g=m.weight_g,
+            potency_mg=m.potency_mg,
+            pack=m.pack,
+            brand_source=how,
+        )
+
+    def _intern(self, value: frozenset[str]) -> frozenset[str]:
+        """Share one object per distinct set: a million items hold a few dozen distinct sets."""
+        return self._sets.setdefault(value, value)
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    return _NOT_WORD.sub(" ", text).split()

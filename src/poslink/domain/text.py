@@ -1,0 +1,62 @@
+"""Text normalization shared by every name poslink reads (POS, catalog, brands)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_NAME_LENGTH = 400
+
+# Typographic look-alikes that POS systems and spreadsheets put in names.
+_ASCII = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00d7": "x",
+        "\u2044": "/",
+        "&": " and ",
+        "+": " ",
+    }
+)
+_APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])|'")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of ``text``: accents stripped, look-alikes mapped, apostrophes dropped.
+
+    Keeps the punctuation that carries meaning in names (``.`` ``:`` ``/`` ``-`` ``(`` ``)``
+    ``#``); see :func:`words` for the bare word form.
+    """
+    text = _CONTROL.sub(" ", text[:MAX_NAME_LENGTH])
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate(_ASCII).lower()
+    # "Nature's" and "Natures" are one word; '#4' and '4' are one number ("gg#4" is "gg4").
+    return _APOSTROPHE.sub("", text).replace("#", "")
+
+
+def words(text: str) -> str:
+    """The folded text as space-separated words of letters and digits."""
+    return _NOT_WORD.sub(" ", fold(text)).strip()
+
+
+def compact(text: str) -> str:
+    """The words with spaces removed: "Chem Dawg" and "Chemdawg" have one compact form."""
+    return text.replace(" ", "")

@@ -1,0 +1,61 @@
+"""The Engine extension point and the per-record step every engine shares."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from poslink.config import MatcherConfig
+from poslink.domain.parser import Parser
+from poslink.exceptions import SkippedRecord
+from poslink.matching import CatalogIndex, Matcher
+from poslink.records import Match, PosRecord, Status
+from poslink.sinks.base import Sink
+from poslink.sinks.csv import RejectsFile
+from poslink.sources.base import Source
+
+
+@dataclass
+class Job:
+    """Everything one run needs, handed to an engine."""
+
+    source: Source
+    index: CatalogIndex
+    matcher: MatcherConfig
+    sink: Sink
+    rejects: RejectsFile
+    progress: Callable[[int], None] | None = None
+
+
+class Engine(ABC):
+    """Runs a job; every engine gives the same rows in the same order."""
+
+    name: str = ""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    @abstractmethod
+    def run(self, job: Job) -> Counter[Status]:
+        """Match every record of the job's source into its sink; count the statuses."""
+
+
+def match_record(record: PosRecord | SkippedRecord, parser: Parser, matcher: Matcher) -> Match:
+    """Parse and match one record; an unusable record becomes a ``rejected`` match."""
+    if isinstance(record, SkippedRecord):
+        return Match(record.row, None, 0.0, Status.REJECTED, record.reason)
+    try:
+        item = parser.parse_pos(
+            record.name,
+            record.category,
+            brand=record.brand,
+            product_type=record.product_type,
+            lineage=record.lineage,
+            weight=record.weight,
+        )
+    except Exception as exc:
+        return Match(record.row, None, 0.0, Status.REJECTED, f"cannot parse name: {exc!r}")
+    return matcher.match(record.row, item)

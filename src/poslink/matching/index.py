@@ -1,0 +1,86 @@
+"""The catalog index: every catalog product parsed once and blocked by brand and type.
+
+Built once per catalog, pickled to worker processes or broadcast to Spark executors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.knowledge import Knowledge, load_knowledge
+from poslink.domain.parser import Parser
+from poslink.domain.text import words
+from poslink.records import CatalogProduct, ParsedItem
+
+
+@dataclass(slots=True)
+class Block:
+    """The products of one brand and type, with the strings RapidFuzz compares."""
+
+    positions: list[int] = field(default_factory=list)
+    sorted_names: list[str] = field(default_factory=list)
+    compact_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CatalogIndex:
+    """Parsed catalog products, blocked by brand key then product type."""
+
+    products: list[CatalogProduct]
+    items: list[ParsedItem]
+    brands: BrandIndex
+    blocks: dict[str, dict[str, Block]]
+    version: str
+
+    @classmethod
+    def build(
+        cls, products: Iterable[CatalogProduct], knowledge: Knowledge | None = None
+    ) -> CatalogIndex:
+        """Parse and block every product (two passes: brands first, then names)."""
+        knowledge = knowledge or load_knowledge()
+        rows = list(products)
+        name_words: dict[str, set[str]] = defaultdict(set)
+        digest = hashlib.sha256()
+        for p in rows:
+            key = brand_key(p.brand)
+            for w in set(words(p.name).split()):
+                name_words[w].add(key)
+            digest.update(
+                f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
+                f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
+            )
+        brands = BrandIndex.build((p.brand for p in rows), knowledge.brand_rules, name_words)
+        parser = Parser(knowledge, brands)
+        items = [parser.parse_catalog(p) for p in rows]
+        blocks: dict[str, dict[str, Block]] = {}
+        for pos, item in enumerate(items):
+            by_type = blocks.setdefault(item.brand or "", {})
+            for ptype in item.types or {""}:
+                block = by_type.setdefault(ptype, Block())
+                block.positions.append(pos)
+                block.sorted_names.append(sorted_name(item.core))
+                block.compact_names.append(item.core.replace(" ", ""))
+        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
+        return cls(products=rows, items=items, brands=brands, blocks=blocks, version=version)
+
+    def parser(self, category_table: str = "default") -> Parser:
+        """A parser for POS records that knows this catalog's brands."""
+        return Parser(load_knowledge(), self.brands, category_table)
+
+    def candidates_blocks(self, item: ParsedItem) -> list[Block]:
+        """The blocks a record's candidates come from: its brand, its possible types."""
+        by_type = self.blocks.get(item.brand or "")
+        if not by_type:
+            return []
+        if not item.types:
+            return list(by_type.values())
+        return [by_type[t] for t in item.types if t in by_type]
+
+
+def sorted_name(core: str) -> str:
+    """Words in sorted order: word order does not tell products apart."""
+    return " ".join(sorted(core.split()))

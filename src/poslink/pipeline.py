@@ -1,0 +1,108 @@
+"""One run of poslink: configuration in, matched output and a summary out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from poslink import plugins
+from poslink.catalogs import open_catalog
+from poslink.config import MatcherConfig
+from poslink.engines.base import Engine, Job
+from poslink.exceptions import PluginError
+from poslink.matching import CatalogIndex
+from poslink.records import Status
+from poslink.sinks.base import Sink
+from poslink.sinks.csv import RejectsFile, rejects_path
+from poslink.sources.base import Source
+
+
+class RunConfig(BaseModel):
+    """What one run reads, how it matches and where it writes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pos: Path
+    catalog: str
+    out: Path
+    source: str = "jane-json"
+    source_options: dict[str, Any] = Field(default_factory=dict)
+    catalog_kind: str | None = None
+    catalog_table: str = "products"
+    sink: str = "csv"
+    engine: str = "local"
+    engine_options: dict[str, Any] = Field(default_factory=dict)
+    matcher: MatcherConfig = Field(default_factory=MatcherConfig)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did."""
+
+    records: int
+    matched: int
+    no_match: int
+    ambiguous: int
+    rejected: int
+    seconds: float
+    output: Path
+    rejects: Path | None
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        rejects = f" (rejects: {self.rejects})" if self.rejects else ""
+        return (
+            f"{self.records} records: {self.matched} matched, {self.no_match} no match, "
+            f"{self.ambiguous} ambiguous, {self.rejected} rejected in {self.seconds:.2f} s "
+            f"-> {self.output}{rejects}"
+        )
+
+
+def build_source(config: RunConfig) -> Source:
+    """The configured source, opened on the POS export."""
+    cls = plugins.load("sources", config.source)
+    if not issubclass(cls, Source):
+        raise PluginError(f"source {config.source!r} is not a poslink Source")
+    return cls(config.pos, config.source_options)
+
+
+def build_index(config: RunConfig) -> CatalogIndex:
+    """Read the catalog and build its index."""
+    catalog = open_catalog(config.catalog, kind=config.catalog_kind, table=config.catalog_table)
+    return CatalogIndex.build(catalog.products())
+
+
+def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
+    """Match the POS export against the catalog and write the output; return the summary."""
+    started = time.perf_counter()
+    source = build_source(config)
+    source.check_readable()
+    index = build_index(config)
+    sink_cls = plugins.load("sinks", config.sink)
+    engine_cls = plugins.load("engines", config.engine)
+    sink = sink_cls(config.out, source.fields)
+    engine = engine_cls(**config.engine_options)
+    assert isinstance(sink, Sink) and isinstance(engine, Engine)
+    rejects = RejectsFile(rejects_path(config.out))
+    try:
+        with sink:
+            counts = engine.run(Job(source, index, config.matcher, sink, rejects, progress))
+    except BaseException:
+        rejects.abort()
+        raise
+    rejects.commit()
+    return RunSummary(
+        records=sum(counts.values()),
+        matched=counts[Status.MATCHED],
+        no_match=counts[Status.NO_MATCH],
+        ambiguous=counts[Status.AMBIGUOUS],
+        rejected=counts[Status.REJECTED],
+        seconds=time.perf_counter() - started,
+        output=config.out,
+        rejects=rejects.path if rejects.count else None,
+    )

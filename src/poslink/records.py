@@ -1,0 +1,93 @@
+"""The data contracts that flow through poslink: one place, no behaviour.
+
+``PosRecord`` (from a Source) -> ``ParsedItem`` (from the domain parser) -> ``Match`` (from the
+matcher). ``CatalogProduct`` is what a Catalog yields; it goes through the same parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """What the matcher decided for one record."""
+
+    MATCHED = "matched"
+    NO_MATCH = "no_match"
+    AMBIGUOUS = "ambiguous"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class PosRecord:
+    """One inventory record as a POS exported it, with its original fields kept verbatim."""
+
+    row: int
+    source: str
+    pos_id: str
+    name: str
+    category: str = ""
+    quantity: float | None = None
+    brand: str | None = None
+    product_type: str | None = None
+    lineage: str | None = None
+    strain: str | None = None
+    weight: str | None = None
+    store: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogProduct:
+    """One canonical catalog product."""
+
+    id: int
+    name: str
+    brand: str = ""
+    product_type: str = ""
+    product_subtype: str = ""
+    lineage: str = ""
+    amount: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """What the parser understood of a name (POS or catalog), ready for matching.
+
+    ``core`` is the strain or product name with brand, form words, weights, packs and tags taken
+    out; ``types`` the product types the item may be (empty: unknown); ``subtypes`` the strong form
+    subtypes named; ``hints`` weak form hints (words such as "chocolate" that stay in the name).
+    """
+
+    brand: str | None
+    core: str
+    types: frozenset[str] = frozenset()
+    subtypes: frozenset[str] = frozenset()
+    hints: frozenset[str] = frozenset()
+    lineage: str | None = None
+    ratio: str | None = None
+    markers: frozenset[str] = frozenset()
+    digits: tuple[str, ...] = ()
+    weight_g: float | None = None
+    potency_mg: float | None = None
+    pack: int | None = None
+    brand_source: str = ""
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The core name's words."""
+        return tuple(self.core.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The decision for one record: a catalog id or none, with a score and the reason."""
+
+    row: int
+    jane_product_id: int | None
+    score: float
+    status: Status
+    reason: str = ""

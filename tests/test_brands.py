@@ -1,0 +1,69 @@
+"""Brand alias rules derived from catalog brand names."""
+
+from __future__ import annotations
+
+import pytest
+
+from poslink.domain import BrandIndex, load_knowledge
+from poslink.domain.brands import derive_aliases
+
+RULES = load_knowledge().brand_rules
+
+
+@pytest.mark.parametrize(
+    ("brand", "expected"),
+    [
+        ("Nature's Grace and Wellness", {"natures grace and wellness", "natures grace"}),
+        ("Cresco Labs", {"cresco labs", "cresco", "crescolabs"}),
+        ("Progressive Treatment Solutions (PTS)", {"pts", "progressive treatment solutions"}),
+        ("The Humboldt Cure", {"the humboldt cure", "humboldt cure"}),
+        ("Gold Leaf", {"gold leaf", "goldleaf"}),
+        ("ieso", {"ieso"}),
+    ],
+)
+def test_strong_aliases(brand: str, expected: set[str]) -> None:
+    strong, _ = derive_aliases(brand, RULES)
+    assert expected <= strong
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Natures Grace", "natures grace and wellness"),
+        ("NATURE'S GRACE", "natures grace and wellness"),
+        ("Cresco", "cresco labs"),
+        ("PTS", "progressive treatment solutions pts"),
+        ("Pharmacann", "pharmacannis"),
+        ("GoldLeaf", "gold leaf"),
+        ("Bedford", "bedford grow"),
+        ("Rythm", None),
+        ("Gold", None),
+    ],
+)
+def test_resolve(written: str, key: str | None) -> None:
+    index = BrandIndex.build(
+        [
+            "Nature's Grace and Wellness",
+            "Cresco Labs",
+            "Progressive Treatment Solutions (PTS)",
+            "PharmaCannis",
+            "Gold Leaf",
+            "Bedford Grow",
+            "Grassroots",
+        ],
+        RULES,
+    )
+    assert index.resolve(written)[0] == key
+
+
+def test_shared_alias_is_dropped() -> None:
+    # Both shorten to "green": neither may claim it.
+    index = BrandIndex.build(["Green Labs", "Green Farms"], RULES)
+    assert index.resolve("Green")[0] is None
+    assert index.resolve("Green Labs")[0] == "green labs"
+
+
+def test_first_word_used_by_other_brands_names_is_dropped() -> None:
+    names = {"bedford": {"another brand"}}
+    index = BrandIndex.build(["Bedford Grow", "Another Brand"], RULES, names)
+    assert index.resolve("Bedford")[0] is None

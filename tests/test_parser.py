@@ -1,0 +1,442 @@
+"""Table-driven tests of the name parser over real POS and catalog name shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from poslink.domain import BrandIndex, Parser, load_knowledge
+from poslink.records import CatalogProduct
+
+BRANDS = [
+    "Gold Leaf",
+    "Nature's Grace and Wellness",
+    "Cresco Labs",
+    "Progressive Treatment Solutions (PTS)",
+    "ieso",
+    "PharmaCannis",
+    "Grassroots",
+    "SCCS",
+    "Bedford Grow",
+]
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    k = load_knowledge()
+    return Parser(k, BrandIndex.build(BRANDS, k.brand_rules))
+
+
+POS_CASES = [
+    # name, category, brand, core, types, subtypes, extras
+    (
+        "Blueberry Boost Vaporizer CARTRIDGE -500mg- IESO",
+        "Marijuana Extract for Inhalation",
+        "ieso",
+        "blueberry boost",
+        {"vape"},
+        {"cartridge"},
+        {"potency_mg": 500.0},
+    ),
+    (
+        "Dead Cherries -3.5g- Grassroots",
+        "Usable Marijuana",
+        "grassroots",
+        "dead cherries",
+        {"flower", "pre-roll"},
+        set(),
+        {"weight_g": 3.5},
+    ),
+    (
+        "Dead Cherries FLOWER -1.0g- Grassroots",
+        "Usable Marijuana",
+        "grassroots",
+        "dead cherries",
+        {"flower"},
+        {"bud"},
+        {"weight_g": 1.0},
+    ),
+    (
+        "Chem 4 - 1.0g - Grassroots",
+        "Usable Marijuana",
+        "grassroots",
+        "chem 4",
+        {"flower", "pre-roll"},
+        set(),
+        {"digits": ("4",)},
+    ),
+    (
+        "Apple Jack DISPOSABLE Vaporizer - Natures Grace",
+        "Marijuana Extract for Inhalation",
+        "natures grace and wellness",
+        "apple jack",
+        {"vape"},
+        {"disposable"},
+        {},
+    ),
+    (
+        "Birthday Cake DISPOSABLE Vaporizer - Nature's Grace",
+        "",
+        "natures grace and wellness",
+        "birthday cake",
+        {"vape"},
+        {"disposable"},
+        {},
+    ),
+    (
+        "ATF Vaporizer CARTRIDGE - Pharmacann",
+        "Marijuana Extract for Inhalation",
+        "pharmacannis",
+        "atf",
+        {"vape"},
+        {"cartridge"},
+        {},
+    ),
+    (
+        "Agave Lime Lozenges (5-Pack) -100mg - PTS",
+        "Solid Marijuana Infused Edible",
+        "progressive treatment solutions pts",
+        "agave lime",
+        {"edible"},
+        {"candy"},
+        {"pack": 5, "potency_mg": 100.0},
+    ),
+    (
+        "Green Apple 2:1 Gummies -CBD- Gold Leaf",
+        "Solid Marijuana Infused Edible",
+        "gold leaf",
+        "green apple",
+        {"edible"},
+        {"candy"},
+        {"ratio": "2:1", "markers": frozenset({"cbd"})},
+    ),
+    (
+        "Dark Chocolate Sea Salt -SATIVA- Gold Leaf",
+        "Solid Marijuana Infused Edible",
+        "gold leaf",
+        "dark chocolate sea salt",
+        {"edible"},
+        set(),
+        {"lineage": "sativa"},
+    ),
+    (
+        "Golden Glue Honey (INDICA) -100mg- IGF",
+        "Liquid Marijuana Infused Edible",
+        None,
+        "golden glue honey igf",
+        {"edible", "tincture"},
+        set(),
+        {"lineage": "indica"},
+    ),
+    (
+        "Bruce Banner #3 RAW WAX -1.0g- Gold Leaf",
+        "Marijuana Extract for Inhalation",
+        "gold leaf",
+        "bruce banner 3",
+        {"extract"},
+        {"wax"},
+        {"digits": ("3",)},
+    ),
+    (
+        "GG4 SHATTER -1.0g- PTS",
+        "Marijuana Extract for Inhalation",
+        "progressive treatment solutions pts",
+        "gg4",
+        {"extract"},
+        {"shatter"},
+        {"digits": ("4",)},
+    ),
+    (
+        "CBN Capsules (10-Pack) -75mg- Cresco",
+        "Solid Marijuana Infused Edible",
+        "cresco labs",
+        "cbn capsules",
+        {"edible"},
+        {"capsule"},
+        {"pack": 10, "markers": frozenset({"cbn"})},
+    ),
+    (
+        "Fruit Punch B12 (4-PACK) - Powdered Tonic Mix -100mg- PTS",
+        "Solid Marijuana Infused Edible",
+        "progressive treatment solutions pts",
+        "fruit punch",
+        {"edible"},
+        {"drink mix"},
+        {"pack": 4},
+    ),
+    (
+        "Bath Bombs (2-Pack) -100mg- IESO",
+        "Marijuana Infused Topicals",
+        "ieso",
+        "bath bombs",
+        {"topical"},
+        {"bath bomb"},
+        {},
+    ),
+    (
+        "Clementine POPCORN -14.0g- Cresco",
+        "Usable Marijuana",
+        "cresco labs",
+        "clementine",
+        {"flower"},
+        {"popcorn"},
+        {"weight_g": 14.0},
+    ),
+    (
+        "Bubble Gum SHAKE -7.0g- Natures Grace",
+        "Usable Marijuana",
+        "natures grace and wellness",
+        "bubble gum",
+        {"flower"},
+        {"shake"},
+        {},
+    ),
+    (
+        "Chocolate Mint FLOWER -1.0g- SCCS",
+        "Usable Marijuana",
+        "sccs",
+        "chocolate mint",
+        {"flower"},
+        {"bud"},
+        {},
+    ),
+    (
+        "Brownie Pop CBD (4-Pack) - SCCS",
+        "Solid Marijuana Infused Edible",
+        "sccs",
+        "brownie pop",
+        {"edible"},
+        set(),
+        {"markers": frozenset({"cbd"}), "pack": 4},
+    ),
+    (
+        "IESO - Cherrygasm Live Resin Cart 0.5g",
+        "",
+        "ieso",
+        "cherrygasm",
+        {"vape"},
+        {"cartridge"},
+        {"weight_g": 0.5},
+    ),
+    (
+        "GOLD LEAF Ghost Train Haze 1/8 oz",
+        "Flower",
+        "gold leaf",
+        "ghost train haze",
+        {"flower"},
+        set(),
+        {"weight_g": 3.5},
+    ),
+    ("Euphurkle ROSIN -1.0g- SCCS", "", "sccs", "euphurkle", {"extract"}, {"rosin"}, {}),
+    (
+        "Cherry WU SHAKE -14.0g- Bedford Grow",
+        "",
+        "bedford grow",
+        "cherry wu",
+        {"flower"},
+        {"shake"},
+        {},
+    ),
+    (
+        "Eazy Peezy Pre-Roll (5pk) - bedford",
+        "",
+        "bedford grow",
+        "eazy peezy",
+        {"pre-roll"},
+        {"preroll"},
+        {"pack": 5},
+    ),
+    (
+        "Señor Tangie Vaporizer Cartridge — Gold Leaf",
+        "",
+        "gold leaf",
+        "senor tangie",
+        {"vape"},
+        {"cartridge"},
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "category", "brand", "core", "types", "subtypes", "extras"), POS_CASES
+)
+def test_pos_names(
+    parser: Parser,
+    name: str,
+    category: str,
+    brand: str | None,
+    core: str,
+    types: set[str],
+    subtypes: set[str],
+    extras: dict[str, object],
+) -> None:
+    item = parser.parse_pos(name, category)
+    assert item.brand == brand
+    assert item.core == core
+    assert set(item.types) == types
+    assert set(item.subtypes) == subtypes
+    for key, value in extras.items():
+        assert getattr(item, key) == value, key
+
+
+CATALOG_CASES = [
+    # name, brand, type, subtype, lineage, amount -> core, subtypes, markers, ratio
+    (
+        "g6 vaporizer cartridge - gold leaf",
+        "Gold Leaf",
+        "vape",
+        "Cartridges",
+        "hybrid",
+        "",
+        "g6",
+        {"cartridge"},
+        set(),
+        None,
+    ),
+    (
+        "atf vaporizer cartridge - pharmacann",
+        "PharmaCannis",
+        "vape",
+        "Cartridges",
+        "sativa",
+        "",
+        "atf",
+        {"cartridge"},
+        set(),
+        None,
+    ),
+    (
+        "1:1 orange gummy",
+        "Gold Leaf",
+        "edible",
+        "Capsules",
+        "cbd",
+        "40pk",
+        "orange",
+        {"capsule", "candy"},
+        {"cbd"},
+        "1:1",
+    ),
+    (
+        "cbn capsules (10-pack) -75mg- cresco",
+        "Cresco Labs",
+        "edible",
+        "Capsules",
+        "",
+        "",
+        "cbn capsules",
+        {"capsule"},
+        {"cbn"},
+        None,
+    ),
+    (
+        "pts live sauce",
+        "Progressive Treatment Solutions (PTS)",
+        "extract",
+        "Live Resins",
+        "sativa",
+        "",
+        "live sauce",
+        {"live resin", "sauce"},
+        set(),
+        None,
+    ),
+    (
+        "chocolate penny thc/cbn",
+        "SCCS",
+        "edible",
+        "Chocolates",
+        "",
+        "",
+        "chocolate penny",
+        {"chocolate"},
+        {"cbn"},
+        None,
+    ),
+    (
+        "dead cherries",
+        "Grassroots",
+        "flower",
+        "",
+        "indica",
+        "",
+        "dead cherries",
+        {"bud"},
+        set(),
+        None,
+    ),
+    (
+        "gg#4",
+        "Progressive Treatment Solutions (PTS)",
+        "extract",
+        "Live Resins",
+        "hybrid",
+        "",
+        "gg4",
+        {"live resin"},
+        set(),
+        None,
+    ),
+    (
+        "blockhead",
+        "Bedford Grow",
+        "extract",
+        "Other",
+        "hybrid",
+        "",
+        "blockhead",
+        set(),
+        set(),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    (
+        "name",
+        "brand",
+        "ptype",
+        "subtype",
+        "lineage",
+        "amount",
+        "core",
+        "subtypes",
+        "markers",
+        "ratio",
+    ),
+    CATALOG_CASES,
+)
+def test_catalog_names(
+    parser: Parser,
+    name: str,
+    brand: str,
+    ptype: str,
+    subtype: str,
+    lineage: str,
+    amount: str,
+    core: str,
+    subtypes: set[str],
+    markers: set[str],
+    ratio: str | None,
+) -> None:
+    product = CatalogProduct(1, name, brand, ptype, subtype, lineage, amount)
+    item = parser.parse_catalog(product)
+    assert item.core == core
+    assert set(item.types) == {ptype}
+    assert set(item.subtypes) == subtypes
+    assert set(item.markers) == markers
+    assert item.ratio == ratio
+
+
+def test_structured_brand_field_wins(parser: Parser) -> None:
+    item = parser.parse_pos("Blue Dream Cart 1g", "Vapes", brand="Cresco")
+    assert item.brand == "cresco labs"
+    assert item.brand_source == "field alias"
+    assert item.core == "blue dream"
+
+
+def test_unknown_structured_brand_is_kept_apart(parser: Parser) -> None:
+    item = parser.parse_pos("Blue Dream Cart 1g", "Vapes", brand="Tidewater")
+    assert item.brand == "tidewater"
+    assert "not in catalog" in item.brand_source

@@ -15,7 +15,8 @@ from poslink.matching import CatalogIndex, Matcher
 from poslink.records import CatalogProduct
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
+# The reference data lives beside the clone (../shared), as on CI; POSLINK_SHARED_DATA overrides.
+SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "data"))
 CHALLENGE = SHARED / "challenge"
 KUSHY = SHARED / "kushy"
 EXAMPLES = REPO / "examples"

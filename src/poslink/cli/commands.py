@@ -1,69 +1,19 @@
-"""The command line: ``poslink run | eval | explain | sources``."""
+"""The core commands: ``run``, ``eval``, ``explain``, ``sources``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from poslink import plugins
+from poslink.cli._app import app, err, errors, out, progress
 from poslink.config import MatcherConfig
 from poslink.evaluate import evaluate, read_labels, read_output
-from poslink.exceptions import PoslinkError
-from poslink.pipeline import RunConfig, build_index, build_source, run
-
-app = typer.Typer(
-    help="Link point-of-sale inventory records to a canonical cannabis product catalog.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-err = Console(stderr=True)
-out = Console(soft_wrap=True)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn poslink's errors into one line on stderr and exit code 2; no traceback."""
-    try:
-        yield
-    except PoslinkError as exc:
-        err.print(f"poslink: error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        err.print("poslink: interrupted; no output written", markup=False)
-        raise typer.Exit(130) from None
-
-
-@contextmanager
-def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    if not enabled:
-        yield None
-        return
-    columns = (
-        SpinnerColumn(),
-        TextColumn("matching"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("matching", total=total)
-        yield lambda n: bar.advance(task, n)
+from poslink.pipeline import RunConfig, run
 
 
 @app.command("run")
@@ -81,7 +31,7 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id."""
-    with _errors():
+    with errors():
         config = RunConfig(
             pos=pos,
             catalog=catalog,
@@ -90,7 +40,7 @@ def run_cmd(
             matcher=MatcherConfig(threshold=threshold, margin=margin),
         )
         show = not quiet and err.is_terminal
-        with _progress(show, None) as tick:
+        with progress(show, None) as tick:
             summary = run(config, progress=tick)
         out.print(f"poslink: {summary.line()}", markup=False, highlight=False)
 
@@ -103,7 +53,7 @@ def eval_cmd(
     show_errors: Annotated[int, typer.Option("--errors", help="error rows to show")] = 50,
 ) -> None:
     """Precision, recall and F1 of an output against labels, with a table of its errors."""
-    with _errors():
+    with errors():
         metrics = evaluate(read_labels(labels), read_output(out_path))
     figures = metrics.as_dict()
     out.print(
@@ -134,7 +84,7 @@ def explain_cmd(
     from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex, Matcher
 
-    with _errors():
+    with errors():
         index = CatalogIndex.build(open_catalog(catalog).products())
     matcher = Matcher(index)
     item = index.parser().parse_pos(name, category, brand=brand)
@@ -178,7 +128,7 @@ def sources_cmd() -> None:
     """List the installed POS sources with their options."""
     from poslink.sources.base import Source
 
-    with _errors():
+    with errors():
         for name, _ in sorted(plugins.available("sources").items()):
             cls = plugins.load("sources", name)
             if not issubclass(cls, Source):
@@ -200,14 +150,3 @@ def _item_fields(item: Any) -> dict[str, str]:
             value = " ".join(value)
         fields[key] = "" if value is None else str(value)
     return fields
-
-
-def main() -> None:
-    """Console entry point."""
-    app(prog_name="poslink")
-
-
-__all__ = ["app", "build_index", "build_source", "main"]
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

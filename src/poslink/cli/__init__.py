@@ -1,0 +1,16 @@
+"""The command line: ``poslink run | eval | explain | sources``.
+
+Each command module registers its commands on the shared Typer ``app``; importing the module
+is what adds them.
+"""
+
+from poslink.cli import commands  # noqa: F401 - registers the commands
+from poslink.cli._app import app
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="poslink")
+
+
+__all__ = ["app", "main"]

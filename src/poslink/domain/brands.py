@@ -21,6 +21,7 @@ from poslink.domain.text import words
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"and", "of", "the", "for", "by"})
+_MEMO_LIMIT = 100_000
 
 
 def brand_key(brand: str) -> str:
@@ -80,6 +81,11 @@ class BrandIndex:
     own: dict[str, frozenset[str]] = field(default_factory=dict)
     max_words: int = 1
     _fuzzy: list[str] = field(default_factory=list)
+    # Derived lookups (see ``_prepare``): which alias lengths can end or start at a word.
+    _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _starting: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -121,7 +127,30 @@ class BrandIndex:
         index.own = {k: frozenset(v) for k, v in own.items()}
         index.max_words = max((len(a.split()) for a in aliases), default=1)
         index._fuzzy = sorted(a for a in aliases if len(a) >= rules.fuzzy_min_length)
+        index._prepare()
         return index
+
+    def _prepare(self) -> None:
+        """Index the aliases by their last and first words, longest first.
+
+        ``find`` and ``strip_own`` then try only the lengths that can match instead of every
+        length up to ``max_words``; what they find is the same.
+        """
+        ending: dict[str, set[int]] = defaultdict(set)
+        starting: dict[str, set[int]] = defaultdict(set)
+        for alias in self.aliases:
+            parts = alias.split()
+            ending[parts[-1]].add(len(parts))
+            starting[parts[0]].add(len(parts))
+        self._ending = {w: tuple(sorted(s, reverse=True)) for w, s in ending.items()}
+        self._starting = {w: tuple(sorted(s, reverse=True)) for w, s in starting.items()}
+        self._own_sizes = {
+            key: tuple(
+                sorted({n for a in own if (n := len(a.split())) <= self.max_words}, reverse=True)
+            )
+            for key, own in self.own.items()
+        }
+        self._own_fuzzy = {}
 
     def resolve(self, written: str) -> tuple[str | None, str]:
         """The brand key a written brand stands for, and how it was found ("" when not found)."""
@@ -137,15 +166,19 @@ class BrandIndex:
     def find(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         """Find a brand at the end or the start of a name's words: (key, start, end, how)."""
         n = len(tokens)
+        if not n:
+            return None
         # The end first: most POS systems write the brand last.
-        for size in range(min(self.max_words, n), 0, -1):
-            key = self.aliases.get(" ".join(tokens[n - size :]))
-            if key:
-                return key, n - size, n, "suffix"
-        for size in range(min(self.max_words, n), 0, -1):
-            key = self.aliases.get(" ".join(tokens[:size]))
-            if key:
-                return key, 0, size, "prefix"
+        for size in self._ending.get(tokens[-1], ()):
+            if size <= n:
+                key = self.aliases.get(" ".join(tokens[n - size :]))
+                if key:
+                    return key, n - size, n, "suffix"
+        for size in self._starting.get(tokens[0], ()):
+            if size <= n:
+                key = self.aliases.get(" ".join(tokens[:size]))
+                if key:
+                    return key, 0, size, "prefix"
         for size in (2, 1):
             if n <= size:
                 continue
@@ -160,10 +193,13 @@ class BrandIndex:
     def strip_own(self, key: str, tokens: Sequence[str]) -> list[str]:
         """A catalog name's words without its own brand's aliases (at the end or the start)."""
         own = self.own.get(key, frozenset())
+        sizes = self._own_sizes.get(key, ())
         toks = list(tokens)
         for _ in range(2):
             n = len(toks)
-            for size in range(min(self.max_words, n), 0, -1):
+            for size in sizes:
+                if size > n:
+                    continue
                 if " ".join(toks[n - size :]) in own:
                     toks = toks[: n - size]
                     break
@@ -171,7 +207,7 @@ class BrandIndex:
                     toks = toks[size:]
                     break
             else:
-                if n > 1 and self._fuzzy_own(toks[-1], own):
+                if n > 1 and self._fuzzy_own(key, toks[-1], own):
                     toks = toks[:-1]
                 break
         return toks
@@ -181,11 +217,17 @@ class BrandIndex:
             return None
         return _fuzzy_cached(self, text)
 
-    def _fuzzy_own(self, token: str, own: frozenset[str]) -> bool:
+    def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
         if len(token) < self.rules.fuzzy_min_length:
             return False
-        cutoff = self.rules.fuzzy_min_score
-        return any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
+        known = self._own_fuzzy.get((key, token))
+        if known is None:
+            cutoff = self.rules.fuzzy_min_score
+            known = any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
+            if len(self._own_fuzzy) >= _MEMO_LIMIT:
+                self._own_fuzzy.clear()
+            self._own_fuzzy[(key, token)] = known
+        return known
 
     def __hash__(self) -> int:
         return id(self)

@@ -8,7 +8,9 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Form, Knowledge, load_category_table
@@ -20,6 +22,7 @@ _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
 _PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 
 # Kinds of vocabulary entries, in the order later tables override earlier ones.
 _NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
@@ -69,6 +72,10 @@ class Parser:
         )
         self._named = re.compile(rf"\b({named})\b") if named else None
         self._sets: dict[frozenset[str], frozenset[str]] = {}
+        # Memos of pure functions of short, much-repeated fields (brands, categories, amounts).
+        self._brand_keys: dict[str, str] = {}
+        self._category_types: dict[str, frozenset[str]] = {}
+        self._amounts: dict[str, _Measures] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -106,16 +113,18 @@ class Parser:
                 tokens = tokens[:start] + tokens[end:]
         types: frozenset[str] = frozenset()
         if product_type:
-            types = self.categories.get(words(product_type), frozenset())
+            types = self._types_of(product_type)
         if not types and category:
-            types = self.categories.get(words(category), frozenset())
-        item = self._item(tokens, key, how, m, types, declared_lineage=lineage)
-        return item
+            types = self._types_of(category)
+        return self._item(tokens, key, how, m, types, declared_lineage=lineage)
 
-    def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
-        """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
-        text, m = self._measures(fold(product.name))
-        key = brand_key(product.brand) if product.brand else None
+    def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
+        """Parse a catalog product: its fields are final, its name is parsed like a POS name.
+
+        ``folded`` is ``fold(product.name)`` when the caller has it already.
+        """
+        text, m = self._measures(fold(product.name) if folded is None else folded)
+        key = self._brand_key(product.brand) if product.brand else None
         tokens = _words(text)
         if key:
             tokens = self.brands.strip_own(key, tokens)
@@ -125,7 +134,7 @@ class Parser:
         subtype = self.k.catalog_subtypes.get(label, "") if label else ""
         if not label:
             subtype = self.k.default_subtype.get(ptype, "")
-        amount = self._measures(fold(product.amount))[1] if product.amount else None
+        amount = self._amount(product.amount) if product.amount else None
         if amount:
             m = _Measures(
                 m.weight_g or amount.weight_g,
@@ -144,6 +153,17 @@ class Parser:
             authoritative=True,
         )
 
+    def _brand_key(self, brand: str) -> str:
+        return _memo(self._brand_keys, brand, brand_key)
+
+    def _types_of(self, category: str) -> frozenset[str]:
+        return _memo(
+            self._category_types, category, lambda c: self.categories.get(words(c), frozenset())
+        )
+
+    def _amount(self, amount: str) -> _Measures:
+        return _memo(self._amounts, amount, lambda a: self._measures(fold(a))[1])
+
     # -- steps -------------------------------------------------------------------------------
 
     def _measures(self, text: str) -> tuple[str, _Measures]:
@@ -161,17 +181,21 @@ class Parser:
             if found and int(found.group(2)):
                 weight = 28.0 * int(found.group(1)) / int(found.group(2))
                 text = _FRACTION.sub(" ", text)
-        for found in self._unit.finditer(text):
-            value, unit = float(found.group(1)), found.group(2)
-            if unit in self.k.potency_units:
-                potency = potency or value * self.k.potency_units[unit]
-            else:
-                weight = weight or value * self.k.weight_units[unit]
-        text = self._unit.sub(" ", text)
-        found = _PACK.search(text)
-        if found:
-            pack = int(found.group(1))
-            text = _PACK.sub(" ", text)
+        # Units and packs need a digit: most names have none left by here.
+        if _DIGIT.search(text):
+            units = list(self._unit.finditer(text))
+            for found in units:
+                value, unit = float(found.group(1)), found.group(2)
+                if unit in self.k.potency_units:
+                    potency = potency or value * self.k.potency_units[unit]
+                else:
+                    weight = weight or value * self.k.weight_units[unit]
+            if units:
+                text = self._unit.sub(" ", text)
+            found = _PACK.search(text)
+            if found:
+                pack = int(found.group(1))
+                text = _PACK.sub(" ", text)
         if self._named is not None:
             named = self._named.search(text)
             if named:
@@ -197,13 +221,20 @@ class Parser:
         markers: set[str] = set()
         forms: list[Form] = []
         weak: list[Form] = []
+        spans, vocab = self._span, self._vocab
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
+            span = spans.get(token)
+            if span is None:  # starts no phrase: a plain word of the name
+                core.append(token)
+                fallback.append(token)
+                i += 1
+                continue
             hit = None
-            for size in range(min(self._span.get(token, 1), n - i), 0, -1):
+            for size in range(min(span, n - i), 0, -1):
                 phrase = token if size == 1 else " ".join(tokens[i : i + size])
-                entry = self._vocab.get(phrase)
+                entry = vocab.get(phrase)
                 if entry is not None:
                     hit = (size, phrase, entry)
                     break
@@ -238,7 +269,7 @@ class Parser:
                     lineages = {value}
         markers.discard("thc")
         subtypes: set[str] = set()
-        hints = {f.subtype for f in weak if f.subtype}
+        hints = {f.subtype for f in weak if f.subtype} if weak else set()
         if forms:
             top = max(forms, key=lambda f: f.rank)
             # A strong form word outranks a POS category; a catalog's own type field is final.
@@ -272,6 +303,19 @@ class Parser:
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_MEMO_LIMIT = 50_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
+    """``compute(key)``, remembered; the table is emptied when full so memory stays bounded."""
+    value = table.get(key)
+    if value is None:
+        if len(table) >= _MEMO_LIMIT:
+            table.clear()
+        value = table[key] = compute(key)
+    return value
 
 
 def _words(text: str) -> list[str]:

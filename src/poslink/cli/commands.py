@@ -85,7 +85,8 @@ def explain_cmd(
     from poslink.matching import CatalogIndex, Matcher
 
     with errors():
-        index = CatalogIndex.build(open_catalog(catalog).products())
+        rows = list(open_catalog(catalog).products())
+        index = CatalogIndex.build(rows)
     matcher = Matcher(index)
     item = index.parser().parse_pos(name, category, brand=brand)
     parsed = Table("field", "value", title="parsed")
@@ -104,7 +105,7 @@ def explain_cmd(
         title="candidates",
     )
     for cand in matcher.candidates(item, floor=0.5)[:top]:
-        p = index.products[cand.position]
+        p = rows[cand.position]
         cands.add_row(
             str(p.id),
             p.name,

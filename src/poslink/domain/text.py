@@ -66,7 +66,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> str:
     """The folded text as space-separated words of letters and digits."""
-    return _NOT_WORD.sub(" ", fold(text)).strip()
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> str:
+    """``words`` of text that is already ``fold``-ed."""
+    return _NOT_WORD.sub(" ", folded).strip()
 
 
 def compact(text: str) -> str:

@@ -1,11 +1,16 @@
 """The catalog index: every catalog product parsed once and blocked by brand and type.
 
-Built once per catalog, pickled to worker processes or broadcast to Spark executors.
+Built once per catalog, saved to a file (``store.py``), inherited by worker processes or
+broadcast to Spark executors. It is kept compact for million-product catalogs: per product
+only its id, the strings RapidFuzz compares and a reference to its *profile*, the attributes
+the vetoes read (type, form, ratio, cannabinoids, lineage, numbers, pack, potency), which a
+few thousand distinct objects cover.
 """
 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,25 +18,74 @@ from dataclasses import dataclass, field
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser
-from poslink.domain.text import words
+from poslink.domain.text import fold, folded_words
 from poslink.records import CatalogProduct, ParsedItem
+
+# What ``score.compare`` reads of a catalog product: types, subtypes, lineage, ratio, markers,
+# digits, potency, pack.
+Profile = tuple[
+    frozenset[str],
+    frozenset[str],
+    str | None,
+    str | None,
+    frozenset[str],
+    tuple[str, ...],
+    float | None,
+    int | None,
+]
 
 
 @dataclass(slots=True)
 class Block:
     """The products of one brand and type, with the strings RapidFuzz compares."""
 
-    positions: list[int] = field(default_factory=list)
+    positions: array[int] = field(default_factory=lambda: array("I"))
     sorted_names: list[str] = field(default_factory=list)
     compact_names: list[str] = field(default_factory=list)
 
 
+class Fingerprint:
+    """A catalog's version: row count, highest id and a checksum of every field."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.max_id = 0
+        self._digest = hashlib.sha256()
+
+    def add(self, p: CatalogProduct) -> None:
+        """Count one product."""
+        self.count += 1
+        self.max_id = max(self.max_id, p.id)
+        self._digest.update(
+            f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
+            f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
+        )
+
+    @property
+    def version(self) -> str:
+        """``count:max_id:checksum``."""
+        return f"{self.count}:{self.max_id}:{self._digest.hexdigest()[:16]}"
+
+
+def catalog_version(products: Iterable[CatalogProduct]) -> str:
+    """The version ``CatalogIndex.build`` gives these products, without building anything."""
+    fp = Fingerprint()
+    for p in products:
+        fp.add(p)
+    return fp.version
+
+
 @dataclass
 class CatalogIndex:
-    """Parsed catalog products, blocked by brand key then product type."""
+    """Parsed catalog products, blocked by brand key then product type.
 
-    products: list[CatalogProduct]
-    items: list[ParsedItem]
+    A product is known by its *position* (the order the catalog gave it): ``ids[position]``
+    is its catalog id, ``profiles[profile_of[position]]`` what the vetoes compare.
+    """
+
+    ids: array[int]
+    profile_of: array[int]
+    profiles: list[ParsedItem]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
     version: str
@@ -42,30 +96,68 @@ class CatalogIndex:
     ) -> CatalogIndex:
         """Parse and block every product (two passes: brands first, then names)."""
         knowledge = knowledge or load_knowledge()
-        rows = list(products)
+        fp = Fingerprint()
         name_words: dict[str, set[str]] = defaultdict(set)
-        digest = hashlib.sha256()
-        for p in rows:
-            key = brand_key(p.brand)
-            for w in set(words(p.name).split()):
+        shared: dict[str, str] = {}  # one object per distinct short field (brand, type, ...)
+        rows: list[tuple[CatalogProduct, str]] = []
+        keys: dict[str, str] = {}
+        for p in products:
+            fp.add(p)
+            folded = fold(p.name)
+            key = keys.get(p.brand)
+            if key is None:
+                key = keys[p.brand] = brand_key(p.brand)
+            for w in set(folded_words(folded).split()):
                 name_words[w].add(key)
-            digest.update(
-                f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
-                f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
+            lean = CatalogProduct(
+                p.id,
+                p.name,
+                *(shared.setdefault(v, v) for v in (p.brand, p.product_type, p.product_subtype)),
+                *(shared.setdefault(v, v) for v in (p.lineage, p.amount)),
             )
-        brands = BrandIndex.build((p.brand for p in rows), knowledge.brand_rules, name_words)
+            rows.append((lean, folded))
+        brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
+        del name_words
         parser = Parser(knowledge, brands)
-        items = [parser.parse_catalog(p) for p in rows]
+        ids: array[int] = array("q")
+        profile_of: array[int] = array("I")
+        profiles: dict[Profile, int] = {}
         blocks: dict[str, dict[str, Block]] = {}
-        for pos, item in enumerate(items):
+        for pos, (p, folded) in enumerate(rows):
+            item = parser.parse_catalog(p, folded)
+            ids.append(p.id)
+            profile_of.append(profiles.setdefault(profile_key(item), len(profiles)))
             by_type = blocks.setdefault(item.brand or "", {})
+            sorted_core = sorted_name(item.core)
+            compact_core = item.core.replace(" ", "")
+            if compact_core == sorted_core:  # one-word names: share the string
+                compact_core = sorted_core
             for ptype in item.types or {""}:
-                block = by_type.setdefault(ptype, Block())
+                block = by_type.get(ptype)
+                if block is None:
+                    block = by_type[ptype] = Block()
                 block.positions.append(pos)
-                block.sorted_names.append(sorted_name(item.core))
-                block.compact_names.append(item.core.replace(" ", ""))
-        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
-        return cls(products=rows, items=items, brands=brands, blocks=blocks, version=version)
+                block.sorted_names.append(sorted_core)
+                block.compact_names.append(compact_core)
+        return cls(
+            ids=ids,
+            profile_of=profile_of,
+            profiles=[profile_item(k) for k in profiles],
+            brands=brands,
+            blocks=blocks,
+            version=fp.version,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def product_id(self, position: int) -> int:
+        """The catalog id of the product at ``position``."""
+        return self.ids[position]
+
+    def profile(self, position: int) -> ParsedItem:
+        """What the vetoes compare of the product at ``position`` (its core name left out)."""
+        return self.profiles[self.profile_of[position]]
 
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""
@@ -79,6 +171,37 @@ class CatalogIndex:
         if not item.types:
             return list(by_type.values())
         return [by_type[t] for t in item.types if t in by_type]
+
+
+def profile_key(item: ParsedItem) -> Profile:
+    """The attributes of a parsed catalog product that ``score.compare`` reads."""
+    return (
+        item.types,
+        item.subtypes,
+        item.lineage,
+        item.ratio,
+        item.markers,
+        item.digits,
+        item.potency_mg,
+        item.pack,
+    )
+
+
+def profile_item(key: Profile) -> ParsedItem:
+    """A ``ParsedItem`` holding only a profile's attributes."""
+    types, subtypes, lineage, ratio, markers, digits, potency, pack = key
+    return ParsedItem(
+        brand=None,
+        core="",
+        types=types,
+        subtypes=subtypes,
+        lineage=lineage,
+        ratio=ratio,
+        markers=markers,
+        digits=digits,
+        potency_mg=potency,
+        pack=pack,
+    )
 
 
 def sorted_name(core: str) -> str:

@@ -15,8 +15,11 @@ from poslink.records import Match, ParsedItem, Status
 class Matcher:
     """Matches parsed records against one catalog index; identical records are decided once."""
 
-    def __init__(self, index: CatalogIndex, config: MatcherConfig | None = None) -> None:
+    def __init__(
+        self, index: CatalogIndex, config: MatcherConfig | None = None, cache_size: int = 200_000
+    ) -> None:
         self.index = index
+        self.cache_size = cache_size
         self.config = config or MatcherConfig()
         self._veto_types = load_knowledge().subtype_veto_types
         self._cache: dict[ParsedItem, tuple[int | None, float, Status, str]] = {}
@@ -27,6 +30,8 @@ class Matcher:
         cached = self._cache.get(item)
         if cached is None:
             cached = self._decide(item)
+            if len(self._cache) >= self.cache_size:
+                self._cache.clear()  # bounded: memory follows the catalog, not the feed
             self._cache[item] = cached
         else:
             self.cache_hits += 1
@@ -55,7 +60,7 @@ class Matcher:
                         best[pos] = score
         out = []
         for pos, score in best.items():
-            veto, agree = compare(item, self.index.items[pos], self._veto_types)
+            veto, agree = compare(item, self.index.profile(pos), self._veto_types)
             out.append(Candidate(position=pos, name=score / 100, veto=veto, agreements=agree))
         out.sort(key=lambda c: (bool(c.veto), -c.name, -len(c.agreements)))
         return out
@@ -71,5 +76,5 @@ class Matcher:
         if chosen is None:
             top = max((c.name for c in candidates if not c.veto), default=0.0)
             return None, round(top, 4), status, reason
-        pid = self.index.products[chosen.position].id
+        pid = self.index.product_id(chosen.position)
         return pid, round(chosen.name, 4), status, reason

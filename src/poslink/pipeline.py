@@ -16,6 +16,8 @@ from poslink.config import MatcherConfig
 from poslink.engines.base import Engine, Job
 from poslink.exceptions import PluginError
 from poslink.matching import CatalogIndex
+from poslink.matching.index import catalog_version
+from poslink.matching.store import load_index
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
@@ -34,6 +36,7 @@ class RunConfig(BaseModel):
     source_options: dict[str, Any] = Field(default_factory=dict)
     catalog_kind: str | None = None
     catalog_table: str = "products"
+    index: Path | None = None
     sink: str = "csv"
     engine: str = "local"
     engine_options: dict[str, Any] = Field(default_factory=dict)
@@ -72,8 +75,10 @@ def build_source(config: RunConfig) -> Source:
 
 
 def build_index(config: RunConfig) -> CatalogIndex:
-    """Read the catalog and build its index."""
+    """Read the catalog and build its index, or load the saved one when it fits the catalog."""
     catalog = open_catalog(config.catalog, kind=config.catalog_kind, table=config.catalog_table)
+    if config.index is not None:
+        return load_index(config.index, catalog_version(catalog.products()))
     return CatalogIndex.build(catalog.products())
 
 

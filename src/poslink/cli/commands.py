@@ -29,6 +29,12 @@ def run_cmd(
         float, typer.Option(help="runner-up closeness that makes it ambiguous")
     ] = 0.03,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="processes that match (default: every core)")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option(help="a saved index (`poslink index build`) of the catalog")
+    ] = None,
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id."""
     with errors():
@@ -37,6 +43,8 @@ def run_cmd(
             catalog=catalog,
             out=out_path,
             source=source,
+            index=index,
+            engine_options={"workers": workers} if workers else {},
             matcher=MatcherConfig(threshold=threshold, margin=margin),
         )
         show = not quiet and err.is_terminal

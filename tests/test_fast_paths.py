@@ -37,11 +37,11 @@ def reference_find(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, int, 
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[n - size :]))
         if key:
-            return key, n - size, n
+            return key, index._extend_left(key, tokens, n - size), n
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[:size]))
         if key:
-            return key, 0, size
+            return key, 0, index._extend_right(key, tokens, size)
     return None
 
 

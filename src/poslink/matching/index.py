@@ -2,9 +2,9 @@
 
 Built once per catalog, saved to a file (``store.py``), inherited by worker processes or
 broadcast to Spark executors. It is kept compact for million-product catalogs: per product
-only its id, the strings RapidFuzz compares and a reference to its *profile*, the attributes
-the vetoes read (type, form, ratio, cannabinoids, lineage, numbers, pack, potency), which a
-few thousand distinct objects cover.
+only its id, its core name, the strings RapidFuzz compares and a reference to its *profile*,
+the other attributes the vetoes read (type, form, ratio, cannabinoids, lineage, numbers, pack,
+potency), which a few thousand distinct objects cover.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from poslink.domain.parser import Parser
 from poslink.domain.text import fold, folded_words
 from poslink.records import CatalogProduct, ParsedItem
 
-# What ``score.compare`` reads of a catalog product: types, subtypes, lineage, ratio, markers,
-# digits, potency, pack.
+# What ``score.compare`` reads of a catalog product besides its core name: types, subtypes,
+# lineage, ratio, markers, implied markers, digits, potency, pack.
 Profile = tuple[
     frozenset[str],
     frozenset[str],
     str | None,
     str | None,
+    frozenset[str],
     frozenset[str],
     tuple[str, ...],
     float | None,
@@ -86,8 +87,10 @@ class CatalogIndex:
     ids: array[int]
     profile_of: array[int]
     profiles: list[ParsedItem]
+    cores: list[str]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
+    by_type: dict[str, Block]
     version: str
 
     @classmethod
@@ -122,29 +125,36 @@ class CatalogIndex:
         ids: array[int] = array("q")
         profile_of: array[int] = array("I")
         profiles: dict[Profile, int] = {}
+        cores: list[str] = []
         blocks: dict[str, dict[str, Block]] = {}
+        every_brand: dict[str, Block] = {}
         for pos, (p, folded) in enumerate(rows):
             item = parser.parse_catalog(p, folded)
             ids.append(p.id)
             profile_of.append(profiles.setdefault(profile_key(item), len(profiles)))
             by_type = blocks.setdefault(item.brand or "", {})
-            sorted_core = sorted_name(item.core)
-            compact_core = item.core.replace(" ", "")
-            if compact_core == sorted_core:  # one-word names: share the string
-                compact_core = sorted_core
+            words_sorted = sorted_name(item.core)
+            compact = item.core.replace(" ", "")
+            # Share one string object where the forms are equal (one-word names, mostly).
+            core = words_sorted if item.core == words_sorted else item.core
+            compact = core if compact == core else compact
+            cores.append(core)
             for ptype in item.types or {""}:
-                block = by_type.get(ptype)
-                if block is None:
-                    block = by_type[ptype] = Block()
-                block.positions.append(pos)
-                block.sorted_names.append(sorted_core)
-                block.compact_names.append(compact_core)
+                for block in (
+                    by_type.get(ptype) or by_type.setdefault(ptype, Block()),
+                    every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
+                ):
+                    block.positions.append(pos)
+                    block.sorted_names.append(words_sorted)
+                    block.compact_names.append(compact)
         return cls(
             ids=ids,
             profile_of=profile_of,
             profiles=[profile_item(k) for k in profiles],
+            cores=cores,
             brands=brands,
             blocks=blocks,
+            by_type=every_brand,
             version=fp.version,
         )
 
@@ -155,17 +165,31 @@ class CatalogIndex:
         """The catalog id of the product at ``position``."""
         return self.ids[position]
 
-    def profile(self, position: int) -> ParsedItem:
-        """What the vetoes compare of the product at ``position`` (its core name left out)."""
-        return self.profiles[self.profile_of[position]]
+    def item(self, position: int) -> ParsedItem:
+        """What ``score.compare`` reads of the product at ``position``: profile and core name."""
+        p = self.profiles[self.profile_of[position]]
+        return ParsedItem(
+            brand=None,
+            core=self.cores[position],
+            types=p.types,
+            subtypes=p.subtypes,
+            lineage=p.lineage,
+            ratio=p.ratio,
+            markers=p.markers,
+            implied=p.implied,
+            digits=p.digits,
+            potency_mg=p.potency_mg,
+            pack=p.pack,
+        )
 
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""
         return Parser(load_knowledge(), self.brands, category_table)
 
     def candidates_blocks(self, item: ParsedItem) -> list[Block]:
-        """The blocks a record's candidates come from: its brand, its possible types."""
-        by_type = self.blocks.get(item.brand or "")
+        """The blocks a record's candidates come from: its brand (or every brand when it names
+        none), its possible types."""
+        by_type = self.blocks.get(item.brand) if item.brand else self.by_type
         if not by_type:
             return []
         if not item.types:
@@ -174,13 +198,14 @@ class CatalogIndex:
 
 
 def profile_key(item: ParsedItem) -> Profile:
-    """The attributes of a parsed catalog product that ``score.compare`` reads."""
+    """The attributes of a parsed catalog product that ``score.compare`` reads, but its name."""
     return (
         item.types,
         item.subtypes,
         item.lineage,
         item.ratio,
         item.markers,
+        item.implied,
         item.digits,
         item.potency_mg,
         item.pack,
@@ -189,7 +214,7 @@ def profile_key(item: ParsedItem) -> Profile:
 
 def profile_item(key: Profile) -> ParsedItem:
     """A ``ParsedItem`` holding only a profile's attributes."""
-    types, subtypes, lineage, ratio, markers, digits, potency, pack = key
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
     return ParsedItem(
         brand=None,
         core="",
@@ -198,6 +223,7 @@ def profile_item(key: Profile) -> ParsedItem:
         lineage=lineage,
         ratio=ratio,
         markers=markers,
+        implied=implied,
         digits=digits,
         potency_mg=potency,
         pack=pack,

@@ -40,6 +40,7 @@ def save_index(index: CatalogIndex, path: Path) -> None:
         "ids": index.ids.tolist(),
         "profile_of": index.profile_of.tolist(),
         "profiles": [_profile_out(p) for p in map(profile_key, index.profiles)],
+        "cores": index.cores,
         "blocks": [
             [brand, ptype, b.positions.tolist(), b.sorted_names, b.compact_names]
             for brand, by_type in index.blocks.items()
@@ -89,14 +90,17 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             blocks.setdefault(brand, {})[ptype] = Block(
                 array("I", positions), sorted_names, compact_names
             )
+        cores = list(data["cores"])
         shared: dict[frozenset[str], frozenset[str]] = {}
         profiles = [profile_item(_profile_in(p, shared)) for p in data["profiles"]]
         return CatalogIndex(
             ids=array("q", data["ids"]),
             profile_of=array("I", data["profile_of"]),
             profiles=profiles,
+            cores=cores,
             brands=brands,
             blocks=blocks,
+            by_type=_every_brand(blocks),
             version=str(built),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -126,13 +130,13 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _profile_out(key: tuple[Any, ...]) -> list[Any]:
-    types, subtypes, lineage, ratio, markers, digits, potency, pack = key
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
     sets = [sorted(types), sorted(subtypes)]
-    return [*sets, lineage, ratio, sorted(markers), list(digits), potency, pack]
+    return [*sets, lineage, ratio, sorted(markers), sorted(implied), list(digits), potency, pack]
 
 
 def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) -> tuple[Any, ...]:
-    types, subtypes, lineage, ratio, markers, digits, potency, pack = row
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = row
 
     def fs(values: list[str]) -> frozenset[str]:
         value = frozenset(values)
@@ -144,7 +148,27 @@ def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) ->
         lineage,
         ratio,
         fs(markers),
+        fs(implied),
         tuple(digits),
         None if potency is None else float(potency),
         None if pack is None else int(pack),
     )
+
+
+def _every_brand(blocks: dict[str, dict[str, Block]]) -> dict[str, Block]:
+    """The blocks by type alone, as ``CatalogIndex.build`` makes them: in position order."""
+    rows: dict[str, list[tuple[int, str, str]]] = {}
+    for by_type in blocks.values():
+        for ptype, b in by_type.items():
+            rows.setdefault(ptype, []).extend(
+                zip(b.positions, b.sorted_names, b.compact_names, strict=True)
+            )
+    for found in rows.values():
+        found.sort(key=lambda r: r[0])
+    every: dict[str, Block] = {}
+    # keys in the order build met them: by each type's first position
+    for ptype, found in sorted(rows.items(), key=lambda kv: kv[1][0][0]):
+        every[ptype] = Block(
+            array("I", (r[0] for r in found)), [r[1] for r in found], [r[2] for r in found]
+        )
+    return every

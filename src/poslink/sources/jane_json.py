@@ -1,16 +1,19 @@
-"""A JSON array export: ``[{category, productId, productName, quantityAvailable}, ...]``."""
+"""A JSON array export: ``[{category, productId, productName, quantityAvailable}, ...]``.
+
+The array is streamed (``json_stream``): memory does not grow with the export.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from poslink.exceptions import InputError, SkippedRecord
+from poslink.exceptions import SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source
-from poslink.sources.validate import usable_name
+from poslink.sources.json_stream import iter_json_array
+from poslink.sources.validate import kind_of, usable_name
 
 FIELDS = ["category", "productId", "productName", "quantityAvailable"]
 
@@ -29,40 +32,24 @@ class JaneJsonSource(Source):
         return list(FIELDS)
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
-        """Every element of the array, validated."""
-        data = self._load()
-        for row, obj in enumerate(data):
-            yield self._record(row, obj)
-
-    def _load(self) -> list[Any]:
+        """Every element of the array, validated, read as the file is streamed."""
         self.check_readable()
-        try:
-            text = self.path.read_text("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{self.path}: not UTF-8 text (byte {exc.start})") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{self.path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from exc
-        if not isinstance(data, list):
-            raise InputError(f"{self.path}: expected a JSON array of records, found {_kind(data)}")
-        return data
+        for row, obj in enumerate(iter_json_array(self.path)):
+            yield self._record(row, obj)
 
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:
         if not isinstance(obj, dict):
-            return SkippedRecord(f"record is {_kind(obj)}, not an object", row=row, raw={})
+            return SkippedRecord(f"record is {kind_of(obj)}, not an object", row=row, raw={})
         raw = {k: obj.get(k) for k in FIELDS}
         pos_id = obj.get("productId")
         if isinstance(pos_id, bool) or not isinstance(pos_id, int | str) or pos_id == "":
             return SkippedRecord(
-                f"productId must be a number or text, found {_kind(pos_id)}", row=row, raw=raw
+                f"productId must be a number or text, found {kind_of(pos_id)}", row=row, raw=raw
             )
         name = obj.get("productName")
         if not isinstance(name, str):
             return SkippedRecord(
-                f"productName must be text, found {_kind(name)}",
+                f"productName must be text, found {kind_of(name)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -74,7 +61,7 @@ class JaneJsonSource(Source):
         category = obj.get("category")
         if category is not None and not isinstance(category, str):
             return SkippedRecord(
-                f"category must be text, found {_kind(category)}",
+                f"category must be text, found {kind_of(category)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -86,7 +73,7 @@ class JaneJsonSource(Source):
             or not math.isfinite(quantity)
         ):
             return SkippedRecord(
-                f"quantityAvailable must be a number, found {_kind(quantity)}",
+                f"quantityAvailable must be a number, found {kind_of(quantity)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -100,17 +87,3 @@ class JaneJsonSource(Source):
             quantity=None if quantity is None else float(quantity),
             raw=raw,
         )
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "text"
-    return "a number" if isinstance(value, int | float) else type(value).__name__

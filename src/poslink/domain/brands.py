@@ -12,12 +12,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.text import words
+from poslink.similarity import extract_many
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"and", "of", "the", "for", "by"})
@@ -86,7 +86,8 @@ class BrandIndex:
     _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _starting: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
+    _fuzzy_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -169,6 +170,31 @@ class BrandIndex:
         n = len(tokens)
         if not n:
             return None
+        exact = self._find_exact(tokens)
+        if exact:
+            return exact
+        # Misspelt brands, longest window first; a window always leaves a word for the name.
+        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
+            key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
+            if key:
+                return key, n - size, n, "fuzzy suffix"
+            key = self._fuzzy_lookup(" ".join(tokens[:size]))
+            if key:
+                return key, 0, size, "fuzzy prefix"
+        return None
+
+    def fuzzy_queries(self, tokens: Sequence[str]) -> list[str]:
+        """The texts ``find`` may look up fuzzily for these words (it stops at the first hit)."""
+        n = len(tokens)
+        if not n or self._find_exact(tokens):
+            return []
+        out = []
+        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
+            out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]
+        return out
+
+    def _find_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
+        n = len(tokens)
         # The end first: most POS systems write the brand last.
         for size in self._ending.get(tokens[-1], ()):
             if size <= n:
@@ -180,15 +206,23 @@ class BrandIndex:
                 key = self.aliases.get(" ".join(tokens[:size]))
                 if key:
                     return key, 0, self._extend_right(key, tokens, size), "prefix"
-        # Misspelt brands, longest window first; a window always leaves a word for the name.
-        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
-            key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
-            if key:
-                return key, n - size, n, "fuzzy suffix"
-            key = self._fuzzy_lookup(" ".join(tokens[:size]))
-            if key:
-                return key, 0, size, "fuzzy prefix"
         return None
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Look up many misspelt-brand texts at once, ahead of ``resolve`` and ``find``.
+
+        The same answers as one ``process.extractOne`` per text (``similarity.extract_many``)."""
+        todo = [
+            t
+            for t in dict.fromkeys(texts)
+            if len(t) >= self.rules.fuzzy_min_length and t not in self._fuzzy_memo
+        ]
+        if len(todo) < 2 or not self._fuzzy:
+            return
+        for text, hits in zip(
+            todo, extract_many(todo, self._fuzzy, self.rules.fuzzy_min_score, 1), strict=True
+        ):
+            self._remember(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
     def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
         """Grow a brand found at the end over preceding words that continue it, misspelt.
@@ -237,7 +271,19 @@ class BrandIndex:
     def _fuzzy_lookup(self, text: str) -> str | None:
         if len(text) < self.rules.fuzzy_min_length or not self._fuzzy:
             return None
-        return _fuzzy_cached(self, text)
+        if text in self._fuzzy_memo:
+            return self._fuzzy_memo[text]
+        found = process.extractOne(
+            text, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.rules.fuzzy_min_score
+        )
+        key = self.aliases[found[0]] if found else None
+        self._remember(text, key)
+        return key
+
+    def _remember(self, text: str, key: str | None) -> None:
+        if len(self._fuzzy_memo) >= _MEMO_LIMIT:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[text] = key
 
     def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
         if len(token) < self.rules.fuzzy_min_length:
@@ -250,14 +296,3 @@ class BrandIndex:
                 self._own_fuzzy.clear()
             self._own_fuzzy[(key, token)] = known
         return known
-
-    def __hash__(self) -> int:
-        return id(self)
-
-
-@lru_cache(maxsize=65536)
-def _fuzzy_cached(index: BrandIndex, text: str) -> str | None:
-    found = process.extractOne(
-        text, index._fuzzy, scorer=fuzz.ratio, score_cutoff=index.rules.fuzzy_min_score
-    )
-    return index.aliases[found[0]] if found else None

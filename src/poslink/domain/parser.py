@@ -8,7 +8,7 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -132,6 +132,21 @@ class Parser:
             declared_lineage=lineage,
             preferred_type=declared.default if declared else None,
         )
+
+    def prefetch_brands(self, names: Iterable[tuple[str, str | None]]) -> None:
+        """Look up in bulk the misspelt brands ``parse_pos`` would look up for these
+        (name, brand field) pairs, so that parsing them finds the answers ready."""
+        queries: list[str] = []
+        for name, brand in names:
+            if brand and brand.strip():
+                written = words(brand)
+                if not (
+                    self.brands.aliases.get(written)
+                    or self.brands.aliases.get(written.replace(" ", ""))
+                ):
+                    queries.append(written)
+            queries += self.brands.fuzzy_queries(_words(self._measures(fold(name))[0]))
+        self.brands.prefetch(queries)
 
     def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
         """Parse a catalog product: its fields are final, its name is parsed like a POS name.

@@ -7,13 +7,14 @@ boundary: the local engine's worker processes and Spark's ``mapInArrow`` both ca
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
 from poslink.matching import CatalogIndex, Matcher
-from poslink.records import PosRecord, Status
+from poslink.records import ParsedItem, PosRecord, Status
 
 # What matching reads of a record; every field a source may give, as nullable text.
 RECORD_FIELDS = ("name", "category", "brand", "product_type", "lineage", "weight")
@@ -56,32 +57,50 @@ class BatchMatcher:
         """One output row per input row, same order."""
         data = batch.to_pydict()
         rows: list[int] = data["row"]
+        columns = [data.get(f) or [None] * len(rows) for f in RECORD_FIELDS]
+        # Parse the whole batch first: brands and then candidates are looked up in bulk.
+        with contextlib.suppress(Exception):  # a name that breaks it is rejected below
+            self.parser.prefetch_brands(
+                (name or "", brand) for name, brand in zip(columns[0], columns[2], strict=True)
+            )
+        parsed: list[ParsedItem | str] = []
+        for i in range(len(rows)):
+            name, category, brand, product_type, lineage, weight = (c[i] for c in columns)
+            try:
+                parsed.append(
+                    self.parser.parse_pos(
+                        name or "",
+                        category or "",
+                        brand=brand,
+                        product_type=product_type,
+                        lineage=lineage,
+                        weight=weight,
+                    )
+                )
+            except Exception as exc:  # one odd record must not stop the batch
+                parsed.append(f"cannot parse name: {exc!r}")
+        self.matcher.prefetch(p for p in parsed if isinstance(p, ParsedItem))
         ids: list[int | None] = []
         scores: list[float] = []
         statuses: list[str] = []
         reasons: list[str] = []
-        columns = [data.get(f) or [None] * len(rows) for f in RECORD_FIELDS]
-        for i, row in enumerate(rows):
-            name, category, brand, product_type, lineage, weight = (c[i] for c in columns)
-            try:
-                item = self.parser.parse_pos(
-                    name or "",
-                    category or "",
-                    brand=brand,
-                    product_type=product_type,
-                    lineage=lineage,
-                    weight=weight,
-                )
-                match = self.matcher.match(row, item)
-                ids.append(match.jane_product_id)
-                scores.append(match.score)
-                statuses.append(match.status.value)
-                reasons.append(match.reason)
-            except Exception as exc:  # one odd record must not stop the batch
-                ids.append(None)
-                scores.append(0.0)
-                statuses.append(Status.REJECTED.value)
-                reasons.append(f"cannot parse name: {exc!r}")
+        for row, item in zip(rows, parsed, strict=True):
+            reason = item if isinstance(item, str) else ""
+            if isinstance(item, ParsedItem):
+                try:
+                    match = self.matcher.match(row, item)
+                except Exception as exc:  # one odd record must not stop the batch
+                    reason = f"cannot parse name: {exc!r}"
+                else:
+                    ids.append(match.jane_product_id)
+                    scores.append(match.score)
+                    statuses.append(match.status.value)
+                    reasons.append(match.reason)
+                    continue
+            ids.append(None)
+            scores.append(0.0)
+            statuses.append(Status.REJECTED.value)
+            reasons.append(reason)
         return pa.RecordBatch.from_arrays(
             [
                 pa.array(rows, pa.int64()),

@@ -1,10 +1,10 @@
-"""The command line: ``poslink run | eval | explain | sources``.
+"""The command line: ``poslink run | eval | explain | sources | index build | bench``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
 """
 
-from poslink.cli import commands  # noqa: F401 - registers the commands
+from poslink.cli import commands, scale  # noqa: F401 - registers the commands
 from poslink.cli._app import app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import fields
 
 from rapidfuzz import fuzz, process
 
@@ -14,6 +15,19 @@ from poslink.matching.score import Candidate, compare
 from poslink.records import Match, ParsedItem, Status
 from poslink.similarity import Hits, extract_many
 
+# What a decision depends on: every parsed attribute but the weight (the 1 g and the 3.5 g of a
+# flower are one catalog product) and how the brand was found (it is only reported).
+_DECISION_FIELDS = tuple(
+    f.name for f in fields(ParsedItem) if f.name not in ("weight_g", "brand_source")
+)
+Key = tuple[object, ...]
+
+
+def decision_key(item: ParsedItem) -> Key:
+    """Records with equal keys get the same decision: the matcher's cache key."""
+    return tuple([getattr(item, name) for name in _DECISION_FIELDS])
+
+
 # A record whose candidate blocks hold this many names is scored in bulk (``prefetch``).
 _BULK_FROM = 8000
 
@@ -22,24 +36,30 @@ class Matcher:
     """Matches parsed records against one catalog index; identical records are decided once."""
 
     def __init__(
-        self, index: CatalogIndex, config: MatcherConfig | None = None, cache_size: int = 200_000
+        self,
+        index: CatalogIndex,
+        config: MatcherConfig | None = None,
+        cache_size: int = 200_000,
+        bulk_from: int = _BULK_FROM,
     ) -> None:
         self.index = index
         self.cache_size = cache_size
+        self.bulk_from = bulk_from
         self.config = config or MatcherConfig()
         self._veto_types = load_knowledge().subtype_veto_types
-        self._cache: dict[ParsedItem, tuple[int | None, float, Status, str]] = {}
+        self._cache: dict[Key, tuple[int | None, float, Status, str]] = {}
         self._prefetched: dict[ParsedItem, dict[int, tuple[Hits, Hits]]] = {}
         self.cache_hits = 0
 
     def match(self, row: int, item: ParsedItem) -> Match:
         """The decision for one parsed record."""
-        cached = self._cache.get(item)
+        key = decision_key(item)
+        cached = self._cache.get(key)
         if cached is None:
             cached = self._decide(item)
             if len(self._cache) >= self.cache_size:
                 self._cache.clear()  # bounded: memory follows the catalog, not the feed
-            self._cache[item] = cached
+            self._cache[key] = cached
         else:
             self.cache_hits += 1
         pid, score, status, reason = cached
@@ -55,19 +75,22 @@ class Matcher:
         self._prefetched.clear()
         users: dict[int, list[ParsedItem]] = {}
         blocks: dict[int, Block] = {}
-        for item in dict.fromkeys(items):
-            if item in self._cache or not self._searches(item):
+        seen: set[Key] = set()
+        for item in items:
+            key = decision_key(item)
+            if key in seen or key in self._cache or not self._searches(item):
                 continue
+            seen.add(key)
             found = self.index.candidates_blocks(item)
-            if sum(len(b.positions) for b in found) < _BULK_FROM:
+            if sum(len(b.positions) for b in found) < self.bulk_from:
                 continue
             self._prefetched[item] = {}
             for block in found:
                 blocks[id(block)] = block
                 users.setdefault(id(block), []).append(item)
         cutoff, limit = self._floor() * 100, self.config.max_candidates
-        for key, members in users.items():
-            block = blocks[key]
+        for block_id, members in users.items():
+            block = blocks[block_id]
             by_sorted = extract_many(
                 [sorted_name(i.core) for i in members], block.sorted_names, cutoff, limit
             )
@@ -75,7 +98,7 @@ class Matcher:
                 [i.core.replace(" ", "") for i in members], block.compact_names, cutoff, limit
             )
             for item, hits_sorted, hits_compact in zip(members, by_sorted, by_compact, strict=True):
-                self._prefetched[item][key] = (hits_sorted, hits_compact)
+                self._prefetched[item][block_id] = (hits_sorted, hits_compact)
 
     def _searches(self, item: ParsedItem) -> bool:
         """Whether deciding the record looks at candidates at all (see ``_decide``)."""

@@ -66,8 +66,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
     built = data.get("catalog_version")
     if catalog_version is not None and built != catalog_version:
         raise InputError(
-            f"{path}: the catalog has changed since this index was built "
-            f"(index: {built}, catalog now: {catalog_version}); "
+            f"{path}: the catalog has changed since this index was built; "
             "rebuild it with `poslink index build`"
         )
     if data.get("knowledge") != knowledge_fingerprint():

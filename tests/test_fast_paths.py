@@ -18,6 +18,8 @@ from rapidfuzz import fuzz
 from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
 from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, fold
+from poslink.sinks.base import _NUMBER, safe_cell
+from poslink.sources.validate import usable_name
 
 _APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])|'")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -112,3 +114,18 @@ def test_find_is_the_reference_find(words: list[str]) -> None:
 @given(st.sampled_from(sorted(INDEX.own)), tokens)
 def test_strip_own_is_the_reference_strip(key: str, words: list[str]) -> None:
     assert INDEX.strip_own(key, words) == reference_strip(INDEX, key, words)
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_usable_name_is_any_alnum(name: str) -> None:
+    assert usable_name(name) == any(c.isalnum() for c in name)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=4)))
+def test_safe_cell_of_text_takes_the_general_way(value: object) -> None:
+    text = value if isinstance(value, str) else str(value)
+    cell = safe_cell(text)
+    quoted = bool(text) and text[0] in "=+-@\t\r\n" and not _NUMBER.match(text)
+    assert cell == ("'" + text if quoted else text)

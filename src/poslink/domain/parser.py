@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import CategoryTypes, Form, Knowledge, load_category_table
@@ -30,10 +30,19 @@ _NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
 
 @dataclass(frozen=True, slots=True)
 class _Measures:
+    """Weights, potency, pack and ratio read from a name."""
+
     weight_g: float | None
     potency_mg: float | None
     pack: int | None
     ratio: str | None
+
+
+class NameWords(NamedTuple):
+    """A POS name with its measures taken out: the words left, and the measures."""
+
+    tokens: list[str]
+    measures: _Measures
 
 
 class Parser:
@@ -97,13 +106,35 @@ class Parser:
         weight: str | None = None,
     ) -> ParsedItem:
         """Parse a POS record's name, using its structured fields where the POS gives them."""
+        return self.parse_words(
+            self.words_of(name, weight),
+            category,
+            brand=brand,
+            product_type=product_type,
+            lineage=lineage,
+        )
+
+    def words_of(self, name: str, weight: str | None = None) -> NameWords:
+        """The first step of ``parse_pos``: a name's measures taken out, the rest as words."""
         text, m = self._measures(fold(name))
         if weight:
             w = self._measures(fold(weight))[1]
             m = _Measures(
                 m.weight_g or w.weight_g, m.potency_mg or w.potency_mg, m.pack or w.pack, m.ratio
             )
-        tokens = _words(text)
+        return NameWords(_words(text), m)
+
+    def parse_words(
+        self,
+        name: NameWords,
+        category: str = "",
+        *,
+        brand: str | None = None,
+        product_type: str | None = None,
+        lineage: str | None = None,
+    ) -> ParsedItem:
+        """The rest of ``parse_pos``, from ``words_of``'s result."""
+        tokens, m = name.tokens, name.measures
         key: str | None = None
         how = ""
         if brand and brand.strip():
@@ -133,9 +164,9 @@ class Parser:
             preferred_type=declared.default if declared else None,
         )
 
-    def prefetch_brands(self, names: Iterable[tuple[str, str | None]]) -> None:
-        """Look up in bulk the misspelt brands ``parse_pos`` would look up for these
-        (name, brand field) pairs, so that parsing them finds the answers ready."""
+    def prefetch_brands(self, names: Iterable[tuple[NameWords, str | None]]) -> None:
+        """Look up in bulk the misspelt brands ``parse_words`` would look up for these
+        (words of the name, brand field) pairs, so that parsing them finds the answers ready."""
         queries: list[str] = []
         for name, brand in names:
             if brand and brand.strip():
@@ -145,7 +176,7 @@ class Parser:
                     or self.brands.aliases.get(written.replace(" ", ""))
                 ):
                     queries.append(written)
-            queries += self.brands.fuzzy_queries(_words(self._measures(fold(name))[0]))
+            queries += self.brands.fuzzy_queries(name.tokens)
         self.brands.prefetch(queries)
 
     def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:

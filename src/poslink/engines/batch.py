@@ -7,12 +7,12 @@ boundary: the local engine's worker processes and Spark's ``mapInArrow`` both ca
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
+from poslink.domain.parser import NameWords
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import ParsedItem, PosRecord, Status
 
@@ -59,22 +59,31 @@ class BatchMatcher:
         rows: list[int] = data["row"]
         columns = [data.get(f) or [None] * len(rows) for f in RECORD_FIELDS]
         # Parse the whole batch first: brands and then candidates are looked up in bulk.
-        with contextlib.suppress(Exception):  # a name that breaks it is rejected below
-            self.parser.prefetch_brands(
-                (name or "", brand) for name, brand in zip(columns[0], columns[2], strict=True)
-            )
+        prepared: list[NameWords | str] = []
+        for name, weight in zip(columns[0], columns[5], strict=True):
+            try:
+                prepared.append(self.parser.words_of(name or "", weight))
+            except Exception as exc:  # one odd record must not stop the batch
+                prepared.append(f"cannot parse name: {exc!r}")
+        self.parser.prefetch_brands(
+            (w, brand)
+            for w, brand in zip(prepared, columns[2], strict=True)
+            if isinstance(w, NameWords)
+        )
         parsed: list[ParsedItem | str] = []
-        for i in range(len(rows)):
-            name, category, brand, product_type, lineage, weight = (c[i] for c in columns)
+        for i, words in enumerate(prepared):
+            if isinstance(words, str):
+                parsed.append(words)
+                continue
+            category, brand, product_type, lineage = (c[i] for c in columns[1:5])
             try:
                 parsed.append(
-                    self.parser.parse_pos(
-                        name or "",
+                    self.parser.parse_words(
+                        words,
                         category or "",
                         brand=brand,
                         product_type=product_type,
                         lineage=lineage,
-                        weight=weight,
                     )
                 )
             except Exception as exc:  # one odd record must not stop the batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 
@@ -39,7 +40,7 @@ class Matcher:
         self,
         index: CatalogIndex,
         config: MatcherConfig | None = None,
-        cache_size: int = 200_000,
+        cache_size: int = 500_000,
         bulk_from: int = _BULK_FROM,
     ) -> None:
         self.index = index
@@ -58,7 +59,9 @@ class Matcher:
         if cached is None:
             cached = self._decide(item)
             if len(self._cache) >= self.cache_size:
-                self._cache.clear()  # bounded: memory follows the catalog, not the feed
+                # Bounded, so memory follows the catalog and not the feed: the oldest tenth goes.
+                for old in list(islice(self._cache, max(1, self.cache_size // 10))):
+                    del self._cache[old]
             self._cache[key] = cached
         else:
             self.cache_hits += 1

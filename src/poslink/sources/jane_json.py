@@ -38,6 +38,36 @@ class JaneJsonSource(Source):
             yield self._record(row, obj)
 
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:
+        if type(obj) is dict:
+            # The usual, valid record, checked in a few steps; anything else takes the long
+            # way below, which names the problem. (JSON gives exact types: no bool as int.)
+            pos_id, name = obj.get("productId"), obj.get("productName")
+            category, quantity = obj.get("category"), obj.get("quantityAvailable")
+            if (
+                (type(pos_id) is int or (type(pos_id) is str and pos_id))
+                and type(name) is str
+                and (category is None or type(category) is str)
+                and (
+                    quantity is None
+                    or type(quantity) is int
+                    or (type(quantity) is float and math.isfinite(quantity))
+                )
+                and usable_name(name)
+            ):
+                return PosRecord(
+                    row=row,
+                    source=self.name,
+                    pos_id=str(pos_id),
+                    name=name,
+                    category=category or "",
+                    quantity=None if quantity is None else float(quantity),
+                    raw={
+                        "category": category,
+                        "productId": pos_id,
+                        "productName": name,
+                        "quantityAvailable": quantity,
+                    },
+                )
         if not isinstance(obj, dict):
             return SkippedRecord(f"record is {kind_of(obj)}, not an object", row=row, raw={})
         raw = {k: obj.get(k) for k in FIELDS}

@@ -11,7 +11,9 @@ position), so the result is exactly ``extract``'s.
 
 from __future__ import annotations
 
+import heapq
 import math
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -31,20 +33,29 @@ class _ByLength:
 
     def __init__(self, names: Sequence[str]) -> None:
         self.source = names  # kept so that id(names) is not reused while this is cached
-        self.order = sorted(range(len(names)), key=lambda i: len(names[i]))
-        self.names = [names[i] for i in self.order]
-        self.lengths = [len(n) for n in self.names]
+        lengths = list(map(len, names))
+        order = sorted(range(len(names)), key=lengths.__getitem__)
+        self.names = [names[i] for i in order]
+        self.order = array("I", order)  # compact: a worker keeps millions of these
+        self.lengths = array("I", [lengths[i] for i in order])
 
 
+# Views of the lists met so far (a worker meets the same blocks again and again), up to this
+# many names in all; then they are made anew.
+_VIEW_BUDGET = 4_000_000
 _VIEWS: dict[int, _ByLength] = {}
+_viewed = 0
 
 
 def _by_length(names: Sequence[str]) -> _ByLength:
+    global _viewed
     view = _VIEWS.get(id(names))
     if view is None or view.source is not names:
-        if len(_VIEWS) >= 64:
+        if _viewed + len(names) > _VIEW_BUDGET:
             _VIEWS.clear()
+            _viewed = 0
         view = _VIEWS[id(names)] = _ByLength(names)
+        _viewed += len(names)
     return view
 
 
@@ -105,7 +116,14 @@ def extract_many(
                 score = fuzz.ratio(queries[q], choices[c], score_cutoff=cutoff)
                 if score:
                     out[q].append((score, view.order[start + c]))
-    for hits in out:
-        hits.sort(key=lambda h: (-h[0], h[1]))
-        del hits[limit:]
+    for q, hits in enumerate(out):
+        if len(hits) > limit:
+            out[q] = heapq.nsmallest(limit, hits, key=_rank)
+        else:
+            hits.sort(key=_rank)
     return out
+
+
+def _rank(hit: tuple[float, int]) -> tuple[float, int]:
+    """``process.extract``'s order: the best score first, then the earliest position."""
+    return -hit[0], hit[1]

@@ -34,10 +34,15 @@ class RunConfig(BaseModel):
     source_options: dict[str, Any] = Field(default_factory=dict)
     catalog_kind: str | None = None
     catalog_table: str = "products"
+    catalog_columns: dict[str, str] = Field(default_factory=dict)
     sink: str = "csv"
     engine: str = "local"
     engine_options: dict[str, Any] = Field(default_factory=dict)
     matcher: MatcherConfig = Field(default_factory=MatcherConfig)
+    # The decision store (SQLite path or SQLAlchemy URL): reuse decisions, apply overrides.
+    decisions: str | None = None
+    store_id: str | None = None
+    full: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,21 @@ class RunSummary:
     seconds: float
     output: Path
     rejects: Path | None
+    reused: int | None = None
+    overridden: int = 0
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         rejects = f" (rejects: {self.rejects})" if self.rejects else ""
+        store = (
+            f"; {self.reused} decisions reused, {self.overridden} overridden"
+            if self.reused is not None
+            else ""
+        )
         return (
             f"{self.records} records: {self.matched} matched, {self.no_match} no match, "
-            f"{self.ambiguous} ambiguous, {self.rejected} rejected in {self.seconds:.2f} s "
-            f"-> {self.output}{rejects}"
+            f"{self.ambiguous} ambiguous, {self.rejected} rejected{store} in "
+            f"{self.seconds:.2f} s -> {self.output}{rejects}"
         )
 
 
@@ -73,22 +85,36 @@ def build_source(config: RunConfig) -> Source:
 
 def build_index(config: RunConfig) -> CatalogIndex:
     """Read the catalog and build its index."""
-    catalog = open_catalog(config.catalog, kind=config.catalog_kind, table=config.catalog_table)
+    catalog = open_catalog(
+        config.catalog,
+        kind=config.catalog_kind,
+        table=config.catalog_table,
+        columns=config.catalog_columns,
+    )
     return CatalogIndex.build(catalog.products())
+
+
+def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:
+    """The configured sink (on the output path), engine and rejects file."""
+    sink_cls = plugins.load("sinks", config.sink)
+    engine_cls = plugins.load("engines", config.engine)
+    sink = sink_cls(config.out, fields)
+    engine = engine_cls(**config.engine_options)
+    assert isinstance(sink, Sink) and isinstance(engine, Engine)
+    return sink, engine, RejectsFile(rejects_path(config.out))
 
 
 def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary."""
+    if config.decisions is not None:
+        from poslink.store.run import run_with_store  # the store imports this module
+
+        return run_with_store(config, progress)
     started = time.perf_counter()
     source = build_source(config)
     source.check_readable()
     index = build_index(config)
-    sink_cls = plugins.load("sinks", config.sink)
-    engine_cls = plugins.load("engines", config.engine)
-    sink = sink_cls(config.out, source.fields)
-    engine = engine_cls(**config.engine_options)
-    assert isinstance(sink, Sink) and isinstance(engine, Engine)
-    rejects = RejectsFile(rejects_path(config.out))
+    sink, engine, rejects = build_output(config, source.fields)
     try:
         with sink:
             counts = engine.run(Job(source, index, config.matcher, sink, rejects, progress))

@@ -7,30 +7,37 @@ statement that would (a view calling a writing function, say) fails instead of c
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from typing import TYPE_CHECKING, Any
 
 from poslink.catalogs.base import IDENTIFIER, Catalog, product_from_row
 from poslink.exceptions import CatalogError
 from poslink.records import CatalogProduct
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a database is used, not when plugins are listed
+    import sqlalchemy as sa
 
 BATCH_ROWS = 10_000
 
 
 def describe_url(location: str) -> str:
     """The URL as it may be shown to a user: without its password."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return sa.make_url(location).render_as_string(hide_password=True)
     except ArgumentError:
         return location
 
 
-def make_engine(location: str, error: type[Exception]) -> sa.Engine:
+def make_engine(location: str, error: type[Exception], **options: Any) -> sa.Engine:
     """A SQLAlchemy engine for ``location``; ``error`` (naming the URL) when it cannot be made."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     where = describe_url(location)
     try:
-        return sa.create_engine(location, pool_pre_ping=False)
+        return sa.create_engine(location, **options)
     except NoSuchModuleError as exc:
         raise error(f"{where}: no SQLAlchemy dialect for this URL: {exc}") from exc
     except ImportError as exc:
@@ -55,6 +62,8 @@ class SqlCatalog(Catalog):
 
     def products(self) -> Iterator[CatalogProduct]:
         """Every row of the table, in id order, from one read-only transaction."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         where = describe_url(self.location)
         schema, _, table = self.table.rpartition(".")
         for part in (table, *([schema] if schema else [])):
@@ -72,6 +81,8 @@ class SqlCatalog(Catalog):
     def _read(
         self, con: sa.Connection, where: str, table: str, schema: str | None
     ) -> Iterator[CatalogProduct]:
+        import sqlalchemy as sa
+
         inspector = sa.inspect(con)
         if not inspector.has_table(table, schema=schema):
             raise CatalogError(f"{where}: no table {self.table!r}")

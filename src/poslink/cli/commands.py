@@ -11,6 +11,7 @@ from rich.table import Table
 
 from poslink import plugins
 from poslink.cli._app import app, err, errors, out, progress
+from poslink.cli.options import column_options
 from poslink.config import MatcherConfig
 from poslink.evaluate import evaluate, read_labels, read_output
 from poslink.pipeline import RunConfig, run
@@ -19,7 +20,9 @@ from poslink.pipeline import RunConfig, run
 @app.command("run")
 def run_cmd(
     pos: Annotated[Path, typer.Option("--pos", help="the POS export to read")],
-    catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
+    catalog: Annotated[
+        str, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
+    ],
     out_path: Annotated[Path, typer.Option("--out", help="the CSV to write")],
     source: Annotated[
         str, typer.Option(help="source format (see `poslink sources`)")
@@ -29,6 +32,23 @@ def run_cmd(
         float, typer.Option(help="runner-up closeness that makes it ambiguous")
     ] = 0.03,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    catalog_table: Annotated[str, typer.Option(help="the catalog's products table")] = "products",
+    catalog_column: Annotated[
+        list[str] | None,
+        typer.Option(help="a renamed catalog column, as poslink_name=catalog_name (repeatable)"),
+    ] = None,
+    decisions: Annotated[
+        str | None,
+        typer.Option(
+            envvar="POSLINK_DECISIONS",
+            help="decision store (SQLite path or SQLAlchemy URL): match only new or changed"
+            " records, apply overrides",
+        ),
+    ] = None,
+    store_id: Annotated[
+        str | None, typer.Option(help="the store the export comes from (default: its file name)")
+    ] = None,
+    full: Annotated[bool, typer.Option(help="with --decisions: match every record again")] = False,
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id."""
     with errors():
@@ -38,6 +58,11 @@ def run_cmd(
             out=out_path,
             source=source,
             matcher=MatcherConfig(threshold=threshold, margin=margin),
+            catalog_table=catalog_table,
+            catalog_columns=column_options(catalog_column or []),
+            decisions=decisions,
+            store_id=store_id,
+            full=full,
         )
         show = not quiet and err.is_terminal
         with progress(show, None) as tick:

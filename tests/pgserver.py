@@ -164,3 +164,12 @@ _counter = iter(range(1_000_000))
 def pg_database(postgres: PgServer) -> str:
     """The URL of a fresh database for one test."""
     return postgres.create_database(f"t{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def decisions(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh decision store of each kind: a SQLite file, a database on the test server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "decisions.db")
+    url: str = request.getfixturevalue("pg_database")
+    return url

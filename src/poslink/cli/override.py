@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,8 +11,10 @@ from rich.table import Table
 from poslink.catalogs import open_catalog
 from poslink.cli._app import app, errors, out
 from poslink.exceptions import ConfigError, InputError
-from poslink.store import DecisionStore, Override
-from poslink.store.overrides import override_key, parse_answer, read_override_csv
+from poslink.store.overrides import Override, override_key, parse_answer, read_override_csv
+
+if TYPE_CHECKING:
+    from poslink.store.db import DecisionStore
 
 override_app = typer.Typer(
     help="Curated answers that always win over the matcher, by POS id or by product name.",
@@ -28,6 +30,13 @@ SourceName = Annotated[str, typer.Option(help="the POS source the override is fo
 PosId = Annotated[str | None, typer.Option("--pos-id", help="the record's POS id")]
 Name = Annotated[str | None, typer.Option(help="the product name (matched once normalized)")]
 CatalogCheck = Annotated[str | None, typer.Option(help="check that the ids exist in this catalog")]
+
+
+def open_store(location: str) -> DecisionStore:
+    """The decision store (SQLAlchemy is imported only by the commands that use it)."""
+    from poslink.store.db import DecisionStore
+
+    return DecisionStore(location)
 
 
 def known_ids(catalog: str | None) -> set[int] | None:
@@ -64,7 +73,7 @@ def add_cmd(
         ids = known_ids(catalog)
         if ids is not None and value is not None and value not in ids:
             raise InputError(f"catalog id {value} is not in {catalog}")
-        with DecisionStore(decisions) as store:
+        with open_store(decisions) as store:
             store.add_overrides([Override(source, kind, key, value, note)])
     out.print(f"override {source} {kind} {key!r} -> {answer}", markup=False, highlight=False)
 
@@ -79,7 +88,7 @@ def remove_cmd(
     """Remove an override (the matcher's own decision applies again)."""
     with errors():
         kind, key = _key(pos_id, name)
-        with DecisionStore(decisions) as store:
+        with open_store(decisions) as store:
             removed = store.remove_override(source, kind, key)
         if not removed:
             raise InputError(f"no override for {source} {kind} {key!r}")
@@ -92,7 +101,7 @@ def list_cmd(
     source: Annotated[str | None, typer.Option(help="only this source's")] = None,
 ) -> None:
     """List the overrides."""
-    with errors(), DecisionStore(decisions) as store:
+    with errors(), open_store(decisions) as store:
         items = store.list_overrides(source)
     table = Table("source", "by", "key", "catalog id", "note", title=f"{len(items)} overrides")
     for o in items:
@@ -116,6 +125,6 @@ def import_cmd(
         for o in items:
             if ids is not None and o.jane_product_id is not None and o.jane_product_id not in ids:
                 raise InputError(f"{file}: catalog id {o.jane_product_id} is not in {catalog}")
-        with DecisionStore(decisions) as store:
+        with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(f"imported {len(items)} overrides from {file}", markup=False, highlight=False)

@@ -9,12 +9,10 @@ import typer
 
 from poslink.catalogs import open_catalog
 from poslink.cli._app import app, errors, out
-from poslink.cli.override import CatalogCheck, Decisions, known_ids
+from poslink.cli.override import CatalogCheck, Decisions, known_ids, open_store
 from poslink.exceptions import ConfigError
 from poslink.matching import CatalogIndex
-from poslink.store import DecisionStore
 from poslink.store.overrides import KINDS
-from poslink.store.review import export, read_decisions, review_rows
 
 review_app = typer.Typer(
     help="Review ambiguous and low-confidence matches; turn the answers into overrides.",
@@ -33,9 +31,11 @@ def export_cmd(
     confident: Annotated[float, typer.Option(help="a match scoring under this is reviewed")] = 0.95,
 ) -> None:
     """Write the ambiguous and low-confidence records with their top three candidates."""
+    from poslink.store.review import export, review_rows
+
     with errors():
         index = CatalogIndex.build(open_catalog(catalog).products())
-        with DecisionStore(decisions) as store:
+        with open_store(decisions) as store:
             rows = review_rows(store, index, source=source, floor=floor, confident=confident)
             count = export(rows, out_path)
     out.print(
@@ -54,11 +54,13 @@ def apply_cmd(
     catalog: CatalogCheck = None,
 ) -> None:
     """Turn the filled-in decisions into overrides, all or none."""
+    from poslink.store.review import read_decisions
+
     with errors():
         if by not in KINDS:
             raise ConfigError(f"--by must be one of {', '.join(KINDS)}")
         items, blank = read_decisions(file, by=by, known_ids=known_ids(catalog))
-        with DecisionStore(decisions) as store:
+        with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(
         f"{len(items)} overrides from {file} ({blank} rows without a decision)",

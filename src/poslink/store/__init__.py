@@ -1,6 +1,5 @@
-"""The decision store: decisions reused across runs, overrides, review (SQLite or PostgreSQL)."""
+"""The decision store: decisions reused across runs, overrides, review (SQLite or PostgreSQL).
 
-from poslink.store.db import DecisionStore
-from poslink.store.overrides import Override, OverrideSet
-
-__all__ = ["DecisionStore", "Override", "OverrideSet"]
+``db.DecisionStore`` is the store; ``run.run_with_store`` a run that uses it. The submodules
+are imported where used: SQLAlchemy loads only when a store is.
+"""

@@ -94,6 +94,6 @@ def repeat_run(
         first_seconds=round(first_s, 3),
         second_seconds=round(second_s, 3),
         record_seconds=round(record_s, 3),
-        matched_again=again.records - (again.reused or 0),
+        matched_again=again.records - (again.reused or 0) - again.rejected,
         identical=same and filecmp.cmp(kept, third, shallow=False),
     )

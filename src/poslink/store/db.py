@@ -194,7 +194,7 @@ class DecisionStore:
         b = schema.catalog_blocks.c
         query = sa.select(b.brand_key, b.hash).where(b.catalog_version == catalog_version)
         with self._errors("read"), self.engine.connect() as con:
-            found = {r[0]: r[1] for r in con.execute(query).tuples()}
+            found = {str(r[0]): str(r[1]) for r in con.execute(query)}
         return found or None
 
     def save(

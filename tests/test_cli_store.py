@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 import storehelp
 from conftest import poslink
 from storehelp import read_feed
@@ -46,7 +48,8 @@ def fails(*args: str | Path) -> str:
 def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
     decisions = str(tmp_path / "d.db")
     assert "0 decisions reused" in run(tmp_path / "1.csv", decisions)
-    assert "28 decisions reused" in run(tmp_path / "2.csv", decisions)
+    again = run(tmp_path / "2.csv", decisions)
+    assert "27 decisions reused" in again and "earlier output reused" in again
 
 
 def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
@@ -183,11 +186,16 @@ def test_review_apply_rejects_a_bad_file_whole(tmp_path: Path) -> None:
     assert "not a review file" in fails("review", "apply", not_review, "--decisions", decisions)
 
 
-def test_bad_store_location_fails_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("{tmp}/missing-dir/d.db", "no such directory"),
+        ("postgresql+psycopg://u:s3cret@127.0.0.1:9/db", "cannot open the decision store"),
+    ],
+)
+def test_bad_store_location_fails_cleanly(tmp_path: Path, location: str, message: str) -> None:
     out = tmp_path / "o.csv"
-    message = fails(
-        "run", "--pos", POS, "--catalog", CATALOG, "--out", out,
-        "--decisions", str(tmp_path / "missing-dir" / "d.db"),
-    )  # fmt: skip
-    assert "no such directory" in message
+    where = location.format(tmp=tmp_path)
+    error = fails("run", "--pos", POS, "--catalog", CATALOG, "--out", out, "--decisions", where)
+    assert message in error and "s3cret" not in error
     assert not out.exists()

@@ -57,17 +57,19 @@ class RunSummary:
     seconds: float
     output: Path
     rejects: Path | None
+    # With a decision store: records whose stored decision was reused, overrides applied, and
+    # whether the whole output was an unchanged earlier one.
     reused: int | None = None
     overridden: int = 0
+    output_reused: bool = False
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         rejects = f" (rejects: {self.rejects})" if self.rejects else ""
-        store = (
-            f"; {self.reused} decisions reused, {self.overridden} overridden"
-            if self.reused is not None
-            else ""
-        )
+        store = ""
+        if self.reused is not None:
+            store = f"; {self.reused} decisions reused, {self.overridden} overridden"
+            store += " (unchanged feed: earlier output reused)" if self.output_reused else ""
         return (
             f"{self.records} records: {self.matched} matched, {self.no_match} no match, "
             f"{self.ambiguous} ambiguous, {self.rejected} rejected{store} in "

@@ -3,7 +3,8 @@
 A decision for a record is a function of
 
 - the fields matching reads (the record's *fingerprint*);
-- the *rules*: matcher settings, domain tables, the source's category table, poslink's version;
+- the *rules*: matcher settings, the source's category table, and poslink's own code and domain
+  tables (any change to them, or a new release, re-matches everything);
 - the catalog's *brands*: every alias and the brand it reads as (which brand a name is read as);
 - the catalog products of the brand the record is read as (its *block*): the matcher only
   compares a record with the products of its own brand (``CatalogIndex.candidates_blocks``),
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources.abc import Traversable
@@ -44,37 +47,43 @@ def record_fields(record: PosRecord) -> dict[str, str | None]:
     return {f: getattr(record, f) for f in RECORD_FIELDS}
 
 
+_matching_fields = operator.attrgetter(*RECORD_FIELDS)
+
+
 def fingerprint(record: PosRecord) -> str:
     """A hash of the fields matching reads: equal fingerprints, equal decisions."""
-    return _digest(
-        *("\x00" if v is None else v for v in (getattr(record, f) for f in RECORD_FIELDS))
-    )
+    return _digest(*["\x00" if v is None else v for v in _matching_fields(record)])
 
 
-def _data_files(root: Traversable) -> Iterator[Traversable]:
+# Code that cannot change a decision: the store itself and the command line.
+_NOT_MATCHING = frozenset({"store", "cli", "__pycache__"})
+
+
+def _package_files(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        name = f"{prefix}{entry.name}"
         if entry.is_dir():
-            yield from _data_files(entry)
-        else:
-            yield entry
+            if entry.name not in _NOT_MATCHING:
+                yield from _package_files(entry, name + "/")
+        elif entry.name.endswith((".py", ".toml")):
+            yield name, entry
 
 
-def rules_hash(matcher: MatcherConfig, category_table: str) -> str:
-    """The matcher settings, the domain tables, the category table and poslink's version."""
+@cache
+def code_hash() -> str:
+    """poslink's own code and domain tables: a new release or a changed rule changes it."""
     try:
         release = version("poslink")
     except PackageNotFoundError:
         release = "unknown"
-    data = resources.files("poslink.domain").joinpath("data")
-    tables = [f"{e.name}:{e.read_text('utf-8')}" for e in _data_files(data)]
+    files = [f"{n}:{e.read_text('utf-8')}" for n, e in _package_files(resources.files("poslink"))]
+    return _digest(release, *files)
+
+
+def rules_hash(matcher: MatcherConfig, category_table: str) -> str:
+    """The matcher settings, the source's category table and poslink's code and tables."""
     categories = sorted((k, sorted(v)) for k, v in load_category_table(category_table).items())
-    return _digest(
-        release,
-        matcher.model_dump_json(),
-        category_table,
-        json.dumps(categories),
-        *tables,
-    )
+    return _digest(code_hash(), matcher.model_dump_json(), category_table, json.dumps(categories))
 
 
 def brands_hash(brands: BrandIndex) -> str:

@@ -127,13 +127,15 @@ def _replay(config: RunConfig, runner: StoreRun, key: str, started: float) -> Ru
         Published(str(config.out.resolve()), prev["output_digest"]),
         Published(str(new_rejects.resolve()), prev["rejects_digest"]) if rejects else None,
     )
+    statuses = Counter({Status(k): v for k, v in counts.items() if k in set(Status)})
     return _summary(
         config,
-        Counter({Status(k): v for k, v in counts.items() if k in {s.value for s in Status}}),
+        statuses,
         started,
         rejects=new_rejects if rejects else None,
-        reused=prev["records"],
+        reused=prev["records"] - statuses[Status.REJECTED],
         overridden=counts.get("overridden", 0),
+        output_reused=True,
     )
 
 
@@ -145,6 +147,7 @@ def _summary(
     rejects: Path | None,
     reused: int,
     overridden: int,
+    output_reused: bool = False,
 ) -> RunSummary:
     return RunSummary(
         records=sum(counts.values()),
@@ -157,6 +160,7 @@ def _summary(
         rejects=rejects,
         reused=reused,
         overridden=overridden,
+        output_reused=output_reused,
     )
 
 

@@ -110,15 +110,33 @@ def test_catalog_change_rematches_only_the_changed_brand(tmp_path: Path, decisio
     )
     _, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "2.csv", decisions)
     brands = brand_of_records(storehelp.EXAMPLE_POS, grown)
-    sunny = sorted(p for p, b in brands.items() if b == "sunny valley farms")
-    assert sunny and len(sunny) < len(brands)
-    assert sorted(p for p in seen if p != BAD) == sunny
+    # Its brand's records, and those without a brand: they meet every brand's products.
+    affected = sorted(p for p, b in brands.items() if b in ("sunny valley farms", ""))
+    assert "" in brands.values() and len(affected) < len(brands)
+    assert sorted(p for p in seen if p != BAD) == affected
     go(storehelp.EXAMPLE_POS, grown, tmp_path / "plain.csv")
     assert (tmp_path / "2.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
     # The carried-over decisions now hold for the new catalog: nothing is matched again.
     (tmp_path / "2.csv").unlink()
     again, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "3.csv", decisions)
     assert seen == [BAD] and again.reused == 27
+
+
+def test_catalog_change_rematches_records_without_a_brand(tmp_path: Path, decisions: str) -> None:
+    rows = storehelp.catalog_rows()
+    go(storehelp.EXAMPLE_POS, make_catalog(tmp_path / "c1.db", rows), tmp_path / "1.csv", decisions)
+    # "Blue Lagoon -3.5g- Tidewater Gardens" names no catalog brand: it meets every product,
+    # so a product of any brand may change its decision.
+    grown = make_catalog(
+        tmp_path / "c2.db",
+        [*rows, (5499, "", "Quartz Labs", "", "blue lagoon tidewater gardens", "flower", "")],
+    )
+    _, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "2.csv", decisions)
+    assert "9501" in seen
+    go(storehelp.EXAMPLE_POS, grown, tmp_path / "plain.csv")
+    out = (tmp_path / "2.csv").read_text()
+    assert out == (tmp_path / "plain.csv").read_text()
+    assert ",9501,Blue Lagoon -3.5g- Tidewater Gardens,12.0,5499," in out
 
 
 def test_catalog_with_a_new_brand_rematches_everything(tmp_path: Path, decisions: str) -> None:

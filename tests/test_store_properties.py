@@ -21,7 +21,12 @@ NAMES = [r["productName"] for r in FEED] + ["Grape Escape PRE-ROLL -1g- Sunny Va
 CATEGORIES = sorted({r["category"] for r in FEED})
 BRANDS = sorted({r[2] for r in ROWS})
 TYPES = sorted({(r[5], r[6]) for r in ROWS})
-PRODUCT_NAMES = [*sorted({r[4] for r in ROWS}), "harbor haze vaporizer cartridge"]
+# Names of products the example catalog lacks but its feed has (one of them without a brand).
+PRODUCT_NAMES = [
+    *sorted({r[4] for r in ROWS}),
+    "harbor haze vaporizer cartridge",
+    "blue lagoon tidewater gardens",
+]
 
 feed_edit = st.one_of(
     st.tuples(st.just("name"), st.integers(0, len(FEED) - 1), st.sampled_from(NAMES)),
@@ -37,6 +42,7 @@ catalog_edit = st.one_of(
     st.tuples(st.just("retitle"), st.integers(0, len(ROWS) - 1), st.sampled_from(["", "reserve"])),
     st.tuples(st.just("retype"), st.integers(0, len(ROWS) - 1), st.sampled_from(TYPES)),
     st.tuples(st.just("rebrand"), st.integers(0, len(ROWS) - 1), st.sampled_from(BRANDS)),
+    st.tuples(st.just("clone"), st.integers(0, len(ROWS) - 1), st.sampled_from(BRANDS)),
     st.tuples(st.just("copy"), st.integers(0, len(ROWS) - 1), st.sampled_from(PRODUCT_NAMES)),
     st.tuples(st.just("lineage"), st.integers(0, len(ROWS) - 1), st.sampled_from(["", "indica"])),
 )
@@ -75,6 +81,8 @@ def edit_catalog(edits: list[tuple[str, int, Any]]) -> list[tuple[Any, ...]]:
             rows[i][5:7] = value
         elif op == "rebrand":
             rows[i][2] = value
+        elif op == "clone":  # the same product under another of the catalog's brands
+            rows.append([9500 + n, rows[i][1], value, *rows[i][3:]])
         elif op == "copy":
             rows.append([9000 + n, *rows[i][1:4], value, *rows[i][5:]])
         else:

@@ -6,12 +6,12 @@ A decision for a record is a function of
 - the *rules*: matcher settings, the source's category table, and poslink's own code and domain
   tables (any change to them, or a new release, re-matches everything);
 - the catalog's *brands*: every alias and the brand it reads as (which brand a name is read as);
-- the catalog products of the brand the record is read as (its *block*): the matcher only
-  compares a record with the products of its own brand (``CatalogIndex.candidates_blocks``),
-  so no other product can change its decision.
+- the catalog products the record is compared with (its *block*): a record read as a catalog
+  brand meets only that brand's products (``CatalogIndex.candidates_blocks``), so no other
+  product can change its decision; a record without a brand meets every product (``ALL``).
 
-The block of a matched record is its product's brand; of an unmatched one it is worked out by
-parsing the record, and only when the catalog has changed since the decision.
+The brand a record is read as is worked out by parsing it, and only on a run whose catalog
+differs from the one the decision was made against.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from poslink.records import PosRecord
 
 # The block hash of a brand the catalog does not have.
 ABSENT = "-"
+# The block of a record without a brand: the whole catalog (no brand key is "*").
+ALL = "*"
 
 
 def _digest(*parts: str) -> str:
@@ -82,7 +84,8 @@ def code_hash() -> str:
 
 def rules_hash(matcher: MatcherConfig, category_table: str) -> str:
     """The matcher settings, the source's category table and poslink's code and tables."""
-    categories = sorted((k, sorted(v)) for k, v in load_category_table(category_table).items())
+    table = load_category_table(category_table)
+    categories = sorted((k, sorted(v.types), v.default or "") for k, v in table.items())
     return _digest(code_hash(), matcher.model_dump_json(), category_table, json.dumps(categories))
 
 
@@ -102,17 +105,13 @@ class CatalogState:
     version: str
     brands: str
     blocks: dict[str, str]
-    brand_of: dict[int, str | None]
 
     @classmethod
     def of(cls, index: CatalogIndex) -> CatalogState:
         """Hash each brand's products (in index order: ties are broken by it)."""
         hashes: dict[str, hashlib.blake2b] = {}
-        brand_of: dict[int, str | None] = {}
         for product, item in zip(index.products, index.items, strict=True):
             key = item.brand or ""
-            # An id under two brands (a table without a key) leaves its brand unknown.
-            brand_of[product.id] = key if brand_of.get(product.id, key) == key else None
             h = hashes.get(key)
             if h is None:
                 h = hashes[key] = hashlib.blake2b(digest_size=16)
@@ -122,10 +121,10 @@ class CatalogState:
         return cls(
             version=index.version,
             brands=brands_hash(index.brands),
-            blocks={k: h.hexdigest() for k, h in hashes.items()},
-            brand_of=brand_of,
+            # The version is a checksum of every product: the block of brandless records.
+            blocks={**{k: h.hexdigest() for k, h in hashes.items()}, ALL: index.version},
         )
 
     def block(self, brand_key: str) -> str:
-        """The hash of one brand's products (``ABSENT`` when the catalog has none)."""
-        return self.blocks.get(brand_key, ABSENT)
+        """The hash of the products a record read as this brand meets (``ABSENT``: none)."""
+        return self.blocks.get(brand_key or ALL, ABSENT)

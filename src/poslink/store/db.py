@@ -207,8 +207,9 @@ class DecisionStore:
     ) -> int:
         """Record a run, its new decisions and the catalog's blocks, in one transaction.
 
-        ``refreshed`` are older decisions found to hold for this catalog version too:
-        (source, store, pos_id, brand_key) moved to it. Returns the run's id.
+        ``refreshed`` are older decisions found to hold for this catalog version too, moved to
+        it: ``k_source``, ``k_store``, ``k_pos_id``, ``k_brand``, ``k_version``. Returns the
+        run's id.
         """
         upsert = self._upsert(schema.decisions)
         d, b = schema.decisions, schema.catalog_blocks
@@ -241,16 +242,22 @@ class DecisionStore:
                 many.add({**row, "run_id": run_id})
             many.flush()
             if refreshed:
-                con.execute(
+                moved = _Many(
+                    con,
                     sa.update(d)
                     .where(
                         d.c.source == sa.bindparam("k_source"),
                         d.c.store == sa.bindparam("k_store"),
                         d.c.pos_id == sa.bindparam("k_pos_id"),
                     )
-                    .values(catalog_version=run.catalog_version, brand_key=sa.bindparam("k_brand")),
-                    [{f"k_{k}": v for k, v in r.items()} for r in refreshed],
+                    .values(
+                        catalog_version=sa.bindparam("k_version"),
+                        brand_key=sa.bindparam("k_brand"),
+                    ),
                 )
+                for r in refreshed:
+                    moved.add(r)
+                moved.flush()
             if not known:
                 # Block hashes of catalog versions no decision refers to any more.
                 used = sa.select(d.c.catalog_version).distinct()

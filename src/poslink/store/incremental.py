@@ -24,7 +24,7 @@ from poslink.matching import CatalogIndex
 from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
-from poslink.store.basis import ABSENT, CatalogState, fingerprint, record_fields, rules_hash
+from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
 from poslink.store.db import DecisionStore, RunRecord, StoredDecision
 from poslink.store.overrides import OverrideSet
 
@@ -65,10 +65,16 @@ class Validity:
         key = stored.brand_key
         if key is None:
             key = brand_key(self.parser, entry.record)
-        if blocks.get(key, ABSENT) != self.state.block(key):
+        if blocks.get(key or ALL, ABSENT) != self.state.block(key):
             return False
         self.refreshed.append(
-            {"source": source, "store": entry.store, "pos_id": entry.record.pos_id, "brand": key}
+            {
+                "k_source": source,
+                "k_store": entry.store,
+                "k_pos_id": entry.record.pos_id,
+                "k_brand": key,
+                "k_version": self.state.version,
+            }
         )
         return True
 
@@ -282,7 +288,7 @@ class StoreRun:
             blocks=self.state.blocks,
             # A key the feed repeats may have a new decision too: that one stands.
             refreshed=[
-                r for r in self.validity.refreshed if (r["store"], r["pos_id"]) not in new_keys
+                r for r in self.validity.refreshed if (r["k_store"], r["k_pos_id"]) not in new_keys
             ],
         )
         return StoreRunResult(merge.counts, merge.reused, len(merge.new), merge.overridden, run_id)
@@ -304,12 +310,8 @@ class StoreRun:
                 "rules": self.rules,
                 "brands": self.state.brands,
                 "catalog_version": self.state.version,
-                # A matched record's brand is its product's; others are parsed when needed.
-                "brand_key": (
-                    self.state.brand_of.get(match.jane_product_id)
-                    if match.status is Status.MATCHED and match.jane_product_id is not None
-                    else None
-                ),
+                # Worked out by parsing, when a catalog change needs it (see store/basis.py).
+                "brand_key": None,
                 "jane_product_id": match.jane_product_id,
                 "score": match.score,
                 "status": match.status.value,

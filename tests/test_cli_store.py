@@ -135,13 +135,18 @@ def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
         p for p, r in base.items() if r["match_status"] == "ambiguous"
     }
     assert all(r["cand1_id"] and r["cand2_id"] and r["decision"] == "" for r in ambiguous)
-    assert all(float(r["score"]) < 0.95 or r["status"] == "ambiguous" for r in listed)
+    unsure = [r for r in listed if r["status"] != "ambiguous"]
+    assert all(0.6 <= float(r["score"]) < 0.95 and r["cand1_id"] for r in unsure)
+    assert ambiguous and unsure
 
-    # The reviewer picks the first candidate for one record and "none" for another.
-    picked, rejected = ambiguous[0], ambiguous[1]
+    # The reviewer picks the second candidate of an ambiguous record and "none" for a match
+    # they find wrong.
+    picked = ambiguous[0]
+    rejected = next(r for r in unsure if r["status"] == "matched")
+    assert base[rejected["pos_id"]]["jane_product_id"] == rejected["jane_product_id"] != ""
     for r in listed:
         if r is picked:
-            r["decision"] = r["cand1_id"]
+            r["decision"] = r["cand2_id"]
         elif r is rejected:
             r["decision"] = "none"
     with review.open("w", newline="", encoding="utf-8") as handle:
@@ -154,7 +159,7 @@ def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
 
     run(tmp_path / "1.csv", decisions)
     after = by_id(tmp_path / "1.csv")
-    assert after[picked["pos_id"]]["jane_product_id"] == picked["cand1_id"]
+    assert after[picked["pos_id"]]["jane_product_id"] == picked["cand2_id"]
     assert after[picked["pos_id"]]["match_status"] == "matched"
     assert after[rejected["pos_id"]]["jane_product_id"] == ""
     assert after[rejected["pos_id"]]["match_status"] == "no_match"

@@ -102,16 +102,36 @@ def load_knowledge() -> Knowledge:
 def load_category_table(name: str = "default") -> dict[str, frozenset[str]]:
     """A POS category table: normalized category -> the product types it may hold.
 
-    ``name`` is a built-in table or a path to a TOML file of the same shape.
+    ``name`` is a built-in table (``domain/data/categories/NAME.toml``) or a path to a TOML file
+    of the same shape. A table may start from another with ``extends = "NAME"``.
     """
+    data = _category_data(name)
+    table: dict[str, frozenset[str]] = {}
+    base = data.pop("extends", None)
+    if base is not None:
+        if not isinstance(base, str) or base == name:
+            raise ConfigError(f"category table {name}: extends must name another table")
+        table.update(load_category_table(base))
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(
+                f"category table {name}: {key!r} must be a list of product types (text)"
+            )
+        table[words(key)] = frozenset(v.strip().lower() for v in value)
+    return table
+
+
+def _category_data(name: str) -> dict[str, Any]:
     path = Path(name)
     try:
         if path.suffix == ".toml":
-            data = tomllib.loads(path.read_text("utf-8"))
-        else:
-            data = _read(f"categories/{name}.toml")
+            return tomllib.loads(path.read_text("utf-8"))
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise FileNotFoundError(name)
+        return _read(f"categories/{name}.toml")
     except FileNotFoundError as exc:
         raise ConfigError(f"category table {name!r} not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"category table {name}: cannot be read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"category table {name}: {exc}") from exc
-    return {words(k): frozenset(v) for k, v in data.items()}
+        raise ConfigError(f"category table {name}: not valid TOML: {exc}") from exc

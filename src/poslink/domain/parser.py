@@ -83,12 +83,45 @@ class Parser:
         weight: str | None = None,
     ) -> ParsedItem:
         """Parse a POS record's name, using its structured fields where the POS gives them."""
+        return self._parse_pos(name, category, brand, product_type, lineage, weight, None)
+
+    def explain_pos(
+        self,
+        name: str,
+        category: str = "",
+        *,
+        brand: str | None = None,
+        product_type: str | None = None,
+        lineage: str | None = None,
+        weight: str | None = None,
+    ) -> tuple[ParsedItem, dict[str, str]]:
+        """``parse_pos``, and where each attribute came from (a field, the name, the category)."""
+        trace: dict[str, str] = {}
+        item = self._parse_pos(name, category, brand, product_type, lineage, weight, trace)
+        return item, trace
+
+    def _parse_pos(
+        self,
+        name: str,
+        category: str,
+        brand: str | None,
+        product_type: str | None,
+        lineage: str | None,
+        weight: str | None,
+        trace: dict[str, str] | None,
+    ) -> ParsedItem:
         text, m = self._measures(fold(name))
         if weight:
+            # A structured weight field is what the POS says the unit is: it wins over the name.
             w = self._measures(fold(weight))[1]
+            if trace is not None:
+                _trace_measures(trace, w, f"field weight {weight!r}")
+                _trace_measures(trace, m, "name")
             m = _Measures(
-                m.weight_g or w.weight_g, m.potency_mg or w.potency_mg, m.pack or w.pack, m.ratio
+                w.weight_g or m.weight_g, w.potency_mg or m.potency_mg, w.pack or m.pack, m.ratio
             )
+        elif trace is not None:
+            _trace_measures(trace, m, "name")
         tokens = _words(text)
         key: str | None = None
         how = ""
@@ -99,18 +132,31 @@ class Parser:
             found = self.brands.find(tokens)
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
+            if trace is not None:
+                trace["brand"] = f"field brand {brand!r} ({how.removeprefix('field ')})"
         else:
             found = self.brands.find(tokens)
             if found:
                 key, start, end, how = found
                 tokens = tokens[:start] + tokens[end:]
+            if trace is not None:
+                trace["brand"] = f"name ({how})" if found else "not found"
         types: frozenset[str] = frozenset()
         if product_type:
             types = self.categories.get(words(product_type), frozenset())
+            if trace is not None:
+                trace["types"] = (
+                    f"field type {product_type!r}"
+                    if types
+                    else f"field type {product_type!r} not in the category table"
+                )
         if not types and category:
             types = self.categories.get(words(category), frozenset())
-        item = self._item(tokens, key, how, m, types, declared_lineage=lineage)
-        return item
+            if trace is not None and types:
+                trace["types"] = f"category {category!r}"
+            elif trace is not None and "types" not in trace:
+                trace["types"] = f"category {category!r} not in the category table"
+        return self._item(tokens, key, how, m, types, declared_lineage=lineage, trace=trace)
 
     def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
         """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
@@ -190,6 +236,7 @@ class Parser:
         declared_lineage: str | None = None,
         declared_subtype: str = "",
         authoritative: bool = False,
+        trace: dict[str, str] | None = None,
     ) -> ParsedItem:
         core: list[str] = []
         fallback: list[str] = []
@@ -228,14 +275,22 @@ class Parser:
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
             i += size
+        origin = "name" if lineages else ""
         if declared_lineage:
-            lin = declared_lineage.strip().lower()
+            lin = words(declared_lineage)
             if lin in self.k.lineage_markers:
                 markers.add(self.k.lineage_markers[lin])
+                if trace is not None:
+                    trace["markers"] = f"field lineage {declared_lineage!r}"
             elif lin in self.k.lineage:
                 value = self.k.lineage[lin]
                 if value:
                     lineages = {value}
+                    origin = f"field lineage {declared_lineage!r}"
+            elif trace is not None:
+                trace["lineage field"] = f"{declared_lineage!r} not a known lineage"
+        if trace is not None and origin and len(lineages) == 1:
+            trace["lineage"] = origin
         markers.discard("thc")
         subtypes: set[str] = set()
         hints = {f.subtype for f in weak if f.subtype}
@@ -243,13 +298,23 @@ class Parser:
             top = max(forms, key=lambda f: f.rank)
             # A strong form word outranks a POS category; a catalog's own type field is final.
             if not authoritative and (not types or top.product_type in types or top.rank >= 2):
+                if trace is not None and types != {top.product_type}:
+                    trace["types"] = f"form word in the name ({top.product_type})"
                 types = frozenset({top.product_type})
             if top.subtype and top.product_type in types:
                 subtypes.add(top.subtype)
+                if trace is not None:
+                    trace["subtypes"] = "form word in the name"
             hints |= {f.subtype for f in forms if f.subtype and f is not top}
         if declared_subtype:
             subtypes.add(declared_subtype)
         text = " ".join(core) or " ".join(fallback)
+        if trace is not None:
+            if markers:
+                trace.setdefault("markers", "name")
+            if m.ratio:
+                trace.setdefault("ratio", "name")
+            trace["core"] = "name, less brand, form words, measures and tags"
         return ParsedItem(
             brand=key,
             core=text,
@@ -272,6 +337,13 @@ class Parser:
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _trace_measures(trace: dict[str, str], m: _Measures, origin: str) -> None:
+    """Record the origin of each measure not yet traced (the first caller has precedence)."""
+    for attr, value in (("weight_g", m.weight_g), ("potency_mg", m.potency_mg), ("pack", m.pack)):
+        if value:
+            trace.setdefault(attr, origin)
 
 
 def _words(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, field_validator
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source, SourceOptions
-from poslink.sources.validate import usable_name
+from poslink.sources.validate import kind_of, usable_name
 
 # A syntax error is located precisely by re-reading with the json module, up to this size.
 _EXACT_ERROR_LIMIT = 64 << 20
@@ -126,7 +126,7 @@ class MenuSource(Source):
     ) -> Iterator[PosRecord | SkippedRecord]:
         where = f"product {number}"
         if not isinstance(product, dict):
-            yield SkippedRecord(f"{where} is {_kind(product)}, not an object", row=row, raw={})
+            yield SkippedRecord(f"{where} is {kind_of(product)}, not an object", row=row, raw={})
             return
         opts = self.options
         raw = self._product_raw(product)
@@ -137,7 +137,7 @@ class MenuSource(Source):
         if variants is None or variants == []:
             variants = [None]
         elif not isinstance(variants, list):
-            reason = f"{where}: {opts.variants} is {_kind(variants)}, not a list"
+            reason = f"{where}: {opts.variants} is {kind_of(variants)}, not a list"
             yield SkippedRecord(reason, row=row, pos_id=product_id or "", raw=raw)
             return
         name = _text(product, opts.name)
@@ -155,7 +155,7 @@ class MenuSource(Source):
                 what = f"{where} variant {offset + 1}"
                 yield self._record(row + offset, what, raw, product_id, name, shared, variant)
             else:
-                reason = f"{where} variant {offset + 1} is {_kind(variant)}, not an object"
+                reason = f"{where} variant {offset + 1} is {kind_of(variant)}, not an object"
                 yield SkippedRecord(reason, row=row + offset, raw=raw)
 
     def _record(
@@ -186,7 +186,7 @@ class MenuSource(Source):
             value = _first(variant, opts.quantity)
             quantity = _number(value)
             if value is not None and quantity is None:
-                shown = repr(value) if isinstance(value, str) else _kind(value)
+                shown = repr(value) if isinstance(value, str) else kind_of(value)
                 reason = f"{what}: quantity must be a number, found {shown}"
                 return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
         return PosRecord(
@@ -323,17 +323,3 @@ def _number(value: Any) -> float | None:
 def _skip_bom(handle: IO[bytes]) -> None:
     if handle.read(3) != b"\xef\xbb\xbf":
         handle.seek(0)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "text"
-    return "a number" if isinstance(value, int | float) else type(value).__name__

@@ -112,7 +112,7 @@ class CsvSource(Source):
                     except StopIteration:
                         return
                     except csv.Error as exc:
-                        yield SkippedRecord(f"line {line}: {exc}", row=row, raw={})
+                        yield SkippedRecord(f"{self.path.name} line {line}: {exc}", row=row, raw={})
                         row += 1
                         continue
                     if not cells:
@@ -143,7 +143,9 @@ class CsvSource(Source):
         pos_id = _cell(cells, index["id"])
 
         def skip(reason: str) -> SkippedRecord:
-            return SkippedRecord(f"line {line}: {reason}", row=row, pos_id=pos_id, raw=raw)
+            return SkippedRecord(
+                f"{self.path.name} line {line}: {reason}", row=row, pos_id=pos_id, raw=raw
+            )
 
         if len(cells) < width or any(c.strip() for c in cells[width:]):
             return skip(f"{len(cells)} fields, the header has {width}")

@@ -124,7 +124,7 @@ class MenuSource(Source):
     def _product_records(
         self, row: int, number: int, product: Any
     ) -> Iterator[PosRecord | SkippedRecord]:
-        where = f"product {number}"
+        where = f"{self.path.name} product {number}"
         if not isinstance(product, dict):
             yield SkippedRecord(f"{where} is {kind_of(product)}, not an object", row=row, raw={})
             return

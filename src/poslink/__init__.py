@@ -19,7 +19,7 @@ from poslink.exceptions import (
 from poslink.pipeline import RunSummary, run
 from poslink.records import CatalogProduct, Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sources.base import Source
+from poslink.sources.base import Source, SourceOptions
 
 __all__ = [
     "Catalog",
@@ -40,6 +40,7 @@ __all__ = [
     "Sink",
     "SkippedRecord",
     "Source",
+    "SourceOptions",
     "Status",
     "load_run_config",
     "run",

@@ -120,10 +120,7 @@ class CsvSource(Source):
                     yield self._record(row, line, cells, fields, width, index)
                     row += 1
             except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{self.path}: near line {reader.line_num + 1}: not {self.options.encoding} "
-                    f"text ({exc.reason})"
-                ) from exc
+                raise self._decode_error(exc) from exc
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -193,9 +190,7 @@ class CsvSource(Source):
             try:
                 header = next(reader, None)
             except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{self.path}: header: not {self.options.encoding} text ({exc.reason})"
-                ) from exc
+                raise self._decode_error(exc) from exc
             except csv.Error as exc:
                 raise InputError(f"{self.path}: header: {exc}") from exc
         if not header or not any(h.strip() for h in header):
@@ -225,11 +220,15 @@ class CsvSource(Source):
                 try:
                     first = handle.readline(1 << 20)
                 except UnicodeDecodeError as exc:
-                    raise InputError(
-                        f"{self.path}: header: not {self.options.encoding} text ({exc.reason})"
-                    ) from exc
+                    raise self._decode_error(exc) from exc
             sniffed = self._sniffed = sniff_delimiter(first, self.options.quotechar)
         return sniffed
+
+    def _decode_error(self, exc: UnicodeDecodeError) -> InputError:
+        return InputError(
+            f"{self.path}: not {self.options.encoding} text ({exc.reason}); "
+            "set the source option encoding"
+        )
 
     def _open(self) -> TextIO:
         try:

@@ -214,19 +214,32 @@ class MenuSource(Source):
         """The elements of the product array, parsed one at a time as the file streams in."""
         self.check_readable()
         prefix = f"{self.options.products}.item" if self.options.products else "item"
-        seen = False
-        with self.path.open("rb") as handle:
-            _skip_bom(handle)
+        done = 0
+        backend: Any = ijson
+        while True:
             try:
-                for product in ijson.items(handle, prefix, use_float=True):
-                    seen = True
+                for product in self._items(backend, prefix, skip=done):
+                    done += 1
                     yield product
+                break
             except ijson.JSONError as exc:
+                # The C parser stops at integers beyond 64 bits, which are valid JSON: the pure
+                # Python parser goes on from where it stopped.
+                if "integer overflow" in str(exc) and backend is ijson:
+                    backend = ijson.get_backend("python")
+                    continue
                 raise InputError(self._syntax_error(exc)) from exc
             except UnicodeDecodeError as exc:
                 raise InputError(f"{self.path}: not UTF-8 text (byte {exc.start})") from exc
-        if not seen:
+        if not done:
             self._check_array()
+
+    def _items(self, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
+        with self.path.open("rb") as handle:
+            _skip_bom(handle)
+            for n, product in enumerate(backend.items(handle, prefix, use_float=True)):
+                if n >= skip:
+                    yield product
 
     def _check_array(self) -> None:
         """An empty result must be an empty array, not a wrong path: say what is there."""

@@ -199,7 +199,7 @@ def _config_error(
 
     dotted, message = first_error(exc, model)
     loc = prefix + tuple(dotted.split("."))
-    if exc.errors()[0]["type"] == "missing":
+    if message == "required, not given":
         place = str(file) if file is not None else "configuration"
         flag = "--" + loc[-1].replace("_", "-")
         hint = (

@@ -133,7 +133,8 @@ class Parser:
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
             if trace is not None:
-                trace["brand"] = f"field brand {brand!r} ({how.removeprefix('field ')})"
+                found_how = how.removeprefix("field ").strip("()")
+                trace["brand"] = f"field brand {brand!r} ({found_how})"
         else:
             found = self.brands.find(tokens)
             if found:

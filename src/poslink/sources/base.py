@@ -92,8 +92,10 @@ def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseMo
 
 
 def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
-    """The dotted key and a plain message for the first error of a validation."""
-    error = exc.errors()[0]
+    """The dotted key and a plain message for the first error (unknown keys first: a misspelt
+    key is often why another one is missing)."""
+    errors = exc.errors()
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(p) for p in error["loc"]]
     key = ".".join(loc) or "(options)"
     if error["type"] == "extra_forbidden":

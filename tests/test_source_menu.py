@@ -102,6 +102,7 @@ def test_a_product_without_variants_is_one_record(tmp_path: Path) -> None:
     [
         ({**PRODUCT, "variants": [{"option": "1g"}]}, ["product 2 (id 12) variant 1: no id"]),
         ({**PRODUCT, "variants": [{"sku": "a"}, "x"]}, [None, "variant 2 is text, not an object"]),
+        ({**PRODUCT, "variants": [None, {"sku": "a"}]}, ["variant 1 is null, not an object", None]),
         ({**PRODUCT, "variants": {"sku": "a"}}, ["variants is an object, not a list"]),
         ({**PRODUCT, "name": None}, ["no usable name (looked for name, productName)"] * 2),
         ({**PRODUCT, "name": "  "}, ["no usable name"] * 2),

@@ -134,9 +134,7 @@ class MenuSource(Source):
         if product_id:
             where += f" (id {product_id})"
         variants = _get(product, opts.variants)
-        if variants is None or variants == []:
-            variants = [None]
-        elif not isinstance(variants, list):
+        if variants is not None and not isinstance(variants, list):
             reason = f"{where}: {opts.variants} is {kind_of(variants)}, not a list"
             yield SkippedRecord(reason, row=row, pos_id=product_id or "", raw=raw)
             return
@@ -148,10 +146,11 @@ class MenuSource(Source):
             "lineage": _text(product, opts.lineage),
             "strain": _text(product, opts.strain),
         }
+        if not variants:
+            yield self._record(row, where, raw, product_id, name, shared, None)
+            return
         for offset, variant in enumerate(variants):
-            if variant is None:
-                yield self._record(row, where, raw, product_id, name, shared, None)
-            elif isinstance(variant, dict):
+            if isinstance(variant, dict):
                 what = f"{where} variant {offset + 1}"
                 yield self._record(row + offset, what, raw, product_id, name, shared, variant)
             else:

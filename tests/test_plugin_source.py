@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,7 +38,7 @@ def jsonl_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The plugin package installed into this environment for the module's tests."""
     build = tmp_path_factory.mktemp("plugin-build")
     # A copy: the build must not leave files in the repository.
-    subprocess.run(["cp", "-r", str(PACKAGE), str(build)], check=True)
+    shutil.copytree(PACKAGE, build / PACKAGE.name)
     _pip("install", "--no-build-isolation", "--no-deps", str(build / PACKAGE.name))
     importlib.invalidate_caches()
     plugins.available.cache_clear()

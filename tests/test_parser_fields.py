@@ -65,12 +65,19 @@ def parser() -> Parser:
             {"types": frozenset({"flower"})},
             {"types": "category 'FLOWER'"},
         ),
-        # lineage field, however the POS writes it, wins over a tag in the name
+        # a lineage field, however the POS writes it
         (
-            "Blue Dream -INDICA-",
+            "Blue Dream",
             {"lineage": "SATIVA"},
             {"lineage": "sativa"},
             {"lineage": "field lineage 'SATIVA'"},
+        ),
+        # ... but a lineage word in the name that contradicts it leaves the lineage unsure
+        (
+            "Blue Dream -INDICA-",
+            {"lineage": "SATIVA"},
+            {"lineage": None},
+            {"lineage": "field lineage 'SATIVA' and the name disagree: unsure"},
         ),
         ("Blue Dream -INDICA-", {}, {"lineage": "indica"}, {"lineage": "name"}),
         ("Blue Dream", {"lineage": "indica_dominant"}, {"lineage": None}, {}),
@@ -80,7 +87,12 @@ def parser() -> Parser:
             {"lineage": None},
             {"lineage field": "'NOT_APPLICABLE' not a known lineage"},
         ),
-        ("Blue Dream", {"lineage": "CBD"}, {"markers": frozenset({"cbd"})}, {}),
+        (
+            "Blue Dream",
+            {"lineage": "CBD"},
+            {"implied": frozenset({"cbd"})},
+            {"implied": "field lineage 'CBD'"},
+        ),
         # the weight field is what the POS says the unit is: it wins over the name
         (
             "Blue Dream 1g",

@@ -45,6 +45,7 @@ class Knowledge:
     lineage: dict[str, str]
     markers: dict[str, str]
     lineage_markers: dict[str, str]
+    ratio_markers: frozenset[str]
     noise: frozenset[str]
     weight_units: dict[str, float]
     potency_units: dict[str, float]
@@ -83,6 +84,7 @@ def load_knowledge() -> Knowledge:
         lineage=lineage,
         markers=markers,
         lineage_markers=dict(vocab["lineage_markers"]),
+        ratio_markers=frozenset(vocab["ratio_markers"]["markers"]),
         noise=noise,
         weight_units=dict(vocab["units"]["weight"]),
         potency_units=dict(vocab["units"]["potency"]),
@@ -98,26 +100,38 @@ def load_knowledge() -> Knowledge:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryTypes:
+    """The product types a POS category may hold, and the one it holds by default (if any)."""
+
+    types: frozenset[str]
+    default: str | None = None
+
+
 @cache
-def load_category_table(name: str = "default") -> dict[str, frozenset[str]]:
+def load_category_table(name: str = "default") -> dict[str, CategoryTypes]:
     """A POS category table: normalized category -> the product types it may hold.
 
     ``name`` is a built-in table (``domain/data/categories/NAME.toml``) or a path to a TOML file
     of the same shape. A table may start from another with ``extends = "NAME"``.
     """
     data = _category_data(name)
-    table: dict[str, frozenset[str]] = {}
+    table: dict[str, CategoryTypes] = {}
     base = data.pop("extends", None)
     if base is not None:
         if not isinstance(base, str) or base == name:
             raise ConfigError(f"category table {name}: extends must name another table")
         table.update(load_category_table(base))
     for key, value in data.items():
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(
-                f"category table {name}: {key!r} must be a list of product types (text)"
-            )
-        table[words(key)] = frozenset(v.strip().lower() for v in value)
+        if isinstance(value, dict):
+            types, default = value.get("types", []), value.get("default")
+        else:
+            types, default = value, None
+        if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
+            raise ConfigError(f"category table {name}: {key!r} must list product types")
+        if default is not None and default not in types:
+            raise ConfigError(f"category table {name}: {key!r} default {default!r} not in types")
+        table[words(key)] = CategoryTypes(frozenset(types), default)
     return table
 
 

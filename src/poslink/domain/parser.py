@@ -142,22 +142,27 @@ class Parser:
                 tokens = tokens[:start] + tokens[end:]
             if trace is not None:
                 trace["brand"] = f"name ({how})" if found else "not found"
-        types: frozenset[str] = frozenset()
+        declared = None
         if product_type:
-            types = self.categories.get(words(product_type), frozenset())
+            declared = self.categories.get(words(product_type))
             if trace is not None:
-                trace["types"] = (
-                    f"field type {product_type!r}"
-                    if types
-                    else f"field type {product_type!r} not in the category table"
-                )
-        if not types and category:
-            types = self.categories.get(words(category), frozenset())
-            if trace is not None and types:
-                trace["types"] = f"category {category!r}"
-            elif trace is not None and "types" not in trace:
-                trace["types"] = f"category {category!r} not in the category table"
-        return self._item(tokens, key, how, m, types, declared_lineage=lineage, trace=trace)
+                known = "" if declared else " not in the category table"
+                trace["types"] = f"field type {product_type!r}{known}"
+        if declared is None and category:
+            declared = self.categories.get(words(category))
+            if trace is not None and (declared or "types" not in trace):
+                known = "" if declared else " not in the category table"
+                trace["types"] = f"category {category!r}{known}"
+        return self._item(
+            tokens,
+            key,
+            how,
+            m,
+            declared.types if declared else frozenset(),
+            declared_lineage=lineage,
+            preferred_type=declared.default if declared else None,
+            trace=trace,
+        )
 
     def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
         """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
@@ -237,6 +242,7 @@ class Parser:
         declared_lineage: str | None = None,
         declared_subtype: str = "",
         authoritative: bool = False,
+        preferred_type: str | None = None,
         trace: dict[str, str] | None = None,
     ) -> ParsedItem:
         core: list[str] = []
@@ -276,37 +282,61 @@ class Parser:
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
             i += size
-        origin = "name" if lineages else ""
+        implied: set[str] = set()
+        origin = "name"
         if declared_lineage:
             lin = words(declared_lineage)
+            field = f"field lineage {declared_lineage!r}"
             if lin in self.k.lineage_markers:
-                markers.add(self.k.lineage_markers[lin])
+                implied.add(self.k.lineage_markers[lin])
                 if trace is not None:
-                    trace["markers"] = f"field lineage {declared_lineage!r}"
-            elif lin in self.k.lineage:
+                    trace["implied"] = field
+            elif self.k.lineage.get(lin):
+                # A lineage word in the name that contradicts the declared lineage is part of
+                # the name ("Cherry Bomb Sativa" labelled hybrid): the lineage is then unsure.
                 value = self.k.lineage[lin]
-                if value:
-                    lineages = {value}
-                    origin = f"field lineage {declared_lineage!r}"
+                lineages = {value} if not lineages or value in lineages else {value, *lineages}
+                origin = field
             elif trace is not None:
                 trace["lineage field"] = f"{declared_lineage!r} not a known lineage"
-        if trace is not None and origin and len(lineages) == 1:
-            trace["lineage"] = origin
+        if trace is not None and lineages:
+            unsure = f"{origin} and the name disagree: unsure"
+            trace["lineage"] = origin if len(lineages) == 1 else unsure
+        if m.ratio:
+            implied |= self.k.ratio_markers
+            if trace is not None:
+                trace.setdefault("implied", "ratio in the name")
         markers.discard("thc")
         subtypes: set[str] = set()
         hints = {f.subtype for f in weak if f.subtype}
         if forms:
-            top = max(forms, key=lambda f: f.rank)
-            # A strong form word outranks a POS category; a catalog's own type field is final.
-            if not authoritative and (not types or top.product_type in types or top.rank >= 2):
+            # Highest rank decides; among equals the last one, since form words follow the
+            # strain name ("Hash Khan Wax" is a wax).
+            top = max(reversed(forms), key=lambda f: f.rank)
+            # A catalog's own type field is final; a POS category wins over a form word that
+            # contradicts it ("Hash Bar" under edibles), else the form word narrows the category.
+            if not authoritative and (not types or top.product_type in types):
                 if trace is not None and types != {top.product_type}:
-                    trace["types"] = f"form word in the name ({top.product_type})"
+                    given = trace.get("types")
+                    narrowed = f"{given}, narrowed by the " if given else ""
+                    trace["types"] = f"{narrowed}form word in the name ({top.product_type})"
                 types = frozenset({top.product_type})
             if top.subtype and top.product_type in types:
                 subtypes.add(top.subtype)
                 if trace is not None:
                     trace["subtypes"] = "form word in the name"
             hints |= {f.subtype for f in forms if f.subtype and f is not top}
+        elif preferred_type and not authoritative:
+            # No form word: the category's default reading ("Dead Cherries -3.5g-" is flower,
+            # and plain flower, not shake).
+            types = frozenset({preferred_type})
+            if self.k.default_subtype.get(preferred_type):
+                subtypes.add(self.k.default_subtype[preferred_type])
+            if trace is not None:
+                given = trace.get("types", "category")
+                trace["types"] = f"{given}, read as {preferred_type} (no form word)"
+                if subtypes:
+                    trace["subtypes"] = "the category's default"
         if declared_subtype:
             subtypes.add(declared_subtype)
         text = " ".join(core) or " ".join(fallback)
@@ -325,6 +355,7 @@ class Parser:
             lineage=next(iter(lineages)) if len(lineages) == 1 else None,
             ratio=m.ratio,
             markers=self._intern(frozenset(markers)),
+            implied=self._intern(frozenset(implied)),
             digits=tuple(sorted(_DIGITS.findall(text))),
             weight_g=m.weight_g,
             potency_mg=m.potency_mg,

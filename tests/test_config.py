@@ -50,6 +50,8 @@ def test_precedence_flags_file_environment_defaults(
 
 def test_paths_in_a_file_are_taken_from_its_folder(tmp_path: Path) -> None:
     text = BASE + '[source_options]\ncategory_table = "tables/mine.toml"\n'
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables/mine.toml").write_text('extends = "default"\n"bud" = ["flower"]\n')
     config = load_run_config(write(tmp_path, text), None, {})
     assert config.pos == tmp_path / "in/pos.json"
     assert config.catalog == str(tmp_path / "cat.db")
@@ -148,6 +150,12 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
             "{file}: key 'source_options.delimiter': not a known key (known: category_table)",
         ),
         (BASE + "pos = \n", {}, "{file}: not valid TOML"),
+        (
+            BASE + "[source_options]\ncategory_table = 'nope'\n",
+            {},
+            "{file}: key 'source_options.category_table': category table 'nope' not found "
+            "(built-in: default, menu;",
+        ),
         (BASE, {"POSLINK_SOURCE_OPTIONS": "{broken"}, "POSLINK_SOURCE_OPTIONS: not a valid TOML"),
     ],
 )

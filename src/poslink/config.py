@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from poslink.domain.knowledge import load_category_table
 from poslink.exceptions import ConfigError, PoslinkError
 
 ENV_PREFIX = "POSLINK_"
@@ -183,9 +184,16 @@ def _check_plugins(
                     f"{_where((key,), origins, file)}: {config.source!r} is not a poslink Source"
                 )
             try:
-                cls.Options.model_validate(config.source_options)
+                options = cls.Options.model_validate(config.source_options)
             except ValidationError as exc:
                 raise _config_error(exc, cls.Options, ("source_options",), origins, file) from exc
+            table = getattr(options, "category_table", None)
+            if table:
+                try:
+                    load_category_table(str(table))
+                except ConfigError as exc:
+                    where = _where(("source_options", "category_table"), origins, file)
+                    raise ConfigError(f"{where}: {exc}") from exc
 
 
 def _config_error(

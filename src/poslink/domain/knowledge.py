@@ -144,7 +144,11 @@ def _category_data(name: str) -> dict[str, Any]:
             raise FileNotFoundError(name)
         return _read(f"categories/{name}.toml")
     except FileNotFoundError as exc:
-        raise ConfigError(f"category table {name!r} not found") from exc
+        tables = resources.files("poslink.domain").joinpath("data", "categories").iterdir()
+        known = ", ".join(sorted(t.name.removesuffix(".toml") for t in tables))
+        raise ConfigError(
+            f"category table {name!r} not found (built-in: {known}; or a path to a .toml file)"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"category table {name}: cannot be read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:

@@ -49,6 +49,7 @@ class Knowledge:
     noise: frozenset[str]
     weight_units: dict[str, float]
     potency_units: dict[str, float]
+    volume_units: dict[str, float]
     named_weights: dict[str, float]
     brand_rules: BrandRules
     max_phrase_words: int
@@ -88,6 +89,7 @@ def load_knowledge() -> Knowledge:
         noise=noise,
         weight_units=dict(vocab["units"]["weight"]),
         potency_units=dict(vocab["units"]["potency"]),
+        volume_units=dict(vocab["units"]["volume"]),
         named_weights=_phrases(vocab["units"]["named_weight"]),
         brand_rules=BrandRules(
             suffixes=tuple(sorted({words(s) for s in brands["suffixes"]}, key=len, reverse=True)),

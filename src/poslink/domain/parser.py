@@ -58,7 +58,14 @@ class Parser:
             self._span[first] = max(self._span.get(first, 1), size)
         unit_alt = "|".join(
             sorted(
-                (re.escape(u) for u in (*knowledge.weight_units, *knowledge.potency_units)),
+                (
+                    re.escape(u)
+                    for u in (
+                        *knowledge.weight_units,
+                        *knowledge.potency_units,
+                        *knowledge.volume_units,
+                    )
+                ),
                 key=len,
                 reverse=True,
             )
@@ -217,7 +224,7 @@ class Parser:
             value, unit = float(found.group(1)), found.group(2)
             if unit in self.k.potency_units:
                 potency = potency or value * self.k.potency_units[unit]
-            else:
+            elif unit in self.k.weight_units:
                 weight = weight or value * self.k.weight_units[unit]
         text = self._unit.sub(" ", text)
         found = _PACK.search(text)
@@ -250,6 +257,7 @@ class Parser:
         lineages: set[str] = set()
         markers: set[str] = set()
         forms: list[Form] = []
+        leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
         i, n = 0, len(tokens)
         while i < n:
@@ -270,15 +278,19 @@ class Parser:
             if kind == _STRONG:
                 assert isinstance(value, Form)
                 forms.append(value)
-                fallback.append(phrase)
+                if not core:
+                    leading.append((value, phrase))
+                if phrase not in fallback:
+                    fallback.append(phrase)
             elif kind == _WEAK:
                 assert isinstance(value, Form)
                 weak.append(value)
                 core.append(phrase)
                 fallback.append(phrase)
             elif kind == _MARKER:
+                if str(value) not in markers:
+                    fallback.append(phrase)
                 markers.add(str(value))
-                fallback.append(phrase)
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
             i += size
@@ -326,6 +338,10 @@ class Parser:
                 if trace is not None:
                     trace["subtypes"] = "form word in the name"
             hints |= {f.subtype for f in forms if f.subtype and f is not top}
+            if core and leading and all(f is not top for f, _ in leading):
+                # A form word before the name, with the form named after it, is part of the
+                # name: "Hash Khan Shatter", "Hash Bomb Cartridge".
+                core = [phrase for _, phrase in leading] + core
         elif preferred_type and not authoritative:
             # No form word: the category's default reading ("Dead Cherries -3.5g-" is flower,
             # and plain flower, not shake).

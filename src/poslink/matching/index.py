@@ -34,6 +34,7 @@ class CatalogIndex:
     items: list[ParsedItem]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
+    by_type: dict[str, Block]
     version: str
 
     @classmethod
@@ -57,23 +58,36 @@ class CatalogIndex:
         parser = Parser(knowledge, brands)
         items = [parser.parse_catalog(p) for p in rows]
         blocks: dict[str, dict[str, Block]] = {}
+        every_brand: dict[str, Block] = {}
         for pos, item in enumerate(items):
             by_type = blocks.setdefault(item.brand or "", {})
+            words_sorted, compact = sorted_name(item.core), item.core.replace(" ", "")
             for ptype in item.types or {""}:
-                block = by_type.setdefault(ptype, Block())
-                block.positions.append(pos)
-                block.sorted_names.append(sorted_name(item.core))
-                block.compact_names.append(item.core.replace(" ", ""))
+                for block in (
+                    by_type.setdefault(ptype, Block()),
+                    every_brand.setdefault(ptype, Block()),
+                ):
+                    block.positions.append(pos)
+                    block.sorted_names.append(words_sorted)
+                    block.compact_names.append(compact)
         version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
-        return cls(products=rows, items=items, brands=brands, blocks=blocks, version=version)
+        return cls(
+            products=rows,
+            items=items,
+            brands=brands,
+            blocks=blocks,
+            by_type=every_brand,
+            version=version,
+        )
 
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""
         return Parser(load_knowledge(), self.brands, category_table)
 
     def candidates_blocks(self, item: ParsedItem) -> list[Block]:
-        """The blocks a record's candidates come from: its brand, its possible types."""
-        by_type = self.blocks.get(item.brand or "")
+        """The blocks a record's candidates come from: its brand (or every brand when it names
+        none), its possible types."""
+        by_type = self.blocks.get(item.brand) if item.brand else self.by_type
         if not by_type:
             return []
         if not item.types:

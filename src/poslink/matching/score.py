@@ -9,9 +9,9 @@ from rapidfuzz import fuzz
 from poslink.records import ParsedItem
 
 # A word on one side only names another product ("Skywalker OG" is not "Skywalker"); a word
-# this close to one on the other side is the same word mistyped ("Braveherat").
+# this close to one on the other side, with the same first letter, is the same word mistyped
+# ("Braveherat"), while "Cream" is not "Dream".
 SAME_WORD = 75.0
-SAME_COMPACT = 92.0
 
 
 @dataclass(slots=True)
@@ -66,6 +66,8 @@ def compare(
         agree.append("form")
     elif record.hints & product.subtypes:
         agree.append("form hint")
+    if record.core == product.core:
+        agree.append("word order")
     if record.pack and record.pack == product.pack:
         agree.append("pack")
     if record.potency_mg and record.potency_mg == product.potency_mg:
@@ -85,7 +87,7 @@ def _markers_conflict(record: ParsedItem, product: ParsedItem) -> bool:
 
 def extra_words(a: str, b: str) -> list[str]:
     """Words of either name that have no counterpart, exact or mistyped, in the other."""
-    if a == b or fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) >= SAME_COMPACT:
+    if a.replace(" ", "") == b.replace(" ", ""):  # "Chem Dawg" is "Chemdawg"
         return []
     left = b.split()
     extra: list[str] = []
@@ -96,6 +98,8 @@ def extra_words(a: str, b: str) -> list[str]:
         best, score = "", 0.0
         if len(word) >= 3:
             for other in left:
+                if other[0] != word[0]:
+                    continue
                 s = fuzz.ratio(word, other)
                 if s > score:
                     best, score = other, s

@@ -76,12 +76,12 @@ def test_environment_alone_and_other_variables(tmp_path: Path) -> None:
         "POSLINK_SOURCE": "csv",
         "POSLINK_SOURCE_OPTIONS__COLUMNS": '{id = "SKU", name = "Name"}',
         "POSLINK_SOURCE_OPTIONS__DELIMITER": ";",
-        "POSLINK_MATCHER__REQUIRE_BRAND": "false",
+        "POSLINK_MATCHER__UNBRANDED_THRESHOLD": "0.99",
         "POSLINK_SHARED_DATA": "/somewhere",  # not a configuration key: not ours
     }
     config = load_run_config(None, None, environ)
     assert config.source_options == {"columns": {"id": "SKU", "name": "Name"}, "delimiter": ";"}
-    assert config.matcher.require_brand is False and config.pos == Path("p.json")
+    assert config.matcher.unbranded_threshold == 0.99 and config.pos == Path("p.json")
 
 
 def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def run_cmd(
     ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="the CSV to write")] = None,
     source: Annotated[
-        str | None, typer.Option(help="source format (see `poslink sources`) [default: jane-json]")
+        str | None, typer.Option(help="source format (see `poslink sources`) (default: jane-json)")
     ] = None,
     option: Annotated[
         list[str] | None,
@@ -36,14 +36,14 @@ def run_cmd(
             "--option", "-o", help="a source option KEY=VALUE (dotted keys: columns.id=SKU)"
         ),
     ] = None,
-    engine: Annotated[str | None, typer.Option(help="engine [default: local]")] = None,
-    sink: Annotated[str | None, typer.Option(help="output format [default: csv]")] = None,
+    engine: Annotated[str | None, typer.Option(help="engine (default: local)")] = None,
+    sink: Annotated[str | None, typer.Option(help="output format (default: csv)")] = None,
     threshold: Annotated[
-        float | None, typer.Option(help="least name similarity to match [default: 0.86]")
+        float | None, typer.Option(help="least name similarity to match (default: 0.86)")
     ] = None,
     margin: Annotated[
         float | None,
-        typer.Option(help="runner-up closeness that makes it ambiguous [default: 0.03]"),
+        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:

@@ -19,6 +19,13 @@ def test_menu_table_extends_the_default_and_overrides_it() -> None:
     assert menu["concentrates"].types == {"extract"}
 
 
+def test_store_table_reads_a_plain_flower_category_as_flower() -> None:
+    store, default = load_category_table("store"), load_category_table("default")
+    assert store["flower"] == CategoryTypes(frozenset({"flower"}), "flower")
+    assert default["flower"].default is None
+    assert load_category_table("menu")["flower"] == store["flower"]
+
+
 def test_a_table_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(
@@ -38,7 +45,7 @@ def test_a_table_file(tmp_path: Path) -> None:
         ('"bud" = [1]\n', "'bud' must list product types"),
         ('"bud" = {types = ["flower"], default = "vape"}\n', "default 'vape' not in types"),
         ('extends = ["default"]\n', "extends must name another table"),
-        ('extends = "nope"\n', "category table 'nope' not found (built-in: default, menu;"),
+        ('extends = "nope"\n', "category table 'nope' not found (built-in: default, menu, store;"),
         ('"bud" = [\n', "not valid TOML"),
     ],
 )

@@ -154,7 +154,7 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
             BASE + "[source_options]\ncategory_table = 'nope'\n",
             {},
             "{file}: key 'source_options.category_table': category table 'nope' not found "
-            "(built-in: default, menu;",
+            "(built-in: default, menu, store;",
         ),
         (BASE, {"POSLINK_SOURCE_OPTIONS": "{broken"}, "POSLINK_SOURCE_OPTIONS: not a valid TOML"),
     ],

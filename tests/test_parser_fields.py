@@ -62,8 +62,8 @@ def parser() -> Parser:
         (
             "Citrus Comet",
             {"product_type": "Gadgets", "category": "FLOWER"},
-            {"types": frozenset({"flower"})},
-            {"types": "category 'FLOWER'"},
+            {"types": frozenset({"flower"}), "subtypes": frozenset({"bud"})},
+            {"types": "category 'FLOWER', read as flower (no form word)"},
         ),
         # a lineage field, however the POS writes it
         (

@@ -82,6 +82,7 @@ class CsvSource(Source):
         "delimited text (comma, tab, semicolon; quoted fields; any encoding), columns mapped"
     )
     Options: ClassVar[type[BaseModel]] = CsvOptions
+    category_table = "store"
 
     options: CsvOptions
 

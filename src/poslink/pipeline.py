@@ -1,4 +1,7 @@
-"""One run of poslink: configuration in, matched output and a summary out."""
+"""One run of poslink: configuration in, matched output and a summary out.
+
+``RunConfig`` lives in ``poslink.config``; it is imported here too for callers of ``run``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
-from poslink.config import MatcherConfig
+from poslink.config import RunConfig
+from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
 from poslink.exceptions import PluginError
 from poslink.matching import CatalogIndex
@@ -21,28 +22,7 @@ from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
 from poslink.sources.base import Source
 
-
-class RunConfig(BaseModel):
-    """What one run reads, how it matches and where it writes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    pos: Path
-    catalog: str
-    out: Path
-    source: str = "jane-json"
-    source_options: dict[str, Any] = Field(default_factory=dict)
-    catalog_kind: str | None = None
-    catalog_table: str = "products"
-    catalog_columns: dict[str, str] = Field(default_factory=dict)
-    sink: str = "csv"
-    engine: str = "local"
-    engine_options: dict[str, Any] = Field(default_factory=dict)
-    matcher: MatcherConfig = Field(default_factory=MatcherConfig)
-    # The decision store (SQLite path or SQLAlchemy URL): reuse decisions, apply overrides.
-    decisions: str | None = None
-    store_id: str | None = None
-    full: bool = False
+__all__ = ["RunConfig", "RunSummary", "build_index", "build_output", "build_source", "run"]
 
 
 @dataclass(frozen=True)
@@ -78,11 +58,13 @@ class RunSummary:
 
 
 def build_source(config: RunConfig) -> Source:
-    """The configured source, opened on the POS export."""
+    """The configured source, opened on the POS export, its category table checked."""
     cls = plugins.load("sources", config.source)
     if not issubclass(cls, Source):
         raise PluginError(f"source {config.source!r} is not a poslink Source")
-    return cls(config.pos, config.source_options)
+    source = cls(config.pos, config.source_options)
+    load_category_table(source.category_table)
+    return source
 
 
 def build_index(config: RunConfig) -> CatalogIndex:

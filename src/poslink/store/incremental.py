@@ -87,10 +87,9 @@ class Validity:
 class OrderedMerge:
     """Writes every record to the sink in input order as soon as its decision is known."""
 
-    def __init__(self, sink: Sink, overrides: OverrideSet, state: CatalogState) -> None:
+    def __init__(self, sink: Sink, overrides: OverrideSet) -> None:
         self.sink = sink
         self.overrides = overrides
-        self.state = state
         self.queue: deque[Entry] = deque()
         self.captured: dict[int, Match] = {}
         self.counts: Counter[Status] = Counter()
@@ -261,7 +260,7 @@ class StoreRun:
         """Match what changed, write every record to the job's sink, save the new decisions."""
         if not self.full:
             self.stored = self.store.load(self.source_name, self.rules)
-        merge = OrderedMerge(job.sink, self.overrides, self.state)
+        merge = OrderedMerge(job.sink, self.overrides)
         changed = ChangedRecords(job.source, self, merge)
         changed.progress = job.progress
         engine.run(

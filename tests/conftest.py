@@ -14,6 +14,9 @@ import pytest
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import CatalogProduct
 
+# The throw-away PostgreSQL server fixtures (``postgres``, ``pg_database``).
+pytest_plugins = ["pgserver"]
+
 REPO = Path(__file__).resolve().parents[1]
 # The reference data lives beside the clone (../shared), as on CI; POSLINK_SHARED_DATA overrides.
 SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "data"))

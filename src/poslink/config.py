@@ -21,7 +21,13 @@ from poslink.exceptions import ConfigError, PoslinkError
 
 ENV_PREFIX = "POSLINK_"
 # Keys whose values are paths; in a file they are relative to the file's folder.
-_PATH_KEYS = (("pos",), ("out",), ("catalog",), ("source_options", "category_table"))
+_PATH_KEYS = (
+    ("pos",),
+    ("out",),
+    ("catalog",),
+    ("decisions",),
+    ("source_options", "category_table"),
+)
 
 
 class MatcherConfig(BaseModel):
@@ -57,10 +63,22 @@ class RunConfig(BaseModel):
     )
     catalog_kind: str | None = Field(None, description="the catalog plugin (default: by address)")
     catalog_table: str = Field("products", description="the catalog's table")
+    catalog_columns: dict[str, str] = Field(
+        default_factory=dict, description="catalog columns renamed: poslink's name -> the table's"
+    )
     sink: str = Field("csv", description="the output format")
     engine: str = Field("local", description="the engine that runs the match")
     engine_options: dict[str, Any] = Field(default_factory=dict, description="engine options")
     matcher: MatcherConfig = Field(default_factory=MatcherConfig)
+    decisions: str | None = Field(
+        None,
+        description="the decision store (SQLite path or database URL): reuse decisions across "
+        "runs, apply overrides",
+    )
+    store_id: str | None = Field(
+        None, description="the store the export comes from (default: the export's file name)"
+    )
+    full: bool = Field(False, description="with a decision store: match every record again")
 
 
 @dataclass

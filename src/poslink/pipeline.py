@@ -22,7 +22,7 @@ from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
 from poslink.sources.base import Source
 
-__all__ = ["RunConfig", "RunSummary", "build_index", "build_source", "run"]
+__all__ = ["RunConfig", "RunSummary", "build_index", "build_output", "build_source", "run"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,23 @@ class RunSummary:
     seconds: float
     output: Path
     rejects: Path | None
+    # With a decision store: records whose stored decision was reused, overrides applied, and
+    # whether the whole output was an unchanged earlier one.
+    reused: int | None = None
+    overridden: int = 0
+    output_reused: bool = False
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         rejects = f" (rejects: {self.rejects})" if self.rejects else ""
+        store = ""
+        if self.reused is not None:
+            store = f"; {self.reused} decisions reused, {self.overridden} overridden"
+            store += " (unchanged feed: earlier output reused)" if self.output_reused else ""
         return (
             f"{self.records} records: {self.matched} matched, {self.no_match} no match, "
-            f"{self.ambiguous} ambiguous, {self.rejected} rejected in {self.seconds:.2f} s "
-            f"-> {self.output}{rejects}"
+            f"{self.ambiguous} ambiguous, {self.rejected} rejected{store} in "
+            f"{self.seconds:.2f} s -> {self.output}{rejects}"
         )
 
 
@@ -60,22 +69,36 @@ def build_source(config: RunConfig) -> Source:
 
 def build_index(config: RunConfig) -> CatalogIndex:
     """Read the catalog and build its index."""
-    catalog = open_catalog(config.catalog, kind=config.catalog_kind, table=config.catalog_table)
+    catalog = open_catalog(
+        config.catalog,
+        kind=config.catalog_kind,
+        table=config.catalog_table,
+        columns=config.catalog_columns,
+    )
     return CatalogIndex.build(catalog.products())
+
+
+def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:
+    """The configured sink (on the output path), engine and rejects file."""
+    sink_cls = plugins.load("sinks", config.sink)
+    engine_cls = plugins.load("engines", config.engine)
+    sink = sink_cls(config.out, fields)
+    engine = engine_cls(**config.engine_options)
+    assert isinstance(sink, Sink) and isinstance(engine, Engine)
+    return sink, engine, RejectsFile(rejects_path(config.out))
 
 
 def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary."""
+    if config.decisions is not None:
+        from poslink.store.run import run_with_store  # the store imports this module
+
+        return run_with_store(config, progress)
     started = time.perf_counter()
     source = build_source(config)
     source.check_readable()
     index = build_index(config)
-    sink_cls = plugins.load("sinks", config.sink)
-    engine_cls = plugins.load("engines", config.engine)
-    sink = sink_cls(config.out, source.fields)
-    engine = engine_cls(**config.engine_options)
-    assert isinstance(sink, Sink) and isinstance(engine, Engine)
-    rejects = RejectsFile(rejects_path(config.out))
+    sink, engine, rejects = build_output(config, source.fields)
     try:
         with sink:
             counts = engine.run(Job(source, index, config.matcher, sink, rejects, progress))

@@ -24,7 +24,7 @@ def run_cmd(
     ] = None,
     pos: Annotated[Path | None, typer.Option("--pos", help="the POS export to read")] = None,
     catalog: Annotated[
-        str | None, typer.Option("--catalog", help="catalog: SQLite file path")
+        str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
     ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="the CSV to write")] = None,
     source: Annotated[
@@ -46,6 +46,26 @@ def run_cmd(
         typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    catalog_table: Annotated[
+        str | None, typer.Option(help="the catalog's table (default: products)")
+    ] = None,
+    catalog_column: Annotated[
+        list[str] | None,
+        typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
+    ] = None,
+    decisions: Annotated[
+        str | None,
+        typer.Option(
+            help="decision store (SQLite path or SQLAlchemy URL): match only new or changed"
+            " records, apply overrides"
+        ),
+    ] = None,
+    store_id: Annotated[
+        str | None, typer.Option(help="the store the export comes from (default: its file name)")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="with a decision store: match every record again")
+    ] = False,
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id.
 
@@ -62,6 +82,10 @@ def run_cmd(
             ("sink",): ("--sink", sink),
             ("matcher", "threshold"): ("--threshold", threshold),
             ("matcher", "margin"): ("--margin", margin),
+            ("catalog_table",): ("--catalog-table", catalog_table),
+            ("decisions",): ("--decisions", decisions),
+            ("store_id",): ("--store-id", store_id),
+            ("full",): ("--full", full or None),
         }
         for key, (flag, value) in given.items():
             if value is not None:
@@ -73,6 +97,12 @@ def run_cmd(
                 raise ConfigError(f"{where}: expected KEY=VALUE")
             key = ("source_options", *name.strip().split("."))
             flags.set(key, parse_value(value, where), where)
+        for item in catalog_column or []:
+            name, sep, value = item.partition("=")
+            where = f"option --catalog-column {item!r}"
+            if not sep or not name.strip() or not value.strip():
+                raise ConfigError(f"{where}: expected NAME=COLUMN")
+            flags.set(("catalog_columns", name.strip()), value.strip(), where)
         config = load_run_config(config_file, flags)
         show = not quiet and err.is_terminal
         with progress(show, None) as tick:

@@ -18,7 +18,7 @@ from poslink.catalogs import open_catalog
 from poslink.engines.base import match_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
-from poslink.matching.store import load_index, save_index
+from poslink.matching.saved import load_index, save_index
 from poslink.similarity import extract_many
 from poslink.sinks.csv import CsvSink
 from poslink.sources.jane_json import JaneJsonSource

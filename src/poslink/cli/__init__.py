@@ -1,10 +1,16 @@
-"""The command line: ``poslink run | eval | explain | sources | index build | bench``.
+"""The command line: ``poslink run | eval | explain | sources | override | review``, and
+``poslink index build | bench``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
 """
 
-from poslink.cli import commands, scale  # noqa: F401 - registers the commands
+from poslink.cli import (  # noqa: F401 - register their command groups
+    commands,
+    override,
+    review,
+    scale,
+)
 from poslink.cli._app import app
 
 

@@ -25,7 +25,7 @@ def index_build_cmd(
     """Parse and block the catalog once; later runs load it with `--index FILE`."""
     from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex
-    from poslink.matching.store import save_index
+    from poslink.matching.saved import save_index
 
     with errors():
         started = time.perf_counter()

@@ -1,10 +1,10 @@
 """The catalog index: every catalog product parsed once and blocked by brand and type.
 
-Built once per catalog, saved to a file (``store.py``), inherited by worker processes or
+Built once per catalog, saved to a file (``saved.py``), inherited by worker processes or
 broadcast to Spark executors. It is kept compact for million-product catalogs: per product
-only its id, its core name, the strings RapidFuzz compares and a reference to its *profile*,
-the other attributes the vetoes read (type, form, ratio, cannabinoids, lineage, numbers, pack,
-potency), which a few thousand distinct objects cover.
+the product (its short fields shared), its core name, the strings RapidFuzz compares and a
+reference to its *profile*, the other attributes the vetoes read (type, form, ratio,
+cannabinoids, lineage, numbers, pack, potency), which a few thousand distinct objects cover.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
@@ -71,19 +72,36 @@ class Fingerprint:
 def catalog_version(products: Iterable[CatalogProduct]) -> str:
     """The version ``CatalogIndex.build`` gives these products, without building anything."""
     fp = Fingerprint()
-    for p in products:
+    for p in sorted(products, key=attrgetter("id")):
         fp.add(p)
     return fp.version
+
+
+def _lean(products: Iterable[CatalogProduct]) -> list[CatalogProduct]:
+    """The products with one string object per distinct short field (brand, type, ...)."""
+    shared: dict[str, str] = {}
+    return [
+        CatalogProduct(
+            p.id,
+            p.name,
+            *(shared.setdefault(v, v) for v in (p.brand, p.product_type, p.product_subtype)),
+            *(shared.setdefault(v, v) for v in (p.lineage, p.amount)),
+        )
+        for p in products
+    ]
 
 
 @dataclass
 class CatalogIndex:
     """Parsed catalog products, blocked by brand key then product type.
 
-    A product is known by its *position* (the order the catalog gave it): ``ids[position]``
-    is its catalog id, ``profiles[profile_of[position]]`` what the vetoes compare.
+    A product is known by its *position* (in id order): ``products[position]`` is the product,
+    ``brand_keys[position]`` its brand key, ``ids[position]`` its id and
+    ``profiles[profile_of[position]]`` what the vetoes compare besides its core name.
     """
 
+    products: list[CatalogProduct]
+    brand_keys: list[str]
     ids: array[int]
     profile_of: array[int]
     profiles: list[ParsedItem]
@@ -99,26 +117,23 @@ class CatalogIndex:
     ) -> CatalogIndex:
         """Parse and block every product (two passes: brands first, then names)."""
         knowledge = knowledge or load_knowledge()
+        # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
+        # the same index, the same tie-breaks and the same version.
+        kept = _lean(products)
+        kept.sort(key=attrgetter("id"))
         fp = Fingerprint()
         name_words: dict[str, set[str]] = defaultdict(set)
-        shared: dict[str, str] = {}  # one object per distinct short field (brand, type, ...)
-        rows: list[tuple[CatalogProduct, str]] = []
+        folded_names: list[str] = []
         keys: dict[str, str] = {}
-        for p in products:
+        for p in kept:
             fp.add(p)
             folded = fold(p.name)
+            folded_names.append(folded)
             key = keys.get(p.brand)
             if key is None:
                 key = keys[p.brand] = brand_key(p.brand)
             for w in set(folded_words(folded).split()):
                 name_words[w].add(key)
-            lean = CatalogProduct(
-                p.id,
-                p.name,
-                *(shared.setdefault(v, v) for v in (p.brand, p.product_type, p.product_subtype)),
-                *(shared.setdefault(v, v) for v in (p.lineage, p.amount)),
-            )
-            rows.append((lean, folded))
         brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
         del name_words
         parser = Parser(knowledge, brands)
@@ -128,9 +143,11 @@ class CatalogIndex:
         cores: list[str] = []
         blocks: dict[str, dict[str, Block]] = {}
         every_brand: dict[str, Block] = {}
-        for pos, (p, folded) in enumerate(rows):
+        brand_keys: list[str] = []
+        for pos, (p, folded) in enumerate(zip(kept, folded_names, strict=True)):
             item = parser.parse_catalog(p, folded)
             ids.append(p.id)
+            brand_keys.append(item.brand or "")
             profile_of.append(profiles.setdefault(profile_key(item), len(profiles)))
             by_type = blocks.setdefault(item.brand or "", {})
             words_sorted = sorted_name(item.core)
@@ -148,6 +165,8 @@ class CatalogIndex:
                     block.sorted_names.append(words_sorted)
                     block.compact_names.append(compact)
         return cls(
+            products=kept,
+            brand_keys=brand_keys,
             ids=ids,
             profile_of=profile_of,
             profiles=[profile_item(k) for k in profiles],

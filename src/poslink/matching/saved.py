@@ -17,10 +17,12 @@ from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
 from poslink.exceptions import InputError
 from poslink.matching.index import Block, CatalogIndex, profile_item, profile_key
+from poslink.records import CatalogProduct
 from poslink.sinks.base import AtomicFile
 
 FORMAT = "poslink-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 
 
 def save_index(index: CatalogIndex, path: Path) -> None:
@@ -37,6 +39,8 @@ def save_index(index: CatalogIndex, path: Path) -> None:
             "max_words": index.brands.max_words,
             "fuzzy": index.brands._fuzzy,
         },
+        "products": [[getattr(p, f) for p in index.products] for f in PRODUCT_FIELDS],
+        "brand_keys": index.brand_keys,
         "ids": index.ids.tolist(),
         "profile_of": index.profile_of.tolist(),
         "profiles": [_profile_out(p) for p in map(profile_key, index.profiles)],
@@ -90,9 +94,19 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
                 array("I", positions), sorted_names, compact_names
             )
         cores = list(data["cores"])
-        shared: dict[frozenset[str], frozenset[str]] = {}
-        profiles = [profile_item(_profile_in(p, shared)) for p in data["profiles"]]
+        columns = data["products"]
+        if len(columns) != len(PRODUCT_FIELDS):
+            raise ValueError("product columns")
+        shared: dict[str, str] = {}
+        products = [
+            CatalogProduct(int(pid), str(name), *(shared.setdefault(v, v) for v in rest))
+            for pid, name, *rest in zip(*columns, strict=True)
+        ]
+        sets: dict[frozenset[str], frozenset[str]] = {}
+        profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
         return CatalogIndex(
+            products=products,
+            brand_keys=[str(k) for k in data["brand_keys"]],
             ids=array("q", data["ids"]),
             profile_of=array("I", data["profile_of"]),
             profiles=profiles,

@@ -82,6 +82,7 @@ class Result:
     case: Case
     run_seconds: float
     run_rss_mb: float
+    run_pss_mb: float
     build_seconds: float
     build_rss_mb: float
     precision: float
@@ -132,12 +133,12 @@ def run_case(
     catalog, pos, labels = folder / "catalog.db", folder / "pos.json", folder / "labels.csv"
     load_before = os.getloadavg()[0]
     index = folder / "index.json"
-    build_s, build_rss = measure(["index", "build", "--catalog", catalog, "--out", index])
+    build_s, build_rss, _ = measure(["index", "build", "--catalog", catalog, "--out", index])
     out = folder / "matched.csv"
     args: list[str | Path] = ["run", "--pos", pos, "--catalog", catalog, "--out", out, "-q"]
     if workers:
         args += ["--workers", str(workers)]
-    run_s, run_rss = measure(args)
+    run_s, run_rss, run_pss = measure(args)
     load_after = os.getloadavg()[0]
     metrics = evaluate(read_labels(labels), read_output(out))
     base = baseline(catalog, pos, labels, sample, seed)
@@ -145,6 +146,7 @@ def run_case(
         case,
         run_s,
         run_rss,
+        run_pss,
         build_s,
         build_rss,
         metrics.precision,
@@ -156,37 +158,46 @@ def run_case(
     )
 
 
-def measure(args: list[str | Path]) -> tuple[float, float]:
-    """Run ``poslink ARGS``: its wall seconds and the peak RSS (MB) of it and its children."""
+def measure(args: list[str | Path]) -> tuple[float, float, float]:
+    """Run ``poslink ARGS``: its wall seconds and the peak summed RSS and PSS (MB) of it and
+    its children."""
     command = [sys.executable, "-c", "from poslink.cli import main; main()", *map(str, args)]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak_rss = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
+        rss, pss = tree_memory(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     _, stderr = proc.communicate()
     if proc.returncode:
         raise RuntimeError(f"poslink {' '.join(map(str, args))} failed: {stderr.strip()}")
-    return seconds, peak / 1024
+    return seconds, peak_rss / 1024, peak_pss / 1024
 
 
-def tree_rss(pid: int) -> int:
-    """Resident KB of a process and all its descendants (Linux /proc; 0 elsewhere)."""
-    total, todo = 0, [pid]
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional KB (RSS, PSS) of a process and all its descendants, summed.
+
+    RSS counts the pages forked workers share with their parent once in each; PSS divides
+    them among the sharers. Linux /proc only (0 elsewhere).
+    """
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+        for line in rollup.splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
         todo.extend(int(c) for c in children)
-    return total
+    return rss, pss
 
 
 def baseline(
@@ -262,15 +273,16 @@ def machine() -> str:
 def table(results: list[Result]) -> list[str]:
     """The results as Markdown table lines."""
     lines = [
-        "| workload | records/s | run s | index build s | peak RSS MB | precision | recall | F1 "
-        "| naive records/s | speed-up | naive precision / recall | load before/after |",
+        "| workload | records/s | run s | index build s | peak RSS / PSS MB | precision | recall "
+        "| F1 | naive records/s | speed-up | naive precision / recall | load before/after |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         ratio = r.rate / r.baseline_rate if r.baseline_rate else 0.0
         lines.append(
             f"| {r.case.label} | {r.rate:,.0f} | {r.run_seconds:.1f} | {r.build_seconds:.1f} "
-            f"| {r.run_rss_mb:,.0f} | {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} "
+            f"| {r.run_rss_mb:,.0f} / {r.run_pss_mb:,.0f} "
+            f"| {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} "
             f"| {r.baseline_rate:,.1f} | {ratio:,.1f}x "
             f"| {r.baseline_precision:.3f} / {r.baseline_recall:.3f} "
             f"| {r.load_before:.1f} / {r.load_after:.1f} |"
@@ -332,8 +344,10 @@ def document(
         "- `records/s` and `run s`: `poslink run` from start to exit (reading the catalog,",
         "  building the index, matching, writing the CSV), timed from outside.",
         "- `index build s`: `poslink index build` on the same catalog, alone.",
-        "- `peak RSS MB`: the resident memory of `poslink run` and its worker processes, summed,",
-        "  sampled every 50 ms (pages the workers share with their parent count in each of them).",
+        "- `peak RSS / PSS MB`: the memory of `poslink run` and its worker processes, summed,",
+        "  sampled every 50 ms: RSS counts the pages forked workers share with their parent once",
+        "  in each process (an overstatement), PSS divides shared pages among the sharers (what",
+        "  the run really holds). The targets below are checked against RSS, the stricter one.",
         "- precision / recall / F1: the output against the generated labels (`poslink eval`).",
         "- naive: RapidFuzz `process.extractOne` (WRatio, default normalisation, cut-off 86) of a",
         f"  sample of {sample} records against every catalog name (with its brand); its records/s",

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean java
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/poslink run --pos examples/jane/pos.json --catalog examples/jane/catalog.db --out out/jane-matched.csv
 
-test: $(DEV_STAMP)
+# The Spark engine's tests need Java 17+: installed here where it is missing.
+java:
+	bash .ci/ensure-java
+
+test: $(DEV_STAMP) java
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
 from poslink.config import MatcherConfig
 from poslink.engines.base import Engine, Job
-from poslink.exceptions import PluginError
+from poslink.exceptions import ConfigError, PluginError
+from poslink.locations import as_location, is_url
 from poslink.matching import CatalogIndex
 from poslink.records import Status
 from poslink.sinks.base import Sink
@@ -27,9 +28,9 @@ class RunConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pos: Path
+    pos: Path | str
     catalog: str
-    out: Path
+    out: Path | str
     source: str = "jane-json"
     source_options: dict[str, Any] = Field(default_factory=dict)
     catalog_kind: str | None = None
@@ -38,6 +39,12 @@ class RunConfig(BaseModel):
     engine: str = "local"
     engine_options: dict[str, Any] = Field(default_factory=dict)
     matcher: MatcherConfig = Field(default_factory=MatcherConfig)
+
+    @field_validator("pos", "out", mode="before")
+    @classmethod
+    def _location(cls, value: Any) -> Any:
+        """A URL stays text for the engine to read; anything else is a path."""
+        return as_location(value) if isinstance(value, str | Path) else value
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,8 @@ class RunSummary:
     ambiguous: int
     rejected: int
     seconds: float
-    output: Path
-    rejects: Path | None
+    output: Path | str
+    rejects: Path | str | None
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
@@ -80,18 +87,30 @@ def build_index(config: RunConfig) -> CatalogIndex:
 def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary."""
     started = time.perf_counter()
+    engine_cls = plugins.load("engines", config.engine)
+    engine = engine_cls(**config.engine_options)
+    assert isinstance(engine, Engine)
+    for location in (config.pos, config.out):
+        if is_url(location) and not engine.handles_urls:
+            raise ConfigError(
+                f"{location}: the {engine.name} engine reads and writes local paths only;"
+                " URLs need --engine spark"
+            )
     source = build_source(config)
-    source.check_readable()
+    if not is_url(config.pos):
+        source.check_readable()
     index = build_index(config)
     sink_cls = plugins.load("sinks", config.sink)
-    engine_cls = plugins.load("engines", config.engine)
     sink = sink_cls(config.out, source.fields)
-    engine = engine_cls(**config.engine_options)
-    assert isinstance(sink, Sink) and isinstance(engine, Engine)
+    assert isinstance(sink, Sink)
     rejects = RejectsFile(rejects_path(config.out))
+    job = Job(source, index, config.matcher, sink, rejects, progress)
     try:
-        with sink:
-            counts = engine.run(Job(source, index, config.matcher, sink, rejects, progress))
+        if engine.writes_output(sink):
+            counts = engine.run(job)
+        else:
+            with sink:
+                counts = engine.run(job)
     except BaseException:
         rejects.abort()
         raise

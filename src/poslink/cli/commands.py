@@ -18,9 +18,9 @@ from poslink.pipeline import RunConfig, run
 
 @app.command("run")
 def run_cmd(
-    pos: Annotated[Path, typer.Option("--pos", help="the POS export to read")],
+    pos: Annotated[str, typer.Option("--pos", help="the POS export to read (path or URL)")],
     catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
-    out_path: Annotated[Path, typer.Option("--out", help="the CSV to write")],
+    out_path: Annotated[str, typer.Option("--out", help="the CSV to write (path or URL)")],
     source: Annotated[
         str, typer.Option(help="source format (see `poslink sources`)")
     ] = "jane-json",
@@ -29,14 +29,30 @@ def run_cmd(
         float, typer.Option(help="runner-up closeness that makes it ambiguous")
     ] = 0.03,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    engine: Annotated[str, typer.Option(help="engine: local, or spark (poslink[spark])")] = "local",
+    master: Annotated[
+        str | None,
+        typer.Option(envvar="POSLINK_SPARK_MASTER", help="spark: master URL (default local[*])"),
+    ] = None,
+    single_file: Annotated[
+        bool, typer.Option("--single-file", help="spark: one CSV file, not a CSV directory")
+    ] = False,
+    strategy: Annotated[
+        str, typer.Option(help="spark: broadcast the index, join by brand, or auto (by size)")
+    ] = "auto",
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id."""
     with errors():
+        engine_options: dict[str, Any] = {}
+        if engine == "spark":
+            engine_options = {"master": master, "single_file": single_file, "strategy": strategy}
         config = RunConfig(
             pos=pos,
             catalog=catalog,
             out=out_path,
             source=source,
+            engine=engine,
+            engine_options=engine_options,
             matcher=MatcherConfig(threshold=threshold, margin=margin),
         )
         show = not quiet and err.is_terminal

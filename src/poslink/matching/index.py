@@ -56,6 +56,22 @@ class CatalogIndex:
         brands = BrandIndex.build((p.brand for p in rows), knowledge.brand_rules, name_words)
         parser = Parser(knowledge, brands)
         items = [parser.parse_catalog(p) for p in rows]
+        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
+        return cls.from_parsed(rows, items, brands, version)
+
+    @classmethod
+    def from_parsed(
+        cls,
+        products: list[CatalogProduct],
+        items: list[ParsedItem],
+        brands: BrandIndex,
+        version: str = "",
+    ) -> CatalogIndex:
+        """Block products already parsed (in catalog order) with the whole catalog's brands.
+
+        A part of a catalog indexed this way decides every record of its brands exactly as the
+        whole index does: Spark's join path matches one brand's records against such a part.
+        """
         blocks: dict[str, dict[str, Block]] = {}
         for pos, item in enumerate(items):
             by_type = blocks.setdefault(item.brand or "", {})
@@ -64,8 +80,7 @@ class CatalogIndex:
                 block.positions.append(pos)
                 block.sorted_names.append(sorted_name(item.core))
                 block.compact_names.append(item.core.replace(" ", ""))
-        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
-        return cls(products=rows, items=items, brands=brands, blocks=blocks, version=version)
+        return cls(products=products, items=items, brands=brands, blocks=blocks, version=version)
 
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""

@@ -1,0 +1,230 @@
+"""What executors run: frame batches in, output lines out, by the engine-free batch matcher.
+
+Two ways to meet the catalog. ``MatchTask`` (mapInArrow) reads the whole index from a
+broadcast, unpickled once per Python worker. ``JoinTask`` (cogroup by blocking key) gets one
+brand's records with that brand's catalog products and indexes only those: for catalogs too
+large to broadcast. Both decide every record exactly as the local engine does.
+"""
+
+from __future__ import annotations
+
+import pickle
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from poslink.config import MatcherConfig
+from poslink.domain.brands import BrandIndex
+from poslink.domain.knowledge import load_knowledge
+from poslink.domain.parser import Parser
+from poslink.engines.batch import RECORD_FIELDS, BatchMatcher, parse_fields
+from poslink.matching import CatalogIndex
+from poslink.records import CatalogProduct, Match, Status
+from poslink.sinks.csv import csv_line, output_cells, reject_cells
+
+OUT_SCHEMA = pa.schema(
+    [
+        pa.field("row", pa.int64(), nullable=False),
+        pa.field("match_status", pa.string()),
+        pa.field("line", pa.string()),
+        pa.field("reject_line", pa.string()),
+    ]
+)
+OUT_DDL = "row long, match_status string, line string, reject_line string"
+KEY_DDL = "key string"
+
+# The catalog side of the join: each product with its place in the catalog and its parse.
+CATALOG_SCHEMA = pa.schema(
+    [
+        pa.field("key", pa.string()),
+        pa.field("position", pa.int64()),
+        pa.field("id", pa.int64()),
+        *(
+            pa.field(f, pa.string())
+            for f in ("name", "brand", "product_type", "product_subtype", "lineage", "amount")
+        ),
+        pa.field("item", pa.binary()),
+    ]
+)
+
+# One worker process keeps the matcher of the latest broadcast: its decision cache then spans
+# every task that worker runs for the job.
+_WORKER: dict[tuple[Any, ...], BatchMatcher] = {}
+
+
+def match_frame(frame: pa.RecordBatch, matcher: BatchMatcher) -> list[Match]:
+    """One match per frame row: records set aside by the source are ``rejected`` unparsed."""
+    rows: list[int] = frame.column("row").to_pylist()
+    rejects: list[str | None] = frame.column("reject").to_pylist()
+    good = [i for i, reason in enumerate(rejects) if reason is None]
+    found: dict[int, Match] = {}
+    if good:
+        records = frame.select(["row", *RECORD_FIELDS])
+        if len(good) < len(rows):
+            records = records.take(pa.array(good, pa.int64()))
+        got = matcher.match_batch(records).to_pydict()
+        for j, i in enumerate(good):
+            found[i] = Match(
+                got["row"][j],
+                got["jane_product_id"][j],
+                got["match_score"][j],
+                Status(got["match_status"][j]),
+                got["match_reason"][j],
+            )
+    return [
+        found[i] if reason is None else Match(rows[i], None, 0.0, Status.REJECTED, reason)
+        for i, reason in enumerate(rejects)
+    ]
+
+
+def output_batch(frame: pa.RecordBatch, matches: list[Match], fields: list[str]) -> pa.RecordBatch:
+    """The CSV line of every record and, for one set aside, its rejects-file line."""
+    raws: list[bytes] = frame.column("raw").to_pylist()
+    rejects: list[str | None] = frame.column("reject").to_pylist()
+    pos_ids: list[str | None] = frame.column("pos_id").to_pylist()
+    lines: list[str] = []
+    reject_lines: list[str | None] = []
+    for match, raw_bytes, reason, pos_id in zip(matches, raws, rejects, pos_ids, strict=True):
+        raw = pickle.loads(raw_bytes)
+        if reason is None:
+            lines.append(csv_line(output_cells(fields, raw, match)))
+            reject_lines.append(None)
+        else:
+            # As the local engine: the output row keeps what the source could read of it.
+            kept = raw if isinstance(raw, dict) else {}
+            lines.append(csv_line(output_cells(fields, kept, match)))
+            reject_lines.append(csv_line(reject_cells(match.row, pos_id or "", reason, raw)))
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array([m.row for m in matches], pa.int64()),
+            pa.array([m.status.value for m in matches], pa.string()),
+            pa.array(lines, pa.string()),
+            pa.array(reject_lines, pa.string()),
+        ],
+        schema=OUT_SCHEMA,
+    )
+
+
+class MatchTask:
+    """mapInArrow: frame batches against the broadcast index (pickled bytes)."""
+
+    def __init__(
+        self, index: Any, config: MatcherConfig, category_table: str, fields: list[str]
+    ) -> None:
+        self.index = index  # a pyspark Broadcast of the pickled CatalogIndex
+        self.token = uuid.uuid4().hex  # names this run's index in a worker's cache
+        self.config = config
+        self.category_table = category_table
+        self.fields = fields
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Each frame batch's output lines."""
+        matcher = self._matcher()
+        for frame in batches:
+            yield output_batch(frame, match_frame(frame, matcher), self.fields)
+
+    def _matcher(self) -> BatchMatcher:
+        key = ("broadcast", self.token, self.config, self.category_table)
+        matcher = _WORKER.get(key)
+        if matcher is None:
+            _WORKER.clear()
+            index = pickle.loads(self.index.value)
+            matcher = _WORKER[key] = BatchMatcher(index, self.config, self.category_table)
+        return matcher
+
+
+class KeyTask:
+    """mapInArrow: each frame row with its blocking key, the brand key its name parses to."""
+
+    def __init__(self, brands: Any, category_table: str) -> None:
+        self.brands = brands  # a pyspark Broadcast of the catalog's BrandIndex
+        self.category_table = category_table
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """The frame batches, with a ``key`` column."""
+        parser = Parser(load_knowledge(), self.brands.value, self.category_table)
+        for frame in batches:
+            data = frame.select(["reject", *RECORD_FIELDS]).to_pydict()
+            keys = []
+            for i, reason in enumerate(data["reject"]):
+                key = ""
+                if reason is None:
+                    try:
+                        key = parse_fields(parser, [data[f][i] for f in RECORD_FIELDS]).brand or ""
+                    except Exception:  # the match step rejects it, with the reason
+                        key = ""
+                keys.append(key)
+            yield frame.append_column("key", pa.array(keys, pa.string()))
+
+
+class JoinTask:
+    """cogroup applyInArrow: one blocking key's records against that key's catalog products."""
+
+    def __init__(
+        self, brands: Any, config: MatcherConfig, category_table: str, fields: list[str]
+    ) -> None:
+        self.brands = brands  # a pyspark Broadcast of the catalog's BrandIndex
+        self.token = uuid.uuid4().hex
+        self.config = config
+        self.category_table = category_table
+        self.fields = fields
+
+    def __call__(self, key: tuple[Any, ...], records: pa.Table, catalog: pa.Table) -> pa.Table:
+        """The output lines of this key's records (Spark passes the key first)."""
+        if records.num_rows == 0:
+            return OUT_SCHEMA.empty_table()
+        brands: BrandIndex = self.brands.value
+        # Catalog order, as in the whole index: ties between candidates fall the same way.
+        catalog = catalog.sort_by("position")
+        products = [
+            CatalogProduct(
+                id=r["id"],
+                name=r["name"],
+                brand=r["brand"],
+                product_type=r["product_type"],
+                product_subtype=r["product_subtype"],
+                lineage=r["lineage"],
+                amount=r["amount"],
+            )
+            for r in catalog.drop_columns(["key", "position", "item"]).to_pylist()
+        ]
+        items = [pickle.loads(b) for b in catalog.column("item").to_pylist()]
+        part = CatalogIndex.from_parsed(products, items, brands)
+        matcher = BatchMatcher(part, self.config, self.category_table, parser=self._parser())
+        frames = records.drop_columns(["key"]).to_batches()
+        return pa.Table.from_batches(
+            [output_batch(f, match_frame(f, matcher), self.fields) for f in frames],
+            schema=OUT_SCHEMA,
+        )
+
+    def _parser(self) -> Parser:
+        key = ("parser", self.token, self.category_table)
+        cached = _WORKER.get(key)
+        if cached is None:
+            _WORKER.clear()
+            cached = _WORKER[key] = BatchMatcher(
+                CatalogIndex.from_parsed([], [], self.brands.value), None, self.category_table
+            )
+        return cached.parser
+
+
+def catalog_table(index: CatalogIndex) -> pa.Table:
+    """The catalog as the join's right side: key, position, product fields, pickled parse."""
+    products, items = index.products, index.items
+    return pa.table(
+        {
+            "key": [item.brand or "" for item in items],
+            "position": list(range(len(products))),
+            "id": [p.id for p in products],
+            "name": [p.name for p in products],
+            "brand": [p.brand for p in products],
+            "product_type": [p.product_type for p in products],
+            "product_subtype": [p.product_subtype for p in products],
+            "lineage": [p.lineage for p in products],
+            "amount": [p.amount for p in products],
+            "item": [pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in items],
+        },
+        schema=CATALOG_SCHEMA,
+    )

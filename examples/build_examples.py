@@ -52,7 +52,8 @@ POS = [
     ("Usable Marijuana", 9105, "Maple Kush #8 -3.5g- Sunny Valley", 6.0, ""),
     ("Usable Marijuana", 9106, "Citrus Comet PRE-ROLL -1.0g- Sunny Valley", 40.0, "5104"),
     ("Usable Marijuana", 9107, "Citrus Comet SHAKE -7.0g- Sunny Valley", 5.0, ""),
-    ("Usable Marijuana", 9108, "Citrus Comet -1.0g- Sunny Valley", 8.0, ""),
+    # No form word under "Usable Marijuana": flower, the category's default type.
+    ("Usable Marijuana", 9108, "Citrus Comet -1.0g- Sunny Valley", 8.0, "5105"),
     ("Solid Marijuana Infused Edible", 9201, "Wild Cherry Gummies (10-Pack) -100mg- HLC", 25.0, "5201"),
     ("Solid Marijuana Infused Edible", 9202, "Wild Cherry 1:1 Gummies -CBD- HLC", 14.0, "5202"),
     ("Solid Marijuana Infused Edible", 9203, "Wild Cherry 2:1 Gummies -CBD- HLC", 3.0, ""),

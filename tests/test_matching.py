@@ -27,6 +27,12 @@ CATALOG = [
     (13, "4pk", "SCCS", "", "1:1 brownie pop", "edible", "Baked Goods"),
     (14, "", "Grassroots", "indica", "blue dream haze", "flower", ""),
     (15, "", "Other Brand", "indica", "blue dream", "flower", ""),
+    (16, "", "Other Brand", "indica", "cosmic dream", "vape", "Cartridges"),
+    (17, "", "Grassroots", "", "truffle dark chocolate", "edible", "Chocolates"),
+    (18, "", "Grassroots", "", "dark chocolate truffle", "edible", "Chocolates"),
+    (19, "", "Grassroots", "hybrid", "platinum kush", "flower", ""),
+    (20, "", "Gold Leaf", "", "sour grapes", "vape", "Cartridges"),
+    (21, "", "Grassroots", "", "sour grapes", "vape", "Cartridges"),
 ]
 
 
@@ -59,6 +65,13 @@ CATALOG = [
         ("Blue Dream -3.5g- Grassroots", "Usable Marijuana", None, Status.NO_MATCH),
         ("Blue Dream -3.5g- Tidewater", "Usable Marijuana", None, Status.NO_MATCH),
         ("Blue Drem Haze -3.5g- Grassroots", "Usable Marijuana", 14, Status.MATCHED),  # typo
+        ("Blue Cream Haze -3.5g- Grassroots", "Usable Marijuana", None, Status.NO_MATCH),
+        ("Platinum OG Kush -3.5g- Grassroots", "Usable Marijuana", None, Status.NO_MATCH),
+        ("Dark Chocolate Truffle - Grassroots", "", 18, Status.MATCHED),  # word order breaks tie
+        # no brand in the name: a unique, near-exact name across all brands, or nothing
+        ("Cosmic Dream Vape Cart -1g-", "", 16, Status.MATCHED),
+        ("Cosmic Drift Vape Cart -1g-", "", None, Status.NO_MATCH),
+        ("Sour Grapes Vape Cart -1g-", "", None, Status.AMBIGUOUS),
     ],
 )
 def test_decisions(

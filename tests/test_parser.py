@@ -42,8 +42,8 @@ POS_CASES = [
         "Usable Marijuana",
         "grassroots",
         "dead cherries",
-        {"flower", "pre-roll"},
-        set(),
+        {"flower"},
+        {"bud"},
         {"weight_g": 3.5},
     ),
     (
@@ -60,8 +60,8 @@ POS_CASES = [
         "Usable Marijuana",
         "grassroots",
         "chem 4",
-        {"flower", "pre-roll"},
-        set(),
+        {"flower"},
+        {"bud"},
         {"digits": ("4",)},
     ),
     (
@@ -314,7 +314,7 @@ CATALOG_CASES = [
         "40pk",
         "orange",
         {"capsule", "candy"},
-        {"cbd"},
+        set(),
         "1:1",
     ),
     (
@@ -440,3 +440,30 @@ def test_unknown_structured_brand_is_kept_apart(parser: Parser) -> None:
     item = parser.parse_pos("Blue Dream Cart 1g", "Vapes", brand="Tidewater")
     assert item.brand == "tidewater"
     assert "not in catalog" in item.brand_source
+
+
+def test_lineage_and_ratio_imply_cbd(parser: Parser) -> None:
+    product = CatalogProduct(1, "1:1 orange gummy", "Gold Leaf", "edible", "Candies", "cbd")
+    item = parser.parse_catalog(product)
+    assert (set(item.markers), set(item.implied)) == (set(), {"cbd"})
+    pos = parser.parse_pos("Orange Gummies 1:1 Gold Leaf", "")
+    assert (set(pos.markers), set(pos.implied)) == (set(), {"cbd"})
+
+
+def test_name_lineage_contradicting_the_catalog_is_unsure(parser: Parser) -> None:
+    product = CatalogProduct(1, "cherry bomb sativa", "Gold Leaf", "vape", "Disposables", "hybrid")
+    assert parser.parse_catalog(product).lineage is None
+
+
+def test_category_default_type(parser: Parser) -> None:
+    item = parser.parse_pos("Dead Cherries -3.5g- Grassroots", "Usable Marijuana")
+    assert (set(item.types), set(item.subtypes)) == ({"flower"}, {"bud"})
+    item = parser.parse_pos("Dead Cherries PRE-ROLL Grassroots", "Usable Marijuana")
+    assert (set(item.types), set(item.subtypes)) == ({"pre-roll"}, {"preroll"})
+
+
+def test_category_wins_over_a_contradicting_form_word(parser: Parser) -> None:
+    item = parser.parse_pos(
+        "Cherry Pie Hash Bar (10-Pack) - SCCS", "Solid Marijuana Infused Edible"
+    )
+    assert set(item.types) == {"edible"}

@@ -15,6 +15,10 @@ class MatcherConfig(BaseModel):
         0.03, ge=0.0, le=1.0, description="a runner-up this close to the best makes it ambiguous"
     )
     max_candidates: int = Field(50, ge=1, description="candidates scored per block")
-    require_brand: bool = Field(
-        True, description="give no id when no catalog brand is found in the record"
+    unbranded_threshold: float | None = Field(
+        0.95,
+        ge=0.0,
+        le=1.0,
+        description="least name similarity to match a record in which no catalog brand is "
+        "found, against every brand, when no other product comes close (none: never)",
     )

@@ -70,6 +70,7 @@ class ParsedItem:
     lineage: str | None = None
     ratio: str | None = None
     markers: frozenset[str] = frozenset()
+    implied: frozenset[str] = frozenset()
     digits: tuple[str, ...] = ()
     weight_g: float | None = None
     potency_mg: float | None = None

@@ -21,6 +21,7 @@ from poslink.domain.text import words
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"and", "of", "the", "for", "by"})
+MAX_FUZZY_WORDS = 4
 
 
 def brand_key(brand: str) -> str:
@@ -141,14 +142,13 @@ class BrandIndex:
         for size in range(min(self.max_words, n), 0, -1):
             key = self.aliases.get(" ".join(tokens[n - size :]))
             if key:
-                return key, n - size, n, "suffix"
+                return key, self._extend_left(key, tokens, n - size), n, "suffix"
         for size in range(min(self.max_words, n), 0, -1):
             key = self.aliases.get(" ".join(tokens[:size]))
             if key:
-                return key, 0, size, "prefix"
-        for size in (2, 1):
-            if n <= size:
-                continue
+                return key, 0, self._extend_right(key, tokens, size), "prefix"
+        # Misspelt brands, longest window first; a window always leaves a word for the name.
+        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
             key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
             if key:
                 return key, n - size, n, "fuzzy suffix"
@@ -156,6 +156,28 @@ class BrandIndex:
             if key:
                 return key, 0, size, "fuzzy prefix"
         return None
+
+    def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
+        """Grow a brand found at the end over preceding words that continue it, misspelt.
+
+        "Panazana Baked Gooodies": "panazana" alone is an alias, the whole is the brand. A word
+        is taken only when it brings the written brand closer to the brand's full name.
+        """
+        best, score = start, fuzz.ratio(" ".join(tokens[start:]), key)
+        for begin in range(start - 1, max(start - 3, 1) - 1, -1):
+            grown = fuzz.ratio(" ".join(tokens[begin:]), key)
+            if grown > score and grown >= self.rules.fuzzy_min_score:
+                best, score = begin, grown
+        return best
+
+    def _extend_right(self, key: str, tokens: Sequence[str], end: int) -> int:
+        """Grow a brand found at the start over following words that continue it, misspelt."""
+        best, score = end, fuzz.ratio(" ".join(tokens[:end]), key)
+        for stop in range(end + 1, min(end + 3, len(tokens) - 1) + 1):
+            grown = fuzz.ratio(" ".join(tokens[:stop]), key)
+            if grown > score and grown >= self.rules.fuzzy_min_score:
+                best, score = stop, grown
+        return best
 
     def strip_own(self, key: str, tokens: Sequence[str]) -> list[str]:
         """A catalog name's words without its own brand's aliases (at the end or the start)."""

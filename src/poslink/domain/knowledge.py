@@ -45,9 +45,11 @@ class Knowledge:
     lineage: dict[str, str]
     markers: dict[str, str]
     lineage_markers: dict[str, str]
+    ratio_markers: frozenset[str]
     noise: frozenset[str]
     weight_units: dict[str, float]
     potency_units: dict[str, float]
+    volume_units: dict[str, float]
     named_weights: dict[str, float]
     brand_rules: BrandRules
     max_phrase_words: int
@@ -83,9 +85,11 @@ def load_knowledge() -> Knowledge:
         lineage=lineage,
         markers=markers,
         lineage_markers=dict(vocab["lineage_markers"]),
+        ratio_markers=frozenset(vocab["ratio_markers"]["markers"]),
         noise=noise,
         weight_units=dict(vocab["units"]["weight"]),
         potency_units=dict(vocab["units"]["potency"]),
+        volume_units=dict(vocab["units"]["volume"]),
         named_weights=_phrases(vocab["units"]["named_weight"]),
         brand_rules=BrandRules(
             suffixes=tuple(sorted({words(s) for s in brands["suffixes"]}, key=len, reverse=True)),
@@ -98,8 +102,16 @@ def load_knowledge() -> Knowledge:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryTypes:
+    """The product types a POS category may hold, and the one it holds by default (if any)."""
+
+    types: frozenset[str]
+    default: str | None = None
+
+
 @cache
-def load_category_table(name: str = "default") -> dict[str, frozenset[str]]:
+def load_category_table(name: str = "default") -> dict[str, CategoryTypes]:
     """A POS category table: normalized category -> the product types it may hold.
 
     ``name`` is a built-in table or a path to a TOML file of the same shape.
@@ -114,4 +126,15 @@ def load_category_table(name: str = "default") -> dict[str, frozenset[str]]:
         raise ConfigError(f"category table {name!r} not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"category table {name}: {exc}") from exc
-    return {words(k): frozenset(v) for k, v in data.items()}
+    table: dict[str, CategoryTypes] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            types, default = value.get("types", []), value.get("default")
+        else:
+            types, default = value, None
+        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+            raise ConfigError(f"category table {name}: {key!r} must list product types")
+        if default is not None and default not in types:
+            raise ConfigError(f"category table {name}: {key!r} default {default!r} not in types")
+        table[words(key)] = CategoryTypes(frozenset(types), default)
+    return table

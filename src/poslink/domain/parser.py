@@ -58,7 +58,14 @@ class Parser:
             self._span[first] = max(self._span.get(first, 1), size)
         unit_alt = "|".join(
             sorted(
-                (re.escape(u) for u in (*knowledge.weight_units, *knowledge.potency_units)),
+                (
+                    re.escape(u)
+                    for u in (
+                        *knowledge.weight_units,
+                        *knowledge.potency_units,
+                        *knowledge.volume_units,
+                    )
+                ),
                 key=len,
                 reverse=True,
             )
@@ -104,13 +111,20 @@ class Parser:
             if found:
                 key, start, end, how = found
                 tokens = tokens[:start] + tokens[end:]
-        types: frozenset[str] = frozenset()
+        declared = None
         if product_type:
-            types = self.categories.get(words(product_type), frozenset())
-        if not types and category:
-            types = self.categories.get(words(category), frozenset())
-        item = self._item(tokens, key, how, m, types, declared_lineage=lineage)
-        return item
+            declared = self.categories.get(words(product_type))
+        if declared is None and category:
+            declared = self.categories.get(words(category))
+        return self._item(
+            tokens,
+            key,
+            how,
+            m,
+            declared.types if declared else frozenset(),
+            declared_lineage=lineage,
+            preferred_type=declared.default if declared else None,
+        )
 
     def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
         """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
@@ -165,7 +179,7 @@ class Parser:
             value, unit = float(found.group(1)), found.group(2)
             if unit in self.k.potency_units:
                 potency = potency or value * self.k.potency_units[unit]
-            else:
+            elif unit in self.k.weight_units:
                 weight = weight or value * self.k.weight_units[unit]
         text = self._unit.sub(" ", text)
         found = _PACK.search(text)
@@ -190,12 +204,14 @@ class Parser:
         declared_lineage: str | None = None,
         declared_subtype: str = "",
         authoritative: bool = False,
+        preferred_type: str | None = None,
     ) -> ParsedItem:
         core: list[str] = []
         fallback: list[str] = []
         lineages: set[str] = set()
         markers: set[str] = set()
         forms: list[Form] = []
+        leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
         i, n = 0, len(tokens)
         while i < n:
@@ -216,37 +232,58 @@ class Parser:
             if kind == _STRONG:
                 assert isinstance(value, Form)
                 forms.append(value)
-                fallback.append(phrase)
+                if not core:
+                    leading.append((value, phrase))
+                if phrase not in fallback:
+                    fallback.append(phrase)
             elif kind == _WEAK:
                 assert isinstance(value, Form)
                 weak.append(value)
                 core.append(phrase)
                 fallback.append(phrase)
             elif kind == _MARKER:
+                if str(value) not in markers:
+                    fallback.append(phrase)
                 markers.add(str(value))
-                fallback.append(phrase)
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
             i += size
+        implied: set[str] = set()
         if declared_lineage:
-            lin = declared_lineage.strip().lower()
+            lin = words(declared_lineage)
             if lin in self.k.lineage_markers:
-                markers.add(self.k.lineage_markers[lin])
-            elif lin in self.k.lineage:
+                implied.add(self.k.lineage_markers[lin])
+            elif self.k.lineage.get(lin):
+                # A lineage word in the name that contradicts the declared lineage is part of
+                # the name ("Cherry Bomb Sativa" labelled hybrid): the lineage is then unsure.
                 value = self.k.lineage[lin]
-                if value:
-                    lineages = {value}
+                lineages = {value} if not lineages or value in lineages else {value, *lineages}
+        if m.ratio:
+            implied |= self.k.ratio_markers
         markers.discard("thc")
         subtypes: set[str] = set()
         hints = {f.subtype for f in weak if f.subtype}
         if forms:
-            top = max(forms, key=lambda f: f.rank)
-            # A strong form word outranks a POS category; a catalog's own type field is final.
-            if not authoritative and (not types or top.product_type in types or top.rank >= 2):
+            # Highest rank decides; among equals the last one, since form words follow the
+            # strain name ("Hash Khan Wax" is a wax).
+            top = max(reversed(forms), key=lambda f: f.rank)
+            # A catalog's own type field is final; a POS category wins over a form word that
+            # contradicts it ("Hash Bar" under edibles), else the form word narrows the category.
+            if not authoritative and (not types or top.product_type in types):
                 types = frozenset({top.product_type})
             if top.subtype and top.product_type in types:
                 subtypes.add(top.subtype)
             hints |= {f.subtype for f in forms if f.subtype and f is not top}
+            if core and leading and all(f is not top for f, _ in leading):
+                # A form word before the name, with the form named after it, is part of the
+                # name: "Hash Khan Shatter", "Hash Bomb Cartridge".
+                core = [phrase for _, phrase in leading] + core
+        elif preferred_type and not authoritative:
+            # No form word: the category's default reading ("Dead Cherries -3.5g-" is flower,
+            # and plain flower, not shake).
+            types = frozenset({preferred_type})
+            if self.k.default_subtype.get(preferred_type):
+                subtypes.add(self.k.default_subtype[preferred_type])
         if declared_subtype:
             subtypes.add(declared_subtype)
         text = " ".join(core) or " ".join(fallback)
@@ -259,6 +296,7 @@ class Parser:
             lineage=next(iter(lineages)) if len(lineages) == 1 else None,
             ratio=m.ratio,
             markers=self._intern(frozenset(markers)),
+            implied=self._intern(frozenset(implied)),
             digits=tuple(sorted(_DIGITS.findall(text))),
             weight_g=m.weight_g,
             potency_mg=m.potency_mg,

@@ -10,13 +10,19 @@ from poslink.records import Status
 
 
 def decide(
-    candidates: Sequence[Candidate], config: MatcherConfig
+    candidates: Sequence[Candidate],
+    config: MatcherConfig,
+    threshold: float | None = None,
+    *,
+    tie_breaks: bool = True,
 ) -> tuple[Candidate | None, Status, str]:
     """Choose the candidate to give, or none, and say why.
 
     The best name wins when it clears the threshold and no other unvetoed candidate comes
     within the margin; among close ones, the one with strictly more agreeing attributes
-    (lineage, form, pack, potency) wins; otherwise the record is ambiguous.
+    (lineage, form, word order, pack, potency) wins, unless ``tie_breaks`` is off (a record
+    without a brand: agreeing attributes do not tell one brand's product from another's);
+    otherwise the record is ambiguous.
     """
     alive = [c for c in candidates if not c.veto]
     if not alive:
@@ -24,12 +30,15 @@ def decide(
             best = max(candidates, key=lambda c: c.name)
             return None, Status.NO_MATCH, f"best candidate vetoed: {best.veto}"
         return None, Status.NO_MATCH, "no candidate"
+    least = config.threshold if threshold is None else threshold
     top = max(alive, key=lambda c: c.name)
-    if top.name < config.threshold:
-        return None, Status.NO_MATCH, f"best name {top.name:.2f} below {config.threshold:.2f}"
+    if top.name < least:
+        return None, Status.NO_MATCH, f"best name {top.name:.2f} below {least:.2f}"
     close = [c for c in alive if c.name >= top.name - config.margin]
     if len(close) == 1:
         return top, Status.MATCHED, _why(top)
+    if not tie_breaks:
+        return None, Status.AMBIGUOUS, f"{len(close)} candidates within {config.margin:.2f}"
     most = max(len(c.agreements) for c in close)
     leaders = [c for c in close if len(c.agreements) == most]
     if len(leaders) == 1:

@@ -34,6 +34,7 @@ class CatalogIndex:
     items: list[ParsedItem]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
+    by_type: dict[str, Block]
     version: str
 
     @classmethod
@@ -70,25 +71,39 @@ class CatalogIndex:
         """Block products already parsed (in catalog order) with the whole catalog's brands.
 
         A part of a catalog indexed this way decides every record of its brands exactly as the
-        whole index does: Spark's join path matches one brand's records against such a part.
+        whole index does: Spark's join path matches one brand's records against such a part
+        (and records that name no brand against the whole catalog).
         """
         blocks: dict[str, dict[str, Block]] = {}
+        every_brand: dict[str, Block] = {}
         for pos, item in enumerate(items):
             by_type = blocks.setdefault(item.brand or "", {})
+            words_sorted, compact = sorted_name(item.core), item.core.replace(" ", "")
             for ptype in item.types or {""}:
-                block = by_type.setdefault(ptype, Block())
-                block.positions.append(pos)
-                block.sorted_names.append(sorted_name(item.core))
-                block.compact_names.append(item.core.replace(" ", ""))
-        return cls(products=products, items=items, brands=brands, blocks=blocks, version=version)
+                for block in (
+                    by_type.setdefault(ptype, Block()),
+                    every_brand.setdefault(ptype, Block()),
+                ):
+                    block.positions.append(pos)
+                    block.sorted_names.append(words_sorted)
+                    block.compact_names.append(compact)
+        return cls(
+            products=products,
+            items=items,
+            brands=brands,
+            blocks=blocks,
+            by_type=every_brand,
+            version=version,
+        )
 
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""
         return Parser(load_knowledge(), self.brands, category_table)
 
     def candidates_blocks(self, item: ParsedItem) -> list[Block]:
-        """The blocks a record's candidates come from: its brand, its possible types."""
-        by_type = self.blocks.get(item.brand or "")
+        """The blocks a record's candidates come from: its brand (or every brand when it names
+        none), its possible types."""
+        by_type = self.blocks.get(item.brand) if item.brand else self.by_type
         if not by_type:
             return []
         if not item.types:

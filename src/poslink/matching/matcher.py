@@ -61,13 +61,21 @@ class Matcher:
         return out
 
     def _decide(self, item: ParsedItem) -> tuple[int | None, float, Status, str]:
+        threshold = self.config.threshold
         if not item.brand:
-            if self.config.require_brand:
+            # Without a brand every brand's products compete: only a near-exact name that no
+            # other product comes close to is taken.
+            if self.config.unbranded_threshold is None:
                 return None, 0.0, Status.NO_MATCH, "no catalog brand found in the record"
+            threshold = max(threshold, self.config.unbranded_threshold)
         elif item.brand not in self.index.blocks:
             return None, 0.0, Status.NO_MATCH, f"brand {item.brand!r} not in catalog"
         candidates = self.candidates(item)
-        chosen, status, reason = decide(candidates, self.config)
+        chosen, status, reason = decide(
+            candidates, self.config, threshold, tie_breaks=bool(item.brand)
+        )
+        if not item.brand:
+            reason = f"no brand in record; {reason}"
         if chosen is None:
             top = max((c.name for c in candidates if not c.veto), default=0.0)
             return None, round(top, 4), status, reason

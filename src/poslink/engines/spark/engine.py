@@ -128,9 +128,14 @@ class SparkEngine(Engine):
             return frame.mapInArrow(MatchTask(index, job.matcher, table, fields), OUT_DDL)
         brands = sc.broadcast(job.index.brands)
         keyed = frame.mapInArrow(KeyTask(brands, table), f"{_ddl(frame)}, {KEY_DDL}")
-        catalog = spark.createDataFrame(catalog_table(job.index))
+        every = job.matcher.unbranded_threshold is not None
+        catalog = spark.createDataFrame(catalog_table(job.index, every))
         join = JoinTask(brands, job.matcher, table, fields)
-        return keyed.groupBy("key").cogroup(catalog.groupBy("key")).applyInArrow(join, OUT_DDL)
+        return (
+            keyed.groupBy("key")
+            .cogroup(catalog.groupBy("key"))
+            .applyInArrow(join.function(), OUT_DDL)
+        )
 
     def _publish(
         self,

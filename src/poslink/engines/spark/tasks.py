@@ -3,14 +3,16 @@
 Two ways to meet the catalog. ``MatchTask`` (mapInArrow) reads the whole index from a
 broadcast, unpickled once per Python worker. ``JoinTask`` (cogroup by blocking key) gets one
 brand's records with that brand's catalog products and indexes only those: for catalogs too
-large to broadcast. Both decide every record exactly as the local engine does.
+large to broadcast. Records that name no brand may match any brand's product: they form one
+group with the whole catalog (one task holds it, instead of every executor). Both decide
+every record exactly as the local engine does.
 """
 
 from __future__ import annotations
 
 import pickle
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -199,6 +201,14 @@ class JoinTask:
             schema=OUT_SCHEMA,
         )
 
+    def function(self) -> Callable[[Any, pa.Table, pa.Table], pa.Table]:
+        """This task as a plain function: Spark counts a cogroup function's arguments."""
+
+        def join(key: Any, records: pa.Table, catalog: pa.Table) -> pa.Table:
+            return self(key, records, catalog)
+
+        return join
+
     def _parser(self) -> Parser:
         key = ("parser", self.token, self.category_table)
         cached = _WORKER.get(key)
@@ -210,13 +220,22 @@ class JoinTask:
         return cached.parser
 
 
-def catalog_table(index: CatalogIndex) -> pa.Table:
-    """The catalog as the join's right side: key, position, product fields, pickled parse."""
-    products, items = index.products, index.items
+def catalog_table(index: CatalogIndex, every: bool) -> pa.Table:
+    """The catalog as the join's right side: key, position, product fields, pickled parse.
+
+    Each product is keyed by its brand; with ``every`` (records that name no brand may match
+    any brand's product) each is also keyed ``""``, the key of those records.
+    """
+    places = [i for i, item in enumerate(index.items) if item.brand]
+    keys = [index.items[i].brand or "" for i in places]
+    if every:
+        places += range(len(index.items))
+        keys += [""] * len(index.items)
+    products = [index.products[i] for i in places]
     return pa.table(
         {
-            "key": [item.brand or "" for item in items],
-            "position": list(range(len(products))),
+            "key": keys,
+            "position": places,
             "id": [p.id for p in products],
             "name": [p.name for p in products],
             "brand": [p.brand for p in products],
@@ -224,7 +243,9 @@ def catalog_table(index: CatalogIndex) -> pa.Table:
             "product_subtype": [p.product_subtype for p in products],
             "lineage": [p.lineage for p in products],
             "amount": [p.amount for p in products],
-            "item": [pickle.dumps(i, protocol=pickle.HIGHEST_PROTOCOL) for i in items],
+            "item": [
+                pickle.dumps(index.items[i], protocol=pickle.HIGHEST_PROTOCOL) for i in places
+            ],
         },
         schema=CATALOG_SCHEMA,
     )

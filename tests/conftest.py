@@ -22,6 +22,8 @@ SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "da
 CHALLENGE = SHARED / "challenge"
 KUSHY = SHARED / "kushy"
 EXAMPLES = REPO / "examples"
+# The bundled example's input and catalog, as ``poslink run`` arguments.
+EXAMPLE_ARGS = ("--pos", EXAMPLES / "jane/pos.json", "--catalog", EXAMPLES / "jane/catalog.db")
 
 
 def _need(path: Path) -> Path:
@@ -88,6 +90,24 @@ def poslink(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     return subprocess.run(
         [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, check=False
     )
+
+
+# POS files that cannot be read at all, with what the error must say.
+BAD_POS_FILES = [
+    (None, "no such file"),
+    ("[{", "invalid JSON at line 1 column 3"),
+    ('{"a": 1}', "expected a JSON array"),
+]
+
+
+def bad_pos_file(folder: Path, content: str | None) -> tuple[Path, Path]:
+    """``pos.json`` with ``content`` (none: no file) and an earlier output that must survive."""
+    pos = folder / "pos.json"
+    if content is not None:
+        pos.write_text(content, encoding="utf-8")
+    out = folder / "out.csv"
+    out.write_text("earlier output\n")
+    return pos, out
 
 
 # One local Spark session for the whole suite: a JVM starts once; few shuffle partitions.

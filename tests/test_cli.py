@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, Runner, make_catalog, poslink
+from conftest import (
+    BAD_POS_FILES,
+    EXAMPLE_ARGS,
+    EXAMPLES,
+    Runner,
+    bad_pos_file,
+    make_catalog,
+    poslink,
+)
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -86,14 +94,7 @@ def test_output_shape(run_poslink: Runner, challenge: Path, tmp_path: Path) -> N
 
 def test_bundled_example_runs_and_scores(run_poslink: Runner, tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
-    result = run_poslink(
-        "--pos",
-        EXAMPLES / "jane/pos.json",
-        "--catalog",
-        EXAMPLES / "jane/catalog.db",
-        "--out",
-        out,
-    )
+    result = run_poslink(*EXAMPLE_ARGS, "--out", out)
     assert result.returncode == 0, result.stderr
     assert "1 rejected" in result.stdout
     evaluated = poslink("eval", "--labels", EXAMPLES / "jane/labels.csv", "--out", out)
@@ -119,22 +120,11 @@ def write_json(path: Path, data: object) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "no such file"),
-        ("[{", "invalid JSON at line 1 column 3"),
-        ('{"a": 1}', "expected a JSON array"),
-    ],
-)
+@pytest.mark.parametrize(("content", "message"), BAD_POS_FILES)
 def test_bad_pos_file_fails_cleanly_and_keeps_old_output(
     run_poslink: Runner, tmp_path: Path, catalog: Path, content: str | None, message: str
 ) -> None:
-    pos = tmp_path / "pos.json"
-    if content is not None:
-        pos.write_text(content, encoding="utf-8")
-    out = tmp_path / "out.csv"
-    out.write_text("earlier output\n")
+    pos, out = bad_pos_file(tmp_path, content)
     result = run_poslink("--pos", pos, "--catalog", catalog, "--out", out)
     assert result.returncode == 2
     assert message in result.stderr and str(pos) in result.stderr

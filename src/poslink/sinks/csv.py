@@ -36,9 +36,10 @@ def reject_cells(row: int, pos_id: str, reason: str, raw: object) -> list[str]:
 
 def csv_line(cells: Sequence[str]) -> str:
     """``cells`` as one CSV line, without its line end, quoted exactly as the sinks quote."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    buffer = io.StringIO(newline="")
+    # The default line end, then cut: it is also what makes csv quote a cell holding \r or \n.
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()[:-2]
 
 
 class CsvSink(Sink):

@@ -14,6 +14,7 @@ import pytest
 from conftest import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
 from poslink.exceptions import ConfigError, EngineError, InputError
 from poslink.pipeline import RunConfig, RunSummary, run
+from poslink.synth import Workload, generate
 
 CHALLENGE_POS = "pos/products.json"
 CHALLENGE_DB = "db/jane.db"
@@ -216,3 +217,38 @@ def test_missing_pyspark_is_one_helpful_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1, result.stderr
     assert "pip install 'poslink[spark]'" in result.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def feed_100k(kushy: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Workload, Path]:
+    """A generated 100k-record feed (stores repeating products) and the local engine's output."""
+    work = generate(
+        kushy,
+        tmp_path_factory.mktemp("feed"),
+        n_products=6000,
+        n_records=100_000,
+        seed=5,
+        repetition=0.5,
+        formats=("json",),
+    )
+    out = work.pos_json.with_name("local.csv")
+    run_on("local", work.pos_json, work.catalog, out)
+    return work, out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"strategy": "broadcast"}, id="broadcast-directory"),
+        pytest.param({"strategy": "join", "single_file": True}, id="join-file"),
+    ],
+)
+def test_generated_100k_feed_identical_to_local(
+    spark: object, feed_100k: tuple[Workload, Path], tmp_path: Path, options: dict[str, Any]
+) -> None:
+    work, local = feed_100k
+    out = tmp_path / "matched.csv"
+    summary = run_on("spark", work.pos_json, work.catalog, out, **options)
+    assert summary.records == 100_000
+    assert output_bytes(out) == local.read_bytes()

@@ -70,9 +70,7 @@ class CatalogIndex:
     ) -> CatalogIndex:
         """Block products already parsed (in catalog order) with the whole catalog's brands.
 
-        A part of a catalog indexed this way decides every record of its brands exactly as the
-        whole index does: Spark's join path matches one brand's records against such a part
-        (and records that name no brand against the whole catalog).
+        ``part`` builds one brand's index this way.
         """
         blocks: dict[str, dict[str, Block]] = {}
         every_brand: dict[str, Block] = {}
@@ -94,6 +92,22 @@ class CatalogIndex:
             blocks=blocks,
             by_type=every_brand,
             version=version,
+        )
+
+    def part(self, brand: str | None) -> CatalogIndex:
+        """The products the records of one brand key can meet, as an index of their own.
+
+        ``None`` stands for records that name no brand: they meet every product. The part
+        decides those records exactly as this whole index does (same brands, same product
+        order); Spark's join path ships parts to the records of their key instead of
+        broadcasting the whole index. A brand the catalog lacks gives an empty part.
+        """
+        if brand is None:
+            return self
+        blocks = self.blocks.get(brand, {})
+        places = sorted({p for block in blocks.values() for p in block.positions})
+        return CatalogIndex.from_parsed(
+            [self.products[p] for p in places], [self.items[p] for p in places], self.brands
         )
 
     def parser(self, category_table: str = "default") -> Parser:

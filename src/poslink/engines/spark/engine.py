@@ -16,12 +16,13 @@ from poslink.engines.spark.frames import local_frame, remote_frame
 from poslink.engines.spark.output import Staged, qualify, remove
 from poslink.engines.spark.session import require_pyspark, start_session
 from poslink.engines.spark.tasks import (
+    ABSENT,
     KEY_DDL,
     OUT_DDL,
     JoinTask,
     KeyTask,
     MatchTask,
-    catalog_table,
+    index_parts,
 )
 from poslink.exceptions import ConfigError
 from poslink.locations import is_url
@@ -126,16 +127,13 @@ class SparkEngine(Engine):
         if strategy == "broadcast":
             index = sc.broadcast(payload)
             return frame.mapInArrow(MatchTask(index, job.matcher, table, fields), OUT_DDL)
-        brands = sc.broadcast(job.index.brands)
-        keyed = frame.mapInArrow(KeyTask(brands, table), f"{_ddl(frame)}, {KEY_DDL}")
+        empty = pickle.dumps(job.index.part(ABSENT), protocol=pickle.HIGHEST_PROTOCOL)
+        context = sc.broadcast((job.index.brands, empty))
+        keyed = frame.mapInArrow(KeyTask(context, table), f"{_ddl(frame)}, {KEY_DDL}")
         every = job.matcher.unbranded_threshold is not None
-        catalog = spark.createDataFrame(catalog_table(job.index, every))
-        join = JoinTask(brands, job.matcher, table, fields)
-        return (
-            keyed.groupBy("key")
-            .cogroup(catalog.groupBy("key"))
-            .applyInArrow(join.function(), OUT_DDL)
-        )
+        parts = spark.createDataFrame(index_parts(job.index, every))
+        join = JoinTask(context, job.matcher, table, fields).function()
+        return keyed.groupBy("key").cogroup(parts.groupBy("key")).applyInArrow(join, OUT_DDL)
 
     def _publish(
         self,

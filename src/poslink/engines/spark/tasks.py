@@ -2,9 +2,9 @@
 
 Two ways to meet the catalog. ``MatchTask`` (mapInArrow) reads the whole index from a
 broadcast, unpickled once per Python worker. ``JoinTask`` (cogroup by blocking key) gets one
-brand's records with that brand's catalog products and indexes only those: for catalogs too
+brand's records with that brand's part of the index (``CatalogIndex.part``): for catalogs too
 large to broadcast. Records that name no brand may match any brand's product: they form one
-group with the whole catalog (one task holds it, instead of every executor). Both decide
+group with the whole index (one task holds it, instead of every executor). Both decide
 every record exactly as the local engine does.
 """
 
@@ -23,7 +23,7 @@ from poslink.domain.knowledge import load_knowledge
 from poslink.domain.parser import Parser
 from poslink.engines.batch import RECORD_FIELDS, BatchMatcher, parse_fields
 from poslink.matching import CatalogIndex
-from poslink.records import CatalogProduct, Match, Status
+from poslink.records import Match, Status
 from poslink.sinks.csv import csv_line, output_cells, reject_cells
 
 OUT_SCHEMA = pa.schema(
@@ -37,23 +37,9 @@ OUT_SCHEMA = pa.schema(
 OUT_DDL = "row long, match_status string, line string, reject_line string"
 KEY_DDL = "key string"
 
-# The catalog side of the join: each product with its place in the catalog and its parse.
-CATALOG_SCHEMA = pa.schema(
-    [
-        pa.field("key", pa.string()),
-        pa.field("position", pa.int64()),
-        pa.field("id", pa.int64()),
-        *(
-            pa.field(f, pa.string())
-            for f in ("name", "brand", "product_type", "product_subtype", "lineage", "amount")
-        ),
-        pa.field("item", pa.binary()),
-    ]
-)
-
 # One worker process keeps the matcher of the latest broadcast: its decision cache then spans
 # every task that worker runs for the job.
-_WORKER: dict[tuple[Any, ...], BatchMatcher] = {}
+_WORKER: dict[tuple[Any, ...], BatchMatcher | Parser] = {}
 
 
 def match_frame(frame: pa.RecordBatch, matcher: BatchMatcher) -> list[Match]:
@@ -130,7 +116,7 @@ class MatchTask:
     def _matcher(self) -> BatchMatcher:
         key = ("broadcast", self.token, self.config, self.category_table)
         matcher = _WORKER.get(key)
-        if matcher is None:
+        if not isinstance(matcher, BatchMatcher):
             _WORKER.clear()
             index = pickle.loads(self.index.value)
             matcher = _WORKER[key] = BatchMatcher(index, self.config, self.category_table)
@@ -140,13 +126,13 @@ class MatchTask:
 class KeyTask:
     """mapInArrow: each frame row with its blocking key, the brand key its name parses to."""
 
-    def __init__(self, brands: Any, category_table: str) -> None:
-        self.brands = brands  # a pyspark Broadcast of the catalog's BrandIndex
+    def __init__(self, context: Any, category_table: str) -> None:
+        self.context = context  # a pyspark Broadcast of (BrandIndex, pickled empty part)
         self.category_table = category_table
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """The frame batches, with a ``key`` column."""
-        parser = Parser(load_knowledge(), self.brands.value, self.category_table)
+        parser = Parser(load_knowledge(), self.context.value[0], self.category_table)
         for frame in batches:
             data = frame.select(["reject", *RECORD_FIELDS]).to_pydict()
             keys = []
@@ -162,39 +148,24 @@ class KeyTask:
 
 
 class JoinTask:
-    """cogroup applyInArrow: one blocking key's records against that key's catalog products."""
+    """cogroup applyInArrow: one blocking key's records against that key's part of the index."""
 
     def __init__(
-        self, brands: Any, config: MatcherConfig, category_table: str, fields: list[str]
+        self, context: Any, config: MatcherConfig, category_table: str, fields: list[str]
     ) -> None:
-        self.brands = brands  # a pyspark Broadcast of the catalog's BrandIndex
+        self.context = context  # a pyspark Broadcast of (BrandIndex, pickled empty part)
         self.token = uuid.uuid4().hex
         self.config = config
         self.category_table = category_table
         self.fields = fields
 
-    def __call__(self, key: tuple[Any, ...], records: pa.Table, catalog: pa.Table) -> pa.Table:
+    def __call__(self, key: tuple[Any, ...], records: pa.Table, parts: pa.Table) -> pa.Table:
         """The output lines of this key's records (Spark passes the key first)."""
         if records.num_rows == 0:
             return OUT_SCHEMA.empty_table()
-        brands: BrandIndex = self.brands.value
-        # Catalog order, as in the whole index: ties between candidates fall the same way.
-        catalog = catalog.sort_by("position")
-        products = [
-            CatalogProduct(
-                id=r["id"],
-                name=r["name"],
-                brand=r["brand"],
-                product_type=r["product_type"],
-                product_subtype=r["product_subtype"],
-                lineage=r["lineage"],
-                amount=r["amount"],
-            )
-            for r in catalog.drop_columns(["key", "position", "item"]).to_pylist()
-        ]
-        items = [pickle.loads(b) for b in catalog.column("item").to_pylist()]
-        part = CatalogIndex.from_parsed(products, items, brands)
-        matcher = BatchMatcher(part, self.config, self.category_table, parser=self._parser())
+        brands, empty = self.context.value
+        part = pickle.loads(parts.column("part")[0].as_py() if parts.num_rows else empty)
+        matcher = BatchMatcher(part, self.config, self.category_table, parser=self._parser(brands))
         frames = records.drop_columns(["key"]).to_batches()
         return pa.Table.from_batches(
             [output_batch(f, match_frame(f, matcher), self.fields) for f in frames],
@@ -204,48 +175,40 @@ class JoinTask:
     def function(self) -> Callable[[Any, pa.Table, pa.Table], pa.Table]:
         """This task as a plain function: Spark counts a cogroup function's arguments."""
 
-        def join(key: Any, records: pa.Table, catalog: pa.Table) -> pa.Table:
-            return self(key, records, catalog)
+        def join(key: Any, records: pa.Table, parts: pa.Table) -> pa.Table:
+            return self(key, records, parts)
 
         return join
 
-    def _parser(self) -> Parser:
+    def _parser(self, brands: BrandIndex) -> Parser:
         key = ("parser", self.token, self.category_table)
         cached = _WORKER.get(key)
-        if cached is None:
+        if not isinstance(cached, Parser):
             _WORKER.clear()
-            cached = _WORKER[key] = BatchMatcher(
-                CatalogIndex.from_parsed([], [], self.brands.value), None, self.category_table
-            )
-        return cached.parser
+            cached = _WORKER[key] = Parser(load_knowledge(), brands, self.category_table)
+        return cached
 
 
-def catalog_table(index: CatalogIndex, every: bool) -> pa.Table:
-    """The catalog as the join's right side: key, position, product fields, pickled parse.
+# No brand key is this (keys are folded words): the part of a brand the catalog lacks.
+ABSENT = "\x00"
 
-    Each product is keyed by its brand; with ``every`` (records that name no brand may match
-    any brand's product) each is also keyed ``""``, the key of those records.
+
+def index_parts(index: CatalogIndex, every: bool) -> pa.Table:
+    """The join's right side: each brand key with its part of the index, pickled.
+
+    With ``every`` (records that name no brand may match any brand's product) the key ``""``
+    of those records gets the whole index, in one row.
     """
-    places = [i for i, item in enumerate(index.items) if item.brand]
-    keys = [index.items[i].brand or "" for i in places]
+    keys = [key for key in index.blocks if key]
+    parts = [index.part(key) for key in keys]
     if every:
-        places += range(len(index.items))
-        keys += [""] * len(index.items)
-    products = [index.products[i] for i in places]
+        keys.append("")
+        parts.append(index.part(None))
     return pa.table(
         {
-            "key": keys,
-            "position": places,
-            "id": [p.id for p in products],
-            "name": [p.name for p in products],
-            "brand": [p.brand for p in products],
-            "product_type": [p.product_type for p in products],
-            "product_subtype": [p.product_subtype for p in products],
-            "lineage": [p.lineage for p in products],
-            "amount": [p.amount for p in products],
-            "item": [
-                pickle.dumps(index.items[i], protocol=pickle.HIGHEST_PROTOCOL) for i in places
-            ],
-        },
-        schema=CATALOG_SCHEMA,
+            "key": pa.array(keys, pa.string()),
+            "part": pa.array(
+                [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in parts], pa.binary()
+            ),
+        }
     )

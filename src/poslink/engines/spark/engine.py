@@ -110,9 +110,14 @@ class SparkEngine(Engine):
 
     def _records(self, spark: SparkSession, job: Job) -> DataFrame:
         source, chunk = job.source, self.settings.chunk_records
+        cores = spark.sparkContext.defaultParallelism
         if is_url(source.location):
-            return remote_frame(spark, source, chunk, spark.sparkContext.defaultParallelism)
-        return local_frame(spark, source, chunk)
+            return remote_frame(spark, source, chunk, cores)
+        frame = local_frame(spark, source, chunk)
+        # Every core gets work: few large chunks make fewer partitions than a cluster has cores.
+        if frame.rdd.getNumPartitions() < cores:
+            frame = frame.repartition(cores)
+        return frame
 
     def _match(self, spark: SparkSession, frame: DataFrame, job: Job) -> DataFrame:
         table, fields = job.source.category_table, job.source.fields

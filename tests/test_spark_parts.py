@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poslink.engines.spark.errors import carried, translate
+from poslink.engines.spark.frames import frame_batch
 from poslink.engines.spark.session import resolve_master
-from poslink.exceptions import CatalogError, EngineError, InputError, PoslinkError
+from poslink.engines.spark.tasks import output_batch
+from poslink.exceptions import (
+    CatalogError,
+    EngineError,
+    InputError,
+    PoslinkError,
+    SkippedRecord,
+)
 from poslink.locations import as_location, is_url
-from poslink.sinks.csv import csv_line, rejects_path
+from poslink.records import Match, PosRecord, Status
+from poslink.sinks.csv import CsvSink, RejectsFile, csv_line, header_cells, rejects_path
 
 WORKER_TRACE = """An exception was thrown from the Python worker:
 Traceback (most recent call last):
@@ -108,3 +119,66 @@ def test_csv_line_is_the_sinks_csv_row(cells: list[str]) -> None:
     csv.writer(buffer).writerow(cells)
     assert csv_line(cells) + "\r\n" == buffer.getvalue()
     assert next(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == cells
+
+
+CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+)
+FIELDS = ["category", "productId", "productName"]
+
+
+@st.composite
+def records_and_matches(draw: st.DrawFn) -> list[tuple[PosRecord | SkippedRecord, Match]]:
+    out: list[tuple[PosRecord | SkippedRecord, Match]] = []
+    for row in range(draw(st.integers(0, 8))):
+        raw = {f: draw(CELL) for f in draw(st.lists(st.sampled_from(FIELDS), unique=True))}
+        if draw(st.booleans()):
+            reason = draw(st.text(max_size=20))
+            # A source may set aside a record it could not read as an object at all.
+            kept = draw(st.sampled_from([raw, None, "not a record"]))
+            skipped = SkippedRecord(reason, row=row, pos_id=draw(st.text(max_size=5)), raw=kept)
+            out.append((skipped, Match(row, None, 0.0, Status.REJECTED, reason)))
+        else:
+            record = PosRecord(row, "test", str(row), draw(st.text(min_size=1)), raw=raw)
+            status = draw(st.sampled_from([s for s in Status if s is not Status.REJECTED]))
+            pid = draw(st.integers(1, 10**9)) if status is Status.MATCHED else None
+            score = draw(st.floats(0, 1))
+            out.append((record, Match(row, pid, score, status, "why")))
+    return out
+
+
+@settings(deadline=None, max_examples=60)  # each example writes (and syncs) two files
+@given(records_and_matches())
+def test_spark_lines_are_the_local_engines_rows(
+    pairs: list[tuple[PosRecord | SkippedRecord, Match]],
+) -> None:
+    # What Spark writes (a frame through output_batch) is what the CSV sink and the rejects
+    # file write for the same records and decisions, byte for byte.
+    folder = Path(tempfile.mkdtemp())
+    sink, rejects = CsvSink(folder / "o.csv", FIELDS), RejectsFile(folder / "o.rejects.csv")
+    with sink:
+        for record, match in pairs:
+            if isinstance(record, SkippedRecord):
+                rejects.write(record.row, record.pos_id, record.reason, record.raw)
+                sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
+            else:
+                sink.write(record.raw, match)
+    rejects.commit()
+    frame = frame_batch([r for r, _ in pairs]) if pairs else None
+    lines = [csv_line(header_cells(FIELDS))]
+    reject_lines = [csv_line(list(RejectsFile.COLUMNS))]
+    if frame is not None:
+        out = output_batch(frame, [m for _, m in pairs], FIELDS).to_pydict()
+        lines += out["line"]
+        reject_lines += [line for line in out["reject_line"] if line is not None]
+    assert (folder / "o.csv").read_bytes().decode() == "".join(f"{x}\r\n" for x in lines)
+    if rejects.count:
+        written = (folder / "o.rejects.csv").read_bytes().decode()
+        assert written == "".join(f"{x}\r\n" for x in reject_lines)
+    else:
+        assert reject_lines == [csv_line(list(RejectsFile.COLUMNS))]
+    shutil.rmtree(folder)

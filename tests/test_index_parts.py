@@ -25,6 +25,4 @@ def test_parts_decide_like_the_whole_index(challenge: Path) -> None:
         brand = parser.parse_pos(record.name, record.category).brand
         part = index.part(brand)
         assert BatchMatcher(part).match_batch(batch) == whole.match_batch(batch)
-    absent = index.part("\x00")
-    assert absent.blocks == {} and absent.products == []
-    assert sum(len(index.part(k).products) for k in index.blocks if k) <= len(index.products)
+    assert index.part("\x00").blocks == {}  # a brand the catalog lacks: nothing to meet

@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from conftest import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
+from poslink.engines.spark.frames import frame_batches, shipped_frame
 from poslink.exceptions import ConfigError, EngineError, InputError
 from poslink.pipeline import RunConfig, RunSummary, run
+from poslink.sources.jane_json import JaneJsonSource
 from poslink.synth import Workload, generate
 
 CHALLENGE_POS = "pos/products.json"
@@ -252,3 +255,12 @@ def test_generated_100k_feed_identical_to_local(
     summary = run_on("spark", work.pos_json, work.catalog, out, **options)
     assert summary.records == 100_000
     assert output_bytes(out) == local.read_bytes()
+
+
+def test_driver_file_shipped_to_executors_reads_the_same(spark: Any, tmp_path: Path) -> None:
+    # On a cluster a driver-local file travels by addFile; read there, it gives the same frame.
+    source = JaneJsonSource(EXAMPLES / "jane/pos.json")
+    frame = shipped_frame(spark, source, 7, 3, tmp_path)
+    got = pa.Table.from_batches(frame.orderBy("row")._collect_as_arrow()).to_pylist()
+    want = pa.Table.from_batches(list(frame_batches(source.records(), 7))).to_pylist()
+    assert got == want and len(got) == 28

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import pickle
+import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
@@ -12,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
-from poslink.engines.spark.frames import local_frame, remote_frame
+from poslink.engines.spark.frames import read_frame
 from poslink.engines.spark.output import Staged, qualify, remove
 from poslink.engines.spark.session import require_pyspark, start_session
 from poslink.engines.spark.tasks import (
@@ -25,7 +27,6 @@ from poslink.engines.spark.tasks import (
     index_parts,
 )
 from poslink.exceptions import ConfigError
-from poslink.locations import is_url
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import CsvSink, RejectsFile, csv_line, header_cells
@@ -53,7 +54,7 @@ class SparkOptions(BaseModel):
         256.0, gt=0, description="auto: a pickled index larger than this is joined, not broadcast"
     )
     chunk_records: int = Field(
-        100_000, ge=1, description="records per Arrow chunk sent from the driver"
+        10_000, ge=1, description="records per Arrow batch as the source's reader makes them"
     )
     app_name: str = "poslink"
 
@@ -95,7 +96,16 @@ class SparkEngine(Engine):
         return counts
 
     def _run(self, spark: SparkSession, job: Job) -> Counter[Status]:
-        frame = self._records(spark, job)
+        with tempfile.TemporaryDirectory(prefix="poslink-spark-") as scratch:
+            # Two partitions a core: a core that drew easy records takes another share.
+            partitions = 2 * spark.sparkContext.defaultParallelism
+            chunk = self.settings.chunk_records
+            frame = read_frame(spark, job.source, chunk, partitions, Path(scratch))
+            return self._match_and_publish(spark, frame, job)
+
+    def _match_and_publish(
+        self, spark: SparkSession, frame: DataFrame, job: Job
+    ) -> Counter[Status]:
         matched = self._match(spark, frame, job).persist()
         try:
             tally = matched.groupBy("match_status", matched.reject_line.isNotNull()).count()
@@ -107,17 +117,6 @@ class SparkEngine(Engine):
             return self._publish(spark, matched, job, counts, rejected)
         finally:
             matched.unpersist()
-
-    def _records(self, spark: SparkSession, job: Job) -> DataFrame:
-        source, chunk = job.source, self.settings.chunk_records
-        cores = spark.sparkContext.defaultParallelism
-        if is_url(source.location):
-            return remote_frame(spark, source, chunk, cores)
-        frame = local_frame(spark, source, chunk)
-        # Every core gets work: few large chunks make fewer partitions than a cluster has cores.
-        if frame.rdd.getNumPartitions() < cores:
-            frame = frame.repartition(cores)
-        return frame
 
     def _match(self, spark: SparkSession, frame: DataFrame, job: Job) -> DataFrame:
         table, fields = job.source.category_table, job.source.fields

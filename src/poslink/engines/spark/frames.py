@@ -7,8 +7,11 @@ Columns: ``row`` (the record's position, which orders the output), the fields ma
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -18,6 +21,7 @@ import pyarrow as pa
 from poslink.engines.batch import RECORD_FIELDS
 from poslink.engines.spark.errors import carried
 from poslink.exceptions import InputError, PoslinkError, SkippedRecord
+from poslink.locations import is_url
 from poslink.records import PosRecord
 from poslink.sources.base import Source
 
@@ -61,33 +65,49 @@ def frame_batches(
         yield frame_batch(chunk)
 
 
-def local_frame(spark: SparkSession, source: Source, chunk: int) -> DataFrame:
-    """Read a local file on the driver with its source and hand the records to Spark.
+def read_frame(
+    spark: SparkSession, source: Source, chunk: int, partitions: int, scratch: Path
+) -> DataFrame:
+    """The source's records as a DataFrame, read by an executor, spread over ``partitions``.
 
-    Records go over in chunks of ``chunk`` rows (Arrow, one DataFrame each, then one union), so
-    the driver's Python process holds one chunk at a time.
+    The file is read by the same source as on the local engine, so validation and rejects are
+    the same; the driver never holds the feed. A URL (``s3a://``, ``gs://``, ``abfss://``) and,
+    on a local master, a local path are read with Spark's ``binaryFile`` reader; a local path
+    on a cluster is shipped to the executors with ``addFile`` (``scratch``: a folder that
+    outlives the job).
     """
-    frames = [
-        spark.createDataFrame(pa.Table.from_batches([batch]))
-        for batch in frame_batches(source.records(), chunk)
-    ]
-    if not frames:
-        return spark.createDataFrame(FRAME_SCHEMA.empty_table())
-    frame = frames[0]
-    for more in frames[1:]:
-        frame = frame.unionByName(more)
-    return frame
+    location = source.location
+    if is_url(location):
+        return _binary_frame(spark, source, location, chunk, partitions, check=True)
+    path = Path(location).resolve()
+    if (spark.sparkContext.master or "").startswith("local"):
+        return _binary_frame(spark, source, path.as_uri(), chunk, partitions, check=False)
+    return shipped_frame(spark, source, chunk, partitions, scratch)
 
 
-def remote_frame(spark: SparkSession, source: Source, chunk: int, partitions: int) -> DataFrame:
-    """Read a file on an object store (``s3a://``, ``gs://``, ``abfss://``) with Spark's reader.
-
-    An executor fetches the bytes and reads them with the same source as a local file, so
-    validation and rejects are the same; the records are then spread over ``partitions``.
-    """
+def shipped_frame(
+    spark: SparkSession, source: Source, chunk: int, partitions: int, scratch: Path
+) -> DataFrame:
+    """A driver-local file sent to the executors (``SparkContext.addFile``) and read there."""
+    # A name of its own: Spark keeps one file per name for the session's life (and follows
+    # symbolic links to their target's name), so a hard link, or else a copy, carries it.
+    name = f"poslink-{uuid.uuid4().hex[:12]}-{Path(source.location).name}"
+    link = scratch / name
     try:
-        files = spark.read.format("binaryFile").load(source.location)
-        found = files.select("path").limit(2).count()
+        os.link(source.location, link)
+    except OSError:
+        shutil.copyfile(source.location, link)
+    spark.sparkContext.addFile(str(link))
+    read = ReadTask(type(source), source.options.model_dump(), source.location, chunk, name)
+    return spark.range(1, numPartitions=1).mapInArrow(read, FRAME_DDL).repartition(partitions)
+
+
+def _binary_frame(
+    spark: SparkSession, source: Source, uri: str, chunk: int, partitions: int, check: bool
+) -> DataFrame:
+    try:
+        files = spark.read.format("binaryFile").load(uri)
+        found = files.select("path").limit(2).count() if check else 1
     except Exception as exc:
         if getattr(exc, "getCondition", lambda: None)() == "PATH_NOT_FOUND":
             raise InputError(f"{source.location}: no such file") from exc
@@ -100,26 +120,45 @@ def remote_frame(spark: SparkSession, source: Source, chunk: int, partitions: in
 
 
 class ReadTask:
-    """mapInArrow over binaryFile rows: each file's bytes read by a poslink source."""
+    """mapInArrow: a POS export read by a poslink source, in frame batches.
 
-    def __init__(self, source: type[Source], options: dict[str, Any], location: str, chunk: int):
+    The export comes as the bytes of binaryFile rows, or (``shipped``) as a file that
+    ``addFile`` sent; errors name ``location``, the file as the user gave it.
+    """
+
+    def __init__(
+        self,
+        source: type[Source],
+        options: dict[str, Any],
+        location: str,
+        chunk: int,
+        shipped: str | None = None,
+    ) -> None:
         self.source = source
         self.options = options
         self.location = location
         self.chunk = chunk
+        self.shipped = shipped
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """The records of every file in the input batches."""
+        """The records of the export."""
+        if self.shipped is not None:
+            from pyspark import SparkFiles
+
+            for _ in batches:
+                yield from self._records(Path(SparkFiles.get(self.shipped)))
+            return
         for batch in batches:
             for content in batch.column("content").to_pylist():
-                yield from self._read(content)
+                name = PurePosixPath(self.location.rstrip("/")).name or "input"
+                with tempfile.TemporaryDirectory(prefix="poslink-") as tmp:
+                    path = Path(tmp) / name
+                    path.write_bytes(content)
+                    del content  # the file holds it now
+                    yield from self._records(path)
 
-    def _read(self, content: bytes) -> Iterator[pa.RecordBatch]:
-        name = PurePosixPath(self.location.rstrip("/")).name or "input"
-        with tempfile.TemporaryDirectory(prefix="poslink-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(content)
-            try:
-                yield from frame_batches(self.source(path, self.options).records(), self.chunk)
-            except PoslinkError as exc:
-                raise carried(exc, str(path), self.location) from exc
+    def _records(self, path: Path) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from frame_batches(self.source(path, self.options).records(), self.chunk)
+        except PoslinkError as exc:
+            raise carried(exc, str(path), self.location) from exc

@@ -71,17 +71,19 @@ def read_frame(
     """The source's records as a DataFrame, read by an executor, spread over ``partitions``.
 
     The file is read by the same source as on the local engine, so validation and rejects are
-    the same; the driver never holds the feed. A URL (``s3a://``, ``gs://``, ``abfss://``) and,
-    on a local master, a local path are read with Spark's ``binaryFile`` reader; a local path
-    on a cluster is shipped to the executors with ``addFile`` (``scratch``: a folder that
-    outlives the job).
+    the same, and neither the driver nor the JVM holds the feed, only the records the reader
+    hands on in Arrow batches. A URL (``s3a://``, ``gs://``, ``abfss://``) comes through Spark's
+    ``binaryFile`` reader (the file's bytes in one executor's memory); a local path is read in
+    place on a local master, or shipped to the executors with ``addFile`` on a cluster
+    (``scratch``: a folder that outlives the job).
     """
     location = source.location
     if is_url(location):
-        return _binary_frame(spark, source, location, chunk, partitions, check=True)
-    path = Path(location).resolve()
+        return _binary_frame(spark, source, location, chunk, partitions)
     if (spark.sparkContext.master or "").startswith("local"):
-        return _binary_frame(spark, source, path.as_uri(), chunk, partitions, check=False)
+        path = str(Path(location).resolve())
+        read = ReadTask(type(source), source.options.model_dump(), location, chunk, path=path)
+        return _one_task(spark).mapInArrow(read, FRAME_DDL).repartition(partitions)
     return shipped_frame(spark, source, chunk, partitions, scratch)
 
 
@@ -98,16 +100,22 @@ def shipped_frame(
     except OSError:
         shutil.copyfile(source.location, link)
     spark.sparkContext.addFile(str(link))
-    read = ReadTask(type(source), source.options.model_dump(), source.location, chunk, name)
-    return spark.range(1, numPartitions=1).mapInArrow(read, FRAME_DDL).repartition(partitions)
+    options = source.options.model_dump()
+    read = ReadTask(type(source), options, source.location, chunk, shipped=name)
+    return _one_task(spark).mapInArrow(read, FRAME_DDL).repartition(partitions)
+
+
+def _one_task(spark: SparkSession) -> DataFrame:
+    """One row in one partition: the reading runs once, in one executor."""
+    return spark.range(1, numPartitions=1)
 
 
 def _binary_frame(
-    spark: SparkSession, source: Source, uri: str, chunk: int, partitions: int, check: bool
+    spark: SparkSession, source: Source, uri: str, chunk: int, partitions: int
 ) -> DataFrame:
     try:
         files = spark.read.format("binaryFile").load(uri)
-        found = files.select("path").limit(2).count() if check else 1
+        found = files.select("path").limit(2).count()
     except Exception as exc:
         if getattr(exc, "getCondition", lambda: None)() == "PATH_NOT_FOUND":
             raise InputError(f"{source.location}: no such file") from exc
@@ -122,8 +130,8 @@ def _binary_frame(
 class ReadTask:
     """mapInArrow: a POS export read by a poslink source, in frame batches.
 
-    The export comes as the bytes of binaryFile rows, or (``shipped``) as a file that
-    ``addFile`` sent; errors name ``location``, the file as the user gave it.
+    The export is a file on this machine (``path``), a file ``addFile`` sent (``shipped``), or
+    else the bytes of binaryFile rows; errors name ``location``, the file as the user gave it.
     """
 
     def __init__(
@@ -132,21 +140,25 @@ class ReadTask:
         options: dict[str, Any],
         location: str,
         chunk: int,
+        *,
+        path: str | None = None,
         shipped: str | None = None,
     ) -> None:
         self.source = source
         self.options = options
         self.location = location
         self.chunk = chunk
+        self.path = path
         self.shipped = shipped
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """The records of the export."""
-        if self.shipped is not None:
+        if self.path is not None or self.shipped is not None:
             from pyspark import SparkFiles
 
+            where = self.path if self.shipped is None else SparkFiles.get(self.shipped)
             for _ in batches:
-                yield from self._records(Path(SparkFiles.get(self.shipped)))
+                yield from self._records(Path(str(where)))
             return
         for batch in batches:
             for content in batch.column("content").to_pylist():

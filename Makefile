@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean java
+.PHONY: run test lint bench clean java postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,7 +26,11 @@ run: $(STAMP)
 java:
 	bash .ci/ensure-java
 
-test: $(DEV_STAMP) java
+# The tests run a throw-away PostgreSQL server: its binaries are installed when missing.
+postgres:
+	bash .ci/ensure-postgres
+
+test: $(DEV_STAMP) java postgres
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -16,6 +16,9 @@ from poslink.cli import app
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import CatalogProduct
 
+# The throw-away PostgreSQL server fixtures (``postgres``, ``pg_database``).
+pytest_plugins = ["pgserver"]
+
 REPO = Path(__file__).resolve().parents[1]
 # The reference data lives beside the clone (../shared), as on CI; POSLINK_SHARED_DATA overrides.
 SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -83,10 +86,12 @@ def matcher_for() -> Callable[[Sequence[tuple[object, ...]]], Matcher]:
     return build
 
 
-def poslink(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``poslink`` command the way a user would."""
+def poslink(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``poslink`` command the way a user would (``env``: extra variables)."""
     exe = Path(sys.executable).with_name("poslink")
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, check=False
     )

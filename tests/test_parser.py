@@ -223,7 +223,7 @@ POS_CASES = [
         "gold leaf",
         "ghost train haze",
         {"flower"},
-        set(),
+        {"bud"},
         {"weight_g": 3.5},
     ),
     ("Euphurkle ROSIN -1.0g- SCCS", "", "sccs", "euphurkle", {"extract"}, {"rosin"}, {}),

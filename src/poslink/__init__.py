@@ -5,7 +5,7 @@ The public surface: ``run`` a configured pipeline, the extension points (``Sourc
 """
 
 from poslink.catalogs.base import Catalog
-from poslink.config import MatcherConfig
+from poslink.config import MatcherConfig, RunConfig, load_run_config
 from poslink.engines.base import Engine
 from poslink.exceptions import (
     CatalogError,
@@ -16,10 +16,10 @@ from poslink.exceptions import (
     RetriableError,
     SkippedRecord,
 )
-from poslink.pipeline import RunConfig, RunSummary, run
+from poslink.pipeline import RunSummary, run
 from poslink.records import CatalogProduct, Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sources.base import Source
+from poslink.sources.base import Source, SourceOptions
 
 __all__ = [
     "Catalog",
@@ -40,6 +40,8 @@ __all__ = [
     "Sink",
     "SkippedRecord",
     "Source",
+    "SourceOptions",
     "Status",
+    "load_run_config",
     "run",
 ]

@@ -6,6 +6,7 @@ PoslinkError
  │    └── CatalogError  fatal: the catalog is missing, not a catalog, or lacks a column
  ├── PluginError        fatal: an unknown or broken source / catalog / sink / engine
  ├── EngineError        fatal: the engine could not run the job (Spark did not start, a job failed)
+ ├── StoreError         fatal: the decision store cannot be opened, read or written
  ├── RetriableError     transient: the same call may succeed later (a busy server)
  └── SkippedRecord      one record is set aside in the rejects file; the run goes on
 """
@@ -35,6 +36,10 @@ class PluginError(PoslinkError):
 
 class EngineError(PoslinkError):
     """The engine could not run the job; no output was written."""
+
+
+class StoreError(PoslinkError):
+    """The decision store cannot be opened, read or written; the run writes no output."""
 
 
 class RetriableError(PoslinkError):

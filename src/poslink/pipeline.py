@@ -1,4 +1,7 @@
-"""One run of poslink: configuration in, matched output and a summary out."""
+"""One run of poslink: configuration in, matched output and a summary out.
+
+``RunConfig`` lives in ``poslink.config``; it is imported here too for callers of ``run``.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +9,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
-from poslink.config import MatcherConfig
+from poslink.config import RunConfig
+from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
 from poslink.exceptions import ConfigError, PluginError
-from poslink.locations import as_location, is_url
+from poslink.locations import is_url
 from poslink.matching import CatalogIndex
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
 from poslink.sources.base import Source
 
-
-class RunConfig(BaseModel):
-    """What one run reads, how it matches and where it writes."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    pos: Path | str
-    catalog: str
-    out: Path | str
-    source: str = "jane-json"
-    source_options: dict[str, Any] = Field(default_factory=dict)
-    catalog_kind: str | None = None
-    catalog_table: str = "products"
-    sink: str = "csv"
-    engine: str = "local"
-    engine_options: dict[str, Any] = Field(default_factory=dict)
-    matcher: MatcherConfig = Field(default_factory=MatcherConfig)
-
-    @field_validator("pos", "out", mode="before")
-    @classmethod
-    def _location(cls, value: Any) -> Any:
-        """A URL stays text for the engine to read; anything else is a path."""
-        return as_location(value) if isinstance(value, str | Path) else value
+__all__ = ["RunConfig", "RunSummary", "build_index", "build_output", "build_source", "run"]
 
 
 @dataclass(frozen=True)
@@ -59,51 +38,82 @@ class RunSummary:
     seconds: float
     output: Path | str
     rejects: Path | str | None
+    # With a decision store: records whose stored decision was reused, overrides applied, and
+    # whether the whole output was an unchanged earlier one.
+    reused: int | None = None
+    overridden: int = 0
+    output_reused: bool = False
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         rejects = f" (rejects: {self.rejects})" if self.rejects else ""
+        store = ""
+        if self.reused is not None:
+            store = f"; {self.reused} decisions reused, {self.overridden} overridden"
+            store += " (unchanged feed: earlier output reused)" if self.output_reused else ""
         return (
             f"{self.records} records: {self.matched} matched, {self.no_match} no match, "
-            f"{self.ambiguous} ambiguous, {self.rejected} rejected in {self.seconds:.2f} s "
-            f"-> {self.output}{rejects}"
+            f"{self.ambiguous} ambiguous, {self.rejected} rejected{store} in "
+            f"{self.seconds:.2f} s -> {self.output}{rejects}"
         )
 
 
 def build_source(config: RunConfig) -> Source:
-    """The configured source, opened on the POS export."""
+    """The configured source, opened on the POS export, its category table checked."""
     cls = plugins.load("sources", config.source)
     if not issubclass(cls, Source):
         raise PluginError(f"source {config.source!r} is not a poslink Source")
-    return cls(config.pos, config.source_options)
+    source = cls(config.location("pos"), config.source_options)
+    load_category_table(source.category_table)
+    return source
 
 
 def build_index(config: RunConfig) -> CatalogIndex:
     """Read the catalog and build its index."""
-    catalog = open_catalog(config.catalog, kind=config.catalog_kind, table=config.catalog_table)
+    catalog = open_catalog(
+        config.catalog,
+        kind=config.catalog_kind,
+        table=config.catalog_table,
+        columns=config.catalog_columns,
+    )
     return CatalogIndex.build(catalog.products())
 
 
-def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
-    """Match the POS export against the catalog and write the output; return the summary."""
-    started = time.perf_counter()
+def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:
+    """The configured sink (on the output path), engine and rejects file."""
+    sink_cls = plugins.load("sinks", config.sink)
     engine_cls = plugins.load("engines", config.engine)
+    sink = sink_cls(config.location("out"), fields)
     engine = engine_cls(**config.engine_options)
-    assert isinstance(engine, Engine)
-    for location in (config.pos, config.out):
+    assert isinstance(sink, Sink) and isinstance(engine, Engine)
+    return sink, engine, RejectsFile(rejects_path(config.location("out")))
+
+
+def check_locations(config: RunConfig, engine: Engine) -> None:
+    """A URL for input or output needs an engine that reads and writes them itself."""
+    for location in (config.location("pos"), config.location("out")):
         if is_url(location) and not engine.handles_urls:
             raise ConfigError(
                 f"{location}: the {engine.name} engine reads and writes local paths only;"
                 " URLs need --engine spark"
             )
+
+
+def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
+    """Match the POS export against the catalog and write the output; return the summary."""
+    if config.decisions is not None:
+        if is_url(config.location("pos")) or is_url(config.location("out")):
+            raise ConfigError("a run with a decision store reads and writes local files, not URLs")
+        from poslink.store.run import run_with_store  # the store imports this module
+
+        return run_with_store(config, progress)
+    started = time.perf_counter()
     source = build_source(config)
-    if not is_url(config.pos):
+    sink, engine, rejects = build_output(config, source.fields)
+    check_locations(config, engine)
+    if not is_url(config.location("pos")):
         source.check_readable()
     index = build_index(config)
-    sink_cls = plugins.load("sinks", config.sink)
-    sink = sink_cls(config.out, source.fields)
-    assert isinstance(sink, Sink)
-    rejects = RejectsFile(rejects_path(config.out))
     job = Job(source, index, config.matcher, sink, rejects, progress)
     try:
         if engine.writes_output(sink):
@@ -122,6 +132,6 @@ def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> Run
         ambiguous=counts[Status.AMBIGUOUS],
         rejected=counts[Status.REJECTED],
         seconds=time.perf_counter() - started,
-        output=config.out,
-        rejects=rejects.path if rejects.count else None,
+        output=config.location("out"),
+        rejects=rejects.location if rejects.count else None,
     )

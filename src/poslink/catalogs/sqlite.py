@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from poslink.catalogs.base import COLUMNS, Catalog
+from poslink.catalogs.base import IDENTIFIER, Catalog, product_from_row
 from poslink.exceptions import CatalogError
 from poslink.records import CatalogProduct
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class SqliteCatalog(Catalog):
@@ -30,7 +27,7 @@ class SqliteCatalog(Catalog):
         path = Path(self.location.removeprefix("sqlite:///"))
         if not path.is_file():
             raise CatalogError(f"{path}: no such catalog file")
-        if not _IDENT.match(self.table):
+        if not IDENTIFIER.match(self.table):
             raise CatalogError(f"{path}: invalid table name {self.table!r}")
         try:
             # mode=ro: a typo in the path must never create an empty catalog
@@ -44,32 +41,20 @@ class SqliteCatalog(Catalog):
                 raise CatalogError(f"{path}: not a SQLite catalog: {exc}") from exc
             if not have:
                 raise CatalogError(f"{path}: no table {self.table!r}")
-            missing = [c for c in COLUMNS if c not in have]
+            missing = [c for c in self.columns.values() if c not in have]
             if missing:
                 raise CatalogError(
                     f"{path}: table {self.table!r} lacks column(s): {', '.join(missing)}"
                 )
-            cols = ", ".join(f'"{c}"' for c in COLUMNS)
+            cols = ", ".join(f'"{c}"' for c in self.columns.values())
             try:
                 cursor = con.execute(f'SELECT {cols} FROM "{self.table}" ORDER BY rowid')
                 while batch := cursor.fetchmany(10_000):
                     for row in batch:
-                        product = _product(row)
+                        product = product_from_row(row)
                         if product is not None:
                             yield product
             except sqlite3.DatabaseError as exc:
                 raise CatalogError(f"{path}: cannot read table {self.table!r}: {exc}") from exc
         finally:
             con.close()
-
-
-def _product(row: tuple[object, ...]) -> CatalogProduct | None:
-    pid, name = row[0], row[1]
-    if pid is None or name is None:
-        return None
-    try:
-        ident = int(str(pid))
-    except ValueError:
-        return None
-    text = ["" if v is None else str(v) for v in row[2:]]
-    return CatalogProduct(ident, str(name), *text)

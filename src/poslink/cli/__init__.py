@@ -1,10 +1,14 @@
-"""The command line: ``poslink run | eval | explain | sources``.
+"""The command line: ``poslink run | eval | explain | sources | override | review``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
 """
 
-from poslink.cli import commands  # noqa: F401 - registers the commands
+from poslink.cli import (  # noqa: F401 - register their command groups
+    commands,
+    override,
+    review,
+)
 from poslink.cli._app import app
 
 

@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
+err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
 out = Console(soft_wrap=True)
 
 

@@ -11,50 +11,119 @@ from rich.table import Table
 
 from poslink import plugins
 from poslink.cli._app import app, err, errors, out, progress
-from poslink.config import MatcherConfig
+from poslink.config import Layer, load_run_config, parse_value
 from poslink.evaluate import evaluate, read_labels, read_output
-from poslink.pipeline import RunConfig, run
+from poslink.exceptions import ConfigError, PoslinkError
+from poslink.pipeline import run
 
 
 @app.command("run")
 def run_cmd(
-    pos: Annotated[str, typer.Option("--pos", help="the POS export to read (path or URL)")],
-    catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
-    out_path: Annotated[str, typer.Option("--out", help="the CSV to write (path or URL)")],
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="a TOML run configuration (flags override it)")
+    ] = None,
+    pos: Annotated[
+        str | None, typer.Option("--pos", help="the POS export to read (a path; spark: or a URL)")
+    ] = None,
+    catalog: Annotated[
+        str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
+    ] = None,
+    out_path: Annotated[
+        str | None, typer.Option("--out", help="the CSV to write (a path; spark: or a URL)")
+    ] = None,
     source: Annotated[
-        str, typer.Option(help="source format (see `poslink sources`)")
-    ] = "jane-json",
-    threshold: Annotated[float, typer.Option(help="least name similarity to match")] = 0.86,
-    margin: Annotated[
-        float, typer.Option(help="runner-up closeness that makes it ambiguous")
-    ] = 0.03,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
-    engine: Annotated[str, typer.Option(help="engine: local, or spark (poslink[spark])")] = "local",
+        str | None, typer.Option(help="source format (see `poslink sources`) (default: jane-json)")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-o", help="a source option KEY=VALUE (dotted keys: columns.id=SKU)"
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="engine: local (default), or spark (poslink[spark])")
+    ] = None,
     master: Annotated[
         str | None,
-        typer.Option(envvar="POSLINK_SPARK_MASTER", help="spark: master URL (default local[*])"),
+        typer.Option(help="spark: the master URL (default: local[*], or spark-submit's)"),
     ] = None,
     single_file: Annotated[
         bool, typer.Option("--single-file", help="spark: one CSV file, not a CSV directory")
     ] = False,
     strategy: Annotated[
-        str, typer.Option(help="spark: broadcast the index, join by brand, or auto (by size)")
-    ] = "auto",
+        str | None,
+        typer.Option(help="spark: broadcast the index, join by brand, or auto (by index size)"),
+    ] = None,
+    sink: Annotated[str | None, typer.Option(help="output format (default: csv)")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="least name similarity to match (default: 0.86)")
+    ] = None,
+    margin: Annotated[
+        float | None,
+        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    catalog_table: Annotated[
+        str | None, typer.Option(help="the catalog's table (default: products)")
+    ] = None,
+    catalog_column: Annotated[
+        list[str] | None,
+        typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
+    ] = None,
+    decisions: Annotated[
+        str | None,
+        typer.Option(
+            help="decision store (SQLite path or SQLAlchemy URL): match only new or changed"
+            " records, apply overrides"
+        ),
+    ] = None,
+    store_id: Annotated[
+        str | None, typer.Option(help="the store the export comes from (default: its file name)")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="with a decision store: match every record again")
+    ] = False,
 ) -> None:
-    """Match a POS export against the catalog and write every record with its catalog id."""
+    """Match a POS export against the catalog and write every record with its catalog id.
+
+    Settings come from flags, then the --config file, then POSLINK_... environment variables.
+    """
     with errors():
-        engine_options: dict[str, Any] = {}
-        if engine == "spark":
-            engine_options = {"master": master, "single_file": single_file, "strategy": strategy}
-        config = RunConfig(
-            pos=pos,
-            catalog=catalog,
-            out=out_path,
-            source=source,
-            engine=engine,
-            engine_options=engine_options,
-            matcher=MatcherConfig(threshold=threshold, margin=margin),
-        )
+        flags = Layer("command line")
+        given = {
+            ("pos",): ("--pos", pos),
+            ("catalog",): ("--catalog", catalog),
+            ("out",): ("--out", out_path),
+            ("source",): ("--source", source),
+            ("engine",): ("--engine", engine),
+            ("sink",): ("--sink", sink),
+            ("matcher", "threshold"): ("--threshold", threshold),
+            ("matcher", "margin"): ("--margin", margin),
+            ("catalog_table",): ("--catalog-table", catalog_table),
+            ("decisions",): ("--decisions", decisions),
+            ("store_id",): ("--store-id", store_id),
+            ("full",): ("--full", full or None),
+            ("engine_options", "master"): ("--master", master),
+            ("engine_options", "single_file"): ("--single-file", single_file or None),
+            ("engine_options", "strategy"): ("--strategy", strategy),
+        }
+        for key, (flag, value) in given.items():
+            if value is not None:
+                flags.set(key, str(value) if isinstance(value, Path) else value, f"option {flag}")
+        for item in option or []:
+            name, sep, value = item.partition("=")
+            where = f"option --option {item!r}"
+            if not sep or not name.strip():
+                raise ConfigError(f"{where}: expected KEY=VALUE")
+            key = ("source_options", *name.strip().split("."))
+            flags.set(key, parse_value(value, where), where)
+        for item in catalog_column or []:
+            name, sep, value = item.partition("=")
+            where = f"option --catalog-column {item!r}"
+            if not sep or not name.strip() or not value.strip():
+                raise ConfigError(f"{where}: expected NAME=COLUMN")
+            flags.set(("catalog_columns", name.strip()), value.strip(), where)
+        config = load_run_config(config_file, flags)
         show = not quiet and err.is_terminal
         with progress(show, None) as tick:
             summary = run(config, progress=tick)
@@ -94,19 +163,37 @@ def explain_cmd(
     catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
     category: Annotated[str, typer.Option(help="the POS category")] = "",
     brand: Annotated[str | None, typer.Option(help="the POS brand field, if it has one")] = None,
+    product_type: Annotated[
+        str | None, typer.Option("--type", help="the POS product type field, if it has one")
+    ] = None,
+    lineage: Annotated[
+        str | None, typer.Option(help="the POS lineage field (strainType), if it has one")
+    ] = None,
+    weight: Annotated[
+        str | None, typer.Option(help="the POS weight or size field, if it has one")
+    ] = None,
+    category_table: Annotated[
+        str, typer.Option(help="the category table: a built-in name or a .toml path")
+    ] = "default",
     top: Annotated[int, typer.Option(help="candidates to show")] = 8,
 ) -> None:
-    """Show how a name is parsed and why it matches a catalog product, or does not."""
+    """Show how a name is parsed, where each attribute came from, and why it matches or not."""
     from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex, Matcher
 
     with errors():
         index = CatalogIndex.build(open_catalog(catalog).products())
+        parser = index.parser(category_table)
     matcher = Matcher(index)
-    item = index.parser().parse_pos(name, category, brand=brand)
-    parsed = Table("field", "value", title="parsed")
+    item, origins = parser.explain_pos(
+        name, category, brand=brand, product_type=product_type, lineage=lineage, weight=weight
+    )
+    parsed = Table("field", "value", "from", title="parsed")
     for key, value in _item_fields(item).items():
-        parsed.add_row(key, value)
+        parsed.add_row(key, value, origins.get(key, "") if value else "")
+    for key, value in origins.items():
+        if key not in _item_fields(item):
+            parsed.add_row(key, "", value)
     out.print(parsed)
     decision = matcher.match(0, item)
     cands = Table(
@@ -141,19 +228,26 @@ def explain_cmd(
 
 @app.command("sources")
 def sources_cmd() -> None:
-    """List the installed POS sources with their options."""
-    from poslink.sources.base import Source
+    """List the installed POS sources, each with its options (type, default, meaning)."""
+    from poslink.sources.base import Source, option_docs
 
-    with errors():
-        for name, _ in sorted(plugins.available("sources").items()):
+    for name, _ in sorted(plugins.available("sources").items()):
+        try:
             cls = plugins.load("sources", name)
-            if not issubclass(cls, Source):
-                continue
-            out.print(f"[bold]{name}[/bold]  {cls.description}")
-            for opt, spec in cls.Options.model_fields.items():
-                default = "" if spec.is_required() else f" = {spec.default!r}"
-                kind = getattr(spec.annotation, "__name__", str(spec.annotation))
-                out.print(f"    {opt}: {kind}{default}  {spec.description or ''}", markup=False)
+        except PoslinkError as exc:
+            out.print(f"{name}  (cannot be loaded: {exc})", markup=False, highlight=False)
+            continue
+        if not issubclass(cls, Source):
+            out.print(f"{name}  (not a poslink Source)", markup=False, highlight=False)
+            continue
+        out.print(f"[bold]{name}[/bold]  {cls.description}", highlight=False)
+        for doc in option_docs(cls.Options):
+            default = "(required)" if doc.default == "required" else f"= {doc.default}"
+            out.print(
+                f"    {doc.key}: {doc.kind} {default}  {doc.description}",
+                markup=False,
+                highlight=False,
+            )
 
 
 def _item_fields(item: Any) -> dict[str, str]:

@@ -114,27 +114,44 @@ class CategoryTypes:
 def load_category_table(name: str = "default") -> dict[str, CategoryTypes]:
     """A POS category table: normalized category -> the product types it may hold.
 
-    ``name`` is a built-in table or a path to a TOML file of the same shape.
+    ``name`` is a built-in table (``domain/data/categories/NAME.toml``) or a path to a TOML file
+    of the same shape. A table may start from another with ``extends = "NAME"``.
     """
-    path = Path(name)
-    try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(path.read_text("utf-8"))
-        else:
-            data = _read(f"categories/{name}.toml")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"category table {name!r} not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"category table {name}: {exc}") from exc
+    data = _category_data(name)
     table: dict[str, CategoryTypes] = {}
+    base = data.pop("extends", None)
+    if base is not None:
+        if not isinstance(base, str) or base == name:
+            raise ConfigError(f"category table {name}: extends must name another table")
+        table.update(load_category_table(base))
     for key, value in data.items():
         if isinstance(value, dict):
             types, default = value.get("types", []), value.get("default")
         else:
             types, default = value, None
-        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
             raise ConfigError(f"category table {name}: {key!r} must list product types")
         if default is not None and default not in types:
             raise ConfigError(f"category table {name}: {key!r} default {default!r} not in types")
         table[words(key)] = CategoryTypes(frozenset(types), default)
     return table
+
+
+def _category_data(name: str) -> dict[str, Any]:
+    path = Path(name)
+    try:
+        if path.suffix == ".toml":
+            return tomllib.loads(path.read_text("utf-8"))
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise FileNotFoundError(name)
+        return _read(f"categories/{name}.toml")
+    except FileNotFoundError as exc:
+        tables = resources.files("poslink.domain").joinpath("data", "categories").iterdir()
+        known = ", ".join(sorted(t.name.removesuffix(".toml") for t in tables))
+        raise ConfigError(
+            f"category table {name!r} not found (built-in: {known}; or a path to a .toml file)"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"category table {name}: cannot be read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"category table {name}: not valid TOML: {exc}") from exc

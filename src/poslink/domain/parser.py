@@ -90,12 +90,45 @@ class Parser:
         weight: str | None = None,
     ) -> ParsedItem:
         """Parse a POS record's name, using its structured fields where the POS gives them."""
+        return self._parse_pos(name, category, brand, product_type, lineage, weight, None)
+
+    def explain_pos(
+        self,
+        name: str,
+        category: str = "",
+        *,
+        brand: str | None = None,
+        product_type: str | None = None,
+        lineage: str | None = None,
+        weight: str | None = None,
+    ) -> tuple[ParsedItem, dict[str, str]]:
+        """``parse_pos``, and where each attribute came from (a field, the name, the category)."""
+        trace: dict[str, str] = {}
+        item = self._parse_pos(name, category, brand, product_type, lineage, weight, trace)
+        return item, trace
+
+    def _parse_pos(
+        self,
+        name: str,
+        category: str,
+        brand: str | None,
+        product_type: str | None,
+        lineage: str | None,
+        weight: str | None,
+        trace: dict[str, str] | None,
+    ) -> ParsedItem:
         text, m = self._measures(fold(name))
         if weight:
+            # A structured weight field is what the POS says the unit is: it wins over the name.
             w = self._measures(fold(weight))[1]
+            if trace is not None:
+                _trace_measures(trace, w, f"field weight {weight!r}")
+                _trace_measures(trace, m, "name")
             m = _Measures(
-                m.weight_g or w.weight_g, m.potency_mg or w.potency_mg, m.pack or w.pack, m.ratio
+                w.weight_g or m.weight_g, w.potency_mg or m.potency_mg, w.pack or m.pack, m.ratio
             )
+        elif trace is not None:
+            _trace_measures(trace, m, "name")
         tokens = _words(text)
         key: str | None = None
         how = ""
@@ -106,16 +139,27 @@ class Parser:
             found = self.brands.find(tokens)
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
+            if trace is not None:
+                found_how = how.removeprefix("field ").strip("()")
+                trace["brand"] = f"field brand {brand!r} ({found_how})"
         else:
             found = self.brands.find(tokens)
             if found:
                 key, start, end, how = found
                 tokens = tokens[:start] + tokens[end:]
+            if trace is not None:
+                trace["brand"] = f"name ({how})" if found else "not found"
         declared = None
         if product_type:
             declared = self.categories.get(words(product_type))
+            if trace is not None:
+                known = "" if declared else " not in the category table"
+                trace["types"] = f"field type {product_type!r}{known}"
         if declared is None and category:
             declared = self.categories.get(words(category))
+            if trace is not None and (declared or "types" not in trace):
+                known = "" if declared else " not in the category table"
+                trace["types"] = f"category {category!r}{known}"
         return self._item(
             tokens,
             key,
@@ -124,6 +168,7 @@ class Parser:
             declared.types if declared else frozenset(),
             declared_lineage=lineage,
             preferred_type=declared.default if declared else None,
+            trace=trace,
         )
 
     def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
@@ -205,6 +250,7 @@ class Parser:
         declared_subtype: str = "",
         authoritative: bool = False,
         preferred_type: str | None = None,
+        trace: dict[str, str] | None = None,
     ) -> ParsedItem:
         core: list[str] = []
         fallback: list[str] = []
@@ -249,17 +295,29 @@ class Parser:
                 lineages.add(str(value))
             i += size
         implied: set[str] = set()
+        origin = "name"
         if declared_lineage:
             lin = words(declared_lineage)
+            field = f"field lineage {declared_lineage!r}"
             if lin in self.k.lineage_markers:
                 implied.add(self.k.lineage_markers[lin])
+                if trace is not None:
+                    trace["implied"] = field
             elif self.k.lineage.get(lin):
                 # A lineage word in the name that contradicts the declared lineage is part of
                 # the name ("Cherry Bomb Sativa" labelled hybrid): the lineage is then unsure.
                 value = self.k.lineage[lin]
                 lineages = {value} if not lineages or value in lineages else {value, *lineages}
+                origin = field
+            elif trace is not None:
+                trace["lineage field"] = f"{declared_lineage!r} not a known lineage"
+        if trace is not None and lineages:
+            unsure = f"{origin} and the name disagree: unsure"
+            trace["lineage"] = origin if len(lineages) == 1 else unsure
         if m.ratio:
             implied |= self.k.ratio_markers
+            if trace is not None:
+                trace.setdefault("implied", "ratio in the name")
         markers.discard("thc")
         subtypes: set[str] = set()
         hints = {f.subtype for f in weak if f.subtype}
@@ -270,9 +328,15 @@ class Parser:
             # A catalog's own type field is final; a POS category wins over a form word that
             # contradicts it ("Hash Bar" under edibles), else the form word narrows the category.
             if not authoritative and (not types or top.product_type in types):
+                if trace is not None and types != {top.product_type}:
+                    given = trace.get("types")
+                    narrowed = f"{given}, narrowed by the " if given else ""
+                    trace["types"] = f"{narrowed}form word in the name ({top.product_type})"
                 types = frozenset({top.product_type})
             if top.subtype and top.product_type in types:
                 subtypes.add(top.subtype)
+                if trace is not None:
+                    trace["subtypes"] = "form word in the name"
             hints |= {f.subtype for f in forms if f.subtype and f is not top}
             if core and leading and all(f is not top for f, _ in leading):
                 # A form word before the name, with the form named after it, is part of the
@@ -284,9 +348,20 @@ class Parser:
             types = frozenset({preferred_type})
             if self.k.default_subtype.get(preferred_type):
                 subtypes.add(self.k.default_subtype[preferred_type])
+            if trace is not None:
+                given = trace.get("types", "category")
+                trace["types"] = f"{given}, read as {preferred_type} (no form word)"
+                if subtypes:
+                    trace["subtypes"] = "the category's default"
         if declared_subtype:
             subtypes.add(declared_subtype)
         text = " ".join(core) or " ".join(fallback)
+        if trace is not None:
+            if markers:
+                trace.setdefault("markers", "name")
+            if m.ratio:
+                trace.setdefault("ratio", "name")
+            trace["core"] = "name, less brand, form words, measures and tags"
         return ParsedItem(
             brand=key,
             core=text,
@@ -310,6 +385,13 @@ class Parser:
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _trace_measures(trace: dict[str, str], m: _Measures, origin: str) -> None:
+    """Record the origin of each measure not yet traced (the first caller has precedence)."""
+    for attr, value in (("weight_g", m.weight_g), ("potency_mg", m.potency_mg), ("pack", m.pack)):
+        if value:
+            trace.setdefault(attr, origin)
 
 
 def _words(text: str) -> list[str]:

@@ -43,7 +43,9 @@ class CatalogIndex:
     ) -> CatalogIndex:
         """Parse and block every product (two passes: brands first, then names)."""
         knowledge = knowledge or load_knowledge()
-        rows = list(products)
+        # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
+        # the same index, the same tie-breaks and the same version.
+        rows = sorted(products, key=lambda p: p.id)
         name_words: dict[str, set[str]] = defaultdict(set)
         digest = hashlib.sha256()
         for p in rows:

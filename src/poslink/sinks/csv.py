@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from poslink.records import Match, Status
 from poslink.sinks.base import MATCH_COLUMNS, AtomicFile, Sink, safe_cell
@@ -66,6 +66,12 @@ class CsvSink(Sink):
         self._file.abort()
 
 
+@overload
+def rejects_path(out: Path) -> Path: ...
+@overload
+def rejects_path(out: str) -> str: ...
+@overload
+def rejects_path(out: Path | str) -> Path | str: ...
 def rejects_path(out: Path | str) -> Path | str:
     """Where the rejects of an output go: ``OUT.rejects.csv`` beside it (a URL stays a URL)."""
     if isinstance(out, Path):
@@ -85,7 +91,9 @@ class RejectsFile:
     COLUMNS = ("row", "pos_id", "reason", "record")
 
     def __init__(self, path: Path | str) -> None:
-        self.path = path
+        # ``location`` keeps a URL as given (an engine that publishes to object stores reads it).
+        self.location = path
+        self.path = Path(path)
         self.count = 0
         self._file: AtomicFile | None = None
         self._writer: Any = None
@@ -94,7 +102,7 @@ class RejectsFile:
     def write(self, row: int, pos_id: str, reason: str, raw: object) -> None:
         """Add one rejected record."""
         if self._file is None:
-            self._file = AtomicFile(Path(self.path))
+            self._file = AtomicFile(self.path)
             self._writer = csv.writer(self._file.open())
             self._writer.writerow(self.COLUMNS)
         self._writer.writerow(reject_cells(row, pos_id, reason, raw))
@@ -111,7 +119,7 @@ class RejectsFile:
             return
         if self._file is not None:
             self._file.commit()
-        elif isinstance(self.path, Path):
+        else:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
 

@@ -1,5 +1,5 @@
 """POS sources: one module per export format, registered under ``poslink.sources``."""
 
-from poslink.sources.base import NoOptions, Source
+from poslink.sources.base import Source, SourceOptions
 
-__all__ = ["NoOptions", "Source"]
+__all__ = ["Source", "SourceOptions"]

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from poslink.exceptions import ConfigError, InputError, SkippedRecord
 from poslink.records import PosRecord
 
 
-class NoOptions(BaseModel):
-    """A source without options."""
+class SourceOptions(BaseModel):
+    """The options every source takes; a source's own ``Options`` extend this model."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category_table: str | None = Field(
+        None,
+        description="POS category table: a built-in name or a .toml path (default: the source's)",
+    )
 
 
 class Source(ABC):
     """A POS export format.
 
     A subclass declares ``name``, a one-line ``description``, its ``Options`` (a pydantic model:
-    names, types and defaults) and ``category_table`` (the POS category vocabulary it uses), and
-    implements ``fields`` and ``records``. ``records`` yields a ``PosRecord`` per usable record
-    and a ``SkippedRecord`` (not raised) per unusable one, in input order, ``row`` counting from
-    0; it raises ``InputError`` when the file as a whole cannot be read.
+    names, types and defaults; extend ``SourceOptions``) and ``category_table`` (the POS category
+    vocabulary it uses, overridden per run by the ``category_table`` option), and implements
+    ``fields`` and ``records``.
+
+    ``records`` is a generator: it yields a ``PosRecord`` per usable record and a
+    ``SkippedRecord`` (yielded, not raised) per unusable one as it reads, in input order, ``row``
+    counting from 0; it raises ``InputError`` when the file as a whole cannot be read. A fresh
+    call reads the file again from the start.
     """
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
-    Options: ClassVar[type[BaseModel]] = NoOptions
-    category_table: ClassVar[str] = "default"
+    Options: ClassVar[type[BaseModel]] = SourceOptions
+    category_table: str = "default"
 
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
@@ -41,12 +53,10 @@ class Source(ABC):
         if isinstance(options, BaseModel):
             self.options = options
         else:
-            try:
-                self.options = self.Options.model_validate(dict(options or {}))
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise ConfigError(f"source {self.name!r} option {where}: {first['msg']}") from exc
+            self.options = validate_options(type(self), options or {})
+        table = getattr(self.options, "category_table", None)
+        if table:
+            self.category_table = str(table)
 
     @property
     @abstractmethod
@@ -72,3 +82,91 @@ class Source(ABC):
                 pass
         except OSError as exc:
             raise InputError(f"{self.path}: cannot be read: {exc.strerror}") from exc
+
+
+def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseModel:
+    """A source's options validated; ``ConfigError`` names the first bad option."""
+    try:
+        return source.Options.model_validate(dict(options))
+    except ValidationError as exc:
+        key, message = first_error(exc, source.Options)
+        raise ConfigError(f"source {source.name!r} option {key}: {message}") from exc
+
+
+def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
+    """The dotted key and a plain message for the first error (unknown keys first: a misspelt
+    key is often why another one is missing)."""
+    errors = exc.errors()
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = [str(p) for p in error["loc"]]
+    key = ".".join(loc) or "(options)"
+    if error["type"] == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        known = ", ".join(parent.model_fields) if parent else ""
+        return key, "not a known key" + (f" (known: {known})" if known else "")
+    if error["type"] == "missing":
+        return key, "required, not given"
+    message = str(error["msg"])
+    if "input" in error and error["type"] not in ("model_type", "dict_type"):
+        message += f", got {error['input']!r}"
+    return key, message
+
+
+def _model_at(model: type[BaseModel], loc: list[str]) -> type[BaseModel] | None:
+    """The nested model a location points into, when it is one."""
+    current: type[BaseModel] = model
+    for part in loc:
+        info = current.model_fields.get(part)
+        inner = _nested_model(info.annotation) if info else None
+        if inner is None:
+            return None
+        current = inner
+    return current
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    """One option of a source, for ``poslink sources`` and the docs."""
+
+    key: str
+    kind: str
+    default: str
+    description: str
+
+
+def option_docs(model: type[BaseModel], prefix: str = "") -> list[OptionDoc]:
+    """Every option of an options model, nested models flattened to dotted keys."""
+    docs: list[OptionDoc] = []
+    for name, info in model.model_fields.items():
+        key = f"{prefix}{name}"
+        inner = _nested_model(info.annotation)
+        if inner is not None:
+            docs.extend(option_docs(inner, key + "."))
+            continue
+        default = (
+            "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
+        )
+        docs.append(OptionDoc(key, type_name(info.annotation), default, info.description or ""))
+    return docs
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def type_name(annotation: Any) -> str:
+    """A short readable name for a type annotation (``str | None``, ``list[str]``)."""
+    if annotation is None or annotation is type(None):
+        return "None"
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(type_name(a) for a in args)
+    if origin is typing.Literal:
+        return " | ".join(repr(a) for a in args)
+    if origin is not None:
+        inner = ", ".join(type_name(a) for a in args)
+        return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
+    return getattr(annotation, "__name__", str(annotation))

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source
-from poslink.sources.validate import usable_name
+from poslink.sources.validate import kind_of, usable_name
 
 FIELDS = ["category", "productId", "productName", "quantityAvailable"]
 
@@ -47,22 +47,24 @@ class JaneJsonSource(Source):
                 f"{self.path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from exc
         if not isinstance(data, list):
-            raise InputError(f"{self.path}: expected a JSON array of records, found {_kind(data)}")
+            raise InputError(
+                f"{self.path}: expected a JSON array of records, found {kind_of(data)}"
+            )
         return data
 
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:
         if not isinstance(obj, dict):
-            return SkippedRecord(f"record is {_kind(obj)}, not an object", row=row, raw={})
+            return SkippedRecord(f"record is {kind_of(obj)}, not an object", row=row, raw={})
         raw = {k: obj.get(k) for k in FIELDS}
         pos_id = obj.get("productId")
         if isinstance(pos_id, bool) or not isinstance(pos_id, int | str) or pos_id == "":
             return SkippedRecord(
-                f"productId must be a number or text, found {_kind(pos_id)}", row=row, raw=raw
+                f"productId must be a number or text, found {kind_of(pos_id)}", row=row, raw=raw
             )
         name = obj.get("productName")
         if not isinstance(name, str):
             return SkippedRecord(
-                f"productName must be text, found {_kind(name)}",
+                f"productName must be text, found {kind_of(name)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -74,7 +76,7 @@ class JaneJsonSource(Source):
         category = obj.get("category")
         if category is not None and not isinstance(category, str):
             return SkippedRecord(
-                f"category must be text, found {_kind(category)}",
+                f"category must be text, found {kind_of(category)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -86,7 +88,7 @@ class JaneJsonSource(Source):
             or not math.isfinite(quantity)
         ):
             return SkippedRecord(
-                f"quantityAvailable must be a number, found {_kind(quantity)}",
+                f"quantityAvailable must be a number, found {kind_of(quantity)}",
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
@@ -100,17 +102,3 @@ class JaneJsonSource(Source):
             quantity=None if quantity is None else float(quantity),
             raw=raw,
         )
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "text"
-    return "a number" if isinstance(value, int | float) else type(value).__name__

@@ -148,7 +148,7 @@ class SparkEngine(Engine):
         rejected: int,
     ) -> Counter[Status]:
         out = Staged(spark, qualify(spark, job.sink.location), self.settings.single_file)
-        rejects_at = qualify(spark, job.rejects.path)
+        rejects_at = qualify(spark, job.rejects.location)
         staged = [out]
         try:
             out.write(

@@ -1,0 +1,130 @@
+"""``poslink override add | remove | list | import``: curated answers that always win."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from poslink.catalogs import open_catalog
+from poslink.cli._app import app, errors, out
+from poslink.exceptions import ConfigError, InputError
+from poslink.store.overrides import Override, override_key, parse_answer, read_override_csv
+
+if TYPE_CHECKING:
+    from poslink.store.db import DecisionStore
+
+override_app = typer.Typer(
+    help="Curated answers that always win over the matcher, by POS id or by product name.",
+    no_args_is_help=True,
+)
+app.add_typer(override_app, name="override")
+
+Decisions = Annotated[
+    str,
+    typer.Option(envvar="POSLINK_DECISIONS", help="decision store: SQLite path or SQLAlchemy URL"),
+]
+SourceName = Annotated[str, typer.Option(help="the POS source the override is for")]
+PosId = Annotated[str | None, typer.Option("--pos-id", help="the record's POS id")]
+Name = Annotated[str | None, typer.Option(help="the product name (matched once normalized)")]
+CatalogCheck = Annotated[str | None, typer.Option(help="check that the ids exist in this catalog")]
+
+
+def open_store(location: str) -> DecisionStore:
+    """The decision store (SQLAlchemy is imported only by the commands that use it)."""
+    from poslink.store.db import DecisionStore
+
+    return DecisionStore(location)
+
+
+def known_ids(catalog: str | None) -> set[int] | None:
+    """The ids in a catalog, to check answers against (None: no catalog given)."""
+    if catalog is None:
+        return None
+    return {p.id for p in open_catalog(catalog).products()}
+
+
+def _key(pos_id: str | None, name: str | None) -> tuple[str, str]:
+    if (pos_id is None) == (name is None):
+        raise ConfigError("give --pos-id or --name (one of them)")
+    kind = "pos_id" if pos_id is not None else "name"
+    return kind, override_key(kind, pos_id if pos_id is not None else name or "")
+
+
+@override_app.command("add")
+def add_cmd(
+    decisions: Decisions,
+    answer: Annotated[str, typer.Option("--id", help='the catalog id, or "none"')],
+    pos_id: PosId = None,
+    name: Name = None,
+    source: SourceName = "jane-json",
+    note: Annotated[str, typer.Option(help="why (kept with the override)")] = "",
+    catalog: CatalogCheck = None,
+) -> None:
+    """Add (or replace) an override."""
+    with errors():
+        kind, key = _key(pos_id, name)
+        try:
+            value = parse_answer(answer)
+        except ValueError as exc:
+            raise InputError(f"--id {exc}") from exc
+        ids = known_ids(catalog)
+        if ids is not None and value is not None and value not in ids:
+            raise InputError(f"catalog id {value} is not in {catalog}")
+        with open_store(decisions) as store:
+            store.add_overrides([Override(source, kind, key, value, note)])
+    out.print(f"override {source} {kind} {key!r} -> {answer}", markup=False, highlight=False)
+
+
+@override_app.command("remove")
+def remove_cmd(
+    decisions: Decisions,
+    pos_id: PosId = None,
+    name: Name = None,
+    source: SourceName = "jane-json",
+) -> None:
+    """Remove an override (the matcher's own decision applies again)."""
+    with errors():
+        kind, key = _key(pos_id, name)
+        with open_store(decisions) as store:
+            removed = store.remove_override(source, kind, key)
+        if not removed:
+            raise InputError(f"no override for {source} {kind} {key!r}")
+    out.print(f"removed override {source} {kind} {key!r}", markup=False, highlight=False)
+
+
+@override_app.command("list")
+def list_cmd(
+    decisions: Decisions,
+    source: Annotated[str | None, typer.Option(help="only this source's")] = None,
+) -> None:
+    """List the overrides."""
+    with errors(), open_store(decisions) as store:
+        items = store.list_overrides(source)
+    table = Table("source", "by", "key", "catalog id", "note", title=f"{len(items)} overrides")
+    for o in items:
+        table.add_row(o.source, o.kind, o.key, o.answer, o.note)
+    out.print(table)
+
+
+@override_app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV: source,pos_id,name,jane_product_id[,note]")],
+    decisions: Decisions,
+    source: Annotated[str, typer.Option(help="the source for rows that leave it blank")] = (
+        "jane-json"
+    ),
+    catalog: CatalogCheck = None,
+) -> None:
+    """Add the overrides in a CSV file, all or none."""
+    with errors():
+        items = read_override_csv(file, source)
+        ids = known_ids(catalog)
+        for o in items:
+            if ids is not None and o.jane_product_id is not None and o.jane_product_id not in ids:
+                raise InputError(f"{file}: catalog id {o.jane_product_id} is not in {catalog}")
+        with open_store(decisions) as store:
+            store.add_overrides(items)
+    out.print(f"imported {len(items)} overrides from {file}", markup=False, highlight=False)

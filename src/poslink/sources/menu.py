@@ -1,0 +1,337 @@
+"""A nested JSON menu, as POS APIs return it: products carrying variants, one record per variant.
+
+::
+
+    {"products": [{"id": 12, "name": "Blue Dream", "brand": {"name": "Gold Leaf"},
+                   "category": "Flower", "strain": "Blue Dream", "strainType": "HYBRID",
+                   "variants": [{"sku": "GL-BD-1", "option": "1g", "price": 12, "quantity": 4}]}]}
+
+Where each field is found is an option (a dotted path, or a list tried in order), so one module
+reads the menus of many POS systems. The output repeats every field, flattened with dotted names:
+``product.brand.name``, ``variant.sku``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+import ijson  # type: ignore[import-untyped]
+from pydantic import BaseModel, Field, field_validator
+
+from poslink.exceptions import InputError, SkippedRecord
+from poslink.records import PosRecord
+from poslink.sources.base import Source, SourceOptions
+from poslink.sources.validate import kind_of, usable_name
+
+# A syntax error is located precisely by re-reading with the json module, up to this size.
+_EXACT_ERROR_LIMIT = 64 << 20
+Paths = list[str]
+
+
+def _paths(default: list[str], description: str) -> Any:
+    return Field(default_factory=lambda: list(default), description=description)
+
+
+class MenuOptions(SourceOptions):
+    """Where the menu keeps each field: dotted paths, the first one present wins."""
+
+    products: str = Field(
+        "products", description="dotted path to the product array ('' when the file is one)"
+    )
+    variants: str = Field("variants", description="a product's variant array")
+    product_id: Paths = _paths(["id", "productId"], "a product's id")
+    name: Paths = _paths(["name", "productName"], "a product's name")
+    brand: Paths = _paths(["brand.name", "brand", "brandName"], "a product's brand")
+    category: Paths = _paths(["category"], "a product's POS category")
+    product_type: Paths = _paths(["type", "productType"], "a product's type")
+    lineage: Paths = _paths(["strainType", "lineage"], "indica / sativa / hybrid")
+    strain: Paths = _paths(["strain.name", "strain"], "a product's strain")
+    variant_id: Paths = _paths(["sku", "id"], "a variant's id (its POS id)")
+    weight: Paths = _paths(["option", "weight", "size"], "a variant's weight or size")
+    quantity: Paths = _paths(["quantity", "quantityAvailable"], "a variant's quantity")
+
+    @field_validator(
+        "product_id",
+        "name",
+        "brand",
+        "category",
+        "product_type",
+        "lineage",
+        "strain",
+        "variant_id",
+        "weight",
+        "quantity",
+        mode="before",
+    )
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class MenuSource(Source):
+    """Nested JSON menu: products with brand, strain, type, lineage and variants."""
+
+    name: ClassVar[str] = "menu"
+    description: ClassVar[str] = (
+        "nested JSON menu {products: [{brand, strain, strainType, variants: [...]}]}; "
+        "one record per variant"
+    )
+    Options: ClassVar[type[BaseModel]] = MenuOptions
+    category_table = "menu"
+
+    options: MenuOptions
+
+    def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
+        super().__init__(path, options)
+        self._fields: list[str] | None = None
+
+    @property
+    def fields(self) -> list[str]:
+        """Every flattened field of the menu, product ones first, in first-seen order.
+
+        Found by a first pass over the file, which also proves the whole file is valid JSON
+        before any output is written.
+        """
+        if self._fields is None:
+            product_keys: dict[str, None] = {}
+            variant_keys: dict[str, None] = {}
+            for product in self._products():
+                if not isinstance(product, dict):
+                    continue
+                product_keys.update(dict.fromkeys(self._product_raw(product)))
+                variants = _get(product, self.options.variants)
+                if isinstance(variants, list):
+                    for variant in variants:
+                        if isinstance(variant, dict):
+                            variant_keys.update(dict.fromkeys(flatten(variant, "variant.")))
+            self._fields = [*product_keys, *variant_keys]
+        return list(self._fields)
+
+    def records(self) -> Iterator[PosRecord | SkippedRecord]:
+        """One record per variant (a product without variants is one record), in file order."""
+        row = 0
+        for number, product in enumerate(self._products(), start=1):
+            for record in self._product_records(row, number, product):
+                yield record
+                row += 1
+
+    # -- one product -------------------------------------------------------------------------
+
+    def _product_records(
+        self, row: int, number: int, product: Any
+    ) -> Iterator[PosRecord | SkippedRecord]:
+        where = f"{self.path.name} product {number}"
+        if not isinstance(product, dict):
+            yield SkippedRecord(f"{where} is {kind_of(product)}, not an object", row=row, raw={})
+            return
+        opts = self.options
+        raw = self._product_raw(product)
+        product_id = _text(product, opts.product_id)
+        if product_id:
+            where += f" (id {product_id})"
+        variants = _get(product, opts.variants)
+        if variants is not None and not isinstance(variants, list):
+            reason = f"{where}: {opts.variants} is {kind_of(variants)}, not a list"
+            yield SkippedRecord(reason, row=row, pos_id=product_id or "", raw=raw)
+            return
+        name = _text(product, opts.name)
+        shared = {
+            "category": _text(product, opts.category),
+            "brand": _text(product, opts.brand),
+            "product_type": _text(product, opts.product_type),
+            "lineage": _text(product, opts.lineage),
+            "strain": _text(product, opts.strain),
+        }
+        if not variants:
+            yield self._record(row, where, raw, product_id, name, shared, None)
+            return
+        for offset, variant in enumerate(variants):
+            if isinstance(variant, dict):
+                what = f"{where} variant {offset + 1}"
+                yield self._record(row + offset, what, raw, product_id, name, shared, variant)
+            else:
+                reason = f"{where} variant {offset + 1} is {kind_of(variant)}, not an object"
+                yield SkippedRecord(reason, row=row + offset, raw=raw)
+
+    def _record(
+        self,
+        row: int,
+        what: str,
+        product_raw: dict[str, Any],
+        product_id: str | None,
+        name: str | None,
+        shared: dict[str, str | None],
+        variant: dict[str, Any] | None,
+    ) -> PosRecord | SkippedRecord:
+        """One variant (or a product without variants) with its product's fields."""
+        opts = self.options
+        if variant is None:
+            raw, pos_id, id_paths = product_raw, product_id, opts.product_id
+        else:
+            raw = {**product_raw, **flatten(variant, "variant.")}
+            pos_id, id_paths = _text(variant, opts.variant_id), opts.variant_id
+        if not pos_id:
+            reason = f"{what}: no id (looked for {', '.join(id_paths)})"
+            return SkippedRecord(reason, row=row, raw=raw)
+        if name is None or not usable_name(name):
+            reason = f"{what}: no usable name (looked for {', '.join(opts.name)})"
+            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+        quantity: float | None = None
+        if variant is not None:
+            value = _first(variant, opts.quantity)
+            quantity = _number(value)
+            if value is not None and quantity is None:
+                shown = repr(value) if isinstance(value, str) else kind_of(value)
+                reason = f"{what}: quantity must be a number, found {shown}"
+                return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+        return PosRecord(
+            row=row,
+            source=self.name,
+            pos_id=pos_id,
+            name=name,
+            category=shared["category"] or "",
+            quantity=quantity,
+            brand=shared["brand"],
+            product_type=shared["product_type"],
+            lineage=shared["lineage"],
+            strain=shared["strain"],
+            weight=_text(variant, opts.weight) if variant is not None else None,
+            raw=raw,
+        )
+
+    def _product_raw(self, product: dict[str, Any]) -> dict[str, Any]:
+        rest = {k: v for k, v in product.items() if k != self.options.variants}
+        return flatten(rest, "product.")
+
+    # -- the file ----------------------------------------------------------------------------
+
+    def _products(self) -> Iterator[Any]:
+        """The elements of the product array, parsed one at a time as the file streams in."""
+        self.check_readable()
+        prefix = f"{self.options.products}.item" if self.options.products else "item"
+        done = 0
+        backend: Any = ijson
+        while True:
+            try:
+                for product in self._items(backend, prefix, skip=done):
+                    done += 1
+                    yield product
+                break
+            except ijson.JSONError as exc:
+                # The C parser stops at integers beyond 64 bits, which are valid JSON: the pure
+                # Python parser goes on from where it stopped.
+                if "integer overflow" in str(exc) and backend is ijson:
+                    backend = ijson.get_backend("python")
+                    continue
+                raise InputError(self._syntax_error(exc)) from exc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{self.path}: not UTF-8 text (byte {exc.start})") from exc
+        if not done:
+            self._check_array()
+
+    def _items(self, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
+        with self.path.open("rb") as handle:
+            _skip_bom(handle)
+            for n, product in enumerate(backend.items(handle, prefix, use_float=True)):
+                if n >= skip:
+                    yield product
+
+    def _check_array(self) -> None:
+        """An empty result must be an empty array, not a wrong path: say what is there."""
+        path = self.options.products
+        with self.path.open("rb") as handle:
+            _skip_bom(handle)
+            try:
+                for prefix, event, _ in ijson.parse(handle):
+                    if prefix == path and event == "start_array":
+                        return
+                    if prefix == path and event in ("start_map", "string", "number", "boolean"):
+                        break
+            except ijson.JSONError as exc:
+                raise InputError(self._syntax_error(exc)) from exc
+        where = f"at {path!r}" if path else "at the top level"
+        raise InputError(f"{self.path}: expected an array of products {where} (option products)")
+
+    def _syntax_error(self, exc: Exception) -> str:
+        if self.path.stat().st_size <= _EXACT_ERROR_LIMIT:
+            try:
+                json.loads(self.path.read_text("utf-8-sig"))
+            except json.JSONDecodeError as found:
+                return (
+                    f"{self.path}: invalid JSON at line {found.lineno} column {found.colno}: "
+                    f"{found.msg}"
+                )
+            except UnicodeDecodeError as found:
+                return f"{self.path}: not UTF-8 text (byte {found.start})"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"{self.path}: invalid JSON: {first}"
+
+
+def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects as dotted keys; arrays kept whole as JSON text."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, name + "."))
+        elif isinstance(value, dict | list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def _first(obj: Any, paths: list[str]) -> Any:
+    """The first value present (not null, not blank) at one of the paths."""
+    for path in paths:
+        value = _get(obj, path)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _text(obj: Any, paths: list[str]) -> str | None:
+    """The first text or number at one of the paths, as stripped text; objects are passed over."""
+    for path in paths:
+        value = _get(obj, path)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, str):
+            if value.strip():
+                return value.strip()
+        elif isinstance(value, int):
+            return str(value)
+        elif isinstance(value, float) and math.isfinite(value):
+            return str(int(value)) if value.is_integer() else repr(value)
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _skip_bom(handle: IO[bytes]) -> None:
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)

@@ -1,0 +1,130 @@
+"""What a stored decision depends on, as hashes: the record, the rules, the catalog's brand block.
+
+A decision for a record is a function of
+
+- the fields matching reads (the record's *fingerprint*);
+- the *rules*: matcher settings, the source's category table, and poslink's own code and domain
+  tables (any change to them, or a new release, re-matches everything);
+- the catalog's *brands*: every alias and the brand it reads as (which brand a name is read as);
+- the catalog products the record is compared with (its *block*): a record read as a catalog
+  brand meets only that brand's products (``CatalogIndex.candidates_blocks``), so no other
+  product can change its decision; a record without a brand meets every product (``ALL``).
+
+The brand a record is read as is worked out by parsing it, and only on a run whose catalog
+differs from the one the decision was made against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources.abc import Traversable
+
+from poslink.config import MatcherConfig
+from poslink.domain.brands import BrandIndex
+from poslink.domain.knowledge import load_category_table
+from poslink.engines.batch import RECORD_FIELDS
+from poslink.matching import CatalogIndex
+from poslink.records import PosRecord
+
+# The block hash of a brand the catalog does not have.
+ABSENT = "-"
+# The block of a record without a brand: the whole catalog (no brand key is "*").
+ALL = "*"
+
+
+def _digest(*parts: str) -> str:
+    joined = "\x1e".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(joined, digest_size=16).hexdigest()
+
+
+def record_fields(record: PosRecord) -> dict[str, str | None]:
+    """The fields of a record that matching reads."""
+    return {f: getattr(record, f) for f in RECORD_FIELDS}
+
+
+_matching_fields = operator.attrgetter(*RECORD_FIELDS)
+
+
+def fingerprint(record: PosRecord) -> str:
+    """A hash of the fields matching reads: equal fingerprints, equal decisions."""
+    return _digest(*["\x00" if v is None else v for v in _matching_fields(record)])
+
+
+# Code that cannot change a decision: the store itself and the command line.
+_NOT_MATCHING = frozenset({"store", "cli", "__pycache__"})
+
+
+def _package_files(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            if entry.name not in _NOT_MATCHING:
+                yield from _package_files(entry, name + "/")
+        elif entry.name.endswith((".py", ".toml")):
+            yield name, entry
+
+
+@cache
+def code_hash() -> str:
+    """poslink's own code and domain tables: a new release or a changed rule changes it."""
+    try:
+        release = version("poslink")
+    except PackageNotFoundError:
+        release = "unknown"
+    files = [f"{n}:{e.read_text('utf-8')}" for n, e in _package_files(resources.files("poslink"))]
+    return _digest(release, *files)
+
+
+def rules_hash(matcher: MatcherConfig, category_table: str) -> str:
+    """The matcher settings, the source's category table and poslink's code and tables."""
+    table = load_category_table(category_table)
+    categories = sorted((k, sorted(v.types), v.default or "") for k, v in table.items())
+    return _digest(code_hash(), matcher.model_dump_json(), category_table, json.dumps(categories))
+
+
+def brands_hash(brands: BrandIndex) -> str:
+    """Every alias and which brand it reads as: what decides a record's brand."""
+    return _digest(
+        json.dumps(sorted(brands.aliases.items())),
+        json.dumps(sorted((k, sorted(v)) for k, v in brands.own.items())),
+        str(brands.max_words),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogState:
+    """A catalog index summarised for the store: its version, brand aliases and blocks."""
+
+    version: str
+    brands: str
+    blocks: dict[str, str]
+
+    @classmethod
+    def of(cls, index: CatalogIndex) -> CatalogState:
+        """Hash each brand's products (in index order: ties are broken by it)."""
+        hashes: dict[str, hashlib.blake2b] = {}
+        for product, item in zip(index.products, index.items, strict=True):
+            key = item.brand or ""
+            h = hashes.get(key)
+            if h is None:
+                h = hashes[key] = hashlib.blake2b(digest_size=16)
+            fields = (product.name, product.brand, product.product_type, product.product_subtype)
+            text = "\x1f".join((str(product.id), *fields, product.lineage, product.amount))
+            h.update(text.encode("utf-8", "surrogatepass") + b"\x1e")
+        return cls(
+            version=index.version,
+            brands=brands_hash(index.brands),
+            # The version is a checksum of every product: the block of brandless records.
+            blocks={**{k: h.hexdigest() for k, h in hashes.items()}, ALL: index.version},
+        )
+
+    def block(self, brand_key: str) -> str:
+        """The hash of the products a record read as this brand meets (``ABSENT``: none)."""
+        return self.blocks.get(brand_key or ALL, ABSENT)

@@ -1,0 +1,375 @@
+"""The decision store: a SQLite file (a plain path) or any SQLAlchemy URL (PostgreSQL).
+
+Every write is one transaction: a run killed while writing leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from poslink.catalogs.sql import describe_url, make_engine
+from poslink.exceptions import StoreError
+from poslink.store import schema
+from poslink.store.overrides import Override, OverrideSet
+
+# Rows per statement when writing many decisions (bounded memory, few round trips).
+CHUNK = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """A decision as the store holds it, with what it depended on."""
+
+    fingerprint: str
+    brands: str
+    catalog_version: str
+    brand_key: str | None
+    jane_product_id: int | None
+    score: float
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """An output file as published: its absolute path and the SHA-256 of its bytes."""
+
+    path: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What one run writes about itself."""
+
+    source: str
+    store: str
+    catalog_version: str
+    full: bool
+    records: int
+    matched_now: int
+    reused: int
+    counts: Mapping[str, int]
+    feed_key: str
+
+
+class _Many:
+    """Runs one statement for many rows through the driver's ``executemany``, in chunks.
+
+    The statement is compiled once; SQLAlchemy's per-row parameter handling would otherwise
+    cost more than the database's work on a run of 100,000 decisions.
+    """
+
+    def __init__(self, con: sa.Connection, stmt: Any) -> None:
+        self.con = con
+        self.compiled = stmt.compile(dialect=con.dialect)
+        self.sql = str(self.compiled)
+        self.order = self.compiled.positiontup if self.compiled.positional else None
+        self.chunk: list[Any] = []
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Queue one row (a mapping of column names to values)."""
+        self.chunk.append(tuple(row[k] for k in self.order) if self.order else dict(row))
+        if len(self.chunk) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the queued rows."""
+        if self.chunk:
+            self.con.exec_driver_sql(self.sql, self.chunk)
+            self.chunk = []
+
+
+def store_url(location: str) -> str:
+    """A SQLAlchemy URL for a store location: URLs as they are, paths as SQLite files."""
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    if not path.parent.is_dir():
+        raise StoreError(f"{location}: no such directory for the decision store")
+    return f"sqlite:///{path.resolve()}"
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class DecisionStore:
+    """Decisions, overrides and runs in one database; opened (and created) on first use."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.where = describe_url(location)
+        url = store_url(location)
+        # SQLite: wait for a concurrent writer rather than failing at once.
+        options: dict[str, Any] = (
+            {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
+        )
+        self.engine = make_engine(url, StoreError, **options)
+        with self._errors("open"):
+            schema.metadata.create_all(self.engine)
+            with self.engine.begin() as con:
+                found = con.execute(
+                    sa.select(schema.meta.c.value).where(schema.meta.c.name == "schema_version")
+                ).scalar()
+                if found is None:
+                    con.execute(
+                        sa.insert(schema.meta).values(
+                            name="schema_version", value=schema.SCHEMA_VERSION
+                        )
+                    )
+                elif found != schema.SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.where}: decision store schema {found}, this poslink reads"
+                        f" {schema.SCHEMA_VERSION}"
+                    )
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> DecisionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            text = str(getattr(exc, "orig", None) or exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            raise StoreError(f"{self.where}: cannot {doing} the decision store: {first}") from exc
+
+    def _insert(self, table: sa.Table) -> Any:
+        """An INSERT that can take ON CONFLICT DO UPDATE, for this database's dialect."""
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        if self.engine.dialect.name == "sqlite":
+            return sqlite.insert(table)
+        raise StoreError(f"{self.where}: decision stores are SQLite or PostgreSQL")
+
+    def _upsert(self, table: sa.Table) -> Any:
+        stmt = self._insert(table)
+        keys = [c.name for c in table.primary_key.columns]
+        rest = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        return stmt.on_conflict_do_update(index_elements=keys, set_=rest)
+
+    # decisions
+
+    def load(self, source: str, rules: str) -> dict[tuple[str, str], StoredDecision]:
+        """The decisions of one source made under these rules, by (store, POS id)."""
+        d = schema.decisions.c
+        query = sa.select(
+            d.store,
+            d.pos_id,
+            d.fingerprint,
+            d.brands,
+            d.catalog_version,
+            d.brand_key,
+            d.jane_product_id,
+            d.score,
+            d.status,
+            d.reason,
+        ).where(d.source == source, d.rules == rules)
+        with self._errors("read"), self.engine.connect() as con:
+            rows: Iterable[Sequence[Any]] = con.execute(query)
+            return {(r[0], r[1]): StoredDecision(*r[2:]) for r in rows}
+
+    def blocks(self, catalog_version: str) -> dict[str, str] | None:
+        """The brand block hashes recorded for a catalog version (None when not recorded)."""
+        b = schema.catalog_blocks.c
+        query = sa.select(b.brand_key, b.hash).where(b.catalog_version == catalog_version)
+        with self._errors("read"), self.engine.connect() as con:
+            found = {str(r[0]): str(r[1]) for r in con.execute(query)}
+        return found or None
+
+    def save(
+        self,
+        run: RunRecord,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        blocks: Mapping[str, str],
+        refreshed: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Record a run, its new decisions and the catalog's blocks, in one transaction.
+
+        ``refreshed`` are older decisions found to hold for this catalog version too, moved to
+        it: ``k_source``, ``k_store``, ``k_pos_id``, ``k_brand``, ``k_version``. Returns the
+        run's id.
+        """
+        upsert = self._upsert(schema.decisions)
+        d, b = schema.decisions, schema.catalog_blocks
+        with self._errors("write"), self.engine.begin() as con:
+            values = {k: v for k, v in asdict(run).items() if k != "counts"}
+            inserted = con.execute(
+                sa.insert(schema.runs).values(
+                    started_at=now(), counts=json.dumps(dict(run.counts)), **values
+                )
+            ).inserted_primary_key
+            assert inserted is not None
+            run_id = int(inserted[0])
+            known = con.execute(
+                sa.select(sa.func.count())
+                .select_from(b)
+                .where(b.c.catalog_version == run.catalog_version)
+            ).scalar()
+            if not known:
+                con.execute(
+                    sa.insert(b),
+                    [
+                        {"catalog_version": run.catalog_version, "brand_key": k, "hash": h}
+                        for k, h in blocks.items()
+                    ]
+                    # An empty catalog still records that its blocks are known (all absent).
+                    or [{"catalog_version": run.catalog_version, "brand_key": "", "hash": "-"}],
+                )
+            many = _Many(con, upsert)
+            for row in rows:
+                many.add({**row, "run_id": run_id})
+            many.flush()
+            if refreshed:
+                moved = _Many(
+                    con,
+                    sa.update(d)
+                    .where(
+                        d.c.source == sa.bindparam("k_source"),
+                        d.c.store == sa.bindparam("k_store"),
+                        d.c.pos_id == sa.bindparam("k_pos_id"),
+                    )
+                    .values(
+                        catalog_version=sa.bindparam("k_version"),
+                        brand_key=sa.bindparam("k_brand"),
+                    ),
+                )
+                for r in refreshed:
+                    moved.add(r)
+                moved.flush()
+            if not known:
+                # Block hashes of catalog versions no decision refers to any more.
+                used = sa.select(d.c.catalog_version).distinct()
+                con.execute(sa.delete(b).where(b.c.catalog_version.not_in(used)))
+        return run_id
+
+    def record_output(self, run_id: int, output: Published, rejects: Published | None) -> None:
+        """Note where a run's output was published and its digest (after it is in place)."""
+        r = schema.runs.c
+        with self._errors("write"), self.engine.begin() as con:
+            con.execute(
+                sa.update(schema.runs)
+                .where(r.id == run_id)
+                .values(
+                    output=output.path,
+                    output_digest=output.digest,
+                    rejects=rejects.path if rejects else None,
+                    rejects_digest=rejects.digest if rejects else None,
+                )
+            )
+
+    def last_published(self, source: str, feed_key: str) -> dict[str, Any] | None:
+        """The latest run of this source with this feed key whose output was published."""
+        r = schema.runs.c
+        query = (
+            sa.select(schema.runs)
+            .where(r.source == source, r.feed_key == feed_key, r.output_digest.is_not(None))
+            .order_by(r.id.desc())
+            .limit(1)
+        )
+        with self._errors("read"), self.engine.connect() as con:
+            found = con.execute(query).first()
+        return dict(found._mapping) if found is not None else None
+
+    def decisions(self, source: str | None = None) -> list[dict[str, Any]]:
+        """Every stored decision (of one source), as dicts, in key order."""
+        d = schema.decisions
+        query = sa.select(d).order_by(d.c.source, d.c.store, d.c.pos_id)
+        if source is not None:
+            query = query.where(d.c.source == source)
+        with self._errors("read"), self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(query)]
+
+    def for_review(
+        self, *, source: str | None, floor: float, confident: float
+    ) -> list[dict[str, Any]]:
+        """Decisions to review: ambiguous, or matched / unmatched with a score in [floor,
+        confident): a match not sure enough, or a near miss."""
+        d = schema.decisions
+        uncertain = sa.or_(
+            d.c.status == "ambiguous",
+            sa.and_(
+                d.c.status.in_(("matched", "no_match")),
+                d.c.score >= floor,
+                d.c.score < confident,
+            ),
+        )
+        query = sa.select(d).where(uncertain).order_by(d.c.source, d.c.store, d.c.pos_id)
+        if source is not None:
+            query = query.where(d.c.source == source)
+        with self._errors("read"), self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(query)]
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run that wrote the store, oldest first."""
+        with self._errors("read"), self.engine.connect() as con:
+            query = sa.select(schema.runs).order_by(schema.runs.c.id)
+            return [dict(r._mapping) for r in con.execute(query)]
+
+    # overrides
+
+    def add_overrides(self, items: Sequence[Override]) -> None:
+        """Add or replace overrides, all in one transaction."""
+        if not items:
+            return
+        created = now()
+        rows = [
+            {
+                "source": o.source,
+                "key_kind": o.kind,
+                "key": o.key,
+                "jane_product_id": o.jane_product_id,
+                "note": o.note,
+                "created_at": created,
+            }
+            for o in items
+        ]
+        with self._errors("write"), self.engine.begin() as con:
+            con.execute(self._upsert(schema.overrides), rows)
+
+    def remove_override(self, source: str, kind: str, key: str) -> bool:
+        """Remove one override; whether there was one."""
+        o = schema.overrides.c
+        with self._errors("write"), self.engine.begin() as con:
+            result = con.execute(
+                sa.delete(schema.overrides).where(
+                    o.source == source, o.key_kind == kind, o.key == key
+                )
+            )
+            return bool(result.rowcount)
+
+    def list_overrides(self, source: str | None = None) -> list[Override]:
+        """The overrides (of one source), in key order."""
+        o = schema.overrides.c
+        query = sa.select(o.source, o.key_kind, o.key, o.jane_product_id, o.note).order_by(
+            o.source, o.key_kind, o.key
+        )
+        if source is not None:
+            query = query.where(o.source == source)
+        with self._errors("read"), self.engine.connect() as con:
+            return [Override(r[0], r[1], r[2], r[3], r[4]) for r in con.execute(query)]
+
+    def override_set(self, source: str) -> OverrideSet:
+        """The overrides of one source, ready for lookups."""
+        return OverrideSet(self.list_overrides(source))

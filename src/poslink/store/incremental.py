@@ -1,0 +1,334 @@
+"""A run with a decision store: only new or changed records reach the engine.
+
+Engine-independent: the engine gets a source that yields only the records without a valid
+stored decision, and a sink that hands its matches to an ``OrderedMerge``. The merge writes
+every record to the real sink in input order (a reused decision waits only for the engine's
+matches of earlier records), with overrides on top. The new decisions are saved in one
+transaction before the output is published. See ``store/basis.py`` for when a stored decision
+is valid.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from poslink.config import MatcherConfig
+from poslink.domain.parser import Parser
+from poslink.engines.base import Engine, Job
+from poslink.exceptions import PluginError, SkippedRecord
+from poslink.matching import CatalogIndex
+from poslink.records import Match, PosRecord, Status
+from poslink.sinks.base import Sink
+from poslink.sources.base import Source
+from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
+from poslink.store.db import DecisionStore, RunRecord, StoredDecision
+from poslink.store.overrides import OverrideSet
+
+
+@dataclass(slots=True)
+class Entry:
+    """One input record on its way to the output: reused (``stored``) or sent to the engine."""
+
+    record: PosRecord | SkippedRecord
+    store: str = ""
+    fingerprint: str = ""
+    stored: StoredDecision | None = None
+
+
+class Validity:
+    """Decides whether a stored decision still holds for a record under the current catalog."""
+
+    def __init__(self, store: DecisionStore, state: CatalogState, parser: Parser) -> None:
+        self.store = store
+        self.state = state
+        self.parser = parser
+        self._blocks: dict[str, dict[str, str] | None] = {}
+        # (source, store, pos_id, brand_key) of decisions carried over to this catalog version.
+        self.refreshed: list[dict[str, Any]] = []
+
+    def holds(self, source: str, entry: Entry, stored: StoredDecision) -> bool:
+        """Same record, and the same catalog, or one whose record's brand block is unchanged."""
+        if stored.fingerprint != entry.fingerprint:
+            return False
+        if stored.catalog_version == self.state.version:
+            return True
+        if stored.brands != self.state.brands:
+            return False
+        blocks = self._old_blocks(stored.catalog_version)
+        if blocks is None:
+            return False
+        assert isinstance(entry.record, PosRecord)
+        key = stored.brand_key
+        if key is None:
+            key = brand_key(self.parser, entry.record)
+        if blocks.get(key or ALL, ABSENT) != self.state.block(key):
+            return False
+        self.refreshed.append(
+            {
+                "k_source": source,
+                "k_store": entry.store,
+                "k_pos_id": entry.record.pos_id,
+                "k_brand": key,
+                "k_version": self.state.version,
+            }
+        )
+        return True
+
+    def _old_blocks(self, version: str) -> dict[str, str] | None:
+        if version not in self._blocks:
+            self._blocks[version] = self.store.blocks(version)
+        return self._blocks[version]
+
+
+class OrderedMerge:
+    """Writes every record to the sink in input order as soon as its decision is known."""
+
+    def __init__(self, sink: Sink, overrides: OverrideSet) -> None:
+        self.sink = sink
+        self.overrides = overrides
+        self.queue: deque[Entry] = deque()
+        self.captured: dict[int, Match] = {}
+        self.counts: Counter[Status] = Counter()
+        self.overridden = 0
+        self.reused = 0
+        self.new: list[tuple[Entry, Match]] = []
+
+    def push(self, entry: Entry) -> None:
+        """The next input record."""
+        self.queue.append(entry)
+        if entry.stored is not None:
+            self.reused += 1
+            self.flush()
+
+    def capture(self, match: Match) -> None:
+        """A match from the engine."""
+        self.captured[match.row] = match
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the records at the head of the queue whose decisions are known."""
+        queue, captured = self.queue, self.captured
+        while queue:
+            entry = queue[0]
+            record, stored = entry.record, entry.stored
+            if stored is not None:
+                match = Match(
+                    record.row,
+                    stored.jane_product_id,
+                    stored.score,
+                    Status(stored.status),
+                    stored.reason,
+                )
+            else:
+                found = captured.pop(record.row, None)
+                if found is None:
+                    return
+                match = found
+                if isinstance(record, PosRecord):
+                    self.new.append((entry, match))
+            queue.popleft()
+            self._write(record, match)
+
+    def _write(self, record: PosRecord | SkippedRecord, match: Match) -> None:
+        if isinstance(record, SkippedRecord):
+            self.sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
+        else:
+            final = self.overrides.apply(record, match) if self.overrides else match
+            self.overridden += final is not match
+            match = final
+            self.sink.write(record.raw, match)
+        self.counts[match.status] += 1
+
+    def finish(self, engine: str) -> None:
+        """Every record must have been written."""
+        self.flush()
+        if self.queue or self.captured:
+            row = self.queue[0].record.row if self.queue else min(self.captured)
+            raise PluginError(f"engine {engine!r} gave no single decision for record {row}")
+
+
+class ChangedRecords(Source):
+    """The wrapped source's records without a valid stored decision (and the unusable ones).
+
+    Every record read is also pushed to the merge, so the output keeps input order.
+    """
+
+    def __init__(self, inner: Source, run: StoreRun, merge: OrderedMerge) -> None:
+        super().__init__(inner.path, inner.options)
+        # The engine reads these as the wrapped source's: the same name and category table.
+        for attr in ("name", "description", "category_table"):
+            setattr(self, attr, getattr(inner, attr))
+        self.inner = inner
+        self.run = run
+        self.merge = merge
+        self.progress: Callable[[int], None] | None = None
+
+    @property
+    def fields(self) -> list[str]:
+        """The wrapped source's fields."""
+        return self.inner.fields
+
+    def records(self) -> Iterator[PosRecord | SkippedRecord]:
+        """The records the engine must match; reused ones go straight to the merge."""
+        if self.merge.queue or self.merge.counts:
+            raise PluginError("an engine may read the source only once in a run")
+        run, merge, progress = self.run, self.merge, self.progress
+        for record in self.inner.records():
+            if isinstance(record, SkippedRecord):
+                merge.push(Entry(record))
+                yield record
+                continue
+            entry = Entry(record, record.store or run.default_store, fingerprint(record))
+            entry.stored = run.stored_for(entry)
+            merge.push(entry)
+            if entry.stored is None:
+                yield record
+            elif progress is not None:
+                progress(1)
+
+
+class MergeSink(Sink):
+    """The sink the engine writes to: hands each match to the merge."""
+
+    name = "merge"
+
+    def __init__(self, merge: OrderedMerge) -> None:
+        super().__init__("", [])
+        self.merge = merge
+
+    def open(self) -> None:
+        """The real sink is opened by the pipeline."""
+
+    def write(self, raw: Any, match: Match) -> None:
+        """Pass the match on."""
+        self.merge.capture(match)
+
+    def commit(self) -> None:
+        """The real sink is committed by the pipeline."""
+
+    def abort(self) -> None:
+        """The real sink is aborted by the pipeline."""
+
+
+@dataclass
+class StoreRunResult:
+    """Counts of one run with a store."""
+
+    counts: Counter[Status]
+    reused: int
+    matched_now: int
+    overridden: int
+    run_id: int
+
+
+class StoreRun:
+    """Runs a job against the decision store (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: DecisionStore,
+        *,
+        source: Source,
+        index: CatalogIndex,
+        matcher_config: MatcherConfig,
+        default_store: str,
+        full: bool = False,
+    ) -> None:
+        self.store = store
+        self.source_name = source.name
+        self.default_store = default_store
+        self.full = full
+        self.state = CatalogState.of(index)
+        self.rules = rules_hash(matcher_config, source.category_table)
+        self.stored: dict[tuple[str, str], StoredDecision] = {}
+        self.overrides = store.override_set(source.name)
+        self.validity = Validity(store, self.state, index.parser(source.category_table))
+
+    def stored_for(self, entry: Entry) -> StoredDecision | None:
+        """The stored decision for this record when it still holds."""
+        assert isinstance(entry.record, PosRecord)
+        found = self.stored.get((entry.store, entry.record.pos_id))
+        if found is None or not self.validity.holds(self.source_name, entry, found):
+            return None
+        return found
+
+    def run(self, engine: Engine, job: Job, feed_key: str) -> StoreRunResult:
+        """Match what changed, write every record to the job's sink, save the new decisions."""
+        if not self.full:
+            self.stored = self.store.load(self.source_name, self.rules)
+        merge = OrderedMerge(job.sink, self.overrides)
+        changed = ChangedRecords(job.source, self, merge)
+        changed.progress = job.progress
+        engine.run(
+            Job(changed, job.index, job.matcher, MergeSink(merge), job.rejects, job.progress)
+        )
+        merge.finish(engine.name or type(engine).__name__)
+        new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
+        run_id = self.store.save(
+            RunRecord(
+                source=self.source_name,
+                store=self.default_store,
+                catalog_version=self.state.version,
+                full=self.full,
+                records=sum(merge.counts.values()),
+                matched_now=len(merge.new),
+                reused=merge.reused,
+                counts={
+                    **{s.value: n for s, n in merge.counts.items()},
+                    "overridden": merge.overridden,
+                },
+                feed_key=feed_key,
+            ),
+            self._rows(merge.new),
+            blocks=self.state.blocks,
+            # A key the feed repeats may have a new decision too: that one stands.
+            refreshed=[
+                r for r in self.validity.refreshed if (r["k_store"], r["k_pos_id"]) not in new_keys
+            ],
+        )
+        return StoreRunResult(merge.counts, merge.reused, len(merge.new), merge.overridden, run_id)
+
+    def _rows(self, new: list[tuple[Entry, Match]]) -> Iterator[dict[str, Any]]:
+        # One row per key: a feed that repeats a key keeps its last record's decision.
+        last: dict[tuple[str, str], tuple[Entry, Match]] = {}
+        for entry, match in new:
+            assert isinstance(entry.record, PosRecord)
+            last[(entry.store, entry.record.pos_id)] = (entry, match)
+        for (store, pos_id), (entry, match) in last.items():
+            assert isinstance(entry.record, PosRecord)
+            yield {
+                "source": self.source_name,
+                "store": store,
+                "pos_id": pos_id,
+                "fingerprint": entry.fingerprint,
+                "record": json.dumps(record_fields(entry.record), ensure_ascii=False),
+                "rules": self.rules,
+                "brands": self.state.brands,
+                "catalog_version": self.state.version,
+                # Worked out by parsing, when a catalog change needs it (see store/basis.py).
+                "brand_key": None,
+                "jane_product_id": match.jane_product_id,
+                "score": match.score,
+                "status": match.status.value,
+                "reason": match.reason,
+            }
+
+
+def brand_key(parser: Parser, record: PosRecord) -> str:
+    """The catalog brand a record is read as ("" for none), as the engines' parser reads it."""
+    try:
+        item = parser.parse_pos(
+            record.name,
+            record.category,
+            brand=record.brand,
+            product_type=record.product_type,
+            lineage=record.lineage,
+            weight=record.weight,
+        )
+    except Exception:  # the engine rejected it the same way; its decision depends on no block
+        return ""
+    return item.brand or ""

@@ -1,0 +1,126 @@
+"""Overrides: curated answers that always win over the matcher.
+
+An override maps (source, POS id) or (source, normalized name) to a catalog id or to "none"
+(the record is in no catalog product). A POS id override beats a name override.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from poslink.domain.text import words
+from poslink.exceptions import InputError
+from poslink.records import Match, PosRecord, Status
+
+KINDS = ("pos_id", "name")
+NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """One curated answer: ``jane_product_id`` None means "no catalog product"."""
+
+    source: str
+    kind: str
+    key: str
+    jane_product_id: int | None
+    note: str = ""
+
+    @property
+    def answer(self) -> str:
+        """The id as text, or "none"."""
+        return NONE if self.jane_product_id is None else str(self.jane_product_id)
+
+
+def override_key(kind: str, value: str) -> str:
+    """The stored key: a POS id as given (trimmed), a name in normalized word form."""
+    if kind not in KINDS:
+        raise InputError(f"override key must be one of {', '.join(KINDS)}, not {kind!r}")
+    key = value.strip() if kind == "pos_id" else words(value)
+    if not key:
+        raise InputError(f"override {kind} {value!r} is empty once normalized")
+    return key
+
+
+def parse_answer(text: str) -> int | None:
+    """A catalog id, or None for "none"; ``ValueError`` for anything else."""
+    value = text.strip()
+    if value.lower() == NONE:
+        return None
+    if not value.isdigit():
+        raise ValueError(f'must be a catalog id or "{NONE}", found {value!r}')
+    return int(value)
+
+
+class OverrideSet:
+    """The overrides of one source, looked up by POS id then by normalized name."""
+
+    def __init__(self, items: Iterable[Override]) -> None:
+        self.by_pos_id: dict[str, Override] = {}
+        self.by_name: dict[str, Override] = {}
+        for o in items:
+            (self.by_pos_id if o.kind == "pos_id" else self.by_name)[o.key] = o
+
+    def __len__(self) -> int:
+        return len(self.by_pos_id) + len(self.by_name)
+
+    def find(self, record: PosRecord) -> Override | None:
+        """The override for a record, if any."""
+        if not self:
+            return None
+        found = self.by_pos_id.get(record.pos_id.strip())
+        if found is None and self.by_name:
+            found = self.by_name.get(words(record.name))
+        return found
+
+    def apply(self, record: PosRecord, match: Match) -> Match:
+        """The record's match with its override, if it has one."""
+        found = self.find(record)
+        if found is None:
+            return match
+        status = Status.NO_MATCH if found.jane_product_id is None else Status.MATCHED
+        return Match(match.row, found.jane_product_id, 1.0, status, f"override by {found.kind}")
+
+
+IMPORT_COLUMNS = ("source", "pos_id", "name", "jane_product_id")
+
+
+def read_override_csv(path: Path, default_source: str) -> list[Override]:
+    """Overrides from a CSV with ``source,pos_id,name,jane_product_id[,note]``.
+
+    Each row gives a POS id or a name (not both); ``source`` may be blank for the default.
+    Any bad row fails the whole file, naming the row.
+    """
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    out: list[Override] = []
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("jane_product_id",) if c not in (reader.fieldnames or [])]
+        if missing or not {"pos_id", "name"} & set(reader.fieldnames or []):
+            raise InputError(
+                f"{path}: expected a header with {', '.join(IMPORT_COLUMNS)} (and optionally note)"
+            )
+        for line, row in enumerate(reader, start=2):
+            out.append(_row_override(path, line, row, default_source))
+    return out
+
+
+def _row_override(path: Path, line: int, row: dict[str, str], default_source: str) -> Override:
+    pos_id = (row.get("pos_id") or "").strip()
+    name = (row.get("name") or "").strip()
+    if bool(pos_id) == bool(name):
+        raise InputError(f"{path}: line {line}: give a pos_id or a name, not both or neither")
+    try:
+        answer = parse_answer(row.get("jane_product_id") or "")
+    except ValueError as exc:
+        raise InputError(f"{path}: line {line}: jane_product_id {exc}") from exc
+    kind = "pos_id" if pos_id else "name"
+    key = override_key(kind, pos_id or name)
+    source = (row.get("source") or "").strip() or default_source
+    return Override(source, kind, key, answer, (row.get("note") or "").strip())

@@ -1,0 +1,86 @@
+"""The decision store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+- ``poslink_decisions``: the matcher's last decision per (source, store, POS id), with the
+  fingerprint of the fields matching read and what it depended on: the rules, the catalog's
+  brand aliases, the catalog version and the catalog brand the record was read as (when known).
+- ``poslink_catalog_blocks``: per catalog version, a hash of each brand's products: a decision
+  made against an older version still holds when its brand's hash is unchanged.
+- ``poslink_overrides``: curated answers by (source, POS id) or (source, normalized name).
+- ``poslink_runs``: one row per run that wrote the store.
+- ``poslink_meta``: the schema version.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = "1"
+
+metadata = sa.MetaData()
+
+decisions = sa.Table(
+    "poslink_decisions",
+    metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("store", sa.Text, primary_key=True),
+    sa.Column("pos_id", sa.Text, primary_key=True),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("record", sa.Text, nullable=False),  # JSON of the fields matching read
+    sa.Column("rules", sa.Text, nullable=False),
+    sa.Column("brands", sa.Text, nullable=False),
+    sa.Column("catalog_version", sa.Text, nullable=False),
+    sa.Column("brand_key", sa.Text, nullable=True),  # NULL: not known (worked out when needed)
+    sa.Column("jane_product_id", sa.BigInteger, nullable=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+)
+
+catalog_blocks = sa.Table(
+    "poslink_catalog_blocks",
+    metadata,
+    sa.Column("catalog_version", sa.Text, primary_key=True),
+    sa.Column("brand_key", sa.Text, primary_key=True),
+    sa.Column("hash", sa.Text, nullable=False),
+)
+
+# key_kind is "pos_id" or "name"; jane_product_id NULL means "none": no catalog product.
+overrides = sa.Table(
+    "poslink_overrides",
+    metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("key_kind", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("jane_product_id", sa.BigInteger, nullable=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+runs = sa.Table(
+    "poslink_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("store", sa.Text, nullable=False),
+    sa.Column("catalog_version", sa.Text, nullable=False),
+    sa.Column("full", sa.Boolean, nullable=False),
+    sa.Column("records", sa.Integer, nullable=False),
+    sa.Column("matched_now", sa.Integer, nullable=False),
+    sa.Column("reused", sa.Integer, nullable=False),
+    sa.Column("counts", sa.Text, nullable=False),  # JSON: status -> records
+    # Everything the output depends on, hashed; with the output's digest, once published.
+    sa.Column("feed_key", sa.Text, nullable=False),
+    sa.Column("output", sa.Text, nullable=True),
+    sa.Column("output_digest", sa.Text, nullable=True),
+    sa.Column("rejects", sa.Text, nullable=True),
+    sa.Column("rejects_digest", sa.Text, nullable=True),
+)
+
+meta = sa.Table(
+    "poslink_meta",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)

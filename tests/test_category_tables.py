@@ -1,0 +1,62 @@
+"""Category tables: built-in per source, or a TOML file; one may extend another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from poslink.domain.knowledge import CategoryTypes, load_category_table
+from poslink.exceptions import ConfigError
+
+
+def test_menu_table_extends_the_default_and_overrides_it() -> None:
+    menu, default = load_category_table("menu"), load_category_table("default")
+    assert menu["usable marijuana"] == default["usable marijuana"]
+    assert menu["pre rolls"] == CategoryTypes(frozenset({"pre-roll"}))
+    assert menu["vaporizers"].types == {"vape"}
+    assert default["concentrates"].types == {"extract", "vape"}
+    assert menu["concentrates"].types == {"extract"}
+
+
+def test_a_plain_flower_category_reads_as_flower() -> None:
+    store, default = load_category_table("store"), load_category_table("default")
+    assert store["flower"] == CategoryTypes(frozenset({"flower"}), "flower")
+    assert default["flower"] == store["flower"]
+    assert load_category_table("menu")["flower"] == store["flower"]
+
+
+def test_a_table_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'extends = "default"\n"Smalls!" = ["flower"]\n'
+        '"dab" = {types = ["extract"], default = "extract"}\n'
+    )
+    table = load_category_table(str(path))
+    assert table["smalls"].types == {"flower"}
+    assert table["dab"] == CategoryTypes(frozenset({"extract"}), "extract")
+    assert "usable marijuana" in table
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"bud" = "flower"\n', "'bud' must list product types"),
+        ('"bud" = [1]\n', "'bud' must list product types"),
+        ('"bud" = {types = ["flower"], default = "vape"}\n', "default 'vape' not in types"),
+        ('extends = ["default"]\n', "extends must name another table"),
+        ('extends = "nope"\n', "category table 'nope' not found (built-in: default, menu, store;"),
+        ('"bud" = [\n', "not valid TOML"),
+    ],
+)
+def test_bad_tables(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / f"t{abs(hash(text))}.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        load_category_table(str(path))
+
+
+@pytest.mark.parametrize("name", ["nope", "../data/forms", "a/b.txt"])
+def test_unknown_names(name: str) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_category_table(name)

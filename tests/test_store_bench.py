@@ -1,0 +1,19 @@
+"""The repeat-run benchmark function: outputs identical, nothing matched again (no timing here:
+speed is measured by ``make bench``, never asserted by a test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import storehelp
+from poslink.store.bench import repeat_run
+
+
+def test_repeat_run_reports_identical_outputs(tmp_path: Path) -> None:
+    result = repeat_run(storehelp.EXAMPLE_POS, str(storehelp.EXAMPLE_CATALOG), tmp_path)
+    assert result.records == 28
+    assert result.identical
+    assert result.matched_again == 0
+    figures = result.as_dict()
+    assert set(figures) >= {"first_seconds", "second_seconds", "record_seconds", "speedup"}
+    assert (tmp_path / "first.kept.csv").read_bytes() == (tmp_path / "third.csv").read_bytes()

@@ -81,8 +81,10 @@ def read_frame(
     if is_url(location):
         return _binary_frame(spark, source, location, chunk, partitions)
     if (spark.sparkContext.master or "").startswith("local"):
-        path = str(Path(location).resolve())
-        read = ReadTask(type(source), source.options.model_dump(), location, chunk, path=path)
+        # The path as given when the worker shares the driver's folder (a source that names
+        # its file in a reason then names it as on the local engine), else made absolute.
+        here = (os.getcwd(), location, str(Path(location).resolve()))
+        read = ReadTask(type(source), source.options.model_dump(), location, chunk, path=here)
         return _one_task(spark).mapInArrow(read, FRAME_DDL).repartition(partitions)
     return shipped_frame(spark, source, chunk, partitions, scratch)
 
@@ -130,8 +132,9 @@ def _binary_frame(
 class ReadTask:
     """mapInArrow: a POS export read by a poslink source, in frame batches.
 
-    The export is a file on this machine (``path``), a file ``addFile`` sent (``shipped``), or
-    else the bytes of binaryFile rows; errors name ``location``, the file as the user gave it.
+    The export is a file on this machine (``path``: the driver's folder, the path as given and
+    made absolute), a file ``addFile`` sent (``shipped``), or else the bytes of binaryFile
+    rows; errors name ``location``, the file as the user gave it.
     """
 
     def __init__(
@@ -141,7 +144,7 @@ class ReadTask:
         location: str,
         chunk: int,
         *,
-        path: str | None = None,
+        path: tuple[str, str, str] | None = None,
         shipped: str | None = None,
     ) -> None:
         self.source = source
@@ -156,9 +159,13 @@ class ReadTask:
         if self.path is not None or self.shipped is not None:
             from pyspark import SparkFiles
 
-            where = self.path if self.shipped is None else SparkFiles.get(self.shipped)
+            if self.path is not None:
+                cwd, given, absolute = self.path
+                where = given if os.getcwd() == cwd else absolute
+            else:
+                where = SparkFiles.get(str(self.shipped))
             for _ in batches:
-                yield from self._records(Path(str(where)))
+                yield from self._records(Path(where))
             return
         for batch in batches:
             for content in batch.column("content").to_pylist():

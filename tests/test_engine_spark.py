@@ -264,3 +264,27 @@ def test_driver_file_shipped_to_executors_reads_the_same(spark: Any, tmp_path: P
     got = pa.Table.from_batches(frame.orderBy("row")._collect_as_arrow()).to_pylist()
     want = pa.Table.from_batches(list(frame_batches(source.records(), 7))).to_pylist()
     assert got == want and len(got) == 28
+
+
+def test_decision_store_runs_on_spark(
+    spark: object, local_example_run: RunSummary, local_example: Path, tmp_path: Path
+) -> None:
+    # Another sink than the CSV one (here the store's merge): Spark matches, the driver writes.
+    store = str(tmp_path / "decisions.sqlite")
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"run{n}.csv"
+        config = RunConfig(
+            pos=EXAMPLES / "jane/pos.json",
+            catalog=str(EXAMPLES / "jane/catalog.db"),
+            out=out,
+            engine="spark",
+            decisions=store,
+            full=n == 0,
+        )
+        outputs.append(run(config))
+        assert out.read_bytes() == local_example.read_bytes()
+        rejects = out.with_name(f"run{n}.rejects.csv")
+        assert rejects.read_bytes() == local_example.with_name("example.rejects.csv").read_bytes()
+    assert counts(outputs[0]) == counts(local_example_run)
+    assert outputs[1].reused is not None and outputs[1].reused > 0

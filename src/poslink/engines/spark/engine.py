@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
-from poslink.engines.spark.frames import read_frame
+from poslink.engines.spark.frames import driver_frame, read_frame, write_through
 from poslink.engines.spark.output import Staged, qualify, remove
 from poslink.engines.spark.session import require_pyspark, start_session
 from poslink.engines.spark.tasks import (
@@ -76,13 +76,16 @@ class SparkEngine(Engine):
         self.strategy_used: str | None = None
 
     def writes_output(self, sink: Sink) -> bool:
-        """Spark writes the output and the rejects itself."""
-        return True
+        """Spark writes CSV output and its rejects itself; any other sink gets every row."""
+        return isinstance(sink, CsvSink)
 
     def run(self, job: Job) -> Counter[Status]:
-        """Match the job's records on Spark and publish the output whole."""
-        if not isinstance(job.sink, CsvSink):
-            raise ConfigError(f"the spark engine writes CSV output; sink {job.sink.name!r} is not")
+        """Match the job's records on Spark; publish the CSV output whole, or feed the sink.
+
+        With the CSV sink, executors read the export and Spark writes the output. With any
+        other sink (another format, the decision store's merge) the driver reads the records,
+        Spark matches them, and the decisions come back in input order through the sink.
+        """
         require_pyspark()
         spark, owned = start_session(self.settings.master, self.settings.app_name)
         try:
@@ -96,17 +99,21 @@ class SparkEngine(Engine):
         return counts
 
     def _run(self, spark: SparkSession, job: Job) -> Counter[Status]:
+        # Two partitions a core: a core that drew easy records takes another share.
+        partitions = 2 * spark.sparkContext.defaultParallelism
+        chunk = self.settings.chunk_records
+        if not isinstance(job.sink, CsvSink):
+            frame = driver_frame(spark, job.source, chunk, partitions)
+            return write_through(self._match(spark, frame, job), job)
         with tempfile.TemporaryDirectory(prefix="poslink-spark-") as scratch:
-            # Two partitions a core: a core that drew easy records takes another share.
-            partitions = 2 * spark.sparkContext.defaultParallelism
-            chunk = self.settings.chunk_records
             frame = read_frame(spark, job.source, chunk, partitions, Path(scratch))
             return self._match_and_publish(spark, frame, job)
 
     def _match_and_publish(
         self, spark: SparkSession, frame: DataFrame, job: Job
     ) -> Counter[Status]:
-        matched = self._match(spark, frame, job).persist()
+        lines = self._match(spark, frame, job).select("row", "match_status", "line", "reject_line")
+        matched = lines.persist()
         try:
             tally = matched.groupBy("match_status", matched.reject_line.isNotNull()).count()
             counts: Counter[Status] = Counter()

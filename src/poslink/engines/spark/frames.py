@@ -12,6 +12,7 @@ import pickle
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -22,11 +23,13 @@ from poslink.engines.batch import RECORD_FIELDS
 from poslink.engines.spark.errors import carried
 from poslink.exceptions import InputError, PoslinkError, SkippedRecord
 from poslink.locations import is_url
-from poslink.records import PosRecord
+from poslink.records import Match, PosRecord, Status
 from poslink.sources.base import Source
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from poslink.engines.base import Job
 
 FRAME_SCHEMA = pa.schema(
     [pa.field("row", pa.int64(), nullable=False)]
@@ -63,6 +66,35 @@ def frame_batches(
             chunk = []
     if chunk:
         yield frame_batch(chunk)
+
+
+def driver_frame(spark: SparkSession, source: Source, chunk: int, partitions: int) -> DataFrame:
+    """The records as the driver reads them from ``source``, handed to Spark in Arrow batches.
+
+    For sources that are not one file an executor could read (the decision store's changed
+    records); the batches are kept in the driver's JVM, so this suits modest feeds.
+    """
+    tables = [pa.Table.from_batches([b]) for b in frame_batches(source.records(), chunk)]
+    table = pa.concat_tables(tables) if tables else FRAME_SCHEMA.empty_table()
+    return spark.createDataFrame(table).repartition(partitions)
+
+
+def write_through(matched: DataFrame, job: Job) -> Counter[Status]:
+    """Every decision, in input order, written by the driver through the job's sink."""
+    counts: Counter[Status] = Counter()
+    for r in matched.orderBy("row").toLocalIterator(prefetchPartitions=True):
+        status = Status(r.match_status)
+        match = Match(r.row, r.jane_product_id, r.match_score, status, r.match_reason)
+        raw = pickle.loads(r.raw)
+        if r.reject is not None:
+            job.rejects.write(match.row, r.pos_id or "", r.reject, raw)
+            job.sink.write(raw if isinstance(raw, dict) else {}, match)
+        else:
+            job.sink.write(raw, match)
+        counts[match.status] += 1
+        if job.progress is not None:
+            job.progress(1)
+    return counts
 
 
 def read_frame(

@@ -26,15 +26,27 @@ from poslink.matching import CatalogIndex
 from poslink.records import Match, Status
 from poslink.sinks.csv import csv_line, output_cells, reject_cells
 
+# Each record's decision, its output line and rejects-file line (CSV), and what a sink other
+# than CSV needs from the driver: the record's id, reason for being set aside, raw fields.
 OUT_SCHEMA = pa.schema(
     [
         pa.field("row", pa.int64(), nullable=False),
+        pa.field("jane_product_id", pa.int64()),
+        pa.field("match_score", pa.float64()),
         pa.field("match_status", pa.string()),
+        pa.field("match_reason", pa.string()),
         pa.field("line", pa.string()),
         pa.field("reject_line", pa.string()),
+        pa.field("pos_id", pa.string()),
+        pa.field("reject", pa.string()),
+        pa.field("raw", pa.binary()),
     ]
 )
-OUT_DDL = "row long, match_status string, line string, reject_line string"
+OUT_DDL = (
+    "row long, jane_product_id long, match_score double, match_status string,"
+    " match_reason string, line string, reject_line string, pos_id string, reject string,"
+    " raw binary"
+)
 KEY_DDL = "key string"
 
 # One worker process keeps the matcher of the latest broadcast: its decision cache then spans
@@ -87,9 +99,15 @@ def output_batch(frame: pa.RecordBatch, matches: list[Match], fields: list[str])
     return pa.RecordBatch.from_arrays(
         [
             pa.array([m.row for m in matches], pa.int64()),
+            pa.array([m.jane_product_id for m in matches], pa.int64()),
+            pa.array([m.score for m in matches], pa.float64()),
             pa.array([m.status.value for m in matches], pa.string()),
+            pa.array([m.reason for m in matches], pa.string()),
             pa.array(lines, pa.string()),
             pa.array(reject_lines, pa.string()),
+            frame.column("pos_id"),
+            frame.column("reject"),
+            frame.column("raw"),
         ],
         schema=OUT_SCHEMA,
     )

@@ -231,7 +231,7 @@ def feed_100k(kushy: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Wo
         n_products=6000,
         n_records=100_000,
         seed=5,
-        repetition=0.5,
+        repetition=0.8,
         formats=("json",),
     )
     out = work.pos_json.with_name("local.csv")

@@ -94,8 +94,6 @@ class SparkEngine(Engine):
         finally:
             if owned:
                 spark.stop()
-        if job.progress is not None:
-            job.progress(sum(counts.values()))
         return counts
 
     def _run(self, spark: SparkSession, job: Job) -> Counter[Status]:
@@ -121,7 +119,10 @@ class SparkEngine(Engine):
             for status, is_reject, n in tally.collect():
                 counts[Status(status)] += n
                 rejected += n if is_reject else 0
-            return self._publish(spark, matched, job, counts, rejected)
+            self._publish(spark, matched, job, rejected)
+            if job.progress is not None:
+                job.progress(sum(counts.values()))
+            return counts
         finally:
             matched.unpersist()
 
@@ -151,9 +152,8 @@ class SparkEngine(Engine):
         spark: SparkSession,
         matched: DataFrame,
         job: Job,
-        counts: Counter[Status],
         rejected: int,
-    ) -> Counter[Status]:
+    ) -> None:
         out = Staged(spark, qualify(spark, job.sink.location), self.settings.single_file)
         rejects_at = qualify(spark, job.rejects.location)
         staged = [out]
@@ -177,7 +177,6 @@ class SparkEngine(Engine):
         if not rejected:
             remove(spark, rejects_at)
         job.rejects.published(rejected)
-        return counts
 
 
 def _with_header(spark: SparkSession, lines: DataFrame, header: list[str]) -> DataFrame:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
+from poslink.engines.spark.bench import bench_spark
 from poslink.engines.spark.frames import frame_batches, shipped_frame
 from poslink.exceptions import ConfigError, EngineError, InputError
 from poslink.pipeline import RunConfig, RunSummary, run
@@ -288,3 +289,13 @@ def test_decision_store_runs_on_spark(
         assert rejects.read_bytes() == local_example.with_name("example.rejects.csv").read_bytes()
     assert counts(outputs[0]) == counts(local_example_run)
     assert outputs[1].reused is not None and outputs[1].reused > 0
+
+
+def test_bench_reports_the_spark_engines_throughput(spark: object, tmp_path: Path) -> None:
+    bench = bench_spark(
+        EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", runs=2, out_dir=tmp_path
+    )
+    assert (bench.records, bench.runs, bench.master) == (28, 2, "local[2]")
+    assert bench.records_per_second == bench.records / bench.seconds > 0
+    assert f"{bench.records} records" in bench.line()
+    assert output_bytes(tmp_path / "spark-1.csv") == output_bytes(tmp_path / "spark-0.csv")

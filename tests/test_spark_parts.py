@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from poslink.config import load_run_config
 from poslink.engines.spark.errors import carried, translate
 from poslink.engines.spark.frames import frame_batch
 from poslink.engines.spark.session import resolve_master
@@ -182,3 +183,18 @@ def test_spark_lines_are_the_local_engines_rows(
     else:
         assert reject_lines == [csv_line(list(RejectsFile.COLUMNS))]
     shutil.rmtree(folder)
+
+
+def test_run_configuration_keeps_urls_whole(tmp_path: Path) -> None:
+    config_file = tmp_path / "run.toml"
+    config_file.write_text(
+        'catalog = "c.db"\npos = "gs://bucket/feeds/p.json"\n[engine_options]\nmaster = "yarn"\n'
+    )
+    env = {"POSLINK_OUT": "abfss://c@acct.dfs.core.windows.net/out/m.csv"}
+    config = load_run_config(config_file, None, env)
+    assert config.location("pos") == "gs://bucket/feeds/p.json"
+    assert config.location("out") == env["POSLINK_OUT"]
+    assert config.engine_options == {"master": "yarn"}
+    local = load_run_config(None, None, {"POSLINK_POS": "p.json", "POSLINK_OUT": "o.csv",
+                                         "POSLINK_CATALOG": "c.db"})  # fmt: skip
+    assert local.location("pos") == Path("p.json") and local.location("out") == Path("o.csv")

@@ -24,7 +24,9 @@ CHALLENGE_POS = "pos/products.json"
 CHALLENGE_DB = "db/jane.db"
 
 
-def run_on(engine: str, pos: Path | str, catalog: Path, out: Path, **options: Any) -> RunSummary:
+def run_on(
+    engine: str, pos: Path | str, catalog: Path, out: Path | str, **options: Any
+) -> RunSummary:
     config = RunConfig(
         pos=pos, catalog=str(catalog), out=out, engine=engine, engine_options=options
     )
@@ -299,3 +301,18 @@ def test_bench_reports_the_spark_engines_throughput(spark: object, tmp_path: Pat
     assert bench.records_per_second == bench.records / bench.seconds > 0
     assert f"{bench.records} records" in bench.line()
     assert output_bytes(tmp_path / "spark-1.csv") == output_bytes(tmp_path / "spark-0.csv")
+
+
+def test_url_output_written_by_spark(spark: object, local_example: Path, tmp_path: Path) -> None:
+    url = tmp_path.as_uri() + "/runs/example.csv"
+    summary = run_on("spark", EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", url)
+    assert (
+        summary.output == url and summary.rejects == tmp_path.as_uri() + "/runs/example.rejects.csv"
+    )
+    assert output_bytes(tmp_path / "runs/example.csv") == local_example.read_bytes()
+    rejects = (tmp_path / "runs/example.rejects.csv").read_bytes()
+    assert rejects == local_example.with_name("example.rejects.csv").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [
+        "example.csv",
+        "example.rejects.csv",
+    ]

@@ -27,6 +27,7 @@ from poslink.engines.spark.tasks import (
     index_parts,
 )
 from poslink.exceptions import ConfigError
+from poslink.locations import is_url
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import CsvSink, RejectsFile, csv_line, header_cells
@@ -101,6 +102,9 @@ class SparkEngine(Engine):
         partitions = 2 * spark.sparkContext.defaultParallelism
         chunk = self.settings.chunk_records
         if not isinstance(job.sink, CsvSink):
+            for location in (job.source.location, job.sink.location):
+                if is_url(location):
+                    raise ConfigError(f"{location}: URLs are read and written with the csv sink")
             frame = driver_frame(spark, job.source, chunk, partitions)
             return write_through(self._match(spark, frame, job), job)
         with tempfile.TemporaryDirectory(prefix="poslink-spark-") as scratch:

@@ -59,6 +59,21 @@ class CatalogIndex:
         brands = BrandIndex.build((p.brand for p in rows), knowledge.brand_rules, name_words)
         parser = Parser(knowledge, brands)
         items = [parser.parse_catalog(p) for p in rows]
+        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
+        return cls.from_parsed(rows, items, brands, version)
+
+    @classmethod
+    def from_parsed(
+        cls,
+        products: list[CatalogProduct],
+        items: list[ParsedItem],
+        brands: BrandIndex,
+        version: str = "",
+    ) -> CatalogIndex:
+        """Block products already parsed (in catalog order) with the whole catalog's brands.
+
+        ``part`` builds one brand's index this way.
+        """
         blocks: dict[str, dict[str, Block]] = {}
         every_brand: dict[str, Block] = {}
         for pos, item in enumerate(items):
@@ -72,14 +87,29 @@ class CatalogIndex:
                     block.positions.append(pos)
                     block.sorted_names.append(words_sorted)
                     block.compact_names.append(compact)
-        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
         return cls(
-            products=rows,
+            products=products,
             items=items,
             brands=brands,
             blocks=blocks,
             by_type=every_brand,
             version=version,
+        )
+
+    def part(self, brand: str | None) -> CatalogIndex:
+        """The products the records of one brand key can meet, as an index of their own.
+
+        ``None`` stands for records that name no brand: they meet every product. The part
+        decides those records exactly as this whole index does (same brands, same product
+        order); Spark's join path ships parts to the records of their key instead of
+        broadcasting the whole index. A brand the catalog lacks gives an empty part.
+        """
+        if brand is None:
+            return self
+        blocks = self.blocks.get(brand, {})
+        places = sorted({p for block in blocks.values() for p in block.positions})
+        return CatalogIndex.from_parsed(
+            [self.products[p] for p in places], [self.items[p] for p in places], self.brands
         )
 
     def parser(self, category_table: str = "default") -> Parser:

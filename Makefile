@@ -35,6 +35,13 @@ test: $(DEV_STAMP) java postgres
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+# The benchmark (minutes; generated workloads are kept in out/bench): the full run writes
+# docs/benchmarks.md; `make bench SIZES=small` is a quick one.
+SIZES ?= full
+BENCH_DOC = $(if $(filter full,$(SIZES)),docs/benchmarks.md,out/bench/benchmarks-$(SIZES).md)
+bench: $(STAMP)
+	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC)
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

@@ -131,7 +131,7 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
         (
             BASE + "source = 'nope'\n",
             {},
-            "{file}: key 'source': unknown source 'nope' (known: csv, jane-json, menu",
+            "{file}: key 'source': unknown source 'nope' (known: csv, jane-json, jsonl, menu",
         ),
         (BASE + "engine = 'warp'\n", {}, "{file}: key 'engine': unknown engine 'warp'"),
         (

@@ -55,9 +55,9 @@ pytestmark = pytest.mark.usefixtures("jsonl_plugin")
 
 
 def test_registered_by_its_own_distribution() -> None:
-    entry = plugins.available("sources")["jsonl"]
+    entry = plugins.available("sources")["shop-jsonl"]
     assert entry.dist is not None and entry.dist.name == "poslink-jsonl"
-    cls = plugins.load("sources", "jsonl")
+    cls = plugins.load("sources", "shop-jsonl")
     assert issubclass(cls, Source) and cls.__module__ == "poslink_jsonl"
     assert plugins.load("sources", "poslink_jsonl:JsonlSource") is cls
 
@@ -65,7 +65,7 @@ def test_registered_by_its_own_distribution() -> None:
 def test_listed_by_poslink_sources() -> None:
     result = poslink("sources")
     assert result.returncode == 0, result.stderr
-    assert "jsonl  JSON Lines export" in result.stdout
+    assert "shop-jsonl  JSON Lines export" in result.stdout
     assert "id_key: str = 'sku'" in result.stdout
     for builtin in ("csv  ", "jane-json  ", "menu  "):
         assert builtin in result.stdout
@@ -91,7 +91,7 @@ def test_runs_end_to_end_with_its_own_category_table(run_poslink: Runner, tmp_pa
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
-    result = run_poslink("--source", "jsonl", "--pos", pos, "--catalog", catalog, "--out", out)
+    result = run_poslink("--source", "shop-jsonl", "--pos", pos, "--catalog", catalog, "--out", out)
     assert result.returncode == 0, result.stderr
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -115,7 +115,7 @@ class TestJsonlConformance(SourceConformance):
 
     @property
     def source(self) -> type[Source]:  # type: ignore[override]
-        cls = plugins.load("sources", "jsonl")
+        cls = plugins.load("sources", "shop-jsonl")
         assert issubclass(cls, Source)
         return cls
 

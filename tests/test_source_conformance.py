@@ -10,6 +10,7 @@ from typing import Any
 
 from poslink.sources.delimited import CsvSource
 from poslink.sources.jane_json import JaneJsonSource
+from poslink.sources.jsonl import JsonLinesSource
 from poslink.sources.menu import MenuSource
 from poslink.testing import Bad, Item, SourceConformance
 
@@ -33,6 +34,30 @@ class TestJaneJson(SourceConformance):
             for item in items
         ]
         path.write_text(json.dumps(data), encoding="utf-8")
+        return {}
+
+
+class TestJsonLines(SourceConformance):
+    """One object a line; a line that is not JSON is the bad record."""
+
+    source = JsonLinesSource
+    suffix = ".jsonl"
+
+    def write(self, path: Path, items: Sequence[Item]) -> Mapping[str, Any]:
+        lines = [
+            '{"productId": 9, "productName": "cut off'
+            if isinstance(item, Bad)
+            else json.dumps(
+                {
+                    "category": item.category,
+                    "productId": item.pos_id,
+                    "productName": item.name,
+                    "quantityAvailable": item.quantity,
+                }
+            )
+            for item in items
+        ]
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         return {}
 
 

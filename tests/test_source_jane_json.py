@@ -109,3 +109,18 @@ record_like = st.fixed_dictionaries(
 def test_any_json_array_yields_one_outcome_per_element(tmp_path: Path, data: list[object]) -> None:
     recs = read(tmp_path / "p.json", data)
     assert [r.row for r in recs] == list(range(len(data)))
+
+
+class _Plain(dict):  # type: ignore[type-arg]
+    """A dict that is not exactly ``dict``: takes the source's long, checking way."""
+
+
+@settings(max_examples=300)
+@given(record_like)
+def test_the_quick_way_gives_what_the_long_way_gives(obj: dict[str, object]) -> None:
+    source = JaneJsonSource("unused.json")
+    quick, long = source._record(3, obj), source._record(3, _Plain(obj))
+    if isinstance(long, SkippedRecord):
+        assert isinstance(quick, SkippedRecord) and quick.reason == long.reason
+    else:
+        assert quick == long

@@ -75,6 +75,9 @@ class RunConfig(BaseModel):
     catalog_columns: dict[str, str] = Field(
         default_factory=dict, description="catalog columns renamed: poslink's name -> the table's"
     )
+    index: Path | None = Field(
+        None, description="a saved index of the catalog (`poslink index build`)"
+    )
     sink: str = Field("csv", description="the output format")
     engine: str = Field("local", description="the engine that runs the match")
     engine_options: dict[str, Any] = Field(default_factory=dict, description="engine options")

@@ -18,6 +18,8 @@ from poslink.engines.base import Engine, Job
 from poslink.exceptions import ConfigError, PluginError
 from poslink.locations import is_url
 from poslink.matching import CatalogIndex
+from poslink.matching.index import catalog_version
+from poslink.matching.saved import load_index
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
@@ -69,13 +71,15 @@ def build_source(config: RunConfig) -> Source:
 
 
 def build_index(config: RunConfig) -> CatalogIndex:
-    """Read the catalog and build its index."""
+    """Read the catalog and build its index, or load the saved one when it fits the catalog."""
     catalog = open_catalog(
         config.catalog,
         kind=config.catalog_kind,
         table=config.catalog_table,
         columns=config.catalog_columns,
     )
+    if config.index is not None:
+        return load_index(config.index, catalog_version(catalog.products()))
     return CatalogIndex.build(catalog.products())
 
 

@@ -1,4 +1,5 @@
-"""The command line: ``poslink run | eval | explain | sources | override | review``.
+"""The command line: ``poslink run | eval | explain | sources | override | review``, and
+``poslink index build | bench``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
@@ -8,6 +9,7 @@ from poslink.cli import (  # noqa: F401 - register their command groups
     commands,
     override,
     review,
+    scale,
 )
 from poslink.cli._app import app
 

@@ -63,6 +63,12 @@ def run_cmd(
         typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="processes that match (default: every core)")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option(help="a saved index (`poslink index build`) of the catalog")
+    ] = None,
     catalog_table: Annotated[
         str | None, typer.Option(help="the catalog's table (default: products)")
     ] = None,
@@ -106,6 +112,8 @@ def run_cmd(
             ("engine_options", "master"): ("--master", master),
             ("engine_options", "single_file"): ("--single-file", single_file or None),
             ("engine_options", "strategy"): ("--strategy", strategy),
+            ("index",): ("--index", index),
+            ("engine_options", "workers"): ("--workers", workers),
         }
         for key, (flag, value) in given.items():
             if value is not None:

@@ -12,15 +12,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.text import words
+from poslink.similarity import extract_many
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"and", "of", "the", "for", "by"})
+_MEMO_LIMIT = 100_000
 MAX_FUZZY_WORDS = 4
 
 
@@ -81,6 +82,12 @@ class BrandIndex:
     own: dict[str, frozenset[str]] = field(default_factory=dict)
     max_words: int = 1
     _fuzzy: list[str] = field(default_factory=list)
+    # Derived lookups (see ``_prepare``): which alias lengths can end or start at a word.
+    _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _starting: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
+    _fuzzy_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -122,7 +129,30 @@ class BrandIndex:
         index.own = {k: frozenset(v) for k, v in own.items()}
         index.max_words = max((len(a.split()) for a in aliases), default=1)
         index._fuzzy = sorted(a for a in aliases if len(a) >= rules.fuzzy_min_length)
+        index._prepare()
         return index
+
+    def _prepare(self) -> None:
+        """Index the aliases by their last and first words, longest first.
+
+        ``find`` and ``strip_own`` then try only the lengths that can match instead of every
+        length up to ``max_words``; what they find is the same.
+        """
+        ending: dict[str, set[int]] = defaultdict(set)
+        starting: dict[str, set[int]] = defaultdict(set)
+        for alias in self.aliases:
+            parts = alias.split()
+            ending[parts[-1]].add(len(parts))
+            starting[parts[0]].add(len(parts))
+        self._ending = {w: tuple(sorted(s, reverse=True)) for w, s in ending.items()}
+        self._starting = {w: tuple(sorted(s, reverse=True)) for w, s in starting.items()}
+        self._own_sizes = {
+            key: tuple(
+                sorted({n for a in own if (n := len(a.split())) <= self.max_words}, reverse=True)
+            )
+            for key, own in self.own.items()
+        }
+        self._own_fuzzy = {}
 
     def resolve(self, written: str) -> tuple[str | None, str]:
         """The brand key a written brand stands for, and how it was found ("" when not found)."""
@@ -138,15 +168,11 @@ class BrandIndex:
     def find(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         """Find a brand at the end or the start of a name's words: (key, start, end, how)."""
         n = len(tokens)
-        # The end first: most POS systems write the brand last.
-        for size in range(min(self.max_words, n), 0, -1):
-            key = self.aliases.get(" ".join(tokens[n - size :]))
-            if key:
-                return key, self._extend_left(key, tokens, n - size), n, "suffix"
-        for size in range(min(self.max_words, n), 0, -1):
-            key = self.aliases.get(" ".join(tokens[:size]))
-            if key:
-                return key, 0, self._extend_right(key, tokens, size), "prefix"
+        if not n:
+            return None
+        exact = self._find_exact(tokens)
+        if exact:
+            return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
         for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
             key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
@@ -156,6 +182,47 @@ class BrandIndex:
             if key:
                 return key, 0, size, "fuzzy prefix"
         return None
+
+    def fuzzy_queries(self, tokens: Sequence[str]) -> list[str]:
+        """The texts ``find`` may look up fuzzily for these words (it stops at the first hit)."""
+        n = len(tokens)
+        if not n or self._find_exact(tokens):
+            return []
+        out = []
+        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
+            out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]
+        return out
+
+    def _find_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
+        n = len(tokens)
+        # The end first: most POS systems write the brand last.
+        for size in self._ending.get(tokens[-1], ()):
+            if size <= n:
+                key = self.aliases.get(" ".join(tokens[n - size :]))
+                if key:
+                    return key, self._extend_left(key, tokens, n - size), n, "suffix"
+        for size in self._starting.get(tokens[0], ()):
+            if size <= n:
+                key = self.aliases.get(" ".join(tokens[:size]))
+                if key:
+                    return key, 0, self._extend_right(key, tokens, size), "prefix"
+        return None
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Look up many misspelt-brand texts at once, ahead of ``resolve`` and ``find``.
+
+        The same answers as one ``process.extractOne`` per text (``similarity.extract_many``)."""
+        todo = [
+            t
+            for t in dict.fromkeys(texts)
+            if len(t) >= self.rules.fuzzy_min_length and t not in self._fuzzy_memo
+        ]
+        if len(todo) < 2 or not self._fuzzy:
+            return
+        for text, hits in zip(
+            todo, extract_many(todo, self._fuzzy, self.rules.fuzzy_min_score, 1), strict=True
+        ):
+            self._remember(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
     def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
         """Grow a brand found at the end over preceding words that continue it, misspelt.
@@ -182,10 +249,13 @@ class BrandIndex:
     def strip_own(self, key: str, tokens: Sequence[str]) -> list[str]:
         """A catalog name's words without its own brand's aliases (at the end or the start)."""
         own = self.own.get(key, frozenset())
+        sizes = self._own_sizes.get(key, ())
         toks = list(tokens)
         for _ in range(2):
             n = len(toks)
-            for size in range(min(self.max_words, n), 0, -1):
+            for size in sizes:
+                if size > n:
+                    continue
                 if " ".join(toks[n - size :]) in own:
                     toks = toks[: n - size]
                     break
@@ -193,7 +263,7 @@ class BrandIndex:
                     toks = toks[size:]
                     break
             else:
-                if n > 1 and self._fuzzy_own(toks[-1], own):
+                if n > 1 and self._fuzzy_own(key, toks[-1], own):
                     toks = toks[:-1]
                 break
         return toks
@@ -201,21 +271,28 @@ class BrandIndex:
     def _fuzzy_lookup(self, text: str) -> str | None:
         if len(text) < self.rules.fuzzy_min_length or not self._fuzzy:
             return None
-        return _fuzzy_cached(self, text)
+        if text in self._fuzzy_memo:
+            return self._fuzzy_memo[text]
+        found = process.extractOne(
+            text, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.rules.fuzzy_min_score
+        )
+        key = self.aliases[found[0]] if found else None
+        self._remember(text, key)
+        return key
 
-    def _fuzzy_own(self, token: str, own: frozenset[str]) -> bool:
+    def _remember(self, text: str, key: str | None) -> None:
+        if len(self._fuzzy_memo) >= _MEMO_LIMIT:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[text] = key
+
+    def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
         if len(token) < self.rules.fuzzy_min_length:
             return False
-        cutoff = self.rules.fuzzy_min_score
-        return any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
-
-    def __hash__(self) -> int:
-        return id(self)
-
-
-@lru_cache(maxsize=65536)
-def _fuzzy_cached(index: BrandIndex, text: str) -> str | None:
-    found = process.extractOne(
-        text, index._fuzzy, scorer=fuzz.ratio, score_cutoff=index.rules.fuzzy_min_score
-    )
-    return index.aliases[found[0]] if found else None
+        known = self._own_fuzzy.get((key, token))
+        if known is None:
+            cutoff = self.rules.fuzzy_min_score
+            known = any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
+            if len(self._own_fuzzy) >= _MEMO_LIMIT:
+                self._own_fuzzy.clear()
+            self._own_fuzzy[(key, token)] = known
+        return known

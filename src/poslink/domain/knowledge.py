@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -108,6 +109,18 @@ class CategoryTypes:
 
     types: frozenset[str]
     default: str | None = None
+
+
+@cache
+def knowledge_fingerprint() -> str:
+    """A checksum of the tables that parse catalog products (forms, vocabulary, brand rules).
+
+    A saved index is only valid with the tables it was built with.
+    """
+    digest = hashlib.sha256()
+    for name in ("forms.toml", "vocab.toml", "brands.toml"):
+        digest.update(resources.files("poslink.domain").joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache

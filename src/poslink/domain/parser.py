@@ -8,10 +8,12 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
-from poslink.domain.knowledge import Form, Knowledge, load_category_table
+from poslink.domain.knowledge import CategoryTypes, Form, Knowledge, load_category_table
 from poslink.domain.text import fold, words
 from poslink.records import CatalogProduct, ParsedItem
 
@@ -20,6 +22,7 @@ _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
 _PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 
 # Kinds of vocabulary entries, in the order later tables override earlier ones.
 _NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
@@ -31,6 +34,13 @@ class _Measures:
     potency_mg: float | None
     pack: int | None
     ratio: str | None
+
+
+class NameWords(NamedTuple):
+    """A POS name with its measures taken out: the words left, and the measures."""
+
+    tokens: list[str]
+    measures: _Measures
 
 
 class Parser:
@@ -76,6 +86,10 @@ class Parser:
         )
         self._named = re.compile(rf"\b({named})\b") if named else None
         self._sets: dict[frozenset[str], frozenset[str]] = {}
+        # Memos of pure functions of short, much-repeated fields (brands, categories, amounts).
+        self._brand_keys: dict[str, str] = {}
+        self._category_types: dict[str, CategoryTypes | None] = {}
+        self._amounts: dict[str, _Measures] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -117,6 +131,19 @@ class Parser:
         weight: str | None,
         trace: dict[str, str] | None,
     ) -> ParsedItem:
+        return self.parse_words(
+            self.words_of(name, weight, trace),
+            category,
+            brand=brand,
+            product_type=product_type,
+            lineage=lineage,
+            trace=trace,
+        )
+
+    def words_of(
+        self, name: str, weight: str | None = None, trace: dict[str, str] | None = None
+    ) -> NameWords:
+        """The first step of ``parse_pos``: a name's measures taken out, the rest as words."""
         text, m = self._measures(fold(name))
         if weight:
             # A structured weight field is what the POS says the unit is: it wins over the name.
@@ -129,7 +156,20 @@ class Parser:
             )
         elif trace is not None:
             _trace_measures(trace, m, "name")
-        tokens = _words(text)
+        return NameWords(_words(text), m)
+
+    def parse_words(
+        self,
+        name: NameWords,
+        category: str = "",
+        *,
+        brand: str | None = None,
+        product_type: str | None = None,
+        lineage: str | None = None,
+        trace: dict[str, str] | None = None,
+    ) -> ParsedItem:
+        """The rest of ``parse_pos``, from ``words_of``'s result."""
+        tokens, m = name.tokens, name.measures
         key: str | None = None
         how = ""
         if brand and brand.strip():
@@ -151,12 +191,12 @@ class Parser:
                 trace["brand"] = f"name ({how})" if found else "not found"
         declared = None
         if product_type:
-            declared = self.categories.get(words(product_type))
+            declared = self._declared(product_type)
             if trace is not None:
                 known = "" if declared else " not in the category table"
                 trace["types"] = f"field type {product_type!r}{known}"
         if declared is None and category:
-            declared = self.categories.get(words(category))
+            declared = self._declared(category)
             if trace is not None and (declared or "types" not in trace):
                 known = "" if declared else " not in the category table"
                 trace["types"] = f"category {category!r}{known}"
@@ -171,10 +211,28 @@ class Parser:
             trace=trace,
         )
 
-    def parse_catalog(self, product: CatalogProduct) -> ParsedItem:
-        """Parse a catalog product: its fields are final, its name is parsed like a POS name."""
-        text, m = self._measures(fold(product.name))
-        key = brand_key(product.brand) if product.brand else None
+    def prefetch_brands(self, names: Iterable[tuple[NameWords, str | None]]) -> None:
+        """Look up in bulk the misspelt brands ``parse_words`` would look up for these
+        (words of the name, brand field) pairs, so that parsing them finds the answers ready."""
+        queries: list[str] = []
+        for name, brand in names:
+            if brand and brand.strip():
+                written = words(brand)
+                if not (
+                    self.brands.aliases.get(written)
+                    or self.brands.aliases.get(written.replace(" ", ""))
+                ):
+                    queries.append(written)
+            queries += self.brands.fuzzy_queries(name.tokens)
+        self.brands.prefetch(queries)
+
+    def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
+        """Parse a catalog product: its fields are final, its name is parsed like a POS name.
+
+        ``folded`` is ``fold(product.name)`` when the caller has it already.
+        """
+        text, m = self._measures(fold(product.name) if folded is None else folded)
+        key = self._brand_key(product.brand) if product.brand else None
         tokens = _words(text)
         if key:
             tokens = self.brands.strip_own(key, tokens)
@@ -184,7 +242,7 @@ class Parser:
         subtype = self.k.catalog_subtypes.get(label, "") if label else ""
         if not label:
             subtype = self.k.default_subtype.get(ptype, "")
-        amount = self._measures(fold(product.amount))[1] if product.amount else None
+        amount = self._amount(product.amount) if product.amount else None
         if amount:
             m = _Measures(
                 m.weight_g or amount.weight_g,
@@ -203,6 +261,15 @@ class Parser:
             authoritative=True,
         )
 
+    def _brand_key(self, brand: str) -> str:
+        return _memo(self._brand_keys, brand, brand_key)
+
+    def _declared(self, category: str) -> CategoryTypes | None:
+        return _memo(self._category_types, category, lambda c: self.categories.get(words(c)))
+
+    def _amount(self, amount: str) -> _Measures:
+        return _memo(self._amounts, amount, lambda a: self._measures(fold(a))[1])
+
     # -- steps -------------------------------------------------------------------------------
 
     def _measures(self, text: str) -> tuple[str, _Measures]:
@@ -220,17 +287,21 @@ class Parser:
             if found and int(found.group(2)):
                 weight = 28.0 * int(found.group(1)) / int(found.group(2))
                 text = _FRACTION.sub(" ", text)
-        for found in self._unit.finditer(text):
-            value, unit = float(found.group(1)), found.group(2)
-            if unit in self.k.potency_units:
-                potency = potency or value * self.k.potency_units[unit]
-            elif unit in self.k.weight_units:
-                weight = weight or value * self.k.weight_units[unit]
-        text = self._unit.sub(" ", text)
-        found = _PACK.search(text)
-        if found:
-            pack = int(found.group(1))
-            text = _PACK.sub(" ", text)
+        # Units and packs need a digit: most names have none left by here.
+        if _DIGIT.search(text):
+            units = list(self._unit.finditer(text))
+            for found in units:
+                value, unit = float(found.group(1)), found.group(2)
+                if unit in self.k.potency_units:
+                    potency = potency or value * self.k.potency_units[unit]
+                elif unit in self.k.weight_units:
+                    weight = weight or value * self.k.weight_units[unit]
+            if units:
+                text = self._unit.sub(" ", text)
+            found = _PACK.search(text)
+            if found:
+                pack = int(found.group(1))
+                text = _PACK.sub(" ", text)
         if self._named is not None:
             named = self._named.search(text)
             if named:
@@ -259,13 +330,20 @@ class Parser:
         forms: list[Form] = []
         leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
+        spans, vocab = self._span, self._vocab
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
+            span = spans.get(token)
+            if span is None:  # starts no phrase: a plain word of the name
+                core.append(token)
+                fallback.append(token)
+                i += 1
+                continue
             hit = None
-            for size in range(min(self._span.get(token, 1), n - i), 0, -1):
+            for size in range(min(span, n - i), 0, -1):
                 phrase = token if size == 1 else " ".join(tokens[i : i + size])
-                entry = self._vocab.get(phrase)
+                entry = vocab.get(phrase)
                 if entry is not None:
                     hit = (size, phrase, entry)
                     break
@@ -320,7 +398,7 @@ class Parser:
                 trace.setdefault("implied", "ratio in the name")
         markers.discard("thc")
         subtypes: set[str] = set()
-        hints = {f.subtype for f in weak if f.subtype}
+        hints = {f.subtype for f in weak if f.subtype} if weak else set()
         if forms:
             # Highest rank decides; among equals the last one, since form words follow the
             # strain name ("Hash Khan Wax" is a wax).
@@ -385,6 +463,19 @@ class Parser:
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_MEMO_LIMIT = 50_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
+    """``compute(key)``, remembered; the table is emptied when full so memory stays bounded."""
+    if key in table:
+        return table[key]
+    if len(table) >= _MEMO_LIMIT:
+        table.clear()
+    value = table[key] = compute(key)
+    return value
 
 
 def _trace_measures(trace: dict[str, str], m: _Measures, origin: str) -> None:

@@ -32,6 +32,8 @@ _ASCII = str.maketrans(
         "+": " ",
     }
 )
+# The ASCII characters ``_ASCII`` maps; none of them appears in another's replacement.
+_ASCII_REPLACEMENTS = tuple((chr(c), r) for c, r in _ASCII.items() if c < 128)
 _APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])|'")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -43,18 +45,33 @@ def fold(text: str) -> str:
     Keeps the punctuation that carries meaning in names (``.`` ``:`` ``/`` ``-`` ``(`` ``)``
     ``#``); see :func:`words` for the bare word form.
     """
-    text = _CONTROL.sub(" ", text[:MAX_NAME_LENGTH])
-    if not text.isascii():
+    text = text[:MAX_NAME_LENGTH]
+    # The checks below skip work most names do not need; the result is the same either way.
+    if not text.isprintable():  # a control character is never printable
+        text = _CONTROL.sub(" ", text)
+    if text.isascii():
+        for char, replacement in _ASCII_REPLACEMENTS:
+            if char in text:
+                text = text.replace(char, replacement)
+        text = text.lower()
+    else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(_ASCII).lower()
+        text = text.translate(_ASCII).lower()
     # "Nature's" and "Natures" are one word; '#4' and '4' are one number ("gg#4" is "gg4").
-    return _APOSTROPHE.sub("", text).replace("#", "")
+    if "'" in text:
+        text = _APOSTROPHE.sub("", text)
+    return text.replace("#", "") if "#" in text else text
 
 
 def words(text: str) -> str:
     """The folded text as space-separated words of letters and digits."""
-    return _NOT_WORD.sub(" ", fold(text)).strip()
+    return folded_words(fold(text))
+
+
+def folded_words(folded: str) -> str:
+    """``words`` of text that is already ``fold``-ed."""
+    return _NOT_WORD.sub(" ", folded).strip()
 
 
 def compact(text: str) -> str:

@@ -1,33 +1,212 @@
-"""The local engine: the whole flow in this process."""
+"""The local engine: the whole flow on this machine, on every core.
+
+Records stream from the source in chunks. A record whose matching fields equal those of one
+already decided (or on its way to a worker) is not sent again: only the distinct new ones of a
+chunk go, as one Arrow batch, to a worker process. Chunks are written in input order as soon
+as the batches they wait for are back, so memory follows the catalog and a bounded window of
+chunks, not the feed.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
-from poslink.engines.base import Engine, Job, match_record
-from poslink.exceptions import SkippedRecord
-from poslink.matching import Matcher
-from poslink.records import Status
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from poslink.engines.base import Engine, Job
+from poslink.engines.batch import records_to_batch
+from poslink.engines.pool import MatchPool, available_cores
+from poslink.exceptions import ConfigError, SkippedRecord
+from poslink.records import Match, PosRecord, Status
+
+# What a record's decision depends on: the fields matching reads (see ``batch.RECORD_FIELDS``).
+Key = tuple[str, str, str | None, str | None, str | None, str | None]
+Decision = tuple[int | None, float, Status, str]
+
+
+class LocalOptions(BaseModel):
+    """How the local engine runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workers: int | None = Field(None, ge=1, description="processes that match (default: all)")
+    batch_size: int = Field(2000, ge=1, description="records per chunk")
+    cache_size: int = Field(500_000, ge=0, description="distinct decisions remembered")
+
+
+def record_key(r: PosRecord) -> Key:
+    """The fields one record's decision depends on."""
+    return (r.name, r.category, r.brand, r.product_type, r.lineage, r.weight)
+
+
+class DecisionCache:
+    """Decisions by record key, the oldest forgotten first once ``size`` are held."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: dict[Key, Decision] = {}
+        self.hits = 0
+
+    def get(self, key: Key) -> Decision | None:
+        """The remembered decision, if any."""
+        found = self._data.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def put(self, key: Key, decision: Decision) -> None:
+        """Remember a decision."""
+        if not self.size:
+            return
+        if len(self._data) >= self.size:
+            for old in list(islice(self._data, max(1, self.size // 10))):
+                del self._data[old]
+        self._data[key] = decision
+
+
+@dataclass
+class _Chunk:
+    records: list[PosRecord | SkippedRecord]
+    decisions: list[Decision | None]
+    waiting: list[tuple[int, int, int]] = field(default_factory=list)  # (slot, batch, row)
+    needs: set[int] = field(default_factory=set)
 
 
 class LocalEngine(Engine):
-    """Matches records one after another in this process, writing in input order."""
+    """Matches on every core (``workers``), each distinct record once, writing in input order."""
 
     name = "local"
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        try:
+            self.config = LocalOptions.model_validate(options)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"engine 'local' option {where}: {first['msg']}") from exc
+
     def run(self, job: Job) -> Counter[Status]:
-        """Stream the source through the parser and matcher into the sink."""
-        parser = job.index.parser(job.source.category_table)
-        matcher = Matcher(job.index, job.matcher)
-        counts: Counter[Status] = Counter()
-        for record in job.source.records():
-            match = match_record(record, parser, matcher)
+        """Stream the source through the workers into the sink."""
+        workers = self.config.workers or available_cores()
+        with MatchPool(job.index, job.matcher, job.source.category_table, workers) as pool:
+            return _Run(job, pool, self.config, window=2 * workers + 2).all()
+
+
+class _Run:
+    """One run's bookkeeping: the cache, the batches in flight and the chunks not yet written."""
+
+    def __init__(self, job: Job, pool: MatchPool, config: LocalOptions, window: int) -> None:
+        self.job = job
+        self.pool = pool
+        self.batch_size = config.batch_size
+        self.window = window
+        self.cache = DecisionCache(config.cache_size)
+        self.inflight: dict[Key, tuple[int, int]] = {}
+        self.futures: dict[int, Future[pa.RecordBatch]] = {}
+        self.sent: dict[int, list[Key]] = {}
+        self.done: dict[int, list[Decision]] = {}
+        self.users: Counter[int] = Counter()
+        self.counts: Counter[Status] = Counter()
+        self._next = 0
+
+    def all(self) -> Counter[Status]:
+        chunks: deque[_Chunk] = deque()
+        for records in _chunks(self.job.source.records(), self.batch_size):
+            chunks.append(self._send(records))
+            while chunks and (len(chunks) > self.window or self._ready(chunks[0])):
+                self._write(chunks.popleft())
+        while chunks:
+            self._write(chunks.popleft())
+        return self.counts
+
+    def _send(self, records: list[PosRecord | SkippedRecord]) -> _Chunk:
+        chunk = _Chunk(records, [None] * len(records))
+        batch_id = self._next
+        new: list[PosRecord] = []
+        keys: list[Key] = []
+        for slot, record in enumerate(records):
             if isinstance(record, SkippedRecord):
-                job.rejects.write(record.row, record.pos_id, record.reason, record.raw)
-                job.sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
+                chunk.decisions[slot] = (None, 0.0, Status.REJECTED, record.reason)
+                continue
+            key = record_key(record)
+            known = self.cache.get(key)
+            if known is not None:
+                chunk.decisions[slot] = known
+                continue
+            where = self.inflight.get(key)
+            if where is None:
+                where = self.inflight[key] = (batch_id, len(new))
+                new.append(record)
+                keys.append(key)
+            chunk.waiting.append((slot, *where))
+            chunk.needs.add(where[0])
+        if new:
+            self.futures[batch_id] = self.pool.submit(records_to_batch(new))
+            self.sent[batch_id] = keys
+            self._next += 1
+        for needed in chunk.needs:
+            self.users[needed] += 1
+        return chunk
+
+    def _ready(self, chunk: _Chunk) -> bool:
+        return all(b in self.done or self.futures[b].done() for b in chunk.needs)
+
+    def _collect(self, batch_id: int) -> list[Decision]:
+        """A batch's decisions, taken from its worker once and remembered."""
+        found = self.done.get(batch_id)
+        if found is None:
+            found = self.done[batch_id] = _decisions(self.futures.pop(batch_id).result())
+            for key, decision in zip(self.sent.pop(batch_id), found, strict=True):
+                self.cache.put(key, decision)
+                del self.inflight[key]
+        return found
+
+    def _write(self, chunk: _Chunk) -> None:
+        batches = {b: self._collect(b) for b in chunk.needs}
+        for slot, batch_id, row in chunk.waiting:
+            chunk.decisions[slot] = batches[batch_id][row]
+        for batch_id in chunk.needs:
+            self.users[batch_id] -= 1
+            if not self.users[batch_id]:
+                del self.users[batch_id], self.done[batch_id]
+        sink, rejects = self.job.sink, self.job.rejects
+        for record, decision in zip(chunk.records, chunk.decisions, strict=True):
+            assert decision is not None
+            match = Match(record.row, *decision)
+            if isinstance(record, SkippedRecord):
+                rejects.write(record.row, record.pos_id, record.reason, record.raw)
+                sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
             else:
-                job.sink.write(record.raw, match)
-            counts[match.status] += 1
-            if job.progress is not None:
-                job.progress(1)
-        return counts
+                sink.write(record.raw, match)
+            self.counts[match.status] += 1
+        if self.job.progress is not None:
+            self.job.progress(len(chunk.records))
+
+
+def _decisions(batch: pa.RecordBatch) -> list[Decision]:
+    data = batch.to_pydict()
+    return [
+        (pid, score, Status(status), reason)
+        for pid, score, status, reason in zip(
+            data["jane_product_id"],
+            data["match_score"],
+            data["match_status"],
+            data["match_reason"],
+            strict=True,
+        )
+    ]
+
+
+def _chunks(
+    records: Iterable[PosRecord | SkippedRecord], size: int
+) -> Iterator[list[PosRecord | SkippedRecord]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk

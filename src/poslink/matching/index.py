@@ -1,37 +1,111 @@
 """The catalog index: every catalog product parsed once and blocked by brand and type.
 
-Built once per catalog, pickled to worker processes or broadcast to Spark executors.
+Built once per catalog, saved to a file (``saved.py``), inherited by worker processes or
+broadcast to Spark executors. It is kept compact for million-product catalogs: per product
+the product (its short fields shared), its core name, the strings RapidFuzz compares and a
+reference to its *profile*, the other attributes the vetoes read (type, form, ratio,
+cannabinoids, lineage, numbers, pack, potency), which a few thousand distinct objects cover.
 """
 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser
-from poslink.domain.text import words
+from poslink.domain.text import fold, folded_words
 from poslink.records import CatalogProduct, ParsedItem
+
+# What ``score.compare`` reads of a catalog product besides its core name: types, subtypes,
+# lineage, ratio, markers, implied markers, digits, potency, pack.
+Profile = tuple[
+    frozenset[str],
+    frozenset[str],
+    str | None,
+    str | None,
+    frozenset[str],
+    frozenset[str],
+    tuple[str, ...],
+    float | None,
+    int | None,
+]
 
 
 @dataclass(slots=True)
 class Block:
     """The products of one brand and type, with the strings RapidFuzz compares."""
 
-    positions: list[int] = field(default_factory=list)
+    positions: array[int] = field(default_factory=lambda: array("I"))
     sorted_names: list[str] = field(default_factory=list)
     compact_names: list[str] = field(default_factory=list)
 
 
+class Fingerprint:
+    """A catalog's version: row count, highest id and a checksum of every field."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.max_id = 0
+        self._digest = hashlib.sha256()
+
+    def add(self, p: CatalogProduct) -> None:
+        """Count one product."""
+        self.count += 1
+        self.max_id = max(self.max_id, p.id)
+        self._digest.update(
+            f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
+            f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
+        )
+
+    @property
+    def version(self) -> str:
+        """``count:max_id:checksum``."""
+        return f"{self.count}:{self.max_id}:{self._digest.hexdigest()[:16]}"
+
+
+def catalog_version(products: Iterable[CatalogProduct]) -> str:
+    """The version ``CatalogIndex.build`` gives these products, without building anything."""
+    fp = Fingerprint()
+    for p in sorted(products, key=attrgetter("id")):
+        fp.add(p)
+    return fp.version
+
+
+def _lean(products: Iterable[CatalogProduct]) -> list[CatalogProduct]:
+    """The products with one string object per distinct short field (brand, type, ...)."""
+    shared: dict[str, str] = {}
+    return [
+        CatalogProduct(
+            p.id,
+            p.name,
+            *(shared.setdefault(v, v) for v in (p.brand, p.product_type, p.product_subtype)),
+            *(shared.setdefault(v, v) for v in (p.lineage, p.amount)),
+        )
+        for p in products
+    ]
+
+
 @dataclass
 class CatalogIndex:
-    """Parsed catalog products, blocked by brand key then product type."""
+    """Parsed catalog products, blocked by brand key then product type.
+
+    A product is known by its *position* (in id order): ``products[position]`` is the product,
+    ``brand_keys[position]`` its brand key, ``ids[position]`` its id and
+    ``profiles[profile_of[position]]`` what the vetoes compare besides its core name.
+    """
 
     products: list[CatalogProduct]
-    items: list[ParsedItem]
+    brand_keys: list[str]
+    ids: array[int]
+    profile_of: array[int]
+    profiles: list[ParsedItem]
+    cores: list[str]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
     by_type: dict[str, Block]
@@ -45,55 +119,86 @@ class CatalogIndex:
         knowledge = knowledge or load_knowledge()
         # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
         # the same index, the same tie-breaks and the same version.
-        rows = sorted(products, key=lambda p: p.id)
+        kept = _lean(products)
+        kept.sort(key=attrgetter("id"))
+        fp = Fingerprint()
         name_words: dict[str, set[str]] = defaultdict(set)
-        digest = hashlib.sha256()
-        for p in rows:
-            key = brand_key(p.brand)
-            for w in set(words(p.name).split()):
+        folded_names: list[str] = []
+        keys: dict[str, str] = {}
+        for p in kept:
+            fp.add(p)
+            folded = fold(p.name)
+            folded_names.append(folded)
+            key = keys.get(p.brand)
+            if key is None:
+                key = keys[p.brand] = brand_key(p.brand)
+            for w in set(folded_words(folded).split()):
                 name_words[w].add(key)
-            digest.update(
-                f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
-                f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
-            )
-        brands = BrandIndex.build((p.brand for p in rows), knowledge.brand_rules, name_words)
+        brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
+        del name_words
         parser = Parser(knowledge, brands)
-        items = [parser.parse_catalog(p) for p in rows]
-        version = f"{len(rows)}:{max((p.id for p in rows), default=0)}:{digest.hexdigest()[:16]}"
-        return cls.from_parsed(rows, items, brands, version)
-
-    @classmethod
-    def from_parsed(
-        cls,
-        products: list[CatalogProduct],
-        items: list[ParsedItem],
-        brands: BrandIndex,
-        version: str = "",
-    ) -> CatalogIndex:
-        """Block products already parsed (in catalog order) with the whole catalog's brands.
-
-        ``part`` builds one brand's index this way.
-        """
+        ids: array[int] = array("q")
+        profile_of: array[int] = array("I")
+        profiles: dict[Profile, int] = {}
+        cores: list[str] = []
         blocks: dict[str, dict[str, Block]] = {}
         every_brand: dict[str, Block] = {}
-        for pos, item in enumerate(items):
+        brand_keys: list[str] = []
+        for pos, (p, folded) in enumerate(zip(kept, folded_names, strict=True)):
+            item = parser.parse_catalog(p, folded)
+            ids.append(p.id)
+            brand_keys.append(item.brand or "")
+            profile_of.append(profiles.setdefault(profile_key(item), len(profiles)))
             by_type = blocks.setdefault(item.brand or "", {})
-            words_sorted, compact = sorted_name(item.core), item.core.replace(" ", "")
+            words_sorted = sorted_name(item.core)
+            compact = item.core.replace(" ", "")
+            # Share one string object where the forms are equal (one-word names, mostly).
+            core = words_sorted if item.core == words_sorted else item.core
+            compact = core if compact == core else compact
+            cores.append(core)
             for ptype in item.types or {""}:
                 for block in (
-                    by_type.setdefault(ptype, Block()),
-                    every_brand.setdefault(ptype, Block()),
+                    by_type.get(ptype) or by_type.setdefault(ptype, Block()),
+                    every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
                 ):
                     block.positions.append(pos)
                     block.sorted_names.append(words_sorted)
                     block.compact_names.append(compact)
         return cls(
-            products=products,
-            items=items,
+            products=kept,
+            brand_keys=brand_keys,
+            ids=ids,
+            profile_of=profile_of,
+            profiles=[profile_item(k) for k in profiles],
+            cores=cores,
             brands=brands,
             blocks=blocks,
             by_type=every_brand,
-            version=version,
+            version=fp.version,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def product_id(self, position: int) -> int:
+        """The catalog id of the product at ``position``."""
+        return self.ids[position]
+
+    def item(self, position: int) -> ParsedItem:
+        """What ``score.compare`` reads of the product at ``position``: profile and core name."""
+        p = self.profiles[self.profile_of[position]]
+        return ParsedItem(
+            brand=None,
+            core=self.cores[position],
+            types=p.types,
+            subtypes=p.subtypes,
+            lineage=p.lineage,
+            ratio=p.ratio,
+            markers=p.markers,
+            implied=p.implied,
+            digits=p.digits,
+            potency_mg=p.potency_mg,
+            pack=p.pack,
         )
 
     def part(self, brand: str | None) -> CatalogIndex:
@@ -108,8 +213,34 @@ class CatalogIndex:
             return self
         blocks = self.blocks.get(brand, {})
         places = sorted({p for block in blocks.values() for p in block.positions})
-        return CatalogIndex.from_parsed(
-            [self.products[p] for p in places], [self.items[p] for p in places], self.brands
+        ids: array[int] = array("q", (self.ids[p] for p in places))
+        profile_of: array[int] = array("I", (self.profile_of[p] for p in places))
+        cores = [self.cores[p] for p in places]
+        part_blocks: dict[str, dict[str, Block]] = {}
+        every_brand: dict[str, Block] = {}
+        for pos, old in enumerate(places):
+            core = cores[pos]
+            words_sorted, compact = sorted_name(core), core.replace(" ", "")
+            by_type = part_blocks.setdefault(self.brand_keys[old], {})
+            for ptype in self.profiles[profile_of[pos]].types or {""}:
+                for block in (
+                    by_type.setdefault(ptype, Block()),
+                    every_brand.setdefault(ptype, Block()),
+                ):
+                    block.positions.append(pos)
+                    block.sorted_names.append(words_sorted)
+                    block.compact_names.append(compact)
+        return CatalogIndex(
+            products=[self.products[p] for p in places],
+            brand_keys=[self.brand_keys[p] for p in places],
+            ids=ids,
+            profile_of=profile_of,
+            profiles=self.profiles,
+            cores=cores,
+            brands=self.brands,
+            blocks=part_blocks,
+            by_type=every_brand,
+            version=self.version,
         )
 
     def parser(self, category_table: str = "default") -> Parser:
@@ -125,6 +256,39 @@ class CatalogIndex:
         if not item.types:
             return list(by_type.values())
         return [by_type[t] for t in item.types if t in by_type]
+
+
+def profile_key(item: ParsedItem) -> Profile:
+    """The attributes of a parsed catalog product that ``score.compare`` reads, but its name."""
+    return (
+        item.types,
+        item.subtypes,
+        item.lineage,
+        item.ratio,
+        item.markers,
+        item.implied,
+        item.digits,
+        item.potency_mg,
+        item.pack,
+    )
+
+
+def profile_item(key: Profile) -> ParsedItem:
+    """A ``ParsedItem`` holding only a profile's attributes."""
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
+    return ParsedItem(
+        brand=None,
+        core="",
+        types=types,
+        subtypes=subtypes,
+        lineage=lineage,
+        ratio=ratio,
+        markers=markers,
+        implied=implied,
+        digits=digits,
+        potency_mg=potency,
+        pack=pack,
+    )
 
 
 def sorted_name(core: str) -> str:

@@ -22,6 +22,10 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 def safe_cell(value: Any) -> str:
     """A cell a spreadsheet shows, not runs: text starting with = + - @ or a control is quoted."""
+    if type(value) is str:  # most cells: the same answer as below, sooner
+        if value and value[0] in "=+-@\t\r\n" and not _NUMBER.match(value):
+            return "'" + value
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1,15 +1,18 @@
-"""A JSON array export: ``[{category, productId, productName, quantityAvailable}, ...]``."""
+"""A JSON array export: ``[{category, productId, productName, quantityAvailable}, ...]``.
+
+The array is streamed (``json_stream``): memory does not grow with the export.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from poslink.exceptions import InputError, SkippedRecord
+from poslink.exceptions import SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source
+from poslink.sources.json_stream import iter_json_array
 from poslink.sources.validate import kind_of, usable_name
 
 FIELDS = ["category", "productId", "productName", "quantityAvailable"]
@@ -29,30 +32,42 @@ class JaneJsonSource(Source):
         return list(FIELDS)
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
-        """Every element of the array, validated."""
-        data = self._load()
-        for row, obj in enumerate(data):
+        """Every element of the array, validated, read as the file is streamed."""
+        self.check_readable()
+        for row, obj in enumerate(iter_json_array(self.path)):
             yield self._record(row, obj)
 
-    def _load(self) -> list[Any]:
-        self.check_readable()
-        try:
-            text = self.path.read_text("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{self.path}: not UTF-8 text (byte {exc.start})") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{self.path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from exc
-        if not isinstance(data, list):
-            raise InputError(
-                f"{self.path}: expected a JSON array of records, found {kind_of(data)}"
-            )
-        return data
-
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:
+        if type(obj) is dict:
+            # The usual, valid record, checked in a few steps; anything else takes the long
+            # way below, which names the problem. (JSON gives exact types: no bool as int.)
+            pos_id, name = obj.get("productId"), obj.get("productName")
+            category, quantity = obj.get("category"), obj.get("quantityAvailable")
+            if (
+                (type(pos_id) is int or (type(pos_id) is str and pos_id))
+                and type(name) is str
+                and (category is None or type(category) is str)
+                and (
+                    quantity is None
+                    or type(quantity) is int
+                    or (type(quantity) is float and math.isfinite(quantity))
+                )
+                and usable_name(name)
+            ):
+                return PosRecord(
+                    row=row,
+                    source=self.name,
+                    pos_id=str(pos_id),
+                    name=name,
+                    category=category or "",
+                    quantity=None if quantity is None else float(quantity),
+                    raw={
+                        "category": category,
+                        "productId": pos_id,
+                        "productName": name,
+                        "quantityAvailable": quantity,
+                    },
+                )
         if not isinstance(obj, dict):
             return SkippedRecord(f"record is {kind_of(obj)}, not an object", row=row, raw={})
         raw = {k: obj.get(k) for k in FIELDS}

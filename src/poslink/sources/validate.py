@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# A character ``str.isalnum`` accepts: a word character that is not the underscore.
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def usable_name(name: str) -> bool:
     """A name is usable when it holds at least one letter or digit."""
-    return any(c.isalnum() for c in name)
+    return _ALNUM.search(name) is not None
 
 
 def kind_of(value: Any) -> str:

@@ -110,8 +110,7 @@ class CatalogState:
     def of(cls, index: CatalogIndex) -> CatalogState:
         """Hash each brand's products (in index order: ties are broken by it)."""
         hashes: dict[str, hashlib.blake2b] = {}
-        for product, item in zip(index.products, index.items, strict=True):
-            key = item.brand or ""
+        for product, key in zip(index.products, index.brand_keys, strict=True):
             h = hashes.get(key)
             if h is None:
                 h = hashes[key] = hashlib.blake2b(digest_size=16)

@@ -27,7 +27,7 @@ class JsonlOptions(SourceOptions):
 class JsonlSource(Source):
     """JSON Lines: {sku, title, vendor, type, qty}, one object per line."""
 
-    name: ClassVar[str] = "jsonl"
+    name: ClassVar[str] = "shop-jsonl"
     description: ClassVar[str] = "JSON Lines export: {sku, title, vendor, type, qty} per line"
     Options: ClassVar[type[BaseModel]] = JsonlOptions
     category_table = str(Path(__file__).with_name("categories.toml"))

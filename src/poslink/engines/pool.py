@@ -1,0 +1,106 @@
+"""Where batches are matched: worker processes that each hold the index, or this process.
+
+A worker receives the index once, when it starts (inherited by ``fork`` where the platform has
+it, so nothing is copied or pickled; pickled once per worker elsewhere), then only Arrow
+batches cross the process boundary, never one Python object per row.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from types import TracebackType
+from typing import Any
+
+import pyarrow as pa
+
+from poslink.config import MatcherConfig
+from poslink.engines.batch import BatchMatcher
+from poslink.matching import CatalogIndex
+
+_WORKER: BatchMatcher | None = None
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _start_worker(index: CatalogIndex, config: MatcherConfig, category_table: str) -> None:
+    global _WORKER
+    _WORKER = BatchMatcher(index, config, category_table)
+
+
+def _match_in_worker(batch: pa.RecordBatch) -> pa.RecordBatch:
+    assert _WORKER is not None, "worker started without its index"
+    return _WORKER.match_batch(batch)
+
+
+class InlineExecutor(Executor):
+    """Matches each batch in this process as it is submitted (one worker: no processes)."""
+
+    def __init__(self, index: CatalogIndex, config: MatcherConfig, category_table: str) -> None:
+        self.matcher = BatchMatcher(index, config, category_table)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run ``fn`` now; its future is already done."""
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+class MatchPool:
+    """Matches Arrow batches on ``workers`` processes (or in this process for one worker)."""
+
+    def __init__(
+        self, index: CatalogIndex, config: MatcherConfig, category_table: str, workers: int
+    ) -> None:
+        self.workers = workers
+        self._frozen = False
+        self._executor: Executor
+        if workers <= 1:
+            inline = InlineExecutor(index, config, category_table)
+            self._executor = inline
+            self._match = inline.matcher.match_batch
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if context.get_start_method() == "fork":
+            # Forked workers share the index's memory pages; keep the collector from touching
+            # (and so copying) them.
+            gc.freeze()
+            self._frozen = True
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(index, config, category_table),
+        )
+        self._match = _match_in_worker
+
+    def submit(self, batch: pa.RecordBatch) -> Future[pa.RecordBatch]:
+        """Match one batch; the future holds the matches batch."""
+        return self._executor.submit(self._match, batch)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers."""
+        self._executor.shutdown(wait=True, cancel_futures=cancel)
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+
+    def __enter__(self) -> MatchPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close(cancel=kind is not None)

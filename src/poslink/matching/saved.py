@@ -1,0 +1,187 @@
+"""A saved catalog index: built once by ``poslink index build``, loaded by later runs.
+
+The file is JSON (plain data, nothing executable): the catalog's version, the checksum of the
+domain tables the index was parsed with, the brand aliases, the product ids and profiles and
+the blocks. A run refuses a file whose catalog or tables have changed since it was built.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from poslink.domain.brands import BrandIndex
+from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
+from poslink.exceptions import InputError
+from poslink.matching.index import Block, CatalogIndex, profile_item, profile_key
+from poslink.records import CatalogProduct
+from poslink.sinks.base import AtomicFile
+
+FORMAT = "poslink-index"
+FORMAT_VERSION = 2
+PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
+
+
+def save_index(index: CatalogIndex, path: Path) -> None:
+    """Write the index to ``path`` atomically."""
+    data = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "poslink": package_version("poslink"),
+        "knowledge": knowledge_fingerprint(),
+        "catalog_version": index.version,
+        "brands": {
+            "aliases": index.brands.aliases,
+            "own": {k: sorted(v) for k, v in index.brands.own.items()},
+            "max_words": index.brands.max_words,
+            "fuzzy": index.brands._fuzzy,
+        },
+        "products": [[getattr(p, f) for p in index.products] for f in PRODUCT_FIELDS],
+        "brand_keys": index.brand_keys,
+        "ids": index.ids.tolist(),
+        "profile_of": index.profile_of.tolist(),
+        "profiles": [_profile_out(p) for p in map(profile_key, index.profiles)],
+        "cores": index.cores,
+        "blocks": [
+            [brand, ptype, b.positions.tolist(), b.sorted_names, b.compact_names]
+            for brand, by_type in index.blocks.items()
+            for ptype, b in by_type.items()
+        ],
+    }
+    out = AtomicFile(path, newline="\n")
+    try:
+        json.dump(data, out.open(), separators=(",", ":"))
+        out.commit()
+    except BaseException:
+        out.abort()
+        raise
+
+
+def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
+    """Read a saved index; refuse it when it does not fit the catalog or the domain tables.
+
+    ``catalog_version`` is the current catalog's version (see ``index.catalog_version``);
+    ``None`` skips that check.
+    """
+    data = _read(path)
+    built = data.get("catalog_version")
+    if catalog_version is not None and built != catalog_version:
+        raise InputError(
+            f"{path}: the catalog has changed since this index was built; "
+            "rebuild it with `poslink index build`"
+        )
+    if data.get("knowledge") != knowledge_fingerprint():
+        raise InputError(
+            f"{path}: built with other domain tables (poslink {data.get('poslink')}); "
+            "rebuild it with `poslink index build`"
+        )
+    try:
+        b = data["brands"]
+        brands = BrandIndex(
+            rules=load_knowledge().brand_rules,
+            aliases=dict(b["aliases"]),
+            own={k: frozenset(v) for k, v in b["own"].items()},
+            max_words=int(b["max_words"]),
+            _fuzzy=list(b["fuzzy"]),
+        )
+        brands._prepare()
+        blocks: dict[str, dict[str, Block]] = {}
+        for brand, ptype, positions, sorted_names, compact_names in data["blocks"]:
+            blocks.setdefault(brand, {})[ptype] = Block(
+                array("I", positions), sorted_names, compact_names
+            )
+        cores = list(data["cores"])
+        columns = data["products"]
+        if len(columns) != len(PRODUCT_FIELDS):
+            raise ValueError("product columns")
+        shared: dict[str, str] = {}
+        products = [
+            CatalogProduct(int(pid), str(name), *(shared.setdefault(v, v) for v in rest))
+            for pid, name, *rest in zip(*columns, strict=True)
+        ]
+        sets: dict[frozenset[str], frozenset[str]] = {}
+        profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
+        return CatalogIndex(
+            products=products,
+            brand_keys=[str(k) for k in data["brand_keys"]],
+            ids=array("q", data["ids"]),
+            profile_of=array("I", data["profile_of"]),
+            profiles=profiles,
+            cores=cores,
+            brands=brands,
+            blocks=blocks,
+            by_type=_every_brand(blocks),
+            version=str(built),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path}: damaged poslink index ({exc!r})") from exc
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such index file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: not a file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a poslink index (not JSON)") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(f"{path}: not a poslink index")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise InputError(
+            f"{path}: index format {data.get('format_version')} is not the one this poslink "
+            f"reads ({FORMAT_VERSION}); rebuild it with `poslink index build`"
+        )
+    return data
+
+
+def _profile_out(key: tuple[Any, ...]) -> list[Any]:
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
+    sets = [sorted(types), sorted(subtypes)]
+    return [*sets, lineage, ratio, sorted(markers), sorted(implied), list(digits), potency, pack]
+
+
+def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) -> tuple[Any, ...]:
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = row
+
+    def fs(values: list[str]) -> frozenset[str]:
+        value = frozenset(values)
+        return shared.setdefault(value, value)
+
+    return (
+        fs(types),
+        fs(subtypes),
+        lineage,
+        ratio,
+        fs(markers),
+        fs(implied),
+        tuple(digits),
+        None if potency is None else float(potency),
+        None if pack is None else int(pack),
+    )
+
+
+def _every_brand(blocks: dict[str, dict[str, Block]]) -> dict[str, Block]:
+    """The blocks by type alone, as ``CatalogIndex.build`` makes them: in position order."""
+    rows: dict[str, list[tuple[int, str, str]]] = {}
+    for by_type in blocks.values():
+        for ptype, b in by_type.items():
+            rows.setdefault(ptype, []).extend(
+                zip(b.positions, b.sorted_names, b.compact_names, strict=True)
+            )
+    for found in rows.values():
+        found.sort(key=lambda r: r[0])
+    every: dict[str, Block] = {}
+    # keys in the order build met them: by each type's first position
+    for ptype, found in sorted(rows.items(), key=lambda kv: kv[1][0][0]):
+        every[ptype] = Block(
+            array("I", (r[0] for r in found)), [r[1] for r in found], [r[2] for r in found]
+        )
+    return every

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean postgres
+.PHONY: run test lint bench clean java postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,11 +22,15 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/poslink run --pos examples/jane/pos.json --catalog examples/jane/catalog.db --out out/jane-matched.csv
 
+# The Spark engine's tests need Java 17+: installed here where it is missing.
+java:
+	bash .ci/ensure-java
+
 # The tests run a throw-away PostgreSQL server: its binaries are installed when missing.
 postgres:
 	bash .ci/ensure-postgres
 
-test: $(DEV_STAMP) postgres
+test: $(DEV_STAMP) java postgres
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -6,11 +6,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from poslink.cli import app
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import CatalogProduct
 
@@ -23,6 +25,8 @@ SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "da
 CHALLENGE = SHARED / "challenge"
 KUSHY = SHARED / "kushy"
 EXAMPLES = REPO / "examples"
+# The bundled example's input and catalog, as ``poslink run`` arguments.
+EXAMPLE_ARGS = ("--pos", EXAMPLES / "jane/pos.json", "--catalog", EXAMPLES / "jane/catalog.db")
 
 
 def _need(path: Path) -> Path:
@@ -91,3 +95,72 @@ def poslink(
     return subprocess.run(
         [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, check=False
     )
+
+
+# POS files that cannot be read at all, with what the error must say.
+BAD_POS_FILES = [
+    (None, "no such file"),
+    ("[{", "invalid JSON at line 1 column 3"),
+    ('{"a": 1}', "expected a JSON array"),
+]
+
+
+def bad_pos_file(folder: Path, content: str | None) -> tuple[Path, Path]:
+    """``pos.json`` with ``content`` (none: no file) and an earlier output that must survive."""
+    pos = folder / "pos.json"
+    if content is not None:
+        pos.write_text(content, encoding="utf-8")
+    out = folder / "out.csv"
+    out.write_text("earlier output\n")
+    return pos, out
+
+
+# One local Spark session for the whole suite: a JVM starts once; few shuffle partitions.
+SPARK_TEST_CONF = {
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "2",
+    "spark.ui.enabled": "false",
+}
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """A real local Spark session (local[2]), started on first use and stopped at the end."""
+    from poslink.engines.spark.session import start_session
+
+    session, owned = start_session("local[2]", "poslink-tests", SPARK_TEST_CONF)
+    yield session
+    if owned:
+        session.stop()
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+ENGINES = ("local", "spark")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each end-to-end matching test runs once per engine."""
+    return str(request.param)
+
+
+@pytest.fixture
+def run_poslink(engine: str, request: pytest.FixtureRequest) -> Runner:
+    """``poslink run ARGS`` on the test's engine.
+
+    local: the installed command in a subprocess. spark: the same CLI app in this process,
+    with ``--engine spark --single-file``, so that it joins the suite's one Spark session
+    instead of starting a JVM per test.
+    """
+    if engine == "local":
+        return lambda *args: poslink("run", *args)
+    request.getfixturevalue("spark")
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        argv = ["run", *map(str, args), "--engine", "spark", "--single-file"]
+        result = CliRunner().invoke(app, argv, env={"COLUMNS": "200", "NO_COLOR": "1"})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
+
+    return run

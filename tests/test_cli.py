@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, make_catalog, poslink
+from conftest import (
+    BAD_POS_FILES,
+    EXAMPLE_ARGS,
+    EXAMPLES,
+    Runner,
+    bad_pos_file,
+    make_catalog,
+    poslink,
+)
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -23,10 +31,11 @@ def figures(text: str) -> dict[str, float]:
     return dict(zip(("precision", "recall", "f1"), map(float, found.groups()), strict=True))
 
 
-def test_challenge_precision_and_recall(challenge: Path, tmp_path: Path) -> None:
+def test_challenge_precision_and_recall(
+    run_poslink: Runner, challenge: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "matched.csv"
-    result = poslink(
-        "run",
+    result = run_poslink(
         "--pos",
         challenge / "pos/products.json",
         "--catalog",
@@ -50,11 +59,10 @@ def test_challenge_precision_and_recall(challenge: Path, tmp_path: Path) -> None
     assert figures(evaluated.stdout)["precision"] == 1.0
 
 
-def test_output_shape(challenge: Path, tmp_path: Path) -> None:
+def test_output_shape(run_poslink: Runner, challenge: Path, tmp_path: Path) -> None:
     out = tmp_path / "matched.csv"
     assert (
-        poslink(
-            "run",
+        run_poslink(
             "--pos",
             challenge / "pos/products.json",
             "--catalog",
@@ -84,17 +92,9 @@ def test_output_shape(challenge: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "matched.rejects.csv").exists()
 
 
-def test_bundled_example_runs_and_scores(tmp_path: Path) -> None:
+def test_bundled_example_runs_and_scores(run_poslink: Runner, tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
-    result = poslink(
-        "run",
-        "--pos",
-        EXAMPLES / "jane/pos.json",
-        "--catalog",
-        EXAMPLES / "jane/catalog.db",
-        "--out",
-        out,
-    )
+    result = run_poslink(*EXAMPLE_ARGS, "--out", out)
     assert result.returncode == 0, result.stderr
     assert "1 rejected" in result.stdout
     evaluated = poslink("eval", "--labels", EXAMPLES / "jane/labels.csv", "--out", out)
@@ -120,23 +120,12 @@ def write_json(path: Path, data: object) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "no such file"),
-        ("[{", "invalid JSON at line 1 column 3"),
-        ('{"a": 1}', "expected a JSON array"),
-    ],
-)
+@pytest.mark.parametrize(("content", "message"), BAD_POS_FILES)
 def test_bad_pos_file_fails_cleanly_and_keeps_old_output(
-    tmp_path: Path, catalog: Path, content: str | None, message: str
+    run_poslink: Runner, tmp_path: Path, catalog: Path, content: str | None, message: str
 ) -> None:
-    pos = tmp_path / "pos.json"
-    if content is not None:
-        pos.write_text(content, encoding="utf-8")
-    out = tmp_path / "out.csv"
-    out.write_text("earlier output\n")
-    result = poslink("run", "--pos", pos, "--catalog", catalog, "--out", out)
+    pos, out = bad_pos_file(tmp_path, content)
+    result = run_poslink("--pos", pos, "--catalog", catalog, "--out", out)
     assert result.returncode == 2
     assert message in result.stderr and str(pos) in result.stderr
     assert "Traceback" not in result.stderr
@@ -145,20 +134,20 @@ def test_bad_pos_file_fails_cleanly_and_keeps_old_output(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-def test_bad_catalog_fails_cleanly(tmp_path: Path) -> None:
+def test_bad_catalog_fails_cleanly(run_poslink: Runner, tmp_path: Path) -> None:
     pos = write_json(tmp_path / "pos.json", [])
     missing = tmp_path / "missing.db"
-    result = poslink("run", "--pos", pos, "--catalog", missing, "--out", tmp_path / "o.csv")
+    result = run_poslink("--pos", pos, "--catalog", missing, "--out", tmp_path / "o.csv")
     assert result.returncode == 2
     assert "no such catalog file" in result.stderr and "Traceback" not in result.stderr
     assert not missing.exists()
     assert not (tmp_path / "o.csv").exists()
 
 
-def test_empty_list_gives_header_only(tmp_path: Path, catalog: Path) -> None:
+def test_empty_list_gives_header_only(run_poslink: Runner, tmp_path: Path, catalog: Path) -> None:
     out = tmp_path / "o.csv"
-    result = poslink(
-        "run", "--pos", write_json(tmp_path / "p.json", []), "--catalog", catalog, "--out", out
+    result = run_poslink(
+        "--pos", write_json(tmp_path / "p.json", []), "--catalog", catalog, "--out", out
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text().splitlines() == [
@@ -166,7 +155,9 @@ def test_empty_list_gives_header_only(tmp_path: Path, catalog: Path) -> None:
     ]
 
 
-def test_bad_records_rejected_good_ones_matched(tmp_path: Path, catalog: Path) -> None:
+def test_bad_records_rejected_good_ones_matched(
+    run_poslink: Runner, tmp_path: Path, catalog: Path
+) -> None:
     data = [
         {
             "category": "x",
@@ -190,8 +181,8 @@ def test_bad_records_rejected_good_ones_matched(tmp_path: Path, catalog: Path) -
         },
     ]
     out = tmp_path / "o.csv"
-    result = poslink(
-        "run", "--pos", write_json(tmp_path / "p.json", data), "--catalog", catalog, "--out", out
+    result = run_poslink(
+        "--pos", write_json(tmp_path / "p.json", data), "--catalog", catalog, "--out", out
     )
     assert result.returncode == 0, result.stderr
     got = rows(out)

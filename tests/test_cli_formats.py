@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, make_catalog, poslink
+from conftest import EXAMPLES, Runner, make_catalog, poslink
 
 MATCH = ["jane_product_id", "match_score", "match_status"]
 JANE = EXAMPLES / "jane"
@@ -50,18 +50,20 @@ def f1(labels: Path, out: Path) -> tuple[float, float]:
     ],
 )
 def test_each_example_format_runs_as_the_readme_shows(
-    tmp_path: Path, args: list[object], labels: str, summary: str
+    run_poslink: Runner, tmp_path: Path, args: list[object], labels: str, summary: str
 ) -> None:
     out = tmp_path / "out.csv"
-    result = poslink("run", *map(str, args), "--out", out)
+    result = run_poslink(*map(str, args), "--out", out)
     assert result.returncode == 0, result.stderr
     assert summary in result.stdout
     assert f1(JANE / labels, out) == (1.0, 1.0)
 
 
-def test_csv_output_reads_as_its_input_plus_the_match_columns(tmp_path: Path) -> None:
+def test_csv_output_reads_as_its_input_plus_the_match_columns(
+    run_poslink: Runner, tmp_path: Path
+) -> None:
     out = tmp_path / "out.csv"
-    assert poslink("run", "--config", JANE / "csv.toml", "--out", out).returncode == 0
+    assert run_poslink("--config", JANE / "csv.toml", "--out", out).returncode == 0
     source, got = table(JANE / "pos.csv", ";"), table(out)
     assert got[0] == [*source[0], *MATCH]
     assert len(got) == len(source)
@@ -71,9 +73,11 @@ def test_csv_output_reads_as_its_input_plus_the_match_columns(tmp_path: Path) ->
         assert row[-1] in {"matched", "no_match", "ambiguous", "rejected"}
 
 
-def test_menu_output_has_a_row_per_variant_with_dotted_fields(tmp_path: Path) -> None:
+def test_menu_output_has_a_row_per_variant_with_dotted_fields(
+    run_poslink: Runner, tmp_path: Path
+) -> None:
     out = tmp_path / "out.csv"
-    assert poslink("run", "--config", JANE / "menu.toml", "--out", out).returncode == 0
+    assert run_poslink("--config", JANE / "menu.toml", "--out", out).returncode == 0
     rows = table(out)
     menu = json.loads((JANE / "menu.json").read_text(encoding="utf-8"))
     variants = [(p, v) for p in menu["products"] for v in p["variants"]]
@@ -95,10 +99,9 @@ def test_menu_output_has_a_row_per_variant_with_dotted_fields(tmp_path: Path) ->
     assert all(len(ids) == 1 for ids in by_product.values())
 
 
-def test_source_chosen_by_options_on_the_command_line(tmp_path: Path) -> None:
+def test_source_chosen_by_options_on_the_command_line(run_poslink: Runner, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    result = poslink(
-        "run",
+    result = run_poslink(
         "--source",
         "poslink.sources.delimited:CsvSource",
         "--pos",
@@ -131,7 +134,8 @@ def test_environment_sets_what_the_file_does_not(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "poslink: error: environment variable POSLINK_ENGINE: unknown engine 'nope' (known: local)"
+        "poslink: error: environment variable POSLINK_ENGINE: unknown engine 'nope'"
+        " (known: local, spark)"
     )
 
 
@@ -176,12 +180,14 @@ def test_unknown_key_in_the_configuration(tmp_path: Path) -> None:
     _fails(poslink("run", "--config", config), f"{config}: key 'matcher.treshold'", "not a known")
 
 
-def test_bad_rows_and_variants_go_to_the_rejects_file(tmp_path: Path, catalog: Path) -> None:
+def test_bad_rows_and_variants_go_to_the_rejects_file(
+    run_poslink: Runner, tmp_path: Path, catalog: Path
+) -> None:
     pos = tmp_path / "p.csv"
     pos.write_text("SKU\tName\tBrand\n1\tGelato Wax\tGold Leaf\n2\tShort\n3\tGelato\tGold Leaf\n")
     out = tmp_path / "o.csv"
-    result = poslink(
-        "run", "--source", "csv", "--pos", pos, "--catalog", catalog, "--out", out,
+    result = run_poslink(
+        "--source", "csv", "--pos", pos, "--catalog", catalog, "--out", out,
         "-o", "columns={id='SKU', name='Name', brand='Brand'}",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -203,7 +209,7 @@ def test_bad_rows_and_variants_go_to_the_rejects_file(tmp_path: Path, catalog: P
             }
         )
     )
-    result = poslink("run", "--source", "menu", "--pos", menu, "--catalog", catalog, "--out", out)
+    result = run_poslink("--source", "menu", "--pos", menu, "--catalog", catalog, "--out", out)
     assert result.returncode == 0, result.stderr
     assert [r[-1] for r in table(out)[1:]] == ["matched", "rejected"]
     rejects = table(tmp_path / "o.rejects.csv")

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLES, poslink
+from conftest import EXAMPLES, Runner
 from poslink.synth import generate
 
 # "Gelato RAW WAX -1.0g- Gold Leaf": name, tag, brand (the tag between the last two dashes).
@@ -89,7 +89,7 @@ def ids(path: Path) -> list[tuple[str, str]]:
 
 
 def test_challenge_products_get_the_same_ids_in_every_format(
-    challenge: Path, tmp_path: Path
+    run_poslink: Runner, challenge: Path, tmp_path: Path
 ) -> None:
     source = challenge / "pos/products.json"
     records = json.loads(source.read_text(encoding="utf-8"))
@@ -104,7 +104,7 @@ def test_challenge_products_get_the_same_ids_in_every_format(
     results = {}
     for fmt, args in runs.items():
         out = tmp_path / f"{fmt}.csv"
-        done = poslink("run", *args, "--catalog", catalog, "--out", out, "--quiet")
+        done = run_poslink(*args, "--catalog", catalog, "--out", out, "--quiet")
         assert done.returncode == 0, done.stderr
         results[fmt] = ids(out)
     given = [pid for pid, _ in results["json"] if pid]
@@ -119,7 +119,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_generated_products_get_the_same_ids_in_the_three_formats(
-    kushy: Path, tmp_path: Path
+    run_poslink: Runner, kushy: Path, tmp_path: Path
 ) -> None:
     """The generator's three renderings of one feed, each through its own source.
 
@@ -138,7 +138,7 @@ def test_generated_products_get_the_same_ids_in_the_three_formats(
     got = {}
     for fmt, args in runs.items():
         out = tmp_path / f"{fmt}.csv"
-        done = poslink("run", *args, "--catalog", work.catalog, "--out", out, "-q")
+        done = run_poslink(*args, "--catalog", work.catalog, "--out", out, "-q")
         assert done.returncode == 0, done.stderr
         got[fmt] = [r["jane_product_id"] for r in _rows(out)]
         assert len(got[fmt]) == len(labels) == 2000

@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import poslink
+from conftest import Runner, poslink
 from poslink.synth import generate
 
 
 @pytest.mark.parametrize("seed", [11, 29])
-def test_generated_workload_precision(kushy: Path, tmp_path: Path, seed: int) -> None:
+def test_generated_workload_precision(
+    run_poslink: Runner, kushy: Path, tmp_path: Path, seed: int
+) -> None:
     work = generate(
         kushy, tmp_path / "w", n_products=6000, n_records=3000, seed=seed, formats=("json",)
     )
     out = tmp_path / "out.csv"
-    run = poslink("run", "--pos", work.pos_json, "--catalog", work.catalog, "--out", out, "-q")
+    run = run_poslink("--pos", work.pos_json, "--catalog", work.catalog, "--out", out, "-q")
     assert run.returncode == 0, run.stderr
     report = tmp_path / "report.json"
     evaluated = poslink(

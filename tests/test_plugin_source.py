@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import make_catalog, poslink
+from conftest import Runner, make_catalog, poslink
 from poslink import plugins
 from poslink.sources.base import Source
 from poslink.testing import Bad, Item, SourceConformance
@@ -71,7 +71,7 @@ def test_listed_by_poslink_sources() -> None:
         assert builtin in result.stdout
 
 
-def test_runs_end_to_end_with_its_own_category_table(tmp_path: Path) -> None:
+def test_runs_end_to_end_with_its_own_category_table(run_poslink: Runner, tmp_path: Path) -> None:
     catalog = make_catalog(
         tmp_path / "c.db",
         [
@@ -91,9 +91,7 @@ def test_runs_end_to_end_with_its_own_category_table(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
-    result = poslink(
-        "run", "--source", "shop-jsonl", "--pos", pos, "--catalog", catalog, "--out", out
-    )
+    result = run_poslink("--source", "shop-jsonl", "--pos", pos, "--catalog", catalog, "--out", out)
     assert result.returncode == 0, result.stderr
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -111,10 +111,8 @@ class Result:
         return out
 
 
-def run_case(
-    case: Case, work: Path, kushy: Path, *, workers: int | None, sample: int, seed: int = 7
-) -> Result:
-    """Generate (or reuse) the case's workload and measure poslink and the baseline on it."""
+def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
+    """The case's generated workload folder, generated on first use and reused after."""
     from poslink.synth import generate
 
     folder = work / case.folder
@@ -130,6 +128,14 @@ def run_case(
             formats=("json",),
         )
         done.touch()
+    return folder
+
+
+def run_case(
+    case: Case, work: Path, kushy: Path, *, workers: int | None, sample: int, seed: int = 7
+) -> Result:
+    """Generate (or reuse) the case's workload and measure poslink and the baseline on it."""
+    folder = ensure_workload(case, work, kushy, seed)
     catalog, pos, labels = folder / "catalog.db", folder / "pos.json", folder / "labels.csv"
     load_before = os.getloadavg()[0]
     index = folder / "index.json"

@@ -12,12 +12,21 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from poslink.domain.knowledge import load_category_table
 from poslink.exceptions import ConfigError, PoslinkError
+from poslink.locations import is_url
 
 ENV_PREFIX = "POSLINK_"
 # Keys whose values are paths; in a file they are relative to the file's folder.
@@ -54,9 +63,9 @@ class RunConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pos: Path = Field(description="the POS export to read")
+    pos: Path = Field(description="the POS export to read (spark: or a URL)")
     catalog: str = Field(description="the catalog: a SQLite path or a database URL")
-    out: Path = Field(description="the output file")
+    out: Path = Field(description="the output file (spark: or a URL)")
     source: str = Field("jane-json", description="the POS source: a short name or dotted path")
     source_options: dict[str, Any] = Field(
         default_factory=dict, description="the source's options (see `poslink sources`)"
@@ -82,6 +91,22 @@ class RunConfig(BaseModel):
         None, description="the store the export comes from (default: the export's file name)"
     )
     full: bool = Field(False, description="with a decision store: match every record again")
+    # ``pos`` and ``out`` as given when they are URLs: a Path would fold "s3a://" to "s3a:/".
+    _urls: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_urls(cls, data: Any, handler: ModelWrapValidatorHandler[RunConfig]) -> RunConfig:
+        urls = {}
+        if isinstance(data, Mapping):
+            urls = {k: data[k] for k in ("pos", "out") if is_url(data.get(k, ""))}
+        config = handler(data)
+        config._urls.update(urls)
+        return config
+
+    def location(self, key: Literal["pos", "out"]) -> Path | str:
+        """The input or output as given: a URL (``s3a://bucket/key``) whole, else the path."""
+        return self._urls.get(key) or getattr(self, key)
 
 
 @dataclass

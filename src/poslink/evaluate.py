@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from poslink.exceptions import InputError
 
@@ -102,9 +104,22 @@ def read_labels(path: Path) -> list[Label]:
 
 
 def read_output(path: Path) -> list[tuple[str, str]]:
-    """The (jane_product_id, match_status) of each row of a poslink output CSV, in order."""
+    """The (jane_product_id, match_status) of each row of a poslink output, in order.
+
+    The output is a CSV file, or a CSV directory (the Spark engine's): ``part-*.csv`` files
+    whose concatenation in name order is the CSV.
+    """
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        if path.is_dir():
+            parts = sorted(path.glob("part-*.csv"))
+            if not parts:
+                raise InputError(f"{path}: a directory without part-*.csv files")
+            handle: IO[str] = io.StringIO(
+                "".join(p.read_text(encoding="utf-8") for p in parts), newline=""
+            )
+        else:
+            handle = path.open(newline="", encoding="utf-8")
+        with handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or "jane_product_id" not in reader.fieldnames:
                 raise InputError(f"{path}: not a poslink output (no jane_product_id column)")

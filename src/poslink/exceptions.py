@@ -5,6 +5,7 @@ PoslinkError
  ├── InputError         fatal: a file cannot be read at all (missing, not JSON, no table)
  │    └── CatalogError  fatal: the catalog is missing, not a catalog, or lacks a column
  ├── PluginError        fatal: an unknown or broken source / catalog / sink / engine
+ ├── EngineError        fatal: the engine could not run the job (Spark did not start, a job failed)
  ├── StoreError         fatal: the decision store cannot be opened, read or written
  ├── RetriableError     transient: the same call may succeed later (a busy server)
  └── SkippedRecord      one record is set aside in the rejects file; the run goes on
@@ -31,6 +32,10 @@ class CatalogError(InputError):
 
 class PluginError(PoslinkError):
     """A plugin is unknown or failed to load."""
+
+
+class EngineError(PoslinkError):
+    """The engine could not run the job; no output was written."""
 
 
 class StoreError(PoslinkError):

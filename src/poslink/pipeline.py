@@ -15,7 +15,8 @@ from poslink.catalogs import open_catalog
 from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
-from poslink.exceptions import PluginError
+from poslink.exceptions import ConfigError, PluginError
+from poslink.locations import is_url
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.matching.saved import load_index
@@ -37,8 +38,8 @@ class RunSummary:
     ambiguous: int
     rejected: int
     seconds: float
-    output: Path
-    rejects: Path | None
+    output: Path | str
+    rejects: Path | str | None
     # With a decision store: records whose stored decision was reused, overrides applied, and
     # whether the whole output was an unchanged earlier one.
     reused: int | None = None
@@ -64,7 +65,7 @@ def build_source(config: RunConfig) -> Source:
     cls = plugins.load("sources", config.source)
     if not issubclass(cls, Source):
         raise PluginError(f"source {config.source!r} is not a poslink Source")
-    source = cls(config.pos, config.source_options)
+    source = cls(config.location("pos"), config.source_options)
     load_category_table(source.category_table)
     return source
 
@@ -86,26 +87,44 @@ def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, Re
     """The configured sink (on the output path), engine and rejects file."""
     sink_cls = plugins.load("sinks", config.sink)
     engine_cls = plugins.load("engines", config.engine)
-    sink = sink_cls(config.out, fields)
+    sink = sink_cls(config.location("out"), fields)
     engine = engine_cls(**config.engine_options)
     assert isinstance(sink, Sink) and isinstance(engine, Engine)
-    return sink, engine, RejectsFile(rejects_path(config.out))
+    return sink, engine, RejectsFile(rejects_path(config.location("out")))
+
+
+def check_locations(config: RunConfig, engine: Engine) -> None:
+    """A URL for input or output needs an engine that reads and writes them itself."""
+    for location in (config.location("pos"), config.location("out")):
+        if is_url(location) and not engine.handles_urls:
+            raise ConfigError(
+                f"{location}: the {engine.name} engine reads and writes local paths only;"
+                " URLs need --engine spark"
+            )
 
 
 def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary."""
     if config.decisions is not None:
+        if is_url(config.location("pos")) or is_url(config.location("out")):
+            raise ConfigError("a run with a decision store reads and writes local files, not URLs")
         from poslink.store.run import run_with_store  # the store imports this module
 
         return run_with_store(config, progress)
     started = time.perf_counter()
     source = build_source(config)
-    source.check_readable()
-    index = build_index(config)
     sink, engine, rejects = build_output(config, source.fields)
+    check_locations(config, engine)
+    if not is_url(config.location("pos")):
+        source.check_readable()
+    index = build_index(config)
+    job = Job(source, index, config.matcher, sink, rejects, progress)
     try:
-        with sink:
-            counts = engine.run(Job(source, index, config.matcher, sink, rejects, progress))
+        if engine.writes_output(sink):
+            counts = engine.run(job)
+        else:
+            with sink:
+                counts = engine.run(job)
     except BaseException:
         rejects.abort()
         raise
@@ -117,6 +136,6 @@ def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> Run
         ambiguous=counts[Status.AMBIGUOUS],
         rejected=counts[Status.REJECTED],
         seconds=time.perf_counter() - started,
-        output=config.out,
-        rejects=rejects.path if rejects.count else None,
+        output=config.location("out"),
+        rejects=rejects.location if rejects.count else None,
     )

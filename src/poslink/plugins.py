@@ -15,6 +15,9 @@ from poslink.exceptions import PluginError
 
 Kind = Literal["sources", "catalogs", "sinks", "engines"]
 
+# The extra that brings each optional dependency, for the hint when a plugin cannot import it.
+EXTRAS = {"pyspark": "spark", "pandas": "spark", "sqlalchemy": "postgres", "psycopg": "postgres"}
+
 
 @cache
 def available(kind: Kind) -> dict[str, EntryPoint]:
@@ -37,7 +40,8 @@ def load(kind: Kind, name: str) -> type:
     except PluginError:
         raise
     except ImportError as exc:
-        hint = f"; try: pip install 'poslink[{exc.name}]'" if exc.name in ("pyspark",) else ""
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        hint = f"; install it with: pip install 'poslink[{extra}]'" if extra else ""
         raise PluginError(f"{kind[:-1]} {name!r} cannot be loaded: {exc}{hint}") from exc
     except (AttributeError, ValueError) as exc:
         raise PluginError(f"{kind[:-1]} {name!r} cannot be loaded: {exc}") from exc

@@ -22,11 +22,15 @@ def run_cmd(
     config_file: Annotated[
         Path | None, typer.Option("--config", help="a TOML run configuration (flags override it)")
     ] = None,
-    pos: Annotated[Path | None, typer.Option("--pos", help="the POS export to read")] = None,
+    pos: Annotated[
+        str | None, typer.Option("--pos", help="the POS export to read (a path; spark: or a URL)")
+    ] = None,
     catalog: Annotated[
         str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
     ] = None,
-    out_path: Annotated[Path | None, typer.Option("--out", help="the CSV to write")] = None,
+    out_path: Annotated[
+        str | None, typer.Option("--out", help="the CSV to write (a path; spark: or a URL)")
+    ] = None,
     source: Annotated[
         str | None, typer.Option(help="source format (see `poslink sources`) (default: jane-json)")
     ] = None,
@@ -36,7 +40,20 @@ def run_cmd(
             "--option", "-o", help="a source option KEY=VALUE (dotted keys: columns.id=SKU)"
         ),
     ] = None,
-    engine: Annotated[str | None, typer.Option(help="engine (default: local)")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="engine: local (default), or spark (poslink[spark])")
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(help="spark: the master URL (default: local[*], or spark-submit's)"),
+    ] = None,
+    single_file: Annotated[
+        bool, typer.Option("--single-file", help="spark: one CSV file, not a CSV directory")
+    ] = False,
+    strategy: Annotated[
+        str | None,
+        typer.Option(help="spark: broadcast the index, join by brand, or auto (by index size)"),
+    ] = None,
     sink: Annotated[str | None, typer.Option(help="output format (default: csv)")] = None,
     threshold: Annotated[
         float | None, typer.Option(help="least name similarity to match (default: 0.86)")
@@ -92,6 +109,9 @@ def run_cmd(
             ("decisions",): ("--decisions", decisions),
             ("store_id",): ("--store-id", store_id),
             ("full",): ("--full", full or None),
+            ("engine_options", "master"): ("--master", master),
+            ("engine_options", "single_file"): ("--single-file", single_file or None),
+            ("engine_options", "strategy"): ("--strategy", strategy),
             ("index",): ("--index", index),
             ("engine_options", "workers"): ("--workers", workers),
         }

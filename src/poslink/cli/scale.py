@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from poslink.cli._app import app, errors, out
+
+if TYPE_CHECKING:
+    from poslink.bench import Case
 
 index_app = typer.Typer(help="Build a catalog index once and reuse it (`run --index FILE`).")
 app.add_typer(index_app, name="index")
@@ -55,6 +58,13 @@ def bench_cmd(
     doc: Annotated[
         Path | None, typer.Option(help="write the results to this Markdown file")
     ] = None,
+    parts: Annotated[
+        str,
+        typer.Option(
+            help="what to measure, comma-separated: local (with the naive baseline), spark "
+            "(local[2], when PySpark is installed), repeat (a second run with a decision store)"
+        ),
+    ] = "local,spark,repeat",
 ) -> None:
     """Measure poslink on generated workloads beside a naive RapidFuzz baseline."""
     from poslink import bench
@@ -65,9 +75,13 @@ def bench_cmd(
             raise ConfigError(f"--sizes must be one of {', '.join(bench.SIZES)}, not {sizes!r}")
         if not (kushy / "products.csv").is_file():
             raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
+        wanted = {p.strip() for p in parts.split(",") if p.strip()}
+        unknown = wanted - {"local", "spark", "repeat"}
+        if unknown:
+            raise ConfigError(f"--parts: unknown part(s) {', '.join(sorted(unknown))}")
         out.print(f"machine: {bench.machine()}", markup=False, highlight=False)
         results = []
-        for case in bench.SIZES[sizes]:
+        for case in bench.SIZES[sizes] if "local" in wanted else []:
             result = bench.run_case(case, work, kushy, workers=workers, sample=sample)
             results.append(result)
             out.print(bench.table([result])[-1], markup=False, highlight=False)
@@ -76,9 +90,32 @@ def bench_cmd(
         misses = [f"{r.case.label}: {m}" for r in results for m in r.misses()]
         for miss in misses:
             out.print(f"target missed: {miss}", markup=False, highlight=False)
+        extra = _engine_parts(wanted, bench.SIZES[sizes], work, kushy)
         if doc is not None:
             stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             doc.parent.mkdir(parents=True, exist_ok=True)
-            doc.write_text(
-                bench.document(results, sizes, stamp, workers, sample, misses), encoding="utf-8"
-            )
+            text = bench.document(results, sizes, stamp, workers, sample, misses) if results else ""
+            doc.write_text(text + "\n".join(extra) + ("\n" if extra else ""), encoding="utf-8")
+
+
+def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) -> list[str]:
+    """Run the Spark and repeated-sync parts; their Markdown lines (also printed)."""
+    from poslink import bench, bench_engines
+
+    lines: list[str] = []
+    spark = "spark" in wanted and bench_engines.spark_available()
+    chosen = bench_engines.spark_cases(cases) if spark else []
+    repeat = bench_engines.repeat_case(cases) if "repeat" in wanted else None
+    for case in {*chosen, *([repeat] if repeat else [])}:
+        bench.ensure_workload(case, work, kushy)
+    if chosen:
+        lines += ["", "## Spark engine (`--engine spark`, local[2])", ""]
+        lines += bench_engines.spark_lines(chosen, work)
+    elif "spark" in wanted:
+        lines += ["", "Spark engine: not measured (PySpark not installed)."]
+    if repeat is not None:
+        lines += ["", "## Repeated syncs (`--decisions`)", ""]
+        lines += bench_engines.repeat_lines(repeat, work)
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+    return lines

@@ -34,6 +34,8 @@ class Engine(ABC):
     """Runs a job; every engine gives the same rows in the same order."""
 
     name: str = ""
+    # Whether the engine reads and writes URLs (s3a://, gs://) itself; the local engine does not.
+    handles_urls: bool = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -41,6 +43,14 @@ class Engine(ABC):
     @abstractmethod
     def run(self, job: Job) -> Counter[Status]:
         """Match every record of the job's source into its sink; count the statuses."""
+
+    def writes_output(self, sink: Sink) -> bool:
+        """Whether this engine writes ``sink``'s output and the rejects itself.
+
+        Then ``run`` gets the sink unopened and must publish both whole or leave nothing;
+        otherwise the pipeline opens the sink and commits or aborts it around ``run``.
+        """
+        return False
 
 
 def match_record(record: PosRecord | SkippedRecord, parser: Parser, matcher: Matcher) -> Match:

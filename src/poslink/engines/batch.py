@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
-from poslink.domain.parser import NameWords
+from poslink.domain.parser import NameWords, Parser
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import ParsedItem, PosRecord, Status
 
@@ -41,6 +41,19 @@ def records_to_batch(records: Sequence[PosRecord]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, schema=RECORD_SCHEMA)
 
 
+def parse_fields(parser: Parser, values: Sequence[str | None]) -> ParsedItem:
+    """Parse one record from its ``RECORD_FIELDS`` values, in that order."""
+    name, category, brand, product_type, lineage, weight = values
+    return parser.parse_pos(
+        name or "",
+        category or "",
+        brand=brand,
+        product_type=product_type,
+        lineage=lineage,
+        weight=weight,
+    )
+
+
 class BatchMatcher:
     """Parses and matches whole batches against one catalog index."""
 
@@ -49,9 +62,11 @@ class BatchMatcher:
         index: CatalogIndex,
         config: MatcherConfig | None = None,
         category_table: str = "default",
+        parser: Parser | None = None,
     ) -> None:
         self.matcher = Matcher(index, config)
-        self.parser = index.parser(category_table)
+        # A parser may be shared by matchers over parts of one catalog (same brands, same table).
+        self.parser = parser or index.parser(category_table)
 
     def match_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """One output row per input row, same order."""

@@ -201,6 +201,48 @@ class CatalogIndex:
             pack=p.pack,
         )
 
+    def part(self, brand: str | None) -> CatalogIndex:
+        """The products the records of one brand key can meet, as an index of their own.
+
+        ``None`` stands for records that name no brand: they meet every product. The part
+        decides those records exactly as this whole index does (same brands, same product
+        order); Spark's join path ships parts to the records of their key instead of
+        broadcasting the whole index. A brand the catalog lacks gives an empty part.
+        """
+        if brand is None:
+            return self
+        blocks = self.blocks.get(brand, {})
+        places = sorted({p for block in blocks.values() for p in block.positions})
+        ids: array[int] = array("q", (self.ids[p] for p in places))
+        profile_of: array[int] = array("I", (self.profile_of[p] for p in places))
+        cores = [self.cores[p] for p in places]
+        part_blocks: dict[str, dict[str, Block]] = {}
+        every_brand: dict[str, Block] = {}
+        for pos, old in enumerate(places):
+            core = cores[pos]
+            words_sorted, compact = sorted_name(core), core.replace(" ", "")
+            by_type = part_blocks.setdefault(self.brand_keys[old], {})
+            for ptype in self.profiles[profile_of[pos]].types or {""}:
+                for block in (
+                    by_type.setdefault(ptype, Block()),
+                    every_brand.setdefault(ptype, Block()),
+                ):
+                    block.positions.append(pos)
+                    block.sorted_names.append(words_sorted)
+                    block.compact_names.append(compact)
+        return CatalogIndex(
+            products=[self.products[p] for p in places],
+            brand_keys=[self.brand_keys[p] for p in places],
+            ids=ids,
+            profile_of=profile_of,
+            profiles=self.profiles,
+            cores=cores,
+            brands=self.brands,
+            blocks=part_blocks,
+            by_type=every_brand,
+            version=self.version,
+        )
+
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands."""
         return Parser(load_knowledge(), self.brands, category_table)

@@ -89,6 +89,8 @@ class Sink(ABC):
     name: str = ""
 
     def __init__(self, path: Path | str, fields: list[str]) -> None:
+        # ``location`` keeps a URL as given (an engine that writes to object stores reads it).
+        self.location = str(path)
         self.path = Path(path)
         self.fields = list(fields)
 

@@ -4,13 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from poslink.records import Match, Status
 from poslink.sinks.base import MATCH_COLUMNS, AtomicFile, Sink, safe_cell
+
+
+def header_cells(fields: Sequence[str]) -> list[str]:
+    """The output's header: the source's fields, then the match columns."""
+    return [safe_cell(f) for f in (*fields, *MATCH_COLUMNS)]
+
+
+def output_cells(fields: Sequence[str], raw: Mapping[str, Any], match: Match) -> list[str]:
+    """One output row: the original fields, the catalog id (blank for none), score and status."""
+    cells = [safe_cell(raw.get(f)) for f in fields]
+    cells.append("" if match.jane_product_id is None else str(match.jane_product_id))
+    cells.append("" if match.status is Status.REJECTED else f"{match.score:.4f}")
+    cells.append(match.status.value)
+    return cells
+
+
+def reject_cells(row: int, pos_id: str, reason: str, raw: object) -> list[str]:
+    """One rejects-file row: the record's position and id, the reason, the record as JSON."""
+    record = json.dumps(raw, ensure_ascii=False, default=str, sort_keys=False)
+    return [str(row), safe_cell(pos_id), safe_cell(reason), safe_cell(record)]
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """``cells`` as one CSV line, without its line end, quoted exactly as the sinks quote."""
+    buffer = io.StringIO(newline="")
+    # The default line end, then cut: it is also what makes csv quote a cell holding \r or \n.
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()[:-2]
 
 
 class CsvSink(Sink):
@@ -22,15 +51,11 @@ class CsvSink(Sink):
         """Write the header to a temporary file."""
         self._file = AtomicFile(self.path)
         self._writer = csv.writer(self._file.open())
-        self._writer.writerow([safe_cell(f) for f in (*self.fields, *MATCH_COLUMNS)])
+        self._writer.writerow(header_cells(self.fields))
 
     def write(self, raw: Mapping[str, Any], match: Match) -> None:
         """One row: the original fields, the catalog id (blank for none), score and status."""
-        cells = [safe_cell(raw.get(f)) for f in self.fields]
-        cells.append("" if match.jane_product_id is None else str(match.jane_product_id))
-        cells.append("" if match.status is Status.REJECTED else f"{match.score:.4f}")
-        cells.append(match.status.value)
-        self._writer.writerow(cells)
+        self._writer.writerow(output_cells(self.fields, raw, match))
 
     def commit(self) -> None:
         """Move the finished file into place."""
@@ -41,21 +66,38 @@ class CsvSink(Sink):
         self._file.abort()
 
 
-def rejects_path(out: Path) -> Path:
-    """Where the rejects of an output go: ``OUT.rejects.csv`` beside it."""
-    return out.with_name(out.stem + ".rejects.csv")
+@overload
+def rejects_path(out: Path) -> Path: ...
+@overload
+def rejects_path(out: str) -> str: ...
+@overload
+def rejects_path(out: Path | str) -> Path | str: ...
+def rejects_path(out: Path | str) -> Path | str:
+    """Where the rejects of an output go: ``OUT.rejects.csv`` beside it (a URL stays a URL)."""
+    if isinstance(out, Path):
+        return out.with_name(out.stem + ".rejects.csv")
+    head, _, name = out.rstrip("/").rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{head}/{stem}.rejects.csv"
 
 
 class RejectsFile:
-    """The records that could not be used, with the reason; written only when there are any."""
+    """The records that could not be used, with the reason; written only when there are any.
+
+    An engine that writes its output itself (Spark) publishes the rejects too and reports them
+    with ``published``; this object then leaves the destination alone.
+    """
 
     COLUMNS = ("row", "pos_id", "reason", "record")
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | str) -> None:
+        # ``location`` keeps a URL as given (an engine that publishes to object stores reads it).
+        self.location = path
+        self.path = Path(path)
         self.count = 0
         self._file: AtomicFile | None = None
         self._writer: Any = None
+        self._published = False
 
     def write(self, row: int, pos_id: str, reason: str, raw: object) -> None:
         """Add one rejected record."""
@@ -63,12 +105,18 @@ class RejectsFile:
             self._file = AtomicFile(self.path)
             self._writer = csv.writer(self._file.open())
             self._writer.writerow(self.COLUMNS)
-        record = json.dumps(raw, ensure_ascii=False, default=str, sort_keys=False)
-        self._writer.writerow([row, safe_cell(pos_id), safe_cell(reason), safe_cell(record)])
+        self._writer.writerow(reject_cells(row, pos_id, reason, raw))
         self.count += 1
+
+    def published(self, count: int) -> None:
+        """An engine wrote (or, with no rejects, removed) the rejects file itself."""
+        self.count = count
+        self._published = True
 
     def commit(self) -> None:
         """Publish the rejects; remove a stale rejects file when this run had none."""
+        if self._published:
+            return
         if self._file is not None:
             self._file.commit()
         else:

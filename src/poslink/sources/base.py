@@ -47,6 +47,8 @@ class Source(ABC):
     category_table: str = "default"
 
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
+        # ``location`` keeps a URL as given (an engine that reads object stores reads it).
+        self.location = str(path)
         self.path = Path(path)
         if isinstance(options, BaseModel):
             self.options = options

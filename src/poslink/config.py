@@ -53,8 +53,8 @@ class MatcherConfig(BaseModel):
         0.95,
         ge=0.0,
         le=1.0,
-        description="least name similarity to match a record in which no catalog brand is "
-        "found, against every brand, when no other product comes close (none: never)",
+        description="a record in which no catalog brand is found matches only a product of "
+        "exactly its name (similarity 1.0, at least this), unique across brands (none: never)",
     )
 
 

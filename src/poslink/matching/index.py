@@ -110,6 +110,11 @@ class CatalogIndex:
     blocks: dict[str, dict[str, Block]]
     by_type: dict[str, Block]
     version: str
+    # Exact names (sorted words, and words without spaces) -> positions: built on first use,
+    # in each process, from the blocks; records that name no brand are looked up here.
+    _exact: dict[str, int | list[int]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -176,6 +181,29 @@ class CatalogIndex:
             by_type=every_brand,
             version=fp.version,
         )
+
+    def exact_positions(self, *names: str) -> set[int]:
+        """The products of any brand whose sorted or space-free core name is one of ``names``."""
+        if self._exact is None:
+            exact: dict[str, int | list[int]] = {}
+            for block in self.by_type.values():
+                for key_names in (block.sorted_names, block.compact_names):
+                    for pos, key in zip(block.positions, key_names, strict=True):
+                        had = exact.setdefault(key, pos)
+                        if isinstance(had, list):
+                            if pos not in had:
+                                had.append(pos)
+                        elif had != pos:
+                            exact[key] = [had, pos]
+            self._exact = exact
+        found: set[int] = set()
+        for name in names:
+            hit = self._exact.get(name)
+            if isinstance(hit, list):
+                found.update(hit)
+            elif hit is not None:
+                found.add(hit)
+        return found
 
     def __len__(self) -> int:
         return len(self.ids)

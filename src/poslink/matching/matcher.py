@@ -81,7 +81,7 @@ class Matcher:
         seen: set[Key] = set()
         for item in items:
             key = decision_key(item)
-            if key in seen or key in self._cache or not self._searches(item):
+            if key in seen or key in self._cache or not self._searches(item) or not item.brand:
                 continue
             seen.add(key)
             found = self.index.candidates_blocks(item)
@@ -117,6 +117,12 @@ class Matcher:
         query_compact = item.core.replace(" ", "")
         best: dict[int, float] = {}
         limit = self.config.max_candidates
+        if not item.brand and floor is None:
+            # No brand: every brand's products compete, so only an exact name (word order and
+            # spacing aside) is taken; a dictionary lookup, whatever the catalog's size.
+            return self._scored(
+                item, dict.fromkeys(self.index.exact_positions(query_sorted, query_compact), 100.0)
+            )
         for block in self.index.candidates_blocks(item):
             found: tuple[Hits, ...]
             if ready is not None:
@@ -139,6 +145,10 @@ class Matcher:
                     pos = block.positions[i]
                     if score > best.get(pos, -1.0):
                         best[pos] = score
+        return self._scored(item, best)
+
+    def _scored(self, item: ParsedItem, best: dict[int, float]) -> list[Candidate]:
+        """Candidates with their vetoes and agreements, best first."""
         out = []
         for pos, score in best.items():
             veto, agree = compare(item, self.index.item(pos), self._veto_types)

@@ -9,38 +9,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import CategoryTypes, Form, Knowledge, load_category_table
+from poslink.domain.measures import MeasureReader, Measures
 from poslink.domain.text import fold, words
 from poslink.records import CatalogProduct, ParsedItem
 
-_NUM = r"(\d+(?:\.\d+)?|\.\d+)"
-_RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
-_FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
-_PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
 _DIGITS = re.compile(r"\d+")
-_DIGIT = re.compile(r"\d")
 
 # Kinds of vocabulary entries, in the order later tables override earlier ones.
 _NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
-
-
-@dataclass(frozen=True, slots=True)
-class _Measures:
-    weight_g: float | None
-    potency_mg: float | None
-    pack: int | None
-    ratio: str | None
 
 
 class NameWords(NamedTuple):
     """A POS name with its measures taken out: the words left, and the measures."""
 
     tokens: list[str]
-    measures: _Measures
+    measures: Measures
 
 
 class Parser:
@@ -66,30 +53,12 @@ class Parser:
         for phrase in self._vocab:
             first, size = phrase.split(" ", 1)[0], phrase.count(" ") + 1
             self._span[first] = max(self._span.get(first, 1), size)
-        unit_alt = "|".join(
-            sorted(
-                (
-                    re.escape(u)
-                    for u in (
-                        *knowledge.weight_units,
-                        *knowledge.potency_units,
-                        *knowledge.volume_units,
-                    )
-                ),
-                key=len,
-                reverse=True,
-            )
-        )
-        self._unit = re.compile(rf"(?<![a-z0-9.]){_NUM}\s*({unit_alt})\b")
-        named = "|".join(
-            re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
-        )
-        self._named = re.compile(rf"\b({named})\b") if named else None
+        self._measures = MeasureReader(knowledge).read
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         # Memos of pure functions of short, much-repeated fields (brands, categories, amounts).
         self._brand_keys: dict[str, str] = {}
         self._category_types: dict[str, CategoryTypes | None] = {}
-        self._amounts: dict[str, _Measures] = {}
+        self._amounts: dict[str, Measures] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -151,7 +120,7 @@ class Parser:
             if trace is not None:
                 _trace_measures(trace, w, f"field weight {weight!r}")
                 _trace_measures(trace, m, "name")
-            m = _Measures(
+            m = Measures(
                 w.weight_g or m.weight_g, w.potency_mg or m.potency_mg, w.pack or m.pack, m.ratio
             )
         elif trace is not None:
@@ -244,7 +213,7 @@ class Parser:
             subtype = self.k.default_subtype.get(ptype, "")
         amount = self._amount(product.amount) if product.amount else None
         if amount:
-            m = _Measures(
+            m = Measures(
                 m.weight_g or amount.weight_g,
                 m.potency_mg or amount.potency_mg,
                 m.pack or amount.pack,
@@ -267,54 +236,17 @@ class Parser:
     def _declared(self, category: str) -> CategoryTypes | None:
         return _memo(self._category_types, category, lambda c: self.categories.get(words(c)))
 
-    def _amount(self, amount: str) -> _Measures:
+    def _amount(self, amount: str) -> Measures:
         return _memo(self._amounts, amount, lambda a: self._measures(fold(a))[1])
 
     # -- steps -------------------------------------------------------------------------------
-
-    def _measures(self, text: str) -> tuple[str, _Measures]:
-        """Take weights, potency, packs and ratios out of folded text."""
-        weight = potency = None
-        pack = None
-        ratio = None
-        if ":" in text:
-            found = _RATIO.search(text)
-            if found:
-                ratio = f"{int(found.group(1))}:{int(found.group(2))}"
-                text = _RATIO.sub(" ", text)
-        if "/" in text:
-            found = _FRACTION.search(text)
-            if found and int(found.group(2)):
-                weight = 28.0 * int(found.group(1)) / int(found.group(2))
-                text = _FRACTION.sub(" ", text)
-        # Units and packs need a digit: most names have none left by here.
-        if _DIGIT.search(text):
-            units = list(self._unit.finditer(text))
-            for found in units:
-                value, unit = float(found.group(1)), found.group(2)
-                if unit in self.k.potency_units:
-                    potency = potency or value * self.k.potency_units[unit]
-                elif unit in self.k.weight_units:
-                    weight = weight or value * self.k.weight_units[unit]
-            if units:
-                text = self._unit.sub(" ", text)
-            found = _PACK.search(text)
-            if found:
-                pack = int(found.group(1))
-                text = _PACK.sub(" ", text)
-        if self._named is not None:
-            named = self._named.search(text)
-            if named:
-                weight = weight or self.k.named_weights[words(named.group(1))]
-                text = self._named.sub(" ", text)
-        return text, _Measures(weight, potency, pack, ratio)
 
     def _item(
         self,
         tokens: list[str],
         key: str | None,
         how: str,
-        m: _Measures,
+        m: Measures,
         types: frozenset[str],
         *,
         declared_lineage: str | None = None,
@@ -478,7 +410,7 @@ def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
     return value
 
 
-def _trace_measures(trace: dict[str, str], m: _Measures, origin: str) -> None:
+def _trace_measures(trace: dict[str, str], m: Measures, origin: str) -> None:
     """Record the origin of each measure not yet traced (the first caller has precedence)."""
     for attr, value in (("weight_g", m.weight_g), ("potency_mg", m.potency_mg), ("pack", m.pack)):
         if value:

@@ -1,0 +1,92 @@
+"""Weights, potency, packs and ratios in a name: read out of folded text, and taken out of it.
+
+"Blue Dream -3.5g-" weighs 3.5 g, "Gummies 100mg (10-Pack)" holds 100 mg in 10 pieces, "1:1"
+is a ratio; the units and their factors come from ``data/vocab.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from poslink.domain.knowledge import Knowledge
+from poslink.domain.text import words
+
+_NUM = r"(\d+(?:\.\d+)?|\.\d+)"
+_RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
+_FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
+_PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
+# Units and packs need a digit: most names have none left when they are looked for.
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    """Weights, potency, pack and ratio read from a name."""
+
+    weight_g: float | None
+    potency_mg: float | None
+    pack: int | None
+    ratio: str | None
+
+
+class MeasureReader:
+    """Reads the measures of folded text with one knowledge base's units."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._k = knowledge
+        unit_alt = "|".join(
+            sorted(
+                (
+                    re.escape(u)
+                    for u in (
+                        *knowledge.weight_units,
+                        *knowledge.potency_units,
+                        *knowledge.volume_units,
+                    )
+                ),
+                key=len,
+                reverse=True,
+            )
+        )
+        self._unit = re.compile(rf"(?<![a-z0-9.]){_NUM}\s*({unit_alt})\b")
+        named = "|".join(
+            re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
+        )
+        self._named = re.compile(rf"\b({named})\b") if named else None
+
+    def read(self, text: str) -> tuple[str, Measures]:
+        """Take weights, potency, packs and ratios out of folded text."""
+        weight = potency = None
+        pack = None
+        ratio = None
+        if ":" in text:
+            found = _RATIO.search(text)
+            if found:
+                ratio = f"{int(found.group(1))}:{int(found.group(2))}"
+                text = _RATIO.sub(" ", text)
+        if "/" in text:
+            found = _FRACTION.search(text)
+            if found and int(found.group(2)):
+                weight = 28.0 * int(found.group(1)) / int(found.group(2))
+                text = _FRACTION.sub(" ", text)
+        if _DIGIT.search(text):
+            units = list(self._unit.finditer(text))
+            for found in units:
+                value, unit = float(found.group(1)), found.group(2)
+                if unit in self._k.potency_units:
+                    potency = potency or value * self._k.potency_units[unit]
+                elif unit in self._k.weight_units:
+                    weight = weight or value * self._k.weight_units[unit]
+            if units:
+                text = self._unit.sub(" ", text)
+            found = _PACK.search(text)
+            if found:
+                pack = int(found.group(1))
+                text = _PACK.sub(" ", text)
+        if self._named is not None:
+            named = self._named.search(text)
+            if named:
+                weight = weight or self._k.named_weights[words(named.group(1))]
+                text = self._named.sub(" ", text)
+        return text, Measures(weight, potency, pack, ratio)

@@ -12,7 +12,7 @@ from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
 from poslink.exceptions import SkippedRecord
 from poslink.matching import CatalogIndex, Matcher
-from poslink.records import Match, PosRecord, Status
+from poslink.records import Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
@@ -53,19 +53,24 @@ class Engine(ABC):
         return False
 
 
+def parse_record(parser: Parser, record: PosRecord) -> ParsedItem:
+    """Parse a record's name with the structured fields its source gave."""
+    return parser.parse_pos(
+        record.name,
+        record.category,
+        brand=record.brand,
+        product_type=record.product_type,
+        lineage=record.lineage,
+        weight=record.weight,
+    )
+
+
 def match_record(record: PosRecord | SkippedRecord, parser: Parser, matcher: Matcher) -> Match:
     """Parse and match one record; an unusable record becomes a ``rejected`` match."""
     if isinstance(record, SkippedRecord):
         return Match(record.row, None, 0.0, Status.REJECTED, record.reason)
     try:
-        item = parser.parse_pos(
-            record.name,
-            record.category,
-            brand=record.brand,
-            product_type=record.product_type,
-            lineage=record.lineage,
-            weight=record.weight,
-        )
+        item = parse_record(parser, record)
     except Exception as exc:
         return Match(record.row, None, 0.0, Status.REJECTED, f"cannot parse name: {exc!r}")
     return matcher.match(record.row, item)

@@ -18,7 +18,7 @@ from typing import Any
 
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
-from poslink.engines.base import Engine, Job
+from poslink.engines.base import Engine, Job, parse_record
 from poslink.exceptions import PluginError, SkippedRecord
 from poslink.matching import CatalogIndex
 from poslink.records import Match, PosRecord, Status
@@ -321,14 +321,7 @@ class StoreRun:
 def brand_key(parser: Parser, record: PosRecord) -> str:
     """The catalog brand a record is read as ("" for none), as the engines' parser reads it."""
     try:
-        item = parser.parse_pos(
-            record.name,
-            record.category,
-            brand=record.brand,
-            product_type=record.product_type,
-            lineage=record.lineage,
-            weight=record.weight,
-        )
+        item = parse_record(parser, record)
     except Exception:  # the engine rejected it the same way; its decision depends on no block
         return ""
     return item.brand or ""

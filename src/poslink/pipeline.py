@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
@@ -45,6 +46,28 @@ class RunSummary:
     reused: int | None = None
     overridden: int = 0
     output_reused: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        counts: Mapping[Status, int],
+        started: float,
+        output: Path | str,
+        rejects: Path | str | None,
+        **store: Any,
+    ) -> RunSummary:
+        """The summary of a run that decided ``counts`` and began at ``started``."""
+        return cls(
+            records=sum(counts.values()),
+            matched=counts.get(Status.MATCHED, 0),
+            no_match=counts.get(Status.NO_MATCH, 0),
+            ambiguous=counts.get(Status.AMBIGUOUS, 0),
+            rejected=counts.get(Status.REJECTED, 0),
+            seconds=time.perf_counter() - started,
+            output=output,
+            rejects=rejects,
+            **store,
+        )
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
@@ -129,13 +152,6 @@ def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> Run
         rejects.abort()
         raise
     rejects.commit()
-    return RunSummary(
-        records=sum(counts.values()),
-        matched=counts[Status.MATCHED],
-        no_match=counts[Status.NO_MATCH],
-        ambiguous=counts[Status.AMBIGUOUS],
-        rejected=counts[Status.REJECTED],
-        seconds=time.perf_counter() - started,
-        output=config.location("out"),
-        rejects=rejects.location if rejects.count else None,
+    return RunSummary.of(
+        counts, started, config.location("out"), rejects.location if rejects.count else None
     )

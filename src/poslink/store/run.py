@@ -149,15 +149,11 @@ def _summary(
     overridden: int,
     output_reused: bool = False,
 ) -> RunSummary:
-    return RunSummary(
-        records=sum(counts.values()),
-        matched=counts[Status.MATCHED],
-        no_match=counts[Status.NO_MATCH],
-        ambiguous=counts[Status.AMBIGUOUS],
-        rejected=counts[Status.REJECTED],
-        seconds=time.perf_counter() - started,
-        output=config.out,
-        rejects=rejects,
+    return RunSummary.of(
+        counts,
+        started,
+        config.out,
+        rejects,
         reused=reused,
         overridden=overridden,
         output_reused=output_reused,

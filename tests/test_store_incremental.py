@@ -20,7 +20,7 @@ from poslink.sources.jane_json import JaneJsonSource
 from poslink.store.db import DecisionStore
 from storehelp import COUNTING, CountingEngine, read_feed, write_feed
 
-BAD = "9503"  # the example's unusable record: rejected by the source, never stored
+BAD = "9503"  # the example's unusable record: set aside by the source, never matched or stored
 
 
 def go(
@@ -28,6 +28,7 @@ def go(
 ) -> tuple[RunSummary, list[str]]:
     """One run with the counting engine; its summary and the POS ids the engine matched."""
     CountingEngine.seen.clear()
+    CountingEngine.runs.clear()
     config = RunConfig(
         pos=pos, catalog=str(catalog), out=out, engine=COUNTING, decisions=decisions, **options
     )
@@ -44,9 +45,9 @@ def test_second_run_matches_nothing_and_writes_the_same(tmp_path: Path, decision
     second, seen2 = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "b.csv", decisions
     )
-    assert len(seen1) == 28 and first.reused == 0
-    assert seen2 == [BAD]
-    assert second.reused == 27
+    assert len(seen1) == 27 and BAD not in seen1 and first.reused == 0
+    assert seen2 == []
+    assert second.reused == 27 and second.rejected == 1
     expected = (tmp_path / "plain.csv").read_bytes()
     assert (tmp_path / "b.csv").read_bytes() == expected
     assert (second.matched, second.no_match, second.ambiguous, second.rejected) == (
@@ -55,6 +56,34 @@ def test_second_run_matches_nothing_and_writes_the_same(tmp_path: Path, decision
         plain.ambiguous,
         plain.rejected,
     )
+
+
+def test_unchanged_feed_and_catalog_build_no_index(
+    tmp_path: Path, decisions: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go(storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", decisions)
+    assert CountingEngine.runs == [len(storehelp.catalog_rows())]
+    built: list[int] = []
+    build = CatalogIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counted_build(cls: type[CatalogIndex], *args: Any, **kwargs: Any) -> CatalogIndex:
+        built.append(1)
+        return build(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(CatalogIndex, "build", classmethod(counted_build))
+    (tmp_path / "1.csv").unlink()  # record by record, not the earlier output
+    summary, seen = go(
+        storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions
+    )
+    assert summary.reused == 27 and not summary.output_reused
+    assert (seen, CountingEngine.runs, built) == ([], [], [])
+    # One changed record: the index is built and the engine runs, for that record only.
+    feed = read_feed()
+    feed[4] = {**feed[4], "productName": "Velvet Moon Vaporizer CARTRIDGE -0.5g- Emerald Coast"}
+    pos = write_feed(tmp_path / "pos.json", feed)
+    summary, seen = go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "3.csv", decisions)
+    assert seen == [str(feed[4]["productId"])] and built == [1]
+    assert summary.reused == 26
 
 
 def test_only_changed_records_are_matched(tmp_path: Path, decisions: str) -> None:
@@ -74,7 +103,7 @@ def test_only_changed_records_are_matched(tmp_path: Path, decisions: str) -> Non
     pos = write_feed(tmp_path / "pos.json", changed)
     summary, seen = go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions)
     expected = sorted(str(r["productId"]) for r in (changed[0], changed[5], changed[-1]))
-    assert sorted(seen) == sorted([*expected, BAD])
+    assert sorted(seen) == expected
     assert summary.reused == len(changed) - 4
     go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "plain.csv")
     assert (tmp_path / "2.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
@@ -85,7 +114,7 @@ def test_full_matches_everything_again(tmp_path: Path, decisions: str) -> None:
     summary, seen = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions, full=True
     )
-    assert len(seen) == 28 and summary.reused == 0
+    assert len(seen) == 27 and summary.reused == 0
     assert (tmp_path / "1.csv").read_bytes() == (tmp_path / "2.csv").read_bytes()
 
 
@@ -113,13 +142,13 @@ def test_catalog_change_rematches_only_the_changed_brand(tmp_path: Path, decisio
     # Its brand's records, and those without a brand: they meet every brand's products.
     affected = sorted(p for p, b in brands.items() if b in ("sunny valley farms", ""))
     assert "" in brands.values() and len(affected) < len(brands)
-    assert sorted(p for p in seen if p != BAD) == affected
+    assert sorted(seen) == affected
     go(storehelp.EXAMPLE_POS, grown, tmp_path / "plain.csv")
     assert (tmp_path / "2.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
     # The carried-over decisions now hold for the new catalog: nothing is matched again.
     (tmp_path / "2.csv").unlink()
     again, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "3.csv", decisions)
-    assert seen == [BAD] and again.reused == 27
+    assert seen == [] and again.reused == 27
 
 
 def test_catalog_change_rematches_records_without_a_brand(tmp_path: Path, decisions: str) -> None:
@@ -147,7 +176,7 @@ def test_catalog_with_a_new_brand_rematches_everything(tmp_path: Path, decisions
         tmp_path / "c2.db", [*rows, (6001, "", "Moonbeam Gardens", "", "star dust", "flower", "")]
     )
     _, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "2.csv", decisions)
-    assert len(seen) == 28
+    assert len(seen) == 27  # every usable record
 
 
 def test_changed_matcher_settings_rematch_everything(tmp_path: Path, decisions: str) -> None:
@@ -161,7 +190,7 @@ def test_changed_matcher_settings_rematch_everything(tmp_path: Path, decisions: 
         decisions,
         matcher=MatcherConfig(threshold=0.9),
     )
-    assert len(seen) == 28
+    assert len(seen) == 27
 
 
 def test_store_id_keeps_stores_apart(tmp_path: Path, decisions: str) -> None:
@@ -169,7 +198,7 @@ def test_store_id_keeps_stores_apart(tmp_path: Path, decisions: str) -> None:
     pos = write_feed(tmp_path / "pos.json", feed)
     go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", decisions, store_id="north")
     _, seen = go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions, store_id="south")
-    assert len(seen) == 28  # the same POS ids at another store are other records
+    assert len(seen) == 27  # the same POS ids at another store are other records
     with DecisionStore(decisions) as store:
         stores = {d["store"] for d in store.decisions()}
     assert stores == {"north", "south"}
@@ -202,8 +231,10 @@ def test_unchanged_feed_reuses_the_output(tmp_path: Path, decisions: str) -> Non
     expected = (tmp_path / "1.csv").read_bytes()
     (tmp_path / "2.csv").write_text("edited\n")
     (tmp_path / "1.csv").write_text("edited\n")
-    _, seen = go(storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "3.csv", decisions)
-    assert seen == [BAD]
+    again, seen = go(
+        storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "3.csv", decisions
+    )
+    assert seen == [] and not again.output_reused and again.reused == 27
     assert (tmp_path / "3.csv").read_bytes() == expected
 
 

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,25 @@ from poslink.catalogs import open_catalog
 from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
-from poslink.exceptions import ConfigError, PluginError
+from poslink.exceptions import ConfigError, InputError, PluginError
 from poslink.locations import is_url
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.matching.saved import load_index
-from poslink.records import Status
+from poslink.records import CatalogProduct, Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
 from poslink.sources.base import Source
 
-__all__ = ["RunConfig", "RunSummary", "build_index", "build_output", "build_source", "run"]
+__all__ = [
+    "CatalogAccess",
+    "RunConfig",
+    "RunSummary",
+    "build_index",
+    "build_output",
+    "build_source",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -93,17 +102,47 @@ def build_source(config: RunConfig) -> Source:
     return source
 
 
+class CatalogAccess:
+    """The configured catalog: its version on first use, its index only when asked for.
+
+    A run with a decision store needs the version to know whether anything must be matched,
+    and the index only when something must.
+    """
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+
+    def _products(self) -> Iterable[CatalogProduct]:
+        catalog = open_catalog(
+            self.config.catalog,
+            kind=self.config.catalog_kind,
+            table=self.config.catalog_table,
+            columns=self.config.catalog_columns,
+        )
+        return catalog.products()
+
+    @cached_property
+    def version(self) -> str:
+        """The catalog's version (``matching.index.catalog_version``)."""
+        return catalog_version(self._products())
+
+    @cached_property
+    def index(self) -> CatalogIndex:
+        """The saved index when it fits the catalog, or one built from the catalog."""
+        if self.config.index is not None:
+            return load_index(self.config.index, self.version)
+        known = self.__dict__.get("version")
+        index = CatalogIndex.build(self._products())
+        if known is not None and index.version != known:
+            raise InputError(
+                f"{self.config.catalog}: the catalog changed during the run; run again"
+            )
+        return index
+
+
 def build_index(config: RunConfig) -> CatalogIndex:
     """Read the catalog and build its index, or load the saved one when it fits the catalog."""
-    catalog = open_catalog(
-        config.catalog,
-        kind=config.catalog_kind,
-        table=config.catalog_table,
-        columns=config.catalog_columns,
-    )
-    if config.index is not None:
-        return load_index(config.index, catalog_version(catalog.products()))
-    return CatalogIndex.build(catalog.products())
+    return CatalogAccess(config).index
 
 
 def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:

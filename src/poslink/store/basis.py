@@ -19,9 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, cached_property
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources.abc import Traversable
@@ -98,17 +97,31 @@ def brands_hash(brands: BrandIndex) -> str:
     )
 
 
-@dataclass(frozen=True)
 class CatalogState:
-    """A catalog index summarised for the store: its version, brand aliases and blocks."""
+    """A catalog summarised for the store: its version, and (from its index, built only when
+    first asked for) its brand aliases and block hashes.
 
-    version: str
-    brands: str
-    blocks: dict[str, str]
+    A repeated sync against an unchanged catalog compares versions only: no index is built.
+    """
+
+    def __init__(self, version: str, index: Callable[[], CatalogIndex]) -> None:
+        self.version = version
+        self._index = index
 
     @classmethod
     def of(cls, index: CatalogIndex) -> CatalogState:
-        """Hash each brand's products (in index order: ties are broken by it)."""
+        """The state of an index already built."""
+        return cls(index.version, lambda: index)
+
+    @cached_property
+    def brands(self) -> str:
+        """The hash of the catalog's brand aliases (``brands_hash``)."""
+        return brands_hash(self._index().brands)
+
+    @cached_property
+    def blocks(self) -> dict[str, str]:
+        """Each brand's products hashed (in index order: ties are broken by it)."""
+        index = self._index()
         hashes: dict[str, hashlib.blake2b] = {}
         for product, key in zip(index.products, index.brand_keys, strict=True):
             h = hashes.get(key)
@@ -117,12 +130,8 @@ class CatalogState:
             fields = (product.name, product.brand, product.product_type, product.product_subtype)
             text = "\x1f".join((str(product.id), *fields, product.lineage, product.amount))
             h.update(text.encode("utf-8", "surrogatepass") + b"\x1e")
-        return cls(
-            version=index.version,
-            brands=brands_hash(index.brands),
-            # The version is a checksum of every product: the block of brandless records.
-            blocks={**{k: h.hexdigest() for k, h in hashes.items()}, ALL: index.version},
-        )
+        # The version is a checksum of every product: the block of brandless records.
+        return {**{k: h.hexdigest() for k, h in hashes.items()}, ALL: index.version}
 
     def block(self, brand_key: str) -> str:
         """The hash of the products a record read as this brand meets (``ABSENT``: none)."""

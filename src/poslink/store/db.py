@@ -6,7 +6,7 @@ Every write is one transaction: a run killed while writing leaves the store as i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -202,10 +202,13 @@ class DecisionStore:
         run: RunRecord,
         rows: Iterable[Mapping[str, Any]],
         *,
-        blocks: Mapping[str, str],
+        blocks: Callable[[], Mapping[str, str]],
         refreshed: Sequence[Mapping[str, Any]] = (),
     ) -> int:
         """Record a run, its new decisions and the catalog's blocks, in one transaction.
+
+        ``blocks`` gives the catalog's block hashes; it is called only for a catalog version the
+        store has not recorded yet.
 
         ``refreshed`` are older decisions found to hold for this catalog version too, moved to
         it: ``k_source``, ``k_store``, ``k_pos_id``, ``k_brand``, ``k_version``. Returns the
@@ -232,7 +235,7 @@ class DecisionStore:
                     sa.insert(b),
                     [
                         {"catalog_version": run.catalog_version, "brand_key": k, "hash": h}
-                        for k, h in blocks.items()
+                        for k, h in blocks().items()
                     ]
                     # An empty catalog still records that its blocks are known (all absent).
                     or [{"catalog_version": run.catalog_version, "brand_key": "", "hash": "-"}],

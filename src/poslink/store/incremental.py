@@ -14,6 +14,7 @@ import json
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from poslink.config import MatcherConfig
@@ -23,6 +24,7 @@ from poslink.exceptions import PluginError, SkippedRecord
 from poslink.matching import CatalogIndex
 from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
+from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
 from poslink.store.db import DecisionStore, RunRecord, StoredDecision
@@ -42,10 +44,12 @@ class Entry:
 class Validity:
     """Decides whether a stored decision still holds for a record under the current catalog."""
 
-    def __init__(self, store: DecisionStore, state: CatalogState, parser: Parser) -> None:
+    def __init__(
+        self, store: DecisionStore, state: CatalogState, parser: Callable[[], Parser]
+    ) -> None:
         self.store = store
         self.state = state
-        self.parser = parser
+        self._parser = parser
         self._blocks: dict[str, dict[str, str] | None] = {}
         # (source, store, pos_id, brand_key) of decisions carried over to this catalog version.
         self.refreshed: list[dict[str, Any]] = []
@@ -78,6 +82,11 @@ class Validity:
         )
         return True
 
+    @cached_property
+    def parser(self) -> Parser:
+        """The parser the engines read records with (it needs the catalog's index)."""
+        return self._parser()
+
     def _old_blocks(self, version: str) -> dict[str, str] | None:
         if version not in self._blocks:
             self._blocks[version] = self.store.blocks(version)
@@ -85,10 +94,15 @@ class Validity:
 
 
 class OrderedMerge:
-    """Writes every record to the sink in input order as soon as its decision is known."""
+    """Writes every record to the sink in input order as soon as its decision is known.
 
-    def __init__(self, sink: Sink, overrides: OverrideSet) -> None:
+    A reused decision and an unusable record (written to the rejects file too) are known at
+    once; a changed record waits for the engine's match.
+    """
+
+    def __init__(self, sink: Sink, rejects: RejectsFile, overrides: OverrideSet) -> None:
         self.sink = sink
+        self.rejects = rejects
         self.overrides = overrides
         self.queue: deque[Entry] = deque()
         self.captured: dict[int, Match] = {}
@@ -103,6 +117,8 @@ class OrderedMerge:
         if entry.stored is not None:
             self.reused += 1
             self.flush()
+        elif isinstance(entry.record, SkippedRecord):
+            self.flush()
 
     def capture(self, match: Match) -> None:
         """A match from the engine."""
@@ -115,7 +131,10 @@ class OrderedMerge:
         while queue:
             entry = queue[0]
             record, stored = entry.record, entry.stored
-            if stored is not None:
+            if isinstance(record, SkippedRecord):
+                match = Match(record.row, None, 0.0, Status.REJECTED, record.reason)
+                self.rejects.write(record.row, record.pos_id, record.reason, record.raw)
+            elif stored is not None:
                 match = Match(
                     record.row,
                     stored.jane_product_id,
@@ -128,8 +147,7 @@ class OrderedMerge:
                 if found is None:
                     return
                 match = found
-                if isinstance(record, PosRecord):
-                    self.new.append((entry, match))
+                self.new.append((entry, match))
             queue.popleft()
             self._write(record, match)
 
@@ -152,12 +170,19 @@ class OrderedMerge:
 
 
 class ChangedRecords(Source):
-    """The wrapped source's records without a valid stored decision (and the unusable ones).
+    """The wrapped source's records without a valid stored decision.
 
-    Every record read is also pushed to the merge, so the output keeps input order.
+    Every record read is pushed to the merge, so the output keeps input order; the reused and
+    the unusable ones go nowhere else.
     """
 
-    def __init__(self, inner: Source, run: StoreRun, merge: OrderedMerge) -> None:
+    def __init__(
+        self,
+        inner: Source,
+        run: StoreRun,
+        merge: OrderedMerge,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(inner.path, inner.options)
         # The engine reads these as the wrapped source's: the same name and category table.
         for attr in ("name", "description", "category_table"):
@@ -165,29 +190,45 @@ class ChangedRecords(Source):
         self.inner = inner
         self.run = run
         self.merge = merge
-        self.progress: Callable[[int], None] | None = None
+        self.progress = progress
+        self._pending = self._changed()
+        self._head: PosRecord | None = None
+        self._read = False
 
     @property
     def fields(self) -> list[str]:
         """The wrapped source's fields."""
         return self.inner.fields
 
-    def records(self) -> Iterator[PosRecord | SkippedRecord]:
-        """The records the engine must match; reused ones go straight to the merge."""
-        if self.merge.queue or self.merge.counts:
+    def any(self) -> bool:
+        """Whether some record must be matched: reads the input up to the first such record."""
+        if self._head is None:
+            self._head = next(self._pending, None)
+        return self._head is not None
+
+    def records(self) -> Iterator[PosRecord]:
+        """The records the engine must match."""
+        if self._read:
             raise PluginError("an engine may read the source only once in a run")
+        self._read = True
+        if self.any():
+            assert self._head is not None
+            yield self._head
+            yield from self._pending
+
+    def _changed(self) -> Iterator[PosRecord]:
         run, merge, progress = self.run, self.merge, self.progress
         for record in self.inner.records():
             if isinstance(record, SkippedRecord):
                 merge.push(Entry(record))
-                yield record
-                continue
-            entry = Entry(record, record.store or run.default_store, fingerprint(record))
-            entry.stored = run.stored_for(entry)
-            merge.push(entry)
-            if entry.stored is None:
-                yield record
-            elif progress is not None:
+            else:
+                entry = Entry(record, record.store or run.default_store, fingerprint(record))
+                entry.stored = run.stored_for(entry)
+                merge.push(entry)
+                if entry.stored is None:
+                    yield record
+                    continue
+            if progress is not None:
                 progress(1)
 
 
@@ -233,20 +274,27 @@ class StoreRun:
         store: DecisionStore,
         *,
         source: Source,
-        index: CatalogIndex,
+        catalog_version: str,
+        index: Callable[[], CatalogIndex],
         matcher_config: MatcherConfig,
         default_store: str,
         full: bool = False,
     ) -> None:
+        """``index`` gives the catalog's index (of version ``catalog_version``); it is called
+        only when a record must be matched or a stored decision is checked against a changed
+        catalog."""
         self.store = store
+        self.source = source
         self.source_name = source.name
         self.default_store = default_store
         self.full = full
-        self.state = CatalogState.of(index)
+        self.index = index
+        self.matcher_config = matcher_config
+        self.state = CatalogState(catalog_version, index)
         self.rules = rules_hash(matcher_config, source.category_table)
         self.stored: dict[tuple[str, str], StoredDecision] = {}
         self.overrides = store.override_set(source.name)
-        self.validity = Validity(store, self.state, index.parser(source.category_table))
+        self.validity = Validity(store, self.state, lambda: index().parser(source.category_table))
 
     def stored_for(self, entry: Entry) -> StoredDecision | None:
         """The stored decision for this record when it still holds."""
@@ -256,16 +304,28 @@ class StoreRun:
             return None
         return found
 
-    def run(self, engine: Engine, job: Job, feed_key: str) -> StoreRunResult:
-        """Match what changed, write every record to the job's sink, save the new decisions."""
+    def run(
+        self,
+        engine: Engine,
+        sink: Sink,
+        rejects: RejectsFile,
+        feed_key: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> StoreRunResult:
+        """Match what changed, write every record to ``sink``, save the new decisions.
+
+        The engine (and the catalog's index) is set to work only when some record must be
+        matched: an unchanged feed against an unchanged catalog needs neither.
+        """
         if not self.full:
             self.stored = self.store.load(self.source_name, self.rules)
-        merge = OrderedMerge(job.sink, self.overrides)
-        changed = ChangedRecords(job.source, self, merge)
-        changed.progress = job.progress
-        engine.run(
-            Job(changed, job.index, job.matcher, MergeSink(merge), job.rejects, job.progress)
-        )
+        merge = OrderedMerge(sink, rejects, self.overrides)
+        changed = ChangedRecords(self.source, self, merge, progress)
+        if changed.any():
+            index = self.index()
+            engine.run(
+                Job(changed, index, self.matcher_config, MergeSink(merge), rejects, progress)
+            )
         merge.finish(engine.name or type(engine).__name__)
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
         run_id = self.store.save(
@@ -284,7 +344,7 @@ class StoreRun:
                 feed_key=feed_key,
             ),
             self._rows(merge.new),
-            blocks=self.state.blocks,
+            blocks=lambda: self.state.blocks,
             # A key the feed repeats may have a new decision too: that one stands.
             refreshed=[
                 r for r in self.validity.refreshed if (r["k_store"], r["k_pos_id"]) not in new_keys

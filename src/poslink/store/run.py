@@ -23,8 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from poslink.engines.base import Job
-from poslink.pipeline import RunConfig, RunSummary, build_index, build_output, build_source
+from poslink.pipeline import CatalogAccess, RunConfig, RunSummary, build_output, build_source
 from poslink.records import Status
 from poslink.sinks.csv import rejects_path
 from poslink.sources.base import Source
@@ -120,7 +119,7 @@ def _replay(config: RunConfig, runner: StoreRun, key: str, started: float) -> Ru
             feed_key=key,
         ),
         [],
-        blocks=runner.state.blocks,
+        blocks=lambda: runner.state.blocks,
     )
     runner.store.record_output(
         run_id,
@@ -166,12 +165,13 @@ def run_with_store(config: RunConfig, progress: Callable[[int], None] | None) ->
     started = time.perf_counter()
     source = build_source(config)
     source.check_readable()
-    index = build_index(config)
+    catalog = CatalogAccess(config)
     with DecisionStore(config.decisions) as store:
         runner = StoreRun(
             store,
             source=source,
-            index=index,
+            catalog_version=catalog.version,
+            index=lambda: catalog.index,
             matcher_config=config.matcher,
             default_store=config.store_id or config.pos.name,
             full=config.full,
@@ -184,8 +184,7 @@ def run_with_store(config: RunConfig, progress: Callable[[int], None] | None) ->
         sink, engine, rejects = build_output(config, source.fields)
         try:
             with sink:
-                job = Job(source, index, config.matcher, sink, rejects, progress)
-                result = runner.run(engine, job, key)
+                result = runner.run(engine, sink, rejects, key, progress)
         except BaseException:
             rejects.abort()
             raise

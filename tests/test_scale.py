@@ -17,6 +17,7 @@ from conftest import poslink
 from poslink.catalogs import open_catalog
 from poslink.engines.base import match_record
 from poslink.matching import CatalogIndex, Matcher
+from poslink.matching.decide import decide
 from poslink.matching.matcher import decision_key
 from poslink.matching.saved import load_index, save_index
 from poslink.similarity import extract_many
@@ -174,6 +175,27 @@ def test_bulk_scoring_matches_one_by_one(workload: tuple[Path, Path, Path]) -> N
     assert bulk._prefetched, "nothing was scored in bulk: the test would prove nothing"
     for item in items:
         assert bulk.candidates(item) == plain.candidates(item)
+
+
+def test_the_shortlist_decides_as_every_candidate(workload: tuple[Path, Path, Path]) -> None:
+    """The matcher scores vetoes lazily (``shortlist``); deciding on all candidates agrees."""
+    pos, catalog, _ = workload
+    index = CatalogIndex.build(open_catalog(str(catalog)).products())
+    parser = index.parser()
+    matcher = Matcher(index)
+    shorter = 0
+    for record in JaneJsonSource(pos).records():
+        if isinstance(record, Exception):
+            continue
+        item = parser.parse_pos(record.name, record.category)
+        if item.brand not in index.blocks:
+            continue
+        every, short = matcher.candidates(item), matcher.shortlist(item)
+        assert decide(short, matcher.config) == decide(every, matcher.config)
+        top = max((c.name for c in every if not c.veto), default=0.0)
+        assert max((c.name for c in short if not c.veto), default=0.0) == top
+        shorter += len(short) < len(every)
+    assert shorter >= 10, "the shortlist never left a candidate out: the test proves nothing"
 
 
 def test_bench_smoke(kushy: Path, tmp_path: Path) -> None:

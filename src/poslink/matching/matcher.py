@@ -29,8 +29,13 @@ def decision_key(item: ParsedItem) -> Key:
     return tuple([getattr(item, name) for name in _DECISION_FIELDS])
 
 
+def _rank(c: Candidate) -> tuple[bool, float, int]:
+    """Unvetoed first, then the best name, then the most agreeing attributes."""
+    return bool(c.veto), -c.name, -len(c.agreements)
+
+
 # A record whose candidate blocks hold this many names is scored in bulk (``prefetch``).
-_BULK_FROM = 8000
+_BULK_FROM = 300
 
 
 class Matcher:
@@ -111,6 +116,31 @@ class Matcher:
 
     def candidates(self, item: ParsedItem, floor: float | None = None) -> list[Candidate]:
         """Every candidate whose name similarity reaches ``floor``, scored, best first."""
+        return self._scored(item, self._similar(item, floor))
+
+    def shortlist(self, item: ParsedItem) -> list[Candidate]:
+        """The candidates ``decide`` reads, scored, best first: by name, down to the first
+        unvetoed one and every other within the margin of it (all of them when every one is
+        vetoed). ``decide`` gives on these what it gives on all ``candidates``; the others'
+        vetoes, most of a big block's, are never worked out."""
+        best = self._similar(item)
+        # Best name first; among equal names, the order ``_scored`` keeps (insertion).
+        ranked = sorted(best.items(), key=lambda hit: -hit[1])
+        out: list[Candidate] = []
+        stop: float | None = None
+        for pos, score in ranked:
+            name = score / 100
+            if stop is not None and name < stop:
+                break
+            veto, agree = compare(item, self.index.item(pos), self._veto_types)
+            out.append(Candidate(position=pos, name=name, veto=veto, agreements=agree))
+            if stop is None and not veto:
+                stop = name - self.config.margin
+        out.sort(key=_rank)
+        return out
+
+    def _similar(self, item: ParsedItem, floor: float | None = None) -> dict[int, float]:
+        """The best name similarity (0-100) of each product reaching ``floor``, by position."""
         ready = self._prefetched.pop(item, None) if floor is None else None
         cutoff = (self._floor() if floor is None else floor) * 100
         query_sorted = sorted_name(item.core)
@@ -120,9 +150,7 @@ class Matcher:
         if not item.brand and floor is None:
             # No brand: every brand's products compete, so only an exact name (word order and
             # spacing aside) is taken; a dictionary lookup, whatever the catalog's size.
-            return self._scored(
-                item, dict.fromkeys(self.index.exact_positions(query_sorted, query_compact), 100.0)
-            )
+            return dict.fromkeys(self.index.exact_positions(query_sorted, query_compact), 100.0)
         for block in self.index.candidates_blocks(item):
             found: tuple[Hits, ...]
             if ready is not None:
@@ -145,7 +173,7 @@ class Matcher:
                     pos = block.positions[i]
                     if score > best.get(pos, -1.0):
                         best[pos] = score
-        return self._scored(item, best)
+        return best
 
     def _scored(self, item: ParsedItem, best: dict[int, float]) -> list[Candidate]:
         """Candidates with their vetoes and agreements, best first."""
@@ -153,7 +181,7 @@ class Matcher:
         for pos, score in best.items():
             veto, agree = compare(item, self.index.item(pos), self._veto_types)
             out.append(Candidate(position=pos, name=score / 100, veto=veto, agreements=agree))
-        out.sort(key=lambda c: (bool(c.veto), -c.name, -len(c.agreements)))
+        out.sort(key=_rank)
         return out
 
     def _floor(self) -> float:
@@ -169,7 +197,7 @@ class Matcher:
             threshold = max(threshold, self.config.unbranded_threshold)
         elif item.brand not in self.index.blocks:
             return None, 0.0, Status.NO_MATCH, f"brand {item.brand!r} not in catalog"
-        candidates = self.candidates(item)
+        candidates = self.shortlist(item)
         chosen, status, reason = decide(
             candidates, self.config, threshold, tie_breaks=bool(item.brand)
         )

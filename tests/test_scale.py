@@ -3,6 +3,7 @@ index and streamed input give, row for row, what the straightforward path gives.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import sqlite3
@@ -175,6 +176,20 @@ def test_bulk_scoring_matches_one_by_one(workload: tuple[Path, Path, Path]) -> N
     assert bulk._prefetched, "nothing was scored in bulk: the test would prove nothing"
     for item in items:
         assert bulk.candidates(item) == plain.candidates(item)
+
+
+def test_exact_names_built_with_the_index_are_those_built_on_first_use(
+    workload: tuple[Path, Path, Path],
+) -> None:
+    _, catalog, _ = workload
+    built = CatalogIndex.build(open_catalog(str(catalog)).products())
+    lazy = dataclasses.replace(built)  # the same index, its exact names not built yet
+    assert built._exact is not None and lazy._exact is None
+    names = {n for b in built.by_type.values() for n in (*b.sorted_names, *b.compact_names)}
+    assert len(names) > 1000
+    for name in names:
+        assert built.exact_positions(name) == lazy.exact_positions(name), name
+    assert built._exact.keys() == lazy._exact.keys()
 
 
 def test_the_shortlist_decides_as_every_candidate(workload: tuple[Path, Path, Path]) -> None:

@@ -169,7 +169,7 @@ class CatalogIndex:
                     block.positions.append(pos)
                     block.sorted_names.append(words_sorted)
                     block.compact_names.append(compact)
-        return cls(
+        index = cls(
             products=kept,
             brand_keys=brand_keys,
             ids=ids,
@@ -181,21 +181,14 @@ class CatalogIndex:
             by_type=every_brand,
             version=fp.version,
         )
+        # Built here, once, rather than on first use in every worker process.
+        index._exact = exact_names(cores)
+        return index
 
     def exact_positions(self, *names: str) -> set[int]:
         """The products of any brand whose sorted or space-free core name is one of ``names``."""
         if self._exact is None:
-            exact: dict[str, int | list[int]] = {}
-            for block in self.by_type.values():
-                for key_names in (block.sorted_names, block.compact_names):
-                    for pos, key in zip(block.positions, key_names, strict=True):
-                        had = exact.setdefault(key, pos)
-                        if isinstance(had, list):
-                            if pos not in had:
-                                had.append(pos)
-                        elif had != pos:
-                            exact[key] = [had, pos]
-            self._exact = exact
+            self._exact = exact_names(self.cores)
         found: set[int] = set()
         for name in names:
             hit = self._exact.get(name)
@@ -284,6 +277,20 @@ class CatalogIndex:
         if not item.types:
             return list(by_type.values())
         return [by_type[t] for t in item.types if t in by_type]
+
+
+def exact_names(cores: list[str]) -> dict[str, int | list[int]]:
+    """Each core name's sorted and space-free forms -> the positions of the products having it."""
+    exact: dict[str, int | list[int]] = {}
+    for pos, core in enumerate(cores):
+        for key in (sorted_name(core), core.replace(" ", "")):
+            had = exact.setdefault(key, pos)
+            if isinstance(had, list):
+                if had[-1] != pos:  # positions come in order: a repeat is the last one
+                    had.append(pos)
+            elif had != pos:
+                exact[key] = [had, pos]
+    return exact
 
 
 def profile_key(item: ParsedItem) -> Profile:

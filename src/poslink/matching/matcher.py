@@ -12,7 +12,7 @@ from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
 from poslink.matching.decide import decide
 from poslink.matching.index import Block, CatalogIndex, sorted_name
-from poslink.matching.score import Candidate, compare
+from poslink.matching.score import Candidate, attribute_veto, compare, compare_names
 from poslink.records import Match, ParsedItem, Status
 from poslink.similarity import Hits, extract_many
 
@@ -128,11 +128,22 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda hit: -hit[1])
         out: list[Candidate] = []
         stop: float | None = None
+        index = self.index
+        # The attribute vetoes of a profile, which thousands of a big block's products share.
+        vetoes: dict[int, str] = {}
         for pos, score in ranked:
             name = score / 100
             if stop is not None and name < stop:
                 break
-            veto, agree = compare(item, self.index.item(pos), self._veto_types)
+            profile = index.profile_of[pos]
+            veto = vetoes.get(profile)
+            if veto is None:
+                veto = vetoes[profile] = attribute_veto(
+                    item, index.profiles[profile], self._veto_types
+                )
+            agree: list[str] = []
+            if not veto:
+                veto, agree = compare_names(item, index.item(pos))
             out.append(Candidate(position=pos, name=name, veto=veto, agreements=agree))
             if stop is None and not veto:
                 stop = name - self.config.margin

@@ -28,8 +28,19 @@ def compare(
     record: ParsedItem, product: ParsedItem, subtype_veto_types: frozenset[str]
 ) -> tuple[str, list[str]]:
     """The first conflicting attribute (or "") and the attributes that agree."""
+    veto = attribute_veto(record, product, subtype_veto_types)
+    if veto:
+        return veto, []
+    return compare_names(record, product)
+
+
+def attribute_veto(
+    record: ParsedItem, product: ParsedItem, subtype_veto_types: frozenset[str]
+) -> str:
+    """The first conflicting attribute but the name (or ""): type, form, ratio, cannabinoid,
+    lineage, number. It reads only a product's profile (``CatalogIndex.profiles``)."""
     if record.types and product.types and not (record.types & product.types):
-        return f"type {'/'.join(sorted(record.types))} vs {'/'.join(sorted(product.types))}", []
+        return f"type {'/'.join(sorted(record.types))} vs {'/'.join(sorted(product.types))}"
     shared = record.types & product.types if record.types else product.types
     if (
         record.subtypes
@@ -37,25 +48,24 @@ def compare(
         and not (record.subtypes & product.subtypes)
         and shared & subtype_veto_types
     ):
-        return (
-            f"form {'/'.join(sorted(record.subtypes))} vs {'/'.join(sorted(product.subtypes))}",
-            [],
-        )
+        return f"form {'/'.join(sorted(record.subtypes))} vs {'/'.join(sorted(product.subtypes))}"
     if record.ratio != product.ratio:
-        return f"ratio {record.ratio or 'none'} vs {product.ratio or 'none'}", []
+        return f"ratio {record.ratio or 'none'} vs {product.ratio or 'none'}"
     if _markers_conflict(record, product):
         return (
             f"cannabinoid {'/'.join(sorted(record.markers)) or 'thc'} vs "
-            f"{'/'.join(sorted(product.markers)) or 'thc'}",
-            [],
+            f"{'/'.join(sorted(product.markers)) or 'thc'}"
         )
     if record.lineage and product.lineage and record.lineage != product.lineage:
-        return f"lineage {record.lineage} vs {product.lineage}", []
+        return f"lineage {record.lineage} vs {product.lineage}"
     if record.digits != product.digits:
-        return (
-            f"number {' '.join(record.digits) or 'none'} vs {' '.join(product.digits) or 'none'}",
-            [],
-        )
+        return f"number {' '.join(record.digits) or 'none'} vs {' '.join(product.digits) or 'none'}"
+    return ""
+
+
+def compare_names(record: ParsedItem, product: ParsedItem) -> tuple[str, list[str]]:
+    """For a product no attribute vetoes: a word on one side only (or ""), and the attributes
+    that agree."""
     extra = extra_words(record.core, product.core)
     if extra:
         return f"words {' '.join(extra)} on one side only", []

@@ -29,15 +29,29 @@ Hits = list[tuple[float, int]]
 
 
 class _ByLength:
-    """A list of names ordered by length, with each one's position in the original list."""
+    """A list's distinct names ordered by length, with the positions each has in the list.
+
+    Distinct: a brand's block repeats a name once per form and size, and each is scored once.
+    The positions of ``names[k]`` are ``order[offsets[k]:offsets[k + 1]]``.
+    """
 
     def __init__(self, names: Sequence[str]) -> None:
         self.source = names  # kept so that id(names) is not reused while this is cached
-        lengths = list(map(len, names))
-        order = sorted(range(len(names)), key=lengths.__getitem__)
-        self.names = [names[i] for i in order]
-        self.order = array("I", order)  # compact: a worker keeps millions of these
-        self.lengths = array("I", [lengths[i] for i in order])
+        places: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            places.setdefault(name, []).append(i)
+        self.names = sorted(places, key=len)
+        self.lengths = array("I", map(len, self.names))
+        # Compact arrays: a worker keeps millions of these.
+        self.order = array("I")
+        self.offsets = array("I", [0])
+        for name in self.names:
+            self.order.extend(places[name])
+            self.offsets.append(len(self.order))
+
+    def positions(self, k: int) -> array[int]:
+        """The positions in the original list of the ``k``-th distinct name."""
+        return self.order[self.offsets[k] : self.offsets[k + 1]]
 
 
 # Views of the lists met so far (a worker meets the same blocks again and again), up to this
@@ -115,7 +129,7 @@ def extract_many(
                 q = part[r]
                 score = fuzz.ratio(queries[q], choices[c], score_cutoff=cutoff)
                 if score:
-                    out[q].append((score, view.order[start + c]))
+                    out[q].extend((score, i) for i in view.positions(start + c))
     for q, hits in enumerate(out):
         if len(hits) > limit:
             out[q] = heapq.nsmallest(limit, hits, key=_rank)

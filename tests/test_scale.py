@@ -178,6 +178,17 @@ def test_bulk_scoring_matches_one_by_one(workload: tuple[Path, Path, Path]) -> N
         assert bulk.candidates(item) == plain.candidates(item)
 
 
+def test_an_index_parsed_on_several_processes_is_the_same(
+    workload: tuple[Path, Path, Path],
+) -> None:
+    _, catalog, _ = workload
+    products = list(open_catalog(str(catalog)).products())
+    one = CatalogIndex.build(products, workers=1)
+    assert len(one) == 12000
+    for workers in (2, 3):
+        assert CatalogIndex.build(products, workers=workers) == one
+
+
 def test_exact_names_built_with_the_index_are_those_built_on_first_use(
     workload: tuple[Path, Path, Path],
 ) -> None:

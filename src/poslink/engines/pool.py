@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any
@@ -19,16 +18,10 @@ import pyarrow as pa
 from poslink.config import MatcherConfig
 from poslink.engines.batch import BatchMatcher
 from poslink.matching import CatalogIndex
+from poslink.parallel import available_cores, can_fork
 
 _WORKER: BatchMatcher | None = None
-
-
-def available_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+__all__ = ["MatchPool", "available_cores"]
 
 
 def _start_worker(index: CatalogIndex, config: MatcherConfig, category_table: str) -> None:
@@ -71,8 +64,7 @@ class MatchPool:
             self._executor = inline
             self._match = inline.matcher.match_batch
             return
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = multiprocessing.get_context("fork" if can_fork() else "spawn")
         if context.get_start_method() == "fork":
             # Forked workers share the index's memory pages; keep the collector from touching
             # (and so copying) them.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -20,6 +20,7 @@ from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser
 from poslink.domain.text import fold, folded_words
+from poslink.parallel import available_cores, map_forked
 from poslink.records import CatalogProduct, ParsedItem
 
 # What ``score.compare`` reads of a catalog product besides its core name: types, subtypes,
@@ -110,17 +111,24 @@ class CatalogIndex:
     blocks: dict[str, dict[str, Block]]
     by_type: dict[str, Block]
     version: str
-    # Exact names (sorted words, and words without spaces) -> positions: built on first use,
-    # in each process, from the blocks; records that name no brand are looked up here.
+    # Exact names (sorted words, and words without spaces) -> positions: built with the index
+    # (on first use for a loaded one); records that name no brand are looked up here.
     _exact: dict[str, int | list[int]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
     @classmethod
     def build(
-        cls, products: Iterable[CatalogProduct], knowledge: Knowledge | None = None
+        cls,
+        products: Iterable[CatalogProduct],
+        knowledge: Knowledge | None = None,
+        workers: int | None = None,
     ) -> CatalogIndex:
-        """Parse and block every product (two passes: brands first, then names)."""
+        """Parse and block every product (two passes: brands first, then names).
+
+        Names are parsed on ``workers`` processes (default: every core from ``PARALLEL_FROM``
+        products, else one); the index is the same whatever their number.
+        """
         knowledge = knowledge or load_knowledge()
         # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
         # the same index, the same tie-breaks and the same version.
@@ -149,19 +157,19 @@ class CatalogIndex:
         blocks: dict[str, dict[str, Block]] = {}
         every_brand: dict[str, Block] = {}
         brand_keys: list[str] = []
-        for pos, (p, folded) in enumerate(zip(kept, folded_names, strict=True)):
-            item = parser.parse_catalog(p, folded)
+        parsed = _parse_all(parser, kept, folded_names, workers)
+        for pos, (p, (brand, parsed_core, profile)) in enumerate(zip(kept, parsed, strict=True)):
             ids.append(p.id)
-            brand_keys.append(item.brand or "")
-            profile_of.append(profiles.setdefault(profile_key(item), len(profiles)))
-            by_type = blocks.setdefault(item.brand or "", {})
-            words_sorted = sorted_name(item.core)
-            compact = item.core.replace(" ", "")
+            brand_keys.append(brand)
+            profile_of.append(profiles.setdefault(profile, len(profiles)))
+            by_type = blocks.setdefault(brand, {})
+            words_sorted = sorted_name(parsed_core)
+            compact = parsed_core.replace(" ", "")
             # Share one string object where the forms are equal (one-word names, mostly).
-            core = words_sorted if item.core == words_sorted else item.core
+            core = words_sorted if parsed_core == words_sorted else parsed_core
             compact = core if compact == core else compact
             cores.append(core)
-            for ptype in item.types or {""}:
+            for ptype in profile[0] or {""}:
                 for block in (
                     by_type.get(ptype) or by_type.setdefault(ptype, Block()),
                     every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
@@ -277,6 +285,51 @@ class CatalogIndex:
         if not item.types:
             return list(by_type.values())
         return [by_type[t] for t in item.types if t in by_type]
+
+
+# Catalogs from this many products have their names parsed on every core.
+PARALLEL_FROM = 50_000
+
+# What a process parsing part of a catalog reads: set before the parsing processes fork.
+_PARSING: tuple[Parser, list[CatalogProduct], list[str]] | None = None
+
+# A part's profiles (numbered in order of first use) and each product's brand key, core name
+# and profile number: compact to send back from a parsing process.
+_Part = tuple[list[Profile], list[tuple[str, str, int]]]
+
+
+def _parse_part(start: int, stop: int) -> _Part:
+    assert _PARSING is not None
+    parser, kept, folded = _PARSING
+    numbers: dict[Profile, int] = {}
+    rows = []
+    for i in range(start, stop):
+        item = parser.parse_catalog(kept[i], folded[i])
+        number = numbers.setdefault(profile_key(item), len(numbers))
+        rows.append((item.brand or "", item.core, number))
+    return list(numbers), rows
+
+
+def _parse_all(
+    parser: Parser, kept: list[CatalogProduct], folded: list[str], workers: int | None
+) -> Iterator[tuple[str, str, Profile]]:
+    """Each product's brand key, core name and profile, in order, parsed on ``workers``."""
+    if workers is None:
+        workers = available_cores() if len(kept) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        for p, name in zip(kept, folded, strict=True):
+            item = parser.parse_catalog(p, name)
+            yield item.brand or "", item.core, profile_key(item)
+        return
+    global _PARSING
+    _PARSING = (parser, kept, folded)
+    try:
+        parts = map_forked(_parse_part, len(kept), workers)
+    finally:
+        _PARSING = None
+    for profiles, rows in parts:
+        for brand, core, number in rows:
+            yield brand, core, profiles[number]
 
 
 def exact_names(cores: list[str]) -> dict[str, int | list[int]]:

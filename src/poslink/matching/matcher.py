@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 from itertools import islice
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -119,15 +120,19 @@ class Matcher:
         return self._scored(item, self._similar(item, floor))
 
     def shortlist(self, item: ParsedItem) -> list[Candidate]:
-        """The candidates ``decide`` reads, scored, best first: by name, down to the first
-        unvetoed one and every other within the margin of it (all of them when every one is
-        vetoed). ``decide`` gives on these what it gives on all ``candidates``; the others'
-        vetoes, most of a big block's, are never worked out."""
+        """The candidates ``decide`` reads, scored, best first: the unvetoed ones with the best
+        name or within the margin of it, and the vetoed one with the best name.
+
+        ``decide`` gives on these what it gives on all ``candidates``: it reads a vetoed
+        candidate only when none is unvetoed, and then only the best-named one. The products
+        named below the margin are never compared at all.
+        """
         best = self._similar(item)
         # Best name first; among equal names, the order ``_scored`` keeps (insertion).
-        ranked = sorted(best.items(), key=lambda hit: -hit[1])
+        ranked = sorted(best.items(), key=itemgetter(1), reverse=True)
         out: list[Candidate] = []
         stop: float | None = None
+        vetoed = False
         index = self.index
         # The attribute vetoes of a profile, which thousands of a big block's products share.
         vetoes: dict[int, str] = {}
@@ -144,8 +149,13 @@ class Matcher:
             agree: list[str] = []
             if not veto:
                 veto, agree = compare_names(item, index.item(pos))
-            out.append(Candidate(position=pos, name=name, veto=veto, agreements=agree))
-            if stop is None and not veto:
+            if veto:
+                if not vetoed:
+                    vetoed = True
+                    out.append(Candidate(position=pos, name=name, veto=veto))
+                continue
+            out.append(Candidate(position=pos, name=name, agreements=agree))
+            if stop is None:
                 stop = name - self.config.margin
         out.sort(key=_rank)
         return out

@@ -36,7 +36,7 @@ class LocalOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     workers: int | None = Field(None, ge=1, description="processes that match (default: all)")
-    batch_size: int = Field(2000, ge=1, description="records per chunk")
+    batch_size: int = Field(8000, ge=1, description="records per chunk")
     cache_size: int = Field(500_000, ge=0, description="distinct decisions remembered")
 
 

@@ -7,9 +7,9 @@ batches cross the process boundary, never one Python object per row.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from types import TracebackType
 from typing import Any
 
@@ -18,7 +18,7 @@ import pyarrow as pa
 from poslink.config import MatcherConfig
 from poslink.engines.batch import BatchMatcher
 from poslink.matching import CatalogIndex
-from poslink.parallel import available_cores, can_fork
+from poslink.parallel import available_cores, can_fork, frozen_heap
 
 _WORKER: BatchMatcher | None = None
 __all__ = ["MatchPool", "available_cores"]
@@ -57,7 +57,7 @@ class MatchPool:
         self, index: CatalogIndex, config: MatcherConfig, category_table: str, workers: int
     ) -> None:
         self.workers = workers
-        self._frozen = False
+        self._held = ExitStack()
         self._executor: Executor
         if workers <= 1:
             inline = InlineExecutor(index, config, category_table)
@@ -66,10 +66,8 @@ class MatchPool:
             return
         context = multiprocessing.get_context("fork" if can_fork() else "spawn")
         if context.get_start_method() == "fork":
-            # Forked workers share the index's memory pages; keep the collector from touching
-            # (and so copying) them.
-            gc.freeze()
-            self._frozen = True
+            # Forked workers share the index's memory pages while the pool lives.
+            self._held.enter_context(frozen_heap())
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -85,9 +83,7 @@ class MatchPool:
     def close(self, cancel: bool = False) -> None:
         """Stop the workers."""
         self._executor.shutdown(wait=True, cancel_futures=cancel)
-        if self._frozen:
-            gc.unfreeze()
-            self._frozen = False
+        self._held.close()
 
     def __enter__(self) -> MatchPool:
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_plugin_chosen_by_location(location: str, sql: bool, sqlite: bool) -> No
     assert isinstance(open_catalog(location), SqlCatalog if sql else SqliteCatalog)
 
 
-def load(postgres: PgServer, name: str, sqlite_catalog: Path, **options: object) -> str:
+def load(postgres: PgServer, name: str, sqlite_catalog: Path, **options: Any) -> str:
     url = postgres.create_database(name)
     with postgres.connect(name) as con:
         storehelp.copy_catalog_to_postgres(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from types import GeneratorType
 
 import pytest
 
@@ -53,6 +54,7 @@ def test_opened_read_only(tmp_path: Path) -> None:
     before = db.read_bytes()
     catalog = open_catalog(str(db))
     gen = catalog.products()
+    assert isinstance(gen, GeneratorType)
     next(gen)
     gen.close()
     assert db.read_bytes() == before

@@ -264,7 +264,8 @@ def test_driver_file_shipped_to_executors_reads_the_same(spark: Any, tmp_path: P
     # On a cluster a driver-local file travels by addFile; read there, it gives the same frame.
     source = JaneJsonSource(EXAMPLES / "jane/pos.json")
     frame = shipped_frame(spark, source, 7, 3, tmp_path)
-    got = pa.Table.from_batches(frame.orderBy("row")._collect_as_arrow()).to_pylist()
+    ordered = frame.orderBy("row")
+    got = pa.Table.from_batches(ordered._collect_as_arrow()).to_pylist()  # type: ignore[operator]
     want = pa.Table.from_batches(list(frame_batches(source.records(), 7))).to_pylist()
     assert got == want and len(got) == 28
 

@@ -200,6 +200,7 @@ def test_exact_names_built_with_the_index_are_those_built_on_first_use(
     assert len(names) > 1000
     for name in names:
         assert built.exact_positions(name) == lazy.exact_positions(name), name
+    assert lazy._exact is not None
     assert built._exact.keys() == lazy._exact.keys()
 
 

@@ -69,6 +69,8 @@ class JsonlSource(Source):
             return SkippedRecord(f"{where}: no usable title", row=row, pos_id=str(pos_id), raw=raw)
         qty = obj.get("qty")
         number_ok = isinstance(qty, int | float) and not isinstance(qty, bool)
+        if not number_ok:
+            qty = None
         return PosRecord(
             row=row,
             source=self.name,
@@ -76,6 +78,6 @@ class JsonlSource(Source):
             name=title,
             product_type=obj.get("type") if isinstance(obj.get("type"), str) else None,
             brand=obj.get("vendor") if isinstance(obj.get("vendor"), str) else None,
-            quantity=float(qty) if number_ok and math.isfinite(qty) else None,
+            quantity=float(qty) if qty is not None and math.isfinite(qty) else None,
             raw=raw,
         )

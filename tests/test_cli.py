@@ -220,3 +220,19 @@ def test_sources_lists_builtin(tmp_path: Path) -> None:
     result = poslink("sources")
     assert result.returncode == 0
     assert "jane-json" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("POSLINK_ENGINE_OPTIONS__BATCH_SIZE", "0", "engine 'local' option batch_size:"),
+        ("POSLINK_ENGINE_OPTIONS__CHUNK_SIZE", "9", "engine 'local' option chunk_size:"),
+    ],
+)
+def test_a_bad_engine_option_is_named_in_one_line(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = poslink("run", *EXAMPLE_ARGS, "--out", tmp_path / "o.csv", env={variable: value})
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o.csv").exists()

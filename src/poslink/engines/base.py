@@ -6,16 +6,20 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
-from poslink.exceptions import SkippedRecord
+from poslink.exceptions import ConfigError, SkippedRecord
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -39,6 +43,15 @@ class Engine(ABC):
 
     def __init__(self, **options: Any) -> None:
         self.options = options
+
+    def validated(self, model: type[M]) -> M:
+        """The engine's options read as ``model``; a bad one is a ``ConfigError`` naming it."""
+        try:
+            return model.model_validate(self.options)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"engine {self.name!r} option {where}: {first['msg']}") from exc
 
     @abstractmethod
     def run(self, job: Job) -> Counter[Status]:

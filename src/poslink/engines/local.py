@@ -17,12 +17,12 @@ from itertools import islice
 from typing import Any
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
 from poslink.engines.pool import MatchPool, available_cores
-from poslink.exceptions import ConfigError, SkippedRecord
+from poslink.exceptions import SkippedRecord
 from poslink.records import Match, PosRecord, Status
 
 # What a record's decision depends on: the fields matching reads (see ``batch.RECORD_FIELDS``).
@@ -85,12 +85,7 @@ class LocalEngine(Engine):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        try:
-            self.config = LocalOptions.model_validate(options)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"engine 'local' option {where}: {first['msg']}") from exc
+        self.config = self.validated(LocalOptions)
 
     def run(self, job: Job) -> Counter[Status]:
         """Stream the source through the workers into the sink."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from poslink import plugins
+from poslink.engines.base import parse_record
 from poslink.exceptions import InputError, PluginError
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import PosRecord
@@ -64,14 +65,7 @@ def review_rows(
             parsers[d["source"]] = index.parser(_category_table(d["source"]))
         if overrides[d["source"]].find(record) is not None:
             continue
-        item = parsers[d["source"]].parse_pos(
-            record.name,
-            record.category,
-            brand=record.brand,
-            product_type=record.product_type,
-            lineage=record.lineage,
-            weight=record.weight,
-        )
+        item = parse_record(parsers[d["source"]], record)
         cells: list[Any] = [d["source"], d["store"], d["pos_id"], record.name, record.category]
         cells += [record.brand or "", d["status"], d["jane_product_id"] or "", d["score"]]
         cells.append(d["reason"])

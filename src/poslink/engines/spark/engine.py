@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
@@ -68,12 +68,7 @@ class SparkEngine(Engine):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        try:
-            self.settings = SparkOptions.model_validate(options)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"spark engine option {where}: {first['msg']}") from exc
+        self.settings = self.validated(SparkOptions)
         self.strategy_used: str | None = None
 
     def writes_output(self, sink: Sink) -> bool:

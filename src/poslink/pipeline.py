@@ -17,7 +17,7 @@ from poslink.catalogs import open_catalog
 from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
-from poslink.exceptions import ConfigError, InputError, PluginError
+from poslink.exceptions import ConfigError, PluginError
 from poslink.locations import is_url
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
@@ -106,11 +106,13 @@ class CatalogAccess:
     """The configured catalog: its version on first use, its index only when asked for.
 
     A run with a decision store needs the version to know whether anything must be matched,
-    and the index only when something must.
+    and the index only when something must. The products read for the version are kept for
+    the index, so the catalog is read once and the index is of exactly that version.
     """
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
+        self._read: list[CatalogProduct] | None = None
 
     def _products(self) -> Iterable[CatalogProduct]:
         catalog = open_catalog(
@@ -124,19 +126,18 @@ class CatalogAccess:
     @cached_property
     def version(self) -> str:
         """The catalog's version (``matching.index.catalog_version``)."""
-        return catalog_version(self._products())
+        self._read = list(self._products())
+        return catalog_version(self._read)
 
     @cached_property
     def index(self) -> CatalogIndex:
         """The saved index when it fits the catalog, or one built from the catalog."""
         if self.config.index is not None:
-            return load_index(self.config.index, self.version)
-        known = self.__dict__.get("version")
-        index = CatalogIndex.build(self._products())
-        if known is not None and index.version != known:
-            raise InputError(
-                f"{self.config.catalog}: the catalog changed during the run; run again"
-            )
+            index = load_index(self.config.index, self.version)
+        else:
+            # Streamed from the catalog when the version was not asked for first.
+            index = CatalogIndex.build(self._read if self._read is not None else self._products())
+        self._read = None
         return index
 
 

@@ -4,9 +4,11 @@ index and streamed input give, row for row, what the straightforward path gives.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import random
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,13 @@ from rapidfuzz import fuzz, process
 
 from conftest import poslink
 from poslink.catalogs import open_catalog
+from poslink.collector import YOUNG_THRESHOLD, batch_collection
 from poslink.engines.base import match_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.decide import decide
 from poslink.matching.matcher import decision_key
 from poslink.matching.saved import load_index, save_index
+from poslink.records import CatalogProduct
 from poslink.similarity import extract_many
 from poslink.sinks.csv import CsvSink
 from poslink.sources.jane_json import JaneJsonSource
@@ -187,6 +191,23 @@ def test_an_index_parsed_on_several_processes_is_the_same(
     assert len(one) == 12000
     for workers in (2, 3):
         assert CatalogIndex.build(products, workers=workers) == one
+
+
+def test_the_index_is_built_with_fewer_collections(workload: tuple[Path, Path, Path]) -> None:
+    _, catalog, _ = workload
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    def products() -> Iterator[CatalogProduct]:
+        seen.append(gc.get_threshold())
+        yield from open_catalog(str(catalog)).products()
+
+    CatalogIndex.build(products(), workers=1)
+    assert seen[0][0] == max(before[0], YOUNG_THRESHOLD) > 700
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), batch_collection():
+        raise ValueError  # left as it was, however the block ends
+    assert gc.get_threshold() == before
 
 
 def test_exact_names_built_with_the_index_are_those_built_on_first_use(

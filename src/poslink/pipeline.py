@@ -14,6 +14,7 @@ from typing import Any
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
+from poslink.collector import batch_collection
 from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
@@ -166,6 +167,7 @@ def check_locations(config: RunConfig, engine: Engine) -> None:
             )
 
 
+@batch_collection()
 def run(config: RunConfig, progress: Callable[[int], None] | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary."""
     if config.decisions is not None:

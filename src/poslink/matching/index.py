@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from poslink.collector import batch_collection
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser
@@ -118,6 +119,7 @@ class CatalogIndex:
     )
 
     @classmethod
+    @batch_collection()
     def build(
         cls,
         products: Iterable[CatalogProduct],

@@ -82,3 +82,28 @@ def test_catalog_products_of_any_text_parse(
 ) -> None:
     item = PARSER.parse_catalog(CatalogProduct(1, name, brand, ptype, subtype, "", amount))
     assert isinstance(item.core, str)
+
+
+records = st.tuples(
+    shaped,
+    st.sampled_from(["", "Flower", "Edibles", "Vaporizers"]),
+    st.sampled_from([None, "", "Gold Leaf", "gold lef"]),
+    st.sampled_from([None, "vape"]),
+    st.sampled_from([None, "cbd", "indica"]),
+    st.sampled_from([None, "1g", "3.5 g", "10pk"]),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(records, max_size=12), st.lists(st.sampled_from(["1g", "-0.5g-", "100mg"])))
+def test_parse_many_is_parse_pos_of_each(
+    some: list[tuple[str, str, str | None, str | None, str | None, str | None]],
+    sizes: list[str],
+) -> None:
+    # The same names again in other sizes: what parse_many parses once for several records.
+    some += [(f"{r[0]} {size}", *r[1:]) for r, size in zip(some, sizes, strict=False)]
+    expected = [
+        PARSER.parse_pos(name, cat, brand=b, product_type=t, lineage=lin, weight=w)
+        for name, cat, b, t, lin, w in some
+    ]
+    assert PARSER.parse_many(some) == expected

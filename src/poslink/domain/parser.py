@@ -8,7 +8,7 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
@@ -28,6 +28,12 @@ class NameWords(NamedTuple):
 
     tokens: list[str]
     measures: Measures
+
+
+# A POS record as ``parse_many`` takes it: name, category, brand, product type, lineage, weight.
+RecordValues = Sequence[str | None]
+# What a record's parse depends on besides its measures: words, ratio and the other fields.
+_ParseKey = tuple[tuple[str, ...], str | None, str, str | None, str | None, str | None]
 
 
 class Parser:
@@ -180,11 +186,52 @@ class Parser:
             trace=trace,
         )
 
-    def prefetch_brands(self, names: Iterable[tuple[NameWords, str | None]]) -> None:
+    def parse_many(self, records: Iterable[RecordValues]) -> list[ParsedItem | str]:
+        """``parse_pos`` of many records, given as ``RecordValues``; where a record cannot be
+        parsed, the reason (text) stands in its place.
+
+        Records of one call that differ only in their measures (the same product in other sizes)
+        are parsed once; the misspelt brands of the others are looked up in bulk.
+        """
+        out: list[ParsedItem | str] = []
+        todo: dict[_ParseKey, list[tuple[int, Measures]]] = {}
+        for name, category, brand, product_type, lineage, weight in records:
+            try:
+                words_ = self.words_of(name or "", weight)
+            except Exception as exc:  # one odd record must not stop the others
+                out.append(_unparsable(exc))
+                continue
+            m = words_.measures
+            key = (tuple(words_.tokens), m.ratio, category or "", brand, product_type, lineage)
+            waiting = todo.get(key)
+            if waiting is None:
+                waiting = todo[key] = []
+            waiting.append((len(out), m))
+            out.append("")
+        self._prefetch_brands((tokens, brand) for tokens, _, _, brand, _, _ in todo)
+        for key, waiting in todo.items():
+            tokens, _, category, brand, product_type, lineage = key
+            try:
+                item = self.parse_words(
+                    NameWords(list(tokens), waiting[0][1]),
+                    category,
+                    brand=brand,
+                    product_type=product_type,
+                    lineage=lineage,
+                )
+            except Exception as exc:  # one odd record must not stop the others
+                for slot, _ in waiting:
+                    out[slot] = _unparsable(exc)
+                continue
+            for slot, m in waiting:
+                out[slot] = _measured(item, m)
+        return out
+
+    def _prefetch_brands(self, names: Iterable[tuple[Sequence[str], str | None]]) -> None:
         """Look up in bulk the misspelt brands ``parse_words`` would look up for these
         (words of the name, brand field) pairs, so that parsing them finds the answers ready."""
         queries: list[str] = []
-        for name, brand in names:
+        for tokens, brand in names:
             if brand and brand.strip():
                 written = words(brand)
                 if not (
@@ -192,7 +239,7 @@ class Parser:
                     or self.brands.aliases.get(written.replace(" ", ""))
                 ):
                     queries.append(written)
-            queries += self.brands.fuzzy_queries(name.tokens)
+            queries += self.brands.fuzzy_queries(tokens)
         self.brands.prefetch(queries)
 
     def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
@@ -408,6 +455,32 @@ def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
         table.clear()
     value = table[key] = compute(key)
     return value
+
+
+def _unparsable(exc: Exception) -> str:
+    return f"cannot parse name: {exc!r}"
+
+
+def _measured(item: ParsedItem, m: Measures) -> ParsedItem:
+    """``item`` with the measures ``m``: what parsing its words with ``m`` gives."""
+    if (item.weight_g, item.potency_mg, item.pack) == (m.weight_g, m.potency_mg, m.pack):
+        return item
+    return ParsedItem(
+        brand=item.brand,
+        core=item.core,
+        types=item.types,
+        subtypes=item.subtypes,
+        hints=item.hints,
+        lineage=item.lineage,
+        ratio=item.ratio,
+        markers=item.markers,
+        implied=item.implied,
+        digits=item.digits,
+        weight_g=m.weight_g,
+        potency_mg=m.potency_mg,
+        pack=m.pack,
+        brand_source=item.brand_source,
+    )
 
 
 def _trace_measures(trace: dict[str, str], m: Measures, origin: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
-from poslink.domain.parser import NameWords, Parser
+from poslink.domain.parser import Parser
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import ParsedItem, PosRecord, Status
 
@@ -74,35 +74,7 @@ class BatchMatcher:
         rows: list[int] = data["row"]
         columns = [data.get(f) or [None] * len(rows) for f in RECORD_FIELDS]
         # Parse the whole batch first: brands and then candidates are looked up in bulk.
-        prepared: list[NameWords | str] = []
-        for name, weight in zip(columns[0], columns[5], strict=True):
-            try:
-                prepared.append(self.parser.words_of(name or "", weight))
-            except Exception as exc:  # one odd record must not stop the batch
-                prepared.append(f"cannot parse name: {exc!r}")
-        self.parser.prefetch_brands(
-            (w, brand)
-            for w, brand in zip(prepared, columns[2], strict=True)
-            if isinstance(w, NameWords)
-        )
-        parsed: list[ParsedItem | str] = []
-        for i, words in enumerate(prepared):
-            if isinstance(words, str):
-                parsed.append(words)
-                continue
-            category, brand, product_type, lineage = (c[i] for c in columns[1:5])
-            try:
-                parsed.append(
-                    self.parser.parse_words(
-                        words,
-                        category or "",
-                        brand=brand,
-                        product_type=product_type,
-                        lineage=lineage,
-                    )
-                )
-            except Exception as exc:  # one odd record must not stop the batch
-                parsed.append(f"cannot parse name: {exc!r}")
+        parsed = self.parser.parse_many(zip(*columns, strict=True))
         self.matcher.prefetch(p for p in parsed if isinstance(p, ParsedItem))
         ids: list[int | None] = []
         scores: list[float] = []

@@ -22,6 +22,7 @@ _CHUNK = 1 << 20
 # An element still undecodable after this much text is taken as broken, not as unfinished.
 _MAX_ELEMENT = 64 << 20
 _WS = re.compile(r"[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _BOM = codecs.BOM_UTF8
 # What may follow a number's last decoded character in a longer number ("0" of "0.5").
 _NUMBER_TAIL = re.compile(r"[0-9.eE+\-]*\Z")
@@ -144,6 +145,8 @@ def iter_json_array(path: Path) -> Iterator[Any]:
             text.pos += 1
         else:
             while True:
+                yield from _run_of_elements(text, decoder)
+                text.skip_ws()  # the last comma may have ended the text read so far
                 yield text.value(decoder)
                 following = text.skip_ws()
                 if following == "]":
@@ -156,6 +159,28 @@ def iter_json_array(path: Path) -> Iterator[Any]:
                 text.release()
         if text.skip_ws():
             raise text.error("Extra data", text.pos)
+
+
+def _run_of_elements(text: _Text, decoder: json.JSONDecoder) -> Iterator[Any]:
+    """The elements from ``pos`` on that the text read so far holds whole, decoded at C speed.
+
+    A comma after an element proves it complete (a number could otherwise go on in the text
+    not read yet). The first element without one, or that does not decode, is left at
+    ``pos`` for ``_Text.value``, which reads on or reports the error.
+    """
+    buf, pos = text.buf, text.pos
+    decode, comma = decoder.raw_decode, _COMMA.match
+    try:
+        while True:
+            value, end = decode(buf, pos)
+            following = comma(buf, end)
+            if following is None:
+                break
+            text.pos = pos = following.end()
+            yield value
+    except json.JSONDecodeError:
+        pass
+    text.release()
 
 
 def _not_an_array(text: _Text, decoder: json.JSONDecoder) -> None:

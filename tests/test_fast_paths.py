@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
 from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, fold
+from poslink.records import Match, Status
 from poslink.sinks.base import _NUMBER, safe_cell
+from poslink.sinks.csv import output_cells
 from poslink.sources.validate import usable_name
 
 _APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])|'")
@@ -129,3 +131,18 @@ def test_safe_cell_of_text_takes_the_general_way(value: object) -> None:
     cell = safe_cell(text)
     quoted = bool(text) and text[0] in "=+-@\t\r\n" and not _NUMBER.match(text)
     assert cell == ("'" + text if quoted else text)
+
+
+cell_values = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=6), st.just("-5")
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from("abcd"), cell_values), st.sampled_from(list(Status)))
+def test_output_cells_are_safe_cells(raw: dict[str, object], status: Status) -> None:
+    match = Match(0, 17 if status is Status.MATCHED else None, 0.91234, status)
+    cells = output_cells(list("abcd"), raw, match)
+    assert cells[:4] == [safe_cell(raw.get(f)) for f in "abcd"]
+    score = "" if status is Status.REJECTED else "0.9123"
+    assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status)]

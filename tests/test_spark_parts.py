@@ -113,7 +113,7 @@ def test_rejects_beside_the_output(out: Path | str, rejects: Path | str) -> None
     assert rejects_path(out) == rejects
 
 
-@given(st.lists(st.text(), min_size=1, max_size=6))
+@given(st.lists(st.text() | st.text(alphabet=',"\r\n a'), min_size=1, max_size=6))
 def test_csv_line_is_the_sinks_csv_row(cells: list[str]) -> None:
     # Spark writes csv_line per row with CRLF line ends: byte for byte what csv.writer writes.
     buffer = io.StringIO(newline="")

@@ -171,16 +171,18 @@ class _Run:
             self.users[batch_id] -= 1
             if not self.users[batch_id]:
                 del self.users[batch_id], self.done[batch_id]
-        sink, rejects = self.job.sink, self.job.rejects
+        write, rejects = self.job.sink.write, self.job.rejects
+        statuses: list[Status] = []
         for record, decision in zip(chunk.records, chunk.decisions, strict=True):
             assert decision is not None
             match = Match(record.row, *decision)
             if isinstance(record, SkippedRecord):
                 rejects.write(record.row, record.pos_id, record.reason, record.raw)
-                sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
+                write(record.raw if isinstance(record.raw, dict) else {}, match)
             else:
-                sink.write(record.raw, match)
-            self.counts[match.status] += 1
+                write(record.raw, match)
+            statuses.append(match.status)
+        self.counts.update(statuses)
         if self.job.progress is not None:
             self.job.progress(len(chunk.records))
 

@@ -17,13 +17,15 @@ from poslink.records import Match
 
 MATCH_COLUMNS = ("jane_product_id", "match_score", "match_status")
 
+# What a spreadsheet may run a cell starting with (unless the cell is a number).
+RISKY_STARTS = "=+-@\t\r\n"
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def safe_cell(value: Any) -> str:
     """A cell a spreadsheet shows, not runs: text starting with = + - @ or a control is quoted."""
     if type(value) is str:  # most cells: the same answer as below, sooner
-        if value and value[0] in "=+-@\t\r\n" and not _NUMBER.match(value):
+        if value and value[0] in RISKY_STARTS and not _NUMBER.match(value):
             return "'" + value
         return value
     if value is None:
@@ -33,7 +35,7 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
-    if text and text[0] in "=+-@\t\r\n" and not _NUMBER.match(text):
+    if text and text[0] in RISKY_STARTS and not _NUMBER.match(text):
         return "'" + text
     return text
 

@@ -16,6 +16,7 @@ from poslink.sources.json_stream import iter_json_array
 from poslink.sources.validate import kind_of, usable_name
 
 FIELDS = ["category", "productId", "productName", "quantityAvailable"]
+_FIELD_SET = frozenset(FIELDS)
 
 
 class JaneJsonSource(Source):
@@ -61,7 +62,10 @@ class JaneJsonSource(Source):
                     name=name,
                     category=category or "",
                     quantity=None if quantity is None else float(quantity),
-                    raw={
+                    # The decoded object itself when it holds just the four fields.
+                    raw=obj
+                    if obj.keys() == _FIELD_SET
+                    else {
                         "category": category,
                         "productId": pos_id,
                         "productName": name,

@@ -54,6 +54,7 @@ class MeasureReader:
             re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
         )
         self._named = re.compile(rf"\b({named})\b") if named else None
+        self._named_starts = tuple({(w.split() or [""])[0] for w in knowledge.named_weights})
 
     def read(self, text: str) -> tuple[str, Measures]:
         """Take weights, potency, packs and ratios out of folded text."""
@@ -71,20 +72,26 @@ class MeasureReader:
                 weight = 28.0 * int(found.group(1)) / int(found.group(2))
                 text = _FRACTION.sub(" ", text)
         if _DIGIT.search(text):
-            units = list(self._unit.finditer(text))
+            units: list[re.Match[str]] = []
+
+            def take(found: re.Match[str]) -> str:
+                units.append(found)
+                return " "
+
+            # One pass takes the amounts out and keeps them, in the order written.
+            text = self._unit.sub(take, text)
             for found in units:
                 value, unit = float(found.group(1)), found.group(2)
                 if unit in self._k.potency_units:
                     potency = potency or value * self._k.potency_units[unit]
                 elif unit in self._k.weight_units:
                     weight = weight or value * self._k.weight_units[unit]
-            if units:
-                text = self._unit.sub(" ", text)
             found = _PACK.search(text)
             if found:
                 pack = int(found.group(1))
                 text = _PACK.sub(" ", text)
-        if self._named is not None:
+        # A named weight holds its first word: most names hold none, and the search is skipped.
+        if self._named is not None and any(w in text for w in self._named_starts):
             named = self._named.search(text)
             if named:
                 weight = weight or self._k.named_weights[words(named.group(1))]

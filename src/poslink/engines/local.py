@@ -51,14 +51,8 @@ class DecisionCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._data: dict[Key, Decision] = {}
-        self.hits = 0
-
-    def get(self, key: Key) -> Decision | None:
-        """The remembered decision, if any."""
-        found = self._data.get(key)
-        if found is not None:
-            self.hits += 1
-        return found
+        # The remembered decision of a key, if any: the dictionary's own lookup, called per record.
+        self.get = self._data.get
 
     def put(self, key: Key, decision: Decision) -> None:
         """Remember a decision."""
@@ -126,18 +120,19 @@ class _Run:
         batch_id = self._next
         new: list[PosRecord] = []
         keys: list[Key] = []
+        decisions, remembered, inflight = chunk.decisions, self.cache.get, self.inflight
         for slot, record in enumerate(records):
             if isinstance(record, SkippedRecord):
-                chunk.decisions[slot] = (None, 0.0, Status.REJECTED, record.reason)
+                decisions[slot] = (None, 0.0, Status.REJECTED, record.reason)
                 continue
             key = record_key(record)
-            known = self.cache.get(key)
+            known = remembered(key)
             if known is not None:
-                chunk.decisions[slot] = known
+                decisions[slot] = known
                 continue
-            where = self.inflight.get(key)
+            where = inflight.get(key)
             if where is None:
-                where = self.inflight[key] = (batch_id, len(new))
+                where = inflight[key] = (batch_id, len(new))
                 new.append(record)
                 keys.append(key)
             chunk.waiting.append((slot, *where))

@@ -9,7 +9,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def value_class(cls: type[_T]) -> type[_T]:
+    """A slotted dataclass of values: frozen to the type checker, hashable by its fields.
+
+    A run makes millions of these, one or more per record. A frozen dataclass's ``__init__``
+    sets every field through ``object.__setattr__``: 1 us per record of 13 fields, a sixth of
+    the main process's CPU on the repeated 1M-record bench feed. So the fields are set as
+    plain slots, and the type checker, told they are frozen, refuses any assignment to them.
+    """
+    return dataclass(slots=True, unsafe_hash=True)(cls)
 
 
 class Status(StrEnum):
@@ -21,7 +35,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class PosRecord:
     """One inventory record as a POS exported it, with its original fields kept verbatim."""
 
@@ -40,7 +54,7 @@ class PosRecord:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class CatalogProduct:
     """One canonical catalog product."""
 
@@ -53,7 +67,7 @@ class CatalogProduct:
     amount: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class ParsedItem:
     """What the parser understood of a name (POS or catalog), ready for matching.
 
@@ -83,7 +97,7 @@ class ParsedItem:
         return tuple(self.core.split())
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Match:
     """The decision for one record: a catalog id or none, with a score and the reason."""
 

@@ -7,10 +7,10 @@ is a ratio; the units and their factors come from ``data/vocab.toml``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from poslink.domain.knowledge import Knowledge
 from poslink.domain.text import words
+from poslink.records import value_class
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
@@ -20,7 +20,7 @@ _PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece
 _DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Measures:
     """Weights, potency, pack and ratio read from a name."""
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -19,6 +20,7 @@ from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
 from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, fold
 from poslink.records import Match, Status
+from poslink.similarity import _nonzero
 from poslink.sinks.base import _NUMBER, safe_cell
 from poslink.sinks.csv import output_cells
 from poslink.sources.validate import usable_name
@@ -146,3 +148,17 @@ def test_output_cells_are_safe_cells(raw: dict[str, object], status: Status) -> 
     assert cells[:4] == [safe_cell(raw.get(f)) for f in "abcd"]
     score = "" if status is Status.REJECTED else "0.9123"
     assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status)]
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 70),
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 255)), max_size=30),
+)
+def test_sparse_nonzero_is_numpy_nonzero(rows: int, cols: int, hits: list[tuple[int, int]]) -> None:
+    matrix = np.zeros((rows, cols), np.uint8)
+    for cell, value in hits:
+        matrix.flat[cell % matrix.size] = value
+    got, expected = _nonzero(matrix), np.nonzero(matrix)
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))

@@ -88,6 +88,9 @@ class BrandIndex:
     _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
     _fuzzy_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    _exact_memo: dict[tuple[str, ...], tuple[str, int, int, str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -194,6 +197,16 @@ class BrandIndex:
         return out
 
     def _find_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
+        # Asked twice per name in a batch (``fuzzy_queries`` ahead, then ``find``): remembered.
+        key = tuple(tokens)
+        if key in self._exact_memo:
+            return self._exact_memo[key]
+        if len(self._exact_memo) >= _MEMO_LIMIT:
+            self._exact_memo.clear()
+        found = self._exact_memo[key] = self._look_up_exact(tokens)
+        return found
+
+    def _look_up_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         n = len(tokens)
         # The end first: most POS systems write the brand last.
         for size in self._ending.get(tokens[-1], ()):

@@ -441,7 +441,7 @@ class Parser:
         return self._sets.setdefault(value, value)
 
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 _MEMO_LIMIT = 50_000
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -491,4 +491,4 @@ def _trace_measures(trace: dict[str, str], m: Measures, origin: str) -> None:
 
 
 def _words(text: str) -> list[str]:
-    return _NOT_WORD.sub(" ", text).split()
+    return _WORD.findall(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -25,9 +25,13 @@ _DECISION_FIELDS = tuple(
 Key = tuple[object, ...]
 
 
+_decision_fields = attrgetter(*_DECISION_FIELDS)
+
+
 def decision_key(item: ParsedItem) -> Key:
     """Records with equal keys get the same decision: the matcher's cache key."""
-    return tuple([getattr(item, name) for name in _DECISION_FIELDS])
+    key: Key = _decision_fields(item)
+    return key
 
 
 def _rank(c: Candidate) -> tuple[bool, float, int]:

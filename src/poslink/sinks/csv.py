@@ -6,7 +6,7 @@ import contextlib
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -24,10 +24,18 @@ _STATUS_TEXT = {status: status.value for status in Status}
 
 def output_cells(fields: Sequence[str], raw: Mapping[str, Any], match: Match) -> list[str]:
     """One output row: the original fields, the catalog id (blank for none), score and status."""
-    # Text that cannot start a formula is its own cell: most cells, without a call.
-    cells = [
-        v if type(v) is str and not (v and v[0] in RISKY_STARTS) else safe_cell(v)
-        for v in map(raw.get, fields)
+    # Safe text, whole numbers and decimals (most cells) made here, what safe_cell makes of
+    # them, without a call per cell.
+    values: Iterator[Any] = map(raw.get, fields)
+    cells: list[str] = [
+        v
+        if (kind := type(v)) is str and not (v and v[0] in RISKY_STARTS)
+        else str(v)
+        if kind is int
+        else repr(v)
+        if kind is float
+        else safe_cell(v)
+        for v in values
     ]
     pid, status = match.jane_product_id, match.status
     cells.append("" if pid is None else str(pid))

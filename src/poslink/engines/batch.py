@@ -14,6 +14,7 @@ import pyarrow as pa
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
 from poslink.matching import CatalogIndex, Matcher
+from poslink.matching.matcher import decision_key
 from poslink.records import ParsedItem, PosRecord, Status
 
 # What matching reads of a record; every field a source may give, as nullable text.
@@ -75,7 +76,10 @@ class BatchMatcher:
         columns = [data.get(f) or [None] * len(rows) for f in RECORD_FIELDS]
         # Parse the whole batch first: brands and then candidates are looked up in bulk.
         parsed = self.parser.parse_many(zip(*columns, strict=True))
-        self.matcher.prefetch(p for p in parsed if isinstance(p, ParsedItem))
+        items = [p for p in parsed if isinstance(p, ParsedItem)]
+        keys = [decision_key(item) for item in items]  # once, for prefetch and match
+        self.matcher.prefetch(items, keys)
+        next_key = iter(keys).__next__
         ids: list[int | None] = []
         scores: list[float] = []
         statuses: list[str] = []
@@ -84,7 +88,7 @@ class BatchMatcher:
             reason = item if isinstance(item, str) else ""
             if isinstance(item, ParsedItem):
                 try:
-                    match = self.matcher.match(row, item)
+                    match = self.matcher.match(row, item, next_key())
                 except Exception as exc:  # one odd record must not stop the batch
                     reason = f"cannot parse name: {exc!r}"
                 else:

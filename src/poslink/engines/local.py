@@ -182,10 +182,14 @@ class _Run:
             self.job.progress(len(chunk.records))
 
 
+_STATUS_OF = {status.value: status for status in Status}
+
+
 def _decisions(batch: pa.RecordBatch) -> list[Decision]:
     data = batch.to_pydict()
+    status_of = _STATUS_OF.__getitem__  # Status(text), without the enum's call machinery
     return [
-        (pid, score, Status(status), reason)
+        (pid, score, status_of(status), reason)
         for pid, score, status, reason in zip(
             data["jane_product_id"],
             data["match_score"],

@@ -62,9 +62,10 @@ class Matcher:
         self._prefetched: dict[ParsedItem, dict[int, tuple[Hits, Hits]]] = {}
         self.cache_hits = 0
 
-    def match(self, row: int, item: ParsedItem) -> Match:
-        """The decision for one parsed record."""
-        key = decision_key(item)
+    def match(self, row: int, item: ParsedItem, key: Key | None = None) -> Match:
+        """The decision for one parsed record (``key``: its ``decision_key``, if known)."""
+        if key is None:
+            key = decision_key(item)
         cached = self._cache.get(key)
         if cached is None:
             cached = self._decide(item)
@@ -78,19 +79,20 @@ class Matcher:
         pid, score, status, reason = cached
         return Match(row=row, jane_product_id=pid, score=score, status=status, reason=reason)
 
-    def prefetch(self, items: Iterable[ParsedItem]) -> None:
+    def prefetch(self, items: Iterable[ParsedItem], keys: Iterable[Key] | None = None) -> None:
         """Score in bulk, ahead of ``match``, the records whose candidate blocks are large.
 
         A record that names no brand meets every brand's products of its types, a big brand
         has thousands; ``similarity.extract_many`` compares a batch's records with such a block
-        at once, with the results ``candidates`` would compute one by one.
+        at once, with the results ``candidates`` would compute one by one. ``keys``: the
+        items' ``decision_key``s, in order, if known.
         """
         self._prefetched.clear()
         users: dict[int, list[ParsedItem]] = {}
         blocks: dict[int, Block] = {}
         seen: set[Key] = set()
-        for item in items:
-            key = decision_key(item)
+        items = list(items)
+        for item, key in zip(items, keys or map(decision_key, items), strict=True):
             if key in seen or key in self._cache or not self._searches(item) or not item.brand:
                 continue
             seen.add(key)

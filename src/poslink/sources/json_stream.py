@@ -21,6 +21,9 @@ from poslink.sources.validate import kind_of
 _CHUNK = 1 << 20
 # An element still undecodable after this much text is taken as broken, not as unfinished.
 _MAX_ELEMENT = 64 << 20
+# Elements starting this near the end of the text read (a sixteenth of a chunk: 64 KB) are
+# left to the careful way.
+_TAIL_SHIFT = 4
 _WS = re.compile(r"[ \t\n\r]*")
 _COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _BOM = codecs.BOM_UTF8
@@ -100,6 +103,8 @@ class _Text:
     def value(self, decoder: json.JSONDecoder) -> Any:
         """Decode the value at ``pos``, reading on while it may be unfinished."""
         size = _CHUNK
+        if len(self.buf) - self.pos < _CHUNK >> _TAIL_SHIFT:
+            self.more()  # most likely unfinished: read on before trying (a failure costs)
         while True:
             try:
                 value, end = decoder.raw_decode(self.buf, self.pos)
@@ -165,13 +170,17 @@ def _run_of_elements(text: _Text, decoder: json.JSONDecoder) -> Iterator[Any]:
     """The elements from ``pos`` on that the text read so far holds whole, decoded at C speed.
 
     A comma after an element proves it complete (a number could otherwise go on in the text
-    not read yet). The first element without one, or that does not decode, is left at
-    ``pos`` for ``_Text.value``, which reads on or reports the error.
+    not read yet). The first element without one, that does not decode or that starts near
+    the end of the text read, is left at ``pos`` for ``_Text.value``, which reads on or
+    reports the error.
     """
     buf, pos = text.buf, text.pos
     decode, comma = decoder.raw_decode, _COMMA.match
+    # Short of the end of the text read, where an element is likely cut: a failed decode
+    # costs a count of every line before it (JSONDecodeError's line number).
+    stop = len(buf) if text.eof else len(buf) - (_CHUNK >> _TAIL_SHIFT)
     try:
-        while True:
+        while pos < stop:
             value, end = decode(buf, pos)
             following = comma(buf, end)
             if following is None:

@@ -199,7 +199,7 @@ class Parser:
             try:
                 words_ = self.words_of(name or "", weight)
             except Exception as exc:  # one odd record must not stop the others
-                out.append(_unparsable(exc))
+                out.append(unparsable(exc))
                 continue
             m = words_.measures
             key = (tuple(words_.tokens), m.ratio, category or "", brand, product_type, lineage)
@@ -221,7 +221,7 @@ class Parser:
                 )
             except Exception as exc:  # one odd record must not stop the others
                 for slot, _ in waiting:
-                    out[slot] = _unparsable(exc)
+                    out[slot] = unparsable(exc)
                 continue
             for slot, m in waiting:
                 out[slot] = _measured(item, m)
@@ -457,7 +457,8 @@ def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
     return value
 
 
-def _unparsable(exc: Exception) -> str:
+def unparsable(exc: Exception) -> str:
+    """The reason a record whose name could not be parsed is rejected with."""
     return f"cannot parse name: {exc!r}"
 
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from poslink.config import MatcherConfig
-from poslink.domain.parser import Parser
+from poslink.domain.parser import Parser, unparsable
 from poslink.exceptions import ConfigError, SkippedRecord
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import Match, ParsedItem, PosRecord, Status
@@ -85,5 +85,5 @@ def match_record(record: PosRecord | SkippedRecord, parser: Parser, matcher: Mat
     try:
         item = parse_record(parser, record)
     except Exception as exc:
-        return Match(record.row, None, 0.0, Status.REJECTED, f"cannot parse name: {exc!r}")
+        return Match(record.row, None, 0.0, Status.REJECTED, unparsable(exc))
     return matcher.match(record.row, item)

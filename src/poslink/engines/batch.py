@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
-from poslink.domain.parser import Parser
+from poslink.domain.parser import Parser, unparsable
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
 from poslink.records import ParsedItem, PosRecord, Status
@@ -90,7 +90,7 @@ class BatchMatcher:
                 try:
                     match = self.matcher.match(row, item, next_key())
                 except Exception as exc:  # one odd record must not stop the batch
-                    reason = f"cannot parse name: {exc!r}"
+                    reason = unparsable(exc)
                 else:
                     ids.append(match.jane_product_id)
                     scores.append(match.score)

@@ -72,8 +72,13 @@ class ParsedItem:
     """What the parser understood of a name (POS or catalog), ready for matching.
 
     ``core`` is the strain or product name with brand, form words, weights, packs and tags taken
-    out; ``types`` the product types the item may be (empty: unknown); ``subtypes`` the strong form
-    subtypes named; ``hints`` weak form hints (words such as "chocolate" that stay in the name).
+    out; ``types`` the product types the item may be (empty: unknown); ``subtypes`` the form
+    families named; ``hints`` weak form hints (words such as "chocolate" that stay in the name).
+    ``prefer``: the type a record whose name names no form is read as, when its brand sells it
+    (the category's default); ``declared``: the types the record's category or type field
+    allows, before its name narrowed them; ``exact``: the record's whole name when it is a
+    catalog product's own (or a catalog product's whole name); ``lineage_soft``: the lineage is
+    a catalog field's only, not named, so it agrees or disagrees but never vetoes.
     """
 
     brand: str | None
@@ -89,6 +94,10 @@ class ParsedItem:
     weight_g: float | None = None
     potency_mg: float | None = None
     pack: int | None = None
+    prefer: str | None = None
+    declared: frozenset[str] = frozenset()
+    exact: str = ""
+    lineage_soft: bool = False
     brand_source: str = ""
 
     @property

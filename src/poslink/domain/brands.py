@@ -49,7 +49,11 @@ def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
     if len(parts) >= 3:
         weak.add("".join(p[0] for p in parts))
     first = base.split()[0] if base else ""
-    if len(first) >= rules.first_word_min_length and " " in outer:
+    if (
+        len(first) >= rules.first_word_min_length
+        and " " in outer
+        and first not in rules.common_first_words
+    ):
         weak.add(first)
     return strong, weak - strong
 
@@ -67,10 +71,34 @@ def _stripped(alias: str, rules: BrandRules) -> set[str]:
         for suffix in rules.suffixes:
             if current.endswith(" " + suffix):
                 current = current[: -len(suffix) - 1].strip()
+                # "Herbal Edibles & Extracts": the "and" left by a suffix goes with it.
+                while current.rsplit(" ", 1)[-1] in _STOP and " " in current:
+                    current = current.rsplit(" ", 1)[0]
                 out.add(current)
                 changed = True
                 break
     return {a for a in out if a}
+
+
+def _initials(key: str) -> frozenset[str]:
+    """A brand's initials as stores write them in a name ("EB's" of Enchanted Botanicals)."""
+    parts = [p for p in key.split() if p not in _STOP]
+    if len(parts) < 2:
+        return frozenset()
+    initials = "".join(p[0] for p in parts)
+    return frozenset({initials, initials + "s"})
+
+
+def written_forms(written: str, rules: BrandRules) -> list[str]:
+    """The forms a brand as a store wrote it may stand for, most literal first: the words,
+    without a parenthesis, the parenthesis alone, and each without corporate suffixes
+    ("Vana LLC" -> "vana", "Elevated Edibles" -> "elevated", "Lift (90002)" -> "lift")."""
+    forms = [words(written)]
+    outer = words(_PARENS.sub(" ", written))
+    forms += [outer] + [words(inner) for inner in _PARENS.findall(written)]
+    for form in list(forms):
+        forms += sorted(_stripped(form, rules), key=len, reverse=True)
+    return [f for f in dict.fromkeys(forms) if f]
 
 
 @dataclass
@@ -81,6 +109,9 @@ class BrandIndex:
     aliases: dict[str, str] = field(default_factory=dict)
     own: dict[str, frozenset[str]] = field(default_factory=dict)
     max_words: int = 1
+    # The words of each brand's names (a store's record repeats them: "INJOY" of "Cure Injoy").
+    brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _suffix_words: frozenset[str] = field(default=frozenset(), repr=False)
     _fuzzy: list[str] = field(default_factory=list)
     # Derived lookups (see ``_prepare``): which alias lengths can end or start at a word.
     _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -130,6 +161,7 @@ class BrandIndex:
             aliases[alias] = key
         index = cls(rules=rules, aliases=aliases)
         index.own = {k: frozenset(v) for k, v in own.items()}
+
         index.max_words = max((len(a.split()) for a in aliases), default=1)
         index._fuzzy = sorted(a for a in aliases if len(a) >= rules.fuzzy_min_length)
         index._prepare()
@@ -156,17 +188,60 @@ class BrandIndex:
             for key, own in self.own.items()
         }
         self._own_fuzzy = {}
+        self.brand_words = {
+            k: frozenset(w for a in v for w in a.split() if w not in _STOP and len(w) >= 2)
+            | _initials(k)
+            for k, v in self.own.items()
+        }
+        self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)
 
     def resolve(self, written: str) -> tuple[str | None, str]:
-        """The brand key a written brand stands for, and how it was found ("" when not found)."""
+        """The brand key a written brand stands for, and how it was found ("" when not found).
+
+        A brand field is evidence, not an exact key: the written form, without a parenthesis
+        or corporate suffixes, spaces removed; then its first word when that is a brand's own
+        first-word alias ("Gonzo Kush" is Gonzo's); then a misspelling.
+        """
         text = words(written)
         if not text:
             return None, ""
-        key = self.aliases.get(text) or self.aliases.get(text.replace(" ", ""))
-        if key:
-            return key, "alias"
-        key = self._fuzzy_lookup(text)
-        return (key, "fuzzy") if key else (None, "")
+        forms = written_forms(written, self.rules)
+        for form in forms:
+            key = self.aliases.get(form) or self.aliases.get(form.replace(" ", ""))
+            if key:
+                return key, "alias"
+        first = text.split()[0]
+        if (
+            first != text
+            and len(first) >= self.rules.first_word_min_length
+            and first not in self.rules.common_first_words
+        ):
+            key = self.aliases.get(first)
+            if key and first in self.own.get(key, ()):
+                return key, "first word"
+        for form in forms:
+            key = self._fuzzy_lookup(form)
+            if key:
+                return key, "fuzzy"
+        return None, ""
+
+    def drop_brand_words(self, key: str, tokens: list[str]) -> list[str]:
+        """A name's words without the words of its brand's names, alone or run together
+        ("Head Space" for "HeadSpace"), wherever they stand."""
+        own = self.brand_words.get(key)
+        if not own:
+            return tokens
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            if tokens[i] in own:
+                i += 1
+            elif i + 1 < n and tokens[i] + tokens[i + 1] in own:
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def find(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         """Find a brand at the end or the start of a name's words: (key, start, end, how)."""
@@ -207,6 +282,15 @@ class BrandIndex:
         return found
 
     def _look_up_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
+        found = self._look_up_at_ends(tokens)
+        if found is None and len(tokens) > 2 and tokens[-1] in self._suffix_words:
+            # "Purple Push Pop (Seed Junky Genetics)": a corporate word after the brand.
+            found = self._look_up_at_ends(tokens[:-1])
+            if found is not None and found[2] == len(tokens) - 1:
+                found = (found[0], found[1], len(tokens), found[3])
+        return found
+
+    def _look_up_at_ends(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         n = len(tokens)
         # The end first: most POS systems write the brand last.
         for size in self._ending.get(tokens[-1], ()):

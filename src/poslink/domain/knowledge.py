@@ -24,11 +24,21 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Family:
+    """A form family: its product type and the broader family it is a kind of (if any)."""
+
+    product_type: str
+    parent: str = ""
+    plain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BrandRules:
     """How aliases are derived from a catalog brand name."""
 
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
+    common_first_words: frozenset[str]
     first_word_min_length: int
     fuzzy_min_score: float
     fuzzy_min_length: int
@@ -41,6 +51,8 @@ class Knowledge:
     strong_forms: dict[str, Form]
     weak_forms: dict[str, Form]
     catalog_subtypes: dict[str, str]
+    families: dict[str, Family]
+    near_families: frozenset[frozenset[str]]
     default_subtype: dict[str, str]
     subtype_veto_types: frozenset[str]
     lineage: dict[str, str]
@@ -52,8 +64,28 @@ class Knowledge:
     potency_units: dict[str, float]
     volume_units: dict[str, float]
     named_weights: dict[str, float]
+    descriptors: frozenset[str]
+    nicknames: dict[str, str]
+    common_names: frozenset[str]
+    lineage_letters: dict[str, str]
+    drop_patterns: tuple[str, ...]
     brand_rules: BrandRules
     max_phrase_words: int
+
+    def kind_of(self, form: str, family: str) -> bool:
+        """Whether the form family ``form`` is a kind of ``family`` (at any depth)."""
+        for _ in range(8):
+            found = self.families.get(form)
+            if found is None or not found.parent:
+                return False
+            form = found.parent
+            if form == family:
+                return True
+        return False
+
+    def compatible(self, a: str, b: str) -> bool:
+        """Whether two form families can name one product: equal, or one a kind of the other."""
+        return a == b or self.kind_of(a, b) or self.kind_of(b, a)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -71,16 +103,32 @@ def load_knowledge() -> Knowledge:
     forms = _read("forms.toml")
     vocab = _read("vocab.toml")
     brands = _read("brands.toml")
+    strains = _read("strains.toml")
     strong = {k: Form(t, s, int(r)) for k, (t, s, r) in _phrases(forms["strong"]).items()}
     weak = {k: Form(t, s, 0) for k, (t, s) in _phrases(forms["weak"]).items()}
     lineage = _phrases(vocab["lineage"])
     markers = _phrases(vocab["markers"])
     noise = frozenset(words(w) for w in vocab["noise"]["words"])
     phrase_lengths = [len(p.split()) for p in (*strong, *weak, *lineage, *markers, *noise)]
+    families = {
+        name: Family(str(spec["type"]), str(spec.get("parent", "")), str(spec.get("plain", "")))
+        for name, spec in forms["families"].items()
+    }
+    labels = {
+        str(label).lower(): name
+        for name, spec in forms["families"].items()
+        for label in spec.get("labels", [])
+    }
+    for form in (*strong.values(), *weak.values()):
+        if form.subtype and form.subtype not in families:
+            raise ConfigError(f"forms.toml: family {form.subtype!r} is not in [families]")
+    near = frozenset(frozenset(pair) for pair in forms["near"]["pairs"])
     return Knowledge(
         strong_forms=strong,
         weak_forms=weak,
-        catalog_subtypes={k.lower(): v for k, v in forms["catalog_subtypes"].items()},
+        catalog_subtypes=labels,
+        families=families,
+        near_families=near,
         default_subtype=dict(forms["default_subtype"]),
         subtype_veto_types=frozenset(forms["subtype_veto"]["types"]),
         lineage=lineage,
@@ -92,9 +140,15 @@ def load_knowledge() -> Knowledge:
         potency_units=dict(vocab["units"]["potency"]),
         volume_units=dict(vocab["units"]["volume"]),
         named_weights=_phrases(vocab["units"]["named_weight"]),
+        descriptors=frozenset(words(w) for w in vocab["descriptors"]["words"]),
+        nicknames={words(k): words(v) for k, v in strains["nicknames"].items()},
+        common_names=frozenset(words(n) for n in strains["common"]["names"]),
+        lineage_letters={str(k): str(v) for k, v in vocab["lineage_letters"].items()},
+        drop_patterns=tuple(str(p) for p in vocab["drop"]["patterns"]),
         brand_rules=BrandRules(
             suffixes=tuple(sorted({words(s) for s in brands["suffixes"]}, key=len, reverse=True)),
             prefixes=tuple(words(p) for p in brands["prefixes"]),
+            common_first_words=frozenset(words(w) for w in brands["common_first_words"]),
             first_word_min_length=int(brands["first_word_min_length"]),
             fuzzy_min_score=float(brands["fuzzy_min_score"]),
             fuzzy_min_length=int(brands["fuzzy_min_length"]),
@@ -118,7 +172,7 @@ def knowledge_fingerprint() -> str:
     A saved index is only valid with the tables it was built with.
     """
     digest = hashlib.sha256()
-    for name in ("forms.toml", "vocab.toml", "brands.toml"):
+    for name in ("forms.toml", "vocab.toml", "brands.toml", "strains.toml"):
         digest.update(resources.files("poslink.domain").joinpath("data", name).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -15,7 +15,9 @@ from poslink.records import value_class
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
-_PACK = re.compile(r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces)s?\b")
+_PACK = re.compile(
+    r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces|pices|each|ea)s?\b"
+)
 # Units and packs need a digit: most names have none left when they are looked for.
 _DIGIT = re.compile(r"\d")
 
@@ -55,12 +57,20 @@ class MeasureReader:
         )
         self._named = re.compile(rf"\b({named})\b") if named else None
         self._named_starts = tuple({(w.split() or [""])[0] for w in knowledge.named_weights})
+        self._drop = re.compile("|".join(f"(?:{p})" for p in knowledge.drop_patterns))
+        letters = "|".join(sorted(map(re.escape, knowledge.lineage_letters)))
+        self._letters = re.compile(rf"\(\s*((?:{letters})(?:\s*[/,]\s*(?:{letters}))*)\s*\)")
 
     def read(self, text: str) -> tuple[str, Measures]:
         """Take weights, potency, packs and ratios out of folded text."""
         weight = potency = None
         pack = None
         ratio = None
+        if "(" in text:
+            # "(I)" is indica: written out, so that the lineage words read it.
+            text = self._letters.sub(self._lineage_words, text)
+        if "%" in text or "$" in text or ":" in text:
+            text = self._drop.sub(" ", text)
         if ":" in text:
             found = _RATIO.search(text)
             if found:
@@ -83,7 +93,8 @@ class MeasureReader:
             for found in units:
                 value, unit = float(found.group(1)), found.group(2)
                 if unit in self._k.potency_units:
-                    potency = potency or value * self._k.potency_units[unit]
+                    # "25mg ... (250mg total)": the largest amount stated is the package's.
+                    potency = max(potency or 0.0, value * self._k.potency_units[unit])
                 elif unit in self._k.weight_units:
                     weight = weight or value * self._k.weight_units[unit]
             found = _PACK.search(text)
@@ -97,3 +108,7 @@ class MeasureReader:
                 weight = weight or self._k.named_weights[words(named.group(1))]
                 text = self._named.sub(" ", text)
         return text, Measures(weight, potency, pack, ratio)
+
+    def _lineage_words(self, found: re.Match[str]) -> str:
+        letters = re.split(r"\s*[/,]\s*", found.group(1))
+        return " " + " ".join(self._k.lineage_letters[x] for x in letters) + " "

@@ -8,7 +8,7 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
 from poslink.domain.brands import BrandIndex, brand_key
@@ -24,27 +24,39 @@ _NOISE, _WEAK, _STRONG, _MARKER, _LINEAGE = range(5)
 
 
 class NameWords(NamedTuple):
-    """A POS name with its measures taken out: the words left, and the measures."""
+    """A POS name with its measures taken out: the words left, and the measures; ``exact`` is
+    the name's text when it is, punctuation and case aside, a catalog product's whole name."""
 
     tokens: list[str]
     measures: Measures
+    exact: str = ""
 
 
 # A POS record as ``parse_many`` takes it: name, category, brand, product type, lineage, weight.
 RecordValues = Sequence[str | None]
 # What a record's parse depends on besides its measures: words, ratio and the other fields.
-_ParseKey = tuple[tuple[str, ...], str | None, str, str | None, str | None, str | None]
+_ParseKey = tuple[tuple[str, ...], str | None, str, str | None, str | None, str | None, str]
 
 
 class Parser:
     """Parses POS records and catalog products into ``ParsedItem``s with the same rules."""
 
     def __init__(
-        self, knowledge: Knowledge, brands: BrandIndex, category_table: str = "default"
+        self,
+        knowledge: Knowledge,
+        brands: BrandIndex,
+        category_table: str = "default",
+        exact_names: Container[str] = frozenset(),
     ) -> None:
         self.k = knowledge
         self.brands = brands
         self.categories = load_category_table(category_table)
+        # The catalog's whole names (``exact_text``): a POS name equal to one is that product's.
+        self.exact_names = exact_names
+        self._nick_span: dict[str, int] = {}
+        for phrase in knowledge.nicknames:
+            first, size = phrase.split(" ", 1)[0], phrase.count(" ") + 1
+            self._nick_span[first] = max(self._nick_span.get(first, 1), size)
         self._vocab: dict[str, tuple[int, object]] = {}
         for kind, table in (
             (_NOISE, dict.fromkeys(knowledge.noise, "")),
@@ -131,7 +143,35 @@ class Parser:
             )
         elif trace is not None:
             _trace_measures(trace, m, "name")
-        return NameWords(_words(text), m)
+        exact = exact_text(name) if self.exact_names else ""
+        return NameWords(
+            self.canonical(_words(text)), m, exact if exact in self.exact_names else ""
+        )
+
+    def canonical(self, tokens: list[str]) -> list[str]:
+        """The words with strain nicknames written out ("gdp" -> "granddaddy purple")."""
+        spans = self._nick_span
+        if not any(t in spans for t in tokens):
+            return tokens
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        nick = self.k.nicknames
+        while i < n:
+            span = spans.get(tokens[i])
+            if span:
+                for size in range(min(span, n - i), 0, -1):
+                    full = nick.get(" ".join(tokens[i : i + size]))
+                    if full is not None:
+                        out += full.split()
+                        i += size
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def parse_words(
         self,
@@ -144,7 +184,7 @@ class Parser:
         trace: dict[str, str] | None = None,
     ) -> ParsedItem:
         """The rest of ``parse_pos``, from ``words_of``'s result."""
-        tokens, m = name.tokens, name.measures
+        tokens, m, exact = name.tokens, name.measures, name.exact
         key: str | None = None
         how = ""
         if brand and brand.strip():
@@ -164,6 +204,8 @@ class Parser:
                 tokens = tokens[:start] + tokens[end:]
             if trace is not None:
                 trace["brand"] = f"name ({how})" if found else "not found"
+        if key:
+            tokens = self.brands.drop_brand_words(key, tokens)
         declared = None
         if product_type:
             declared = self._declared(product_type)
@@ -183,6 +225,7 @@ class Parser:
             declared.types if declared else frozenset(),
             declared_lineage=lineage,
             preferred_type=declared.default if declared else None,
+            exact=exact,
             trace=trace,
         )
 
@@ -202,18 +245,26 @@ class Parser:
                 out.append(unparsable(exc))
                 continue
             m = words_.measures
-            key = (tuple(words_.tokens), m.ratio, category or "", brand, product_type, lineage)
+            key = (
+                tuple(words_.tokens),
+                m.ratio,
+                category or "",
+                brand,
+                product_type,
+                lineage,
+                words_.exact,
+            )
             waiting = todo.get(key)
             if waiting is None:
                 waiting = todo[key] = []
             waiting.append((len(out), m))
             out.append("")
-        self._prefetch_brands((tokens, brand) for tokens, _, _, brand, _, _ in todo)
+        self._prefetch_brands((tokens, brand) for tokens, _, _, brand, _, _, _ in todo)
         for key, waiting in todo.items():
-            tokens, _, category, brand, product_type, lineage = key
+            tokens, _, category, brand, product_type, lineage, exact = key
             try:
                 item = self.parse_words(
-                    NameWords(list(tokens), waiting[0][1]),
+                    NameWords(list(tokens), waiting[0][1], exact),
                     category,
                     brand=brand,
                     product_type=product_type,
@@ -249,9 +300,9 @@ class Parser:
         """
         text, m = self._measures(fold(product.name) if folded is None else folded)
         key = self._brand_key(product.brand) if product.brand else None
-        tokens = _words(text)
+        tokens = self.canonical(_words(text))
         if key:
-            tokens = self.brands.strip_own(key, tokens)
+            tokens = self.brands.drop_brand_words(key, self.brands.strip_own(key, tokens))
         ptype = product.product_type.strip().lower()
         types = frozenset({ptype}) if ptype else frozenset()
         label = product.product_subtype.strip().lower()
@@ -275,6 +326,7 @@ class Parser:
             declared_lineage=product.lineage,
             declared_subtype=subtype,
             authoritative=True,
+            exact=exact_text(product.name),
         )
 
     def _brand_key(self, brand: str) -> str:
@@ -300,13 +352,17 @@ class Parser:
         declared_subtype: str = "",
         authoritative: bool = False,
         preferred_type: str | None = None,
+        exact: str = "",
         trace: dict[str, str] | None = None,
     ) -> ParsedItem:
         core: list[str] = []
-        fallback: list[str] = []
         lineages: set[str] = set()
+        prefer: str | None = None
+        declared = frozenset() if authoritative else types
         markers: set[str] = set()
         forms: list[Form] = []
+        # Each strong form phrase and where it stood among the core's words.
+        placed: list[tuple[Form, str, int]] = []
         leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
         spans, vocab = self._span, self._vocab
@@ -316,7 +372,6 @@ class Parser:
             span = spans.get(token)
             if span is None:  # starts no phrase: a plain word of the name
                 core.append(token)
-                fallback.append(token)
                 i += 1
                 continue
             hit = None
@@ -328,31 +383,29 @@ class Parser:
                     break
             if hit is None:
                 core.append(token)
-                fallback.append(token)
                 i += 1
                 continue
             size, phrase, (kind, value) = hit
             if kind == _STRONG:
                 assert isinstance(value, Form)
                 forms.append(value)
+                placed.append((value, phrase, len(core)))
                 if not core:
                     leading.append((value, phrase))
-                if phrase not in fallback:
-                    fallback.append(phrase)
             elif kind == _WEAK:
                 assert isinstance(value, Form)
                 weak.append(value)
                 core.append(phrase)
-                fallback.append(phrase)
             elif kind == _MARKER:
-                if str(value) not in markers:
-                    fallback.append(phrase)
                 markers.add(str(value))
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
             i += size
         implied: set[str] = set()
         origin = "name"
+        # A catalog's lineage field, where its name states none, is metadata: often left over
+        # from another listing, so it only agrees or disagrees; a lineage named is final.
+        soft = authoritative and not lineages
         if declared_lineage:
             lin = words(declared_lineage)
             field = f"field lineage {declared_lineage!r}"
@@ -378,6 +431,24 @@ class Parser:
         markers.discard("thc")
         subtypes: set[str] = set()
         hints = {f.subtype for f in weak if f.subtype} if weak else set()
+        if forms and types:
+            # A form word of a type the category (or the catalog's type) rules out is part of
+            # the name: "Cake Batter" flower, "Hash Bar" and "Sugar Cookies" edibles.
+            kept = [f for f in forms if f.product_type in types]
+            if len(kept) < len(forms):
+                for form, phrase, at in reversed(placed):
+                    if form.product_type not in types:
+                        core[at:at] = phrase.split()
+                forms = kept
+                leading = [(f, p) for f, p in leading if f.product_type in types]
+        if forms and declared_subtype and placed and placed[0][2] == 0 and core:
+            # A catalog's own subtype is final: a form word leading a name of another form
+            # is the name's ("Hash Plant" badder).
+            form, phrase, _ = placed[0]
+            if form.subtype and not self.k.compatible(form.subtype, declared_subtype):
+                core[0:0] = phrase.split()
+                forms = [f for f in forms if f is not form]
+                leading = [(f, p) for f, p in leading if f is not form]
         if forms:
             # Highest rank decides; among equals the last one, since form words follow the
             # strain name ("Hash Khan Wax" is a wax).
@@ -401,18 +472,15 @@ class Parser:
                 core = [phrase for _, phrase in leading] + core
         elif preferred_type and not authoritative:
             # No form word: the category's default reading ("Dead Cherries -3.5g-" is flower,
-            # and plain flower, not shake).
-            types = frozenset({preferred_type})
-            if self.k.default_subtype.get(preferred_type):
-                subtypes.add(self.k.default_subtype[preferred_type])
+            # and plain flower, not shake), unless the brand sells nothing of that form: the
+            # matcher decides that (``ParsedItem.prefer``).
+            prefer = preferred_type
             if trace is not None:
                 given = trace.get("types", "category")
                 trace["types"] = f"{given}, read as {preferred_type} (no form word)"
-                if subtypes:
-                    trace["subtypes"] = "the category's default"
         if declared_subtype:
             subtypes.add(declared_subtype)
-        text = " ".join(core) or " ".join(fallback)
+        text = " ".join(core)
         if trace is not None:
             if markers:
                 trace.setdefault("markers", "name")
@@ -426,6 +494,7 @@ class Parser:
             subtypes=self._intern(frozenset(subtypes)),
             hints=self._intern(frozenset(hints)),
             lineage=next(iter(lineages)) if len(lineages) == 1 else None,
+            lineage_soft=soft and len(lineages) == 1,
             ratio=m.ratio,
             markers=self._intern(frozenset(markers)),
             implied=self._intern(frozenset(implied)),
@@ -433,6 +502,9 @@ class Parser:
             weight_g=m.weight_g,
             potency_mg=m.potency_mg,
             pack=m.pack,
+            prefer=prefer,
+            declared=self._intern(declared),
+            exact=exact,
             brand_source=how,
         )
 
@@ -480,7 +552,11 @@ def _measured(item: ParsedItem, m: Measures) -> ParsedItem:
         weight_g=m.weight_g,
         potency_mg=m.potency_mg,
         pack=m.pack,
+        prefer=item.prefer,
+        declared=item.declared,
+        exact=item.exact,
         brand_source=item.brand_source,
+        lineage_soft=item.lineage_soft,
     )
 
 
@@ -493,3 +569,12 @@ def _trace_measures(trace: dict[str, str], m: Measures, origin: str) -> None:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def exact_text(name: str) -> str:
+    """A name as compared whole: folded, spaces collapsed; punctuation kept (a catalog's
+    duplicates may differ in nothing else)."""
+    return _SPACES.sub(" ", fold(name)).strip()

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean java postgres
+.PHONY: run test lint bench calibrate clean java postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ postgres:
 	bash .ci/ensure-postgres
 
 test: $(DEV_STAMP) java postgres
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
@@ -42,9 +42,14 @@ BENCH_DOC = $(if $(filter full,$(SIZES)),docs/benchmarks.md,out/bench/benchmarks
 bench: $(STAMP)
 	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC)
 
+# match_score's calibration (src/poslink/matching/data/calibration.json), refitted on the
+# labelled data beside the clone: see docs/matching.md.
+calibrate: $(DEV_STAMP)
+	$(BIN)/python tools/calibrate.py
+
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
 
 clean:

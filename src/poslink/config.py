@@ -44,9 +44,14 @@ class MatcherConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.86, ge=0.0, le=1.0, description="least name similarity to match")
+    threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="least probability that the id is right (match_score) to give it",
+    )
     margin: float = Field(
-        0.03, ge=0.0, le=1.0, description="a runner-up this close to the best makes it ambiguous"
+        0.1, ge=0.0, le=1.0, description="a runner-up this close to the best makes it ambiguous"
     )
     max_candidates: int = Field(50, ge=1, description="candidates scored per block")
     unbranded_threshold: float | None = Field(

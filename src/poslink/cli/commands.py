@@ -209,8 +209,8 @@ def explain_cmd(
         "catalog name",
         "brand",
         "type / subtype",
-        "name",
-        "veto",
+        "evidence",
+        "veto / doubt",
         "agrees",
         title="candidates",
     )
@@ -222,7 +222,7 @@ def explain_cmd(
             p.brand,
             f"{p.product_type} / {p.product_subtype}",
             f"{cand.name:.2f}",
-            cand.veto,
+            cand.veto or cand.doubt,
             ",".join(cand.agreements),
         )
     out.print(cands)

@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from poslink.config import MatcherConfig
 from poslink.matching.score import Candidate
 from poslink.records import Status
 
+# What ``Matcher._decide`` gives: the id (or none), the score, the status and why.
+Decision = tuple[int | None, float, Status, str]
+
+WHOLE_NAME = "whole name"
+# Evidence below this never gives an id, whatever the probability threshold.
+FLOOR = 0.5
+
+
+class Assessment(NamedTuple):
+    """A decision before the probability threshold (see ``Matcher.assess``)."""
+
+    candidate: Candidate | None
+    status: Status
+    reason: str
+    kind: str = ""
+    evidence: float = 0.0
+
 
 def decide(
     candidates: Sequence[Candidate],
     config: MatcherConfig,
-    threshold: float | None = None,
     *,
-    tie_breaks: bool = True,
+    unbranded: bool = False,
 ) -> tuple[Candidate | None, Status, str]:
     """Choose the candidate to give, or none, and say why.
 
-    The best name wins when it clears the threshold and no other unvetoed candidate comes
-    within the margin; among close ones, the one with strictly more agreeing attributes
-    (lineage, form, word order, pack, potency) wins, unless ``tie_breaks`` is off (a record
-    without a brand: agreeing attributes do not tell one brand's product from another's);
-    otherwise the record is ambiguous.
+    A record whose whole name is a catalog product's gets that product; when the catalog
+    lists the very same name twice (duplicates), the first listed. Otherwise the best evidence
+    wins when it clears ``FLOOR`` and no other candidate comes within the margin; a
+    brand's generic product never rivals a product the record names. Among close ones, the
+    one with strictly more agreeing attributes wins, unless the record names no brand
+    (attributes do not tell one brand's product from another's); else it is ambiguous.
     """
     alive = [c for c in candidates if not c.veto]
     if not alive:
@@ -30,22 +48,57 @@ def decide(
             best = max(candidates, key=lambda c: c.name)
             return None, Status.NO_MATCH, f"best candidate vetoed: {best.veto}"
         return None, Status.NO_MATCH, "no candidate"
-    least = config.threshold if threshold is None else threshold
-    top = max(alive, key=lambda c: c.name)
-    if top.name < least:
-        return None, Status.NO_MATCH, f"best name {top.name:.2f} below {least:.2f}"
-    close = [c for c in alive if c.name >= top.name - config.margin]
-    if len(close) == 1:
+    whole = [c for c in alive if WHOLE_NAME in c.agreements]
+    if whole:
+        first = min(whole, key=lambda c: (_against(c), c.position))
+        if len(whole) == 1:
+            return first, Status.MATCHED, "whole name equal to the catalog's"
+        return first, Status.MATCHED, f"whole name equal to {len(whole)} catalog duplicates"
+    top = min(alive, key=lambda c: (-c.name, -len(c.agreements), c.position))
+    if top.name < FLOOR:
+        return None, Status.NO_MATCH, f"best evidence {top.name:.2f} below {FLOOR:.2f}"
+    close = [
+        c
+        for c in alive
+        if c is not top
+        and c.name >= top.name - config.margin
+        and not (c.generic and not top.generic)
+    ]
+    if close and top.group >= 0 and all(c.group == top.group for c in close):
+        # Only the catalog's duplicates of the best: the same product, listed twice.
+        # The one whose attributes agree best (a lineage field), else the first listed.
+        first = min([top, *close], key=lambda c: (_against(c), c.position))
+        return first, Status.MATCHED, _why(first) + f"; {len(close) + 1} catalog duplicates"
+    if not close:
         return top, Status.MATCHED, _why(top)
-    if not tie_breaks:
-        return None, Status.AMBIGUOUS, f"{len(close)} candidates within {config.margin:.2f}"
-    most = max(len(c.agreements) for c in close)
-    leaders = [c for c in close if len(c.agreements) == most]
-    if len(leaders) == 1:
-        return leaders[0], Status.MATCHED, _why(leaders[0]) + f"; beat {len(close) - 1} close"
-    return None, Status.AMBIGUOUS, f"{len(leaders)} candidates within {config.margin:.2f}"
+    if unbranded:
+        return None, Status.AMBIGUOUS, f"{len(close) + 1} candidates within {config.margin:.2f}"
+    lead = max([top, *close], key=lambda c: (_support(c), c.name, -c.position))
+    most = _support(lead)
+    rivals = [c for c in (top, *close) if c is not lead]
+    if all(_support(c) < most for c in rivals):
+        return lead, Status.MATCHED, _why(lead) + f"; beat {len(rivals)} close"
+    leaders = sum(_support(c) == most for c in (top, *close))
+    return None, Status.AMBIGUOUS, f"{leaders} candidates within {config.margin:.2f}"
+
+
+_FORM_RANK = {"same": 3, "related": 2, "unknown": 1}
+
+
+def _support(c: Candidate) -> tuple[int, int]:
+    """What breaks a tie between close candidates: the form first (the very form named over a
+    kind of it), then agreeing attributes less disagreeing ones."""
+    return _FORM_RANK.get(c.form, 0), len(c.agreements) - bool(c.doubt)
+
+
+def _against(c: Candidate) -> tuple[int, int]:
+    """``_support`` for sorting the best first."""
+    form, agree = _support(c)
+    return -form, -agree
 
 
 def _why(c: Candidate) -> str:
     agree = ",".join(c.agreements)
-    return f"name {c.name:.2f}" + (f"; agree {agree}" if agree else "")
+    kind = "generic product; " if c.generic else ""
+    doubt = f"; doubt {c.doubt}" if c.doubt else ""
+    return f"{kind}evidence {c.name:.2f}" + (f"; agree {agree}" if agree else "") + doubt

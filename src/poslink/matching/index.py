@@ -19,13 +19,15 @@ from operator import attrgetter
 from poslink.collector import batch_collection
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
-from poslink.domain.parser import Parser
+from poslink.domain.parser import Parser, exact_text
 from poslink.domain.text import fold, folded_words
+from poslink.matching.words import BrandWords
 from poslink.parallel import available_cores, map_forked
 from poslink.records import CatalogProduct, ParsedItem
 
-# What ``score.compare`` reads of a catalog product besides its core name: types, subtypes,
-# lineage, ratio, markers, implied markers, digits, potency, pack.
+# What the scoring reads of a catalog product besides its core name: types, families,
+# lineage, ratio, markers, implied markers, digits, potency, pack, weight, whether the lineage
+# is a field's only.
 Profile = tuple[
     frozenset[str],
     frozenset[str],
@@ -36,6 +38,8 @@ Profile = tuple[
     tuple[str, ...],
     float | None,
     int | None,
+    float | None,
+    bool,
 ]
 
 
@@ -117,6 +121,13 @@ class CatalogIndex:
     _exact: dict[str, int | list[int]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    # Whole catalog names (``parser.exact_text``) -> positions, and each brand's word
+    # statistics: worked out on first use, in each process that uses them.
+    _texts: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _brand_words: dict[str, BrandWords] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _word_brands: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     @batch_collection()
@@ -208,6 +219,43 @@ class CatalogIndex:
                 found.add(hit)
         return found
 
+    def exact_texts(self) -> dict[str, list[int]]:
+        """Each product's whole name (case and spacing aside) -> the products having it."""
+        if self._texts is None:
+            texts: dict[str, list[int]] = {}
+            for pos, p in enumerate(self.products):
+                texts.setdefault(exact_text(p.name), []).append(pos)
+            self._texts = texts
+        return self._texts
+
+    def word_brands(self) -> dict[str, str]:
+        """The words of product names that one brand's products alone use -> that brand."""
+        if self._word_brands is None:
+            owners: dict[str, str] = {}
+            shared: set[str] = set()
+            for brand, core in zip(self.brand_keys, self.cores, strict=True):
+                for word in core.split():
+                    had = owners.setdefault(word, brand)
+                    if had != brand:
+                        shared.add(word)
+            self._word_brands = {w: b for w, b in owners.items() if w not in shared and b}
+        return self._word_brands
+
+    def brand_words(self, brand: str) -> BrandWords | None:
+        """The word statistics of one brand's products (none: not a catalog brand)."""
+        found = self._brand_words.get(brand)
+        if found is None:
+            blocks = self.blocks.get(brand)
+            if not blocks:
+                return None
+            places = sorted({p for block in blocks.values() for p in block.positions})
+            profiles, profile_of = self.profiles, self.profile_of
+            found = BrandWords.build(
+                places, self.cores, [profiles[profile_of[p]].subtypes for p in places]
+            )
+            self._brand_words[brand] = found
+        return found
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -230,6 +278,8 @@ class CatalogIndex:
             digits=p.digits,
             potency_mg=p.potency_mg,
             pack=p.pack,
+            weight_g=p.weight_g,
+            lineage_soft=p.lineage_soft,
         )
 
     def part(self, brand: str | None) -> CatalogIndex:
@@ -275,8 +325,8 @@ class CatalogIndex:
         )
 
     def parser(self, category_table: str = "default") -> Parser:
-        """A parser for POS records that knows this catalog's brands."""
-        return Parser(load_knowledge(), self.brands, category_table)
+        """A parser for POS records that knows this catalog's brands and whole names."""
+        return Parser(load_knowledge(), self.brands, category_table, self.exact_texts())
 
     def candidates_blocks(self, item: ParsedItem) -> list[Block]:
         """The blocks a record's candidates come from: its brand (or every brand when it names
@@ -360,12 +410,14 @@ def profile_key(item: ParsedItem) -> Profile:
         item.digits,
         item.potency_mg,
         item.pack,
+        item.weight_g,
+        item.lineage_soft,
     )
 
 
 def profile_item(key: Profile) -> ParsedItem:
     """A ``ParsedItem`` holding only a profile's attributes."""
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = key
     return ParsedItem(
         brand=None,
         core="",
@@ -378,6 +430,8 @@ def profile_item(key: Profile) -> ParsedItem:
         digits=digits,
         potency_mg=potency,
         pack=pack,
+        weight_g=weight,
+        lineage_soft=soft,
     )
 
 

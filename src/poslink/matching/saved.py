@@ -21,7 +21,7 @@ from poslink.records import CatalogProduct
 from poslink.sinks.base import AtomicFile
 
 FORMAT = "poslink-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 
 
@@ -143,13 +143,24 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _profile_out(key: tuple[Any, ...]) -> list[Any]:
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = key
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = key
     sets = [sorted(types), sorted(subtypes)]
-    return [*sets, lineage, ratio, sorted(markers), sorted(implied), list(digits), potency, pack]
+    return [
+        *sets,
+        lineage,
+        ratio,
+        sorted(markers),
+        sorted(implied),
+        list(digits),
+        potency,
+        pack,
+        weight,
+        soft,
+    ]
 
 
 def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) -> tuple[Any, ...]:
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack = row
+    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = row
 
     def fs(values: list[str]) -> frozenset[str]:
         value = frozenset(values)
@@ -165,6 +176,8 @@ def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) ->
         tuple(digits),
         None if potency is None else float(potency),
         None if pack is None else int(pack),
+        None if weight is None else float(weight),
+        bool(soft),
     )
 
 

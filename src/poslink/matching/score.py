@@ -1,78 +1,286 @@
-"""Feature comparisons between a record and one candidate: vetoes and agreements."""
+"""Evidence between a record and one catalog product: the conflicts that rule it out (vetoes),
+how much of the product's name the record names, and what else agrees.
+
+A veto is a real conflict: another form family, sizes both stated and different, another
+strain number, a CBD version against a THC one, lineages both named and different. Everything
+else is weighed: a product word that tells the brand's products apart weighs 1, a word most of
+them share (a product line) little; a record word that another product of the brand has, or a
+strain word, counts against; words stores add ("Strain", "BOGO", a grower's name) barely.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
+from poslink.domain.knowledge import Knowledge
+from poslink.matching.align import align
+from poslink.matching.words import LINE_WEIGHT, BrandWords
 from poslink.records import ParsedItem
 
-# A word on one side only names another product ("Skywalker OG" is not "Skywalker"); a word
-# this close to one on the other side, with the same first letter, is the same word mistyped
-# ("Braveherat"), while "Cream" is not "Dream".
-SAME_WORD = 75.0
+# What a record word standing for no product word costs: one another product of the brand
+# has, a strain or flavour word, any other word. The total is capped.
+SIBLING_WORD = 0.5
+STRAIN_WORD = 0.5
+OTHER_WORD = 0.15
+STRAIN_OTHER_WORD = 0.35
+MAX_EXTRA = 0.6
+# How sure a form relation leaves the name evidence (see ``form_relation``).
+FORM_FACTOR = {"same": 1.0, "related": 0.97, "unknown": 0.95, "near": 0.6}
+# A brand's generic product ("Vape Cart") stands for a record of its form that names a strain.
+GENERIC = 0.88
+# A lineage that only a catalog field states, and that the record contradicts.
+SOFT_LINEAGE = 0.95
+# Sizes within this share of each other are one size ("3.5g" and "1/8 oz").
+SIZE_TOLERANCE = 0.05
 
 
 @dataclass(slots=True)
 class Candidate:
-    """One catalog product scored against a record."""
+    """One catalog product scored against a record: ``name`` is the evidence (0-1)."""
 
     position: int
     name: float
     veto: str = ""
     agreements: list[str] = field(default_factory=list)
+    covered: float = 0.0
+    form: str = ""
+    generic: bool = False
+    # An attribute that disagrees without vetoing (a catalog field's lineage): tie-breaks
+    # count it against.
+    doubt: str = ""
+    # Candidates of one group are the catalog's duplicates: one name, type, form and size.
+    group: int = -1
 
 
-def compare(
-    record: ParsedItem, product: ParsedItem, subtype_veto_types: frozenset[str]
-) -> tuple[str, list[str]]:
-    """The first conflicting attribute (or "") and the attributes that agree."""
-    veto = attribute_veto(record, product, subtype_veto_types)
-    if veto:
-        return veto, []
-    return compare_names(record, product)
+def form_relation(record: ParsedItem, product: ParsedItem, k: Knowledge) -> str:
+    """``same`` form; ``related`` (one names the broader family the other is a kind of: a
+    "pre-roll" and an infused one, a catalog's "Waxes" and a badder); ``unknown`` (a side names
+    no form); ``near`` (two kinds of one family, or families a careful person takes for each
+    other, ``forms.toml [near]``: shown for review, never given on its own); or ``""``: a
+    conflict."""
+    rt, pt = record.types, product.types
+    rf, pf = _specific(record.subtypes, k), _specific(product.subtypes, k)
+    if rt and pt and not (rt & pt):
+        return "near" if _near(rf, pf, k) else ""
+    if not rf or not pf:
+        return "unknown"
+    if rf & pf or _plain(rf, pf, k):
+        return "same"  # a "pre-roll" is a plain one unless it says infused
+    if any(k.kind_of(r, p) or k.kind_of(p, r) for r in rf for p in pf):
+        return "related"
+    if _near(rf, pf, k):
+        return "near"
+    shared = (rt & pt) if rt else pt
+    if not shared or not (shared & k.subtype_veto_types):
+        return "unknown"
+    return ""
+
+
+def _specific(families: frozenset[str], k: Knowledge) -> frozenset[str]:
+    """The families without those a more specific one present is a kind of: a catalog's
+    "Candies" product named a gummy is a gummy."""
+    if len(families) < 2:
+        return families
+    return frozenset(f for f in families if not any(g != f and k.kind_of(g, f) for g in families))
+
+
+def _near(rf: frozenset[str], pf: frozenset[str], k: Knowledge) -> bool:
+    """Two kinds of one family, or a pair of ``forms.toml [near]`` (or kinds of such)."""
+    fams = k.families
+    for r in rf:
+        for p in pf:
+            rp = fams[r].parent if r in fams else ""
+            pp = fams[p].parent if p in fams else ""
+            if rp and rp == pp:
+                return True
+            for a in (r, rp):
+                for b in (p, pp):
+                    if a and b and frozenset((a, b)) in k.near_families:
+                        return True
+    return False
+
+
+def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | None) -> str:
+    """Sizes, packs and potencies both stated and different (a 0.5 g and a 1 g cartridge, a
+    5-pack and a 10-pack); a side stating none leaves it open."""
+    rw = _grams(record, record.weight_g)
+    pw = _grams(product, product_weight)
+    if rw and pw and abs(rw - pw) > SIZE_TOLERANCE * max(rw, pw):
+        return f"size {rw:g}g vs {pw:g}g"
+    if record.pack and product.pack and record.pack != product.pack:
+        return f"pack {record.pack} vs {product.pack}"
+    rp, pp = record.potency_mg, product.potency_mg
+    if rp and pp and rp != pp and not _weighs(record) and not _weighs(product):
+        # "25mg, 10 pieces" is the "250mg" pack.
+        totals = {rp, rp * (record.pack or 1)}
+        if pp not in totals and rp not in {pp, pp * (product.pack or 1)}:
+            return f"potency {rp:g}mg vs {pp:g}mg"
+    return ""
+
+
+def _weighs(item: ParsedItem) -> bool:
+    """Whether an item's milligrams are its weight: a "500mg" cartridge holds 0.5 g."""
+    return bool(item.types) and item.types <= {"vape", "extract"}
+
+
+def _grams(item: ParsedItem, weight: float | None) -> float | None:
+    if weight:
+        return weight
+    if item.potency_mg and item.potency_mg >= 100 and _weighs(item):
+        return item.potency_mg / 1000
+    return None
 
 
 def attribute_veto(
-    record: ParsedItem, product: ParsedItem, subtype_veto_types: frozenset[str]
+    record: ParsedItem, product: ParsedItem, line: tuple[str | None, frozenset[str]] | None = None
 ) -> str:
-    """The first conflicting attribute but the name (or ""): type, form, ratio, cannabinoid,
-    lineage, number. It reads only a product's profile (``CatalogIndex.profiles``)."""
-    if record.types and product.types and not (record.types & product.types):
-        return f"type {'/'.join(sorted(record.types))} vs {'/'.join(sorted(product.types))}"
-    shared = record.types & product.types if record.types else product.types
-    if (
-        record.subtypes
-        and product.subtypes
-        and not (record.subtypes & product.subtypes)
-        and shared & subtype_veto_types
-    ):
-        return f"form {'/'.join(sorted(record.subtypes))} vs {'/'.join(sorted(product.subtypes))}"
-    if record.ratio != product.ratio:
+    """The first conflict but form and size (or ""): ratio, cannabinoid, lineage, number.
+
+    ``line``: the ratio and markers every product of the brand's type shares: a record that
+    leaves those out still names them (all of a brand's gummies are 1:1).
+    """
+    line_ratio, line_markers = line or (None, frozenset())
+    if record.ratio != product.ratio and not (record.ratio is None and product.ratio == line_ratio):
         return f"ratio {record.ratio or 'none'} vs {product.ratio or 'none'}"
-    if _markers_conflict(record, product):
-        return (
-            f"cannabinoid {'/'.join(sorted(record.markers)) or 'thc'} vs "
-            f"{'/'.join(sorted(product.markers)) or 'thc'}"
-        )
-    if record.lineage and product.lineage and record.lineage != product.lineage:
+    if record.markers != product.markers:
+        said = record.markers - product.markers - product.implied
+        unsaid = product.markers - record.markers - record.implied - line_markers
+        if said or unsaid:
+            return (
+                f"cannabinoid {'/'.join(sorted(record.markers)) or 'thc'} vs "
+                f"{'/'.join(sorted(product.markers)) or 'thc'}"
+            )
+    if (
+        record.lineage
+        and product.lineage
+        and record.lineage != product.lineage
+        and not product.lineage_soft
+    ):
         return f"lineage {record.lineage} vs {product.lineage}"
-    if record.digits != product.digits:
+    return ""
+
+
+def number_veto(record: ParsedItem, product: ParsedItem, brand: BrandWords | None) -> str:
+    """Strain numbers that differ ("Chem 4" vs "Chem 91"); a number most of the brand's
+    products carry is a product line's ("505 Gummies") and may be left out."""
+    if record.digits == product.digits:
+        return ""
+    extra = set(record.digits) ^ set(product.digits)
+    if brand is not None:
+        extra = {d for d in extra if brand.weight(d) >= 1.0}
+    if extra:
         return f"number {' '.join(record.digits) or 'none'} vs {' '.join(product.digits) or 'none'}"
     return ""
 
 
-def compare_names(record: ParsedItem, product: ParsedItem) -> tuple[str, list[str]]:
-    """For a product no attribute vetoes: a word on one side only (or ""), and the attributes
-    that agree."""
-    extra = extra_words(record.core, product.core)
-    if extra:
-        return f"words {' '.join(extra)} on one side only", []
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word classes the name evidence reads (from the domain tables): weak form words that
+    stay in names ("chocolate", "bar") with the family each names (or ""), descriptors
+    ("milk", "crunch") and strain words."""
+
+    form_words: dict[str, str]
+    descriptors: frozenset[str]
+    strain_words: frozenset[str]
+
+
+# Edibles, tinctures and topicals are known by their flavour: a record naming a product's
+# flavour, and nothing it lacks, is that product even when the catalog adds decoration
+# ("Lime" for "1:1 Lime Twist 5mg"). A flower, pre-roll, vape or concentrate is known by its
+# strain, every word of it ("Gelato" is not "Gelato Cake").
+FLAVOUR_TYPES = frozenset({"edible", "tincture", "topical"})
+# The evidence a record naming only (and uniquely) part of a product's name gives.
+PART = 0.8
+# What a descriptor and a weak form word weigh, in a product's name and as a record's word.
+DESCRIPTOR = 0.3
+FORM_WORD = 0.2
+
+
+def name_evidence(
+    record_words: tuple[str, ...],
+    family: str | None,
+    product_words: tuple[str, ...],
+    product_types: frozenset[str],
+    brand: BrandWords | None,
+    lexicon: Lexicon,
+) -> tuple[float, float]:
+    """(evidence, covered).
+
+    ``covered`` is the weighed share of the product's words the record names (a line's word
+    its form already says counts as named). The evidence is the larger of that and, when the
+    record names nothing the product lacks but words of no weight, and names at least one word
+    that tells products apart, ``PART`` (the product's other words being a line's, or
+    decoration of a flavour); less what the record names that the product lacks.
+    """
+    found = align(record_words, product_words, lexicon.strain_words)
+    flavour = bool(product_types & FLAVOUR_TYPES)
+    # Weak form words ("cookies", "chocolate") name an edible's form, a strain elsewhere.
+    form_words = lexicon.form_words if flavour else {}
+    total = got = 0.0
+    unnamed_strain = False
+    for word, sim in zip(product_words, found.product, strict=True):
+        w = _product_weight(word, brand, lexicon, flavour)
+        total += w
+        if sim:
+            got += w * sim
+        elif brand is not None and family and brand.form_of.get(word) == family:
+            got += w  # a line's word the record's form already says ("Las Frescas")
+        elif family and form_words.get(word) == family:
+            got += w  # "chocolate" of a chocolate: the form is compared apart
+        elif word not in form_words and word not in lexicon.descriptors and w > LINE_WEIGHT:
+            unnamed_strain = True  # a strain's word: "Green" of "Green Dragon"
+    covered = got / total if total else 1.0
+    if product_words and not any(found.product):
+        return 0.0, covered  # no word of its name named: no evidence for this product
+    informative = 0.0
+    for word, sim in zip(product_words, found.product, strict=True):
+        if sim and word not in form_words:
+            informative += DESCRIPTOR if word in lexicon.descriptors else 1.0
+    cost = 0.0
+    other = 0
+    part = informative >= 1.0
+    for word in found.extra:
+        if brand is not None and word in brand.postings:
+            cost += SIBLING_WORD
+            part = False
+        elif word in lexicon.strain_words:
+            cost += STRAIN_WORD
+            part = False
+        elif word not in form_words and word not in lexicon.descriptors:
+            other += 1
+    # A word stores add to an edible's name is decoration more often than a strain's ("Auto",
+    # "Mega" name another strain).
+    cost += other * (OTHER_WORD if flavour else STRAIN_OTHER_WORD)
+    if part and not flavour and unnamed_strain:
+        part = False
+    evidence = max(covered, PART if part else 0.0)
+    return evidence * (1.0 - min(MAX_EXTRA, cost)), covered
+
+
+def _product_weight(word: str, brand: BrandWords | None, lexicon: Lexicon, flavour: bool) -> float:
+    """What a product's word weighs: little for a form word or a descriptor, a line's word
+    little; for an edible the rarer among the brand's products the more; for a strain's
+    product every other word fully ("Blue" of "Blue Crack" names another strain than "Crack")."""
+    if flavour and word in lexicon.form_words:
+        return FORM_WORD
+    w = brand.weight(word) if brand is not None else 1.0
+    if not flavour and w > LINE_WEIGHT:
+        w = 1.0
+    return min(w, DESCRIPTOR) if word in lexicon.descriptors else w
+
+
+def _plain(record: frozenset[str], product: frozenset[str], k: Knowledge) -> bool:
+    """Whether the product is the plain kind of the family the record names ("pre-roll")."""
+    plain = {k.families[f].plain for f in record if f in k.families}
+    return bool(plain & product)
+
+
+def agreements(record: ParsedItem, product: ParsedItem, form: str, k: Knowledge) -> list[str]:
+    """The attributes that agree, for tie-breaks between close candidates."""
     agree: list[str] = []
     if record.lineage and record.lineage == product.lineage:
         agree.append("lineage")
-    if record.subtypes & product.subtypes:
+    if form == "same":
         agree.append("form")
     elif record.hints & product.subtypes:
         agree.append("form hint")
@@ -82,39 +290,6 @@ def compare_names(record: ParsedItem, product: ParsedItem) -> tuple[str, list[st
         agree.append("pack")
     if record.potency_mg and record.potency_mg == product.potency_mg:
         agree.append("potency")
-    return "", agree
-
-
-def _markers_conflict(record: ParsedItem, product: ParsedItem) -> bool:
-    """A cannabinoid one side states that the other neither states nor implies."""
-    if record.markers == product.markers:
-        return False
-    return bool(
-        record.markers - product.markers - product.implied
-        or product.markers - record.markers - record.implied
-    )
-
-
-def extra_words(a: str, b: str) -> list[str]:
-    """Words of either name that have no counterpart, exact or mistyped, in the other."""
-    if a.replace(" ", "") == b.replace(" ", ""):  # "Chem Dawg" is "Chemdawg"
-        return []
-    left = b.split()
-    extra: list[str] = []
-    for word in a.split():
-        if word in left:
-            left.remove(word)
-            continue
-        best, score = "", 0.0
-        if len(word) >= 3:
-            for other in left:
-                if other[0] != word[0]:
-                    continue
-                s = fuzz.ratio(word, other)
-                if s > score:
-                    best, score = other, s
-        if score >= SAME_WORD:
-            left.remove(best)
-        else:
-            extra.append(word)
-    return extra + left
+    if record.weight_g and record.weight_g == product.weight_g:
+        agree.append("size")
+    return agree

@@ -183,7 +183,8 @@ class JoinTask:
             return OUT_SCHEMA.empty_table()
         brands, empty = self.context.value
         part = pickle.loads(parts.column("part")[0].as_py() if parts.num_rows else empty)
-        matcher = BatchMatcher(part, self.config, self.category_table, parser=self._parser(brands))
+        parser = self._parser(brands, part, key)
+        matcher = BatchMatcher(part, self.config, self.category_table, parser=parser)
         frames = records.drop_columns(["key"]).to_batches()
         return pa.Table.from_batches(
             [output_batch(f, match_frame(f, matcher), self.fields) for f in frames],
@@ -198,12 +199,17 @@ class JoinTask:
 
         return join
 
-    def _parser(self, brands: BrandIndex) -> Parser:
-        key = ("parser", self.token, self.category_table)
-        cached = _WORKER.get(key)
+    def _parser(self, brands: BrandIndex, part: CatalogIndex, key: tuple[Any, ...]) -> Parser:
+        """A parser of this task's brands that knows the part's whole names (a record whose
+        name is a product's own is that product), one per key and executor process."""
+        memo = ("parser", self.token, self.category_table, *key)
+        cached = _WORKER.get(memo)
         if not isinstance(cached, Parser):
-            _WORKER.clear()
-            cached = _WORKER[key] = Parser(load_knowledge(), brands, self.category_table)
+            if len(_WORKER) > 256:
+                _WORKER.clear()
+            cached = _WORKER[memo] = Parser(
+                load_knowledge(), brands, self.category_table, part.exact_texts()
+            )
         return cached
 
 

@@ -1,0 +1,116 @@
+"""What a brand's catalog says about its own words: which tell its products apart.
+
+A word that most of a brand's products carry ("enhanced" of WYLD's "... Enhanced Gummies",
+"elite" of The Clear's cartridges) tells nothing about which of them a record is, so a record
+may leave it out; a strain or flavour word tells a lot. A word that only one form of the
+brand's products carries (a product line: "Las Frescas" disposables, "Twax" infused pre-rolls)
+says that form. A product whose name names nothing but its form ("Vape Cart") is the brand's
+generic product of that form. All of it is learned from the catalog when first needed, per
+brand, not from a hand list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# A word in at least this share of a brand's products (and in 3 or more) is a line word.
+LINE_SHARE = 0.5
+LINE_MIN = 3
+# What a line word weighs against a word that tells products apart (1.0).
+LINE_WEIGHT = 0.2
+
+
+@dataclass(slots=True)
+class BrandWords:
+    """One brand's products (by index position) and the words of their core names."""
+
+    positions: list[int]
+    tokens: dict[int, tuple[str, ...]]
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    # Adjacent words run together ("chem dawg" -> "chemdawg") -> the products having them.
+    joined: dict[str, list[int]] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    # Words that only one form family of the brand's products carries -> that family.
+    form_of: dict[str, str] = field(default_factory=dict)
+    generic: list[int] = field(default_factory=list)
+    vocabulary: list[str] = field(default_factory=list)
+    # The form families the brand's products name.
+    families: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls, positions: Iterable[int], cores: list[str], families: list[frozenset[str]]
+    ) -> BrandWords:
+        """The statistics of the products at ``positions``; ``families[i]`` is the form
+        families of the product at ``positions``' i-th place."""
+        places = list(positions)
+        tokens = {p: tuple(cores[p].split()) for p in places}
+        postings: dict[str, list[int]] = defaultdict(list)
+        joined: dict[str, list[int]] = defaultdict(list)
+        forms: dict[str, set[str]] = defaultdict(set)
+        generic: list[int] = []
+        for pos, fams in zip(places, families, strict=True):
+            words = tokens[pos]
+            if not words:
+                generic.append(pos)
+            for word in dict.fromkeys(words):
+                postings[word].append(pos)
+                # A product naming no family leaves the word's form open.
+                forms[word].update(fams or {""})
+            for a, b in itertools.pairwise(words):
+                joined[a + b].append(pos)
+        n = len(places)
+        weights = {
+            w: LINE_WEIGHT
+            if len(ps) >= LINE_MIN and len(ps) >= LINE_SHARE * n
+            else 1.0 / (1.0 + math.log(len(ps)))
+            for w, ps in postings.items()
+        }
+        # A line's word: in at least two of the brand's products of one form, and in at least
+        # half of them ("dark" of two chocolates among five is a flavour, not a line).
+        of_family: dict[str, int] = defaultdict(int)
+        for fams in families:
+            for f in fams:
+                of_family[f] += 1
+        form_of = {
+            w: next(iter(fams))
+            for w, fams in forms.items()
+            if len(fams) == 1
+            and "" not in fams
+            and len(postings[w]) >= 2
+            and len(postings[w]) >= LINE_SHARE * of_family[next(iter(fams))]
+        }
+        return cls(
+            positions=places,
+            tokens=tokens,
+            postings=dict(postings),
+            joined=dict(joined),
+            weights=weights,
+            form_of=form_of,
+            generic=generic,
+            vocabulary=sorted(postings),
+            families=frozenset(f for fams in families for f in fams),
+        )
+
+    def weight(self, word: str) -> float:
+        """How much a product's word tells it apart from the brand's other products: 1 for a
+        word of one product, less for a word several share, little for a line's word."""
+        return self.weights.get(word, 1.0)
+
+    def unique(self, word: str) -> bool:
+        """Whether only one of the brand's products has the word."""
+        return len(self.postings.get(word, ())) == 1
+
+    def with_prefix(self, stem: str) -> list[str]:
+        """The brand's words that begin with ``stem`` (a name cut short: "Strawberry Shortc")."""
+        i = bisect.bisect_left(self.vocabulary, stem)
+        out = []
+        while i < len(self.vocabulary) and self.vocabulary[i].startswith(stem):
+            out.append(self.vocabulary[i])
+            i += 1
+        return out

@@ -47,6 +47,8 @@ POS = [
     ("Marijuana Extract for Inhalation", 9001, "Lunar Lemonade Vaporizer CARTRIDGE -500mg- Emerald Coast", 12.0, "5001"),
     ("Marijuana Extract for Inhalation", 9002, "Velvet Moon Vape Cart -1g- EMERALD COAST EXTRACTS", 4.0, "5002"),
     ("Marijuana Extract for Inhalation", 9003, "Tangerine Sky SHATTER -1.0g- Emerald Coast", 7.0, "5003"),
+    # no form word: the shatter or the cartridge, nothing tells
+    ("Marijuana Extract for Inhalation", 9010, "Tangerine Sky -1.0g- Emerald Coast", 2.0, ""),
     ("Marijuana Extract for Inhalation", 9004, "Tangerine Sky RAW WAX -1.0g- Emerald Coast", 3.0, ""),
     ("Marijuana Extract for Inhalation", 9005, "Pacific Mist DISPOSABLE Vaporizer -300mg- Emerald Coast", 20.0, "5005"),
     ("Marijuana Extract for Inhalation", 9006, "Harbor Haze Vaporizer CARTRIDGE -500mg- Emerald Coast", 9.0, ""),
@@ -65,7 +67,7 @@ POS = [
     ("Solid Marijuana Infused Edible", 9204, "Mint Dark Chocolate Bar -100mg- Highland Canna", 9.0, "5203"),
     ("Liquid Marijuana Infused Edible", 9205, "Peach Tea Tonic (4-Pack) -100mg- HLC", 16.0, "5204"),
     ("Marijuana Infused Topicals", 9301, "Calm Balm -500mg- Omalleys Botanicals", 10.0, "5301"),
-    ("Marijuana Extract for Inhalation", 9302, "River Rock ROSIN -1.0g- O'Malley's", 6.0, ""),
+    ("Marijuana Extract for Inhalation", 9302, "River Rock ROSIN -1.0g- O'Malley's", 6.0, "5302;5303"),
     ("Marijuana Extract for Inhalation", 9401, "Snowcap Live Resin -1.0g- Quartz", 13.0, "5401"),
     ("Marijuana Extract for Inhalation", 9402, "Night Owl BADDER -1.0g- Quartz Labs", 5.0, "5402"),
     ("Marijuana Extract for Inhalation", 9403, "Granite OG Vaporizer CARTRIDGE -500mg- Quartz", 21.0, "5403"),
@@ -105,8 +107,8 @@ MENU = [
     ("m3", "Citrus Comet", "Sunny Valley Farms", "FLOWER", "Citrus Comet", "SATIVA", [("SV-CC-35", "3.5g", 8)], "5105"),
     ("m4", "Tangerine Sky", "Emerald Coast Extracts", "CONCENTRATES", "Tangerine Sky", "SATIVA", [("EC-TS-1", "1g", 7)], "5003"),
     ("m5", "Tangerine Sky", "Emerald Coast Extracts", "VAPORIZERS", "Tangerine Sky", "SATIVA", [("EC-TS-C", "0.5g", 5)], "5004"),
-    ("m6", "Velvet Moon", "Emerald Coast Extracts", "VAPORIZERS", "Velvet Moon", "SATIVA", [("EC-VM-C", "0.5g", 4)], ""),
-    ("m7", "River Rock Rosin", "O'Malley's Botanicals", "CONCENTRATES", "River Rock", "HYBRID", [("OM-RR-1", "1g", 6)], ""),
+    ("m6", "Velvet Moon", "Emerald Coast Extracts", "VAPORIZERS", "Velvet Moon", "SATIVA", [("EC-VM-C", "0.5g", 4)], "5002"),
+    ("m7", "River Rock Rosin", "O'Malley's Botanicals", "CONCENTRATES", "River Rock", "HYBRID", [("OM-RR-1", "1g", 6)], "5302;5303"),
     ("m8", "Peach Tea Tonic (4-Pack)", "Highland Canna Co. (HLC)", "BEVERAGES", "", "", [("HLC-PT-4", "100mg", 16), (None, "100mg", 3)], "5204"),
     ("m9", "Granite OG", "Quartz Labs", "VAPORIZERS", "Granite OG", "HYBRID", [("QL-GO-C", "0.5g", 21)], "5403"),
     ("m10", "Harbor Haze", "Emerald Coast Extracts", "VAPORIZERS", "Harbor Haze", "HYBRID", [("EC-HH-C", "0.5g", 9)], ""),
@@ -114,12 +116,14 @@ MENU = [
 
 
 def write_labels(path: Path, rows: list[tuple[object, str, str]]) -> None:
-    """A labels file: row, productId, productName, jane_product_id, acceptable, note."""
+    """A labels file: row, productId, productName, jane_product_id, acceptable, note.
+
+    A truth "a;b" names catalog duplicates: the first is the label, either is accepted."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "productId", "productName", "jane_product_id", "acceptable", "note"])
         for row, (pos_id, name, truth) in enumerate(rows):
-            writer.writerow([row, pos_id, name, truth, truth, ""])
+            writer.writerow([row, pos_id, name, truth.split(";")[0], truth, ""])
 
 
 def write_csv() -> None:
@@ -183,7 +187,7 @@ def main() -> None:
         writer = csv.writer(handle)
         writer.writerow(["row", "productId", "productName", "jane_product_id", "acceptable", "note"])
         for row, (_, i, n, _, truth) in enumerate(POS):
-            writer.writerow([row, i, n, truth, truth, ""])
+            writer.writerow([row, i, n, truth.split(";")[0], truth, ""])
     write_csv()
     write_menu()
 

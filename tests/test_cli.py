@@ -101,7 +101,7 @@ def test_bundled_example_runs_and_scores(run_poslink: Runner, tmp_path: Path) ->
     assert figures(evaluated.stdout)["precision"] == 1.0
     rejects = rows(tmp_path / "o.rejects.csv")
     assert [(r["row"], r["reason"]) for r in rejects] == [
-        ("27", "productName has no letters or digits")
+        ("28", "productName has no letters or digits")
     ]
     formula = next(r for r in rows(out) if "HYPERLINK" in r["productName"])
     assert formula["productName"].startswith("'=")

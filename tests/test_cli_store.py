@@ -49,7 +49,7 @@ def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
     decisions = str(tmp_path / "d.db")
     assert "0 decisions reused" in run(tmp_path / "1.csv", decisions)
     again = run(tmp_path / "2.csv", decisions)
-    assert "27 decisions reused" in again and "earlier output reused" in again
+    assert "28 decisions reused" in again and "earlier output reused" in again
 
 
 def test_override_round_trip(tmp_path: Path, decisions: str) -> None:

@@ -29,7 +29,7 @@ def flags(**values: object) -> Layer:
 @pytest.mark.parametrize(
     ("env", "file", "flag", "expected"),
     [
-        (None, None, None, 0.86),
+        (None, None, None, 0.5),
         ("0.8", None, None, 0.8),
         ("0.8", "0.9", None, 0.9),
         (None, "0.9", None, 0.9),
@@ -45,7 +45,7 @@ def test_precedence_flags_file_environment_defaults(
     layer = flags(matcher__threshold=flag) if flag is not None else None
     config = load_run_config(write(tmp_path, text), layer, environ)
     assert config.matcher.threshold == expected
-    assert config.matcher.margin == 0.03
+    assert config.matcher.margin == 0.1
 
 
 def test_paths_in_a_file_are_taken_from_its_folder(tmp_path: Path) -> None:

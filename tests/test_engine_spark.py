@@ -267,7 +267,7 @@ def test_driver_file_shipped_to_executors_reads_the_same(spark: Any, tmp_path: P
     ordered = frame.orderBy("row")
     got = pa.Table.from_batches(ordered._collect_as_arrow()).to_pylist()  # type: ignore[operator]
     want = pa.Table.from_batches(list(frame_batches(source.records(), 7))).to_pylist()
-    assert got == want and len(got) == 28
+    assert got == want and len(got) == 29
 
 
 def test_decision_store_runs_on_spark(
@@ -298,7 +298,7 @@ def test_bench_reports_the_spark_engines_throughput(spark: object, tmp_path: Pat
     bench = bench_spark(
         EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", runs=2, out_dir=tmp_path
     )
-    assert (bench.records, bench.runs, bench.master) == (28, 2, "local[2]")
+    assert (bench.records, bench.runs, bench.master) == (29, 2, "local[2]")
     assert bench.records_per_second == bench.records / bench.seconds > 0
     assert f"{bench.records} records" in bench.line()
     assert output_bytes(tmp_path / "spark-1.csv") == output_bytes(tmp_path / "spark-0.csv")

@@ -46,7 +46,8 @@ CATALOG = [
         ("Gelato FLOWER -3.5g- Gold Leaf", "", None, Status.NO_MATCH),  # type veto
         ("Grape Gummies -HYBRID- Gold Leaf", "", 3, Status.MATCHED),  # lineage breaks the tie
         ("Grape Gummies -INDICA- Gold Leaf", "", 4, Status.MATCHED),  # lineage conflict vetoes 3
-        ("Grape Gummies Gold Leaf", "", None, Status.AMBIGUOUS),
+        # the same name, form and size twice (lineage fields aside): duplicates, first listed
+        ("Grape Gummies Gold Leaf", "", 3, Status.MATCHED),
         ("Green Apple 2:1 Gummies -CBD- Gold Leaf", "", 6, Status.MATCHED),
         ("Green Apple Gummies Gold Leaf", "", None, Status.NO_MATCH),  # ratio on one side only
         ("Chem 4 - 1.0g - Grassroots", "Usable Marijuana", 7, Status.MATCHED),

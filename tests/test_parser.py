@@ -42,9 +42,10 @@ POS_CASES = [
         "Usable Marijuana",
         "grassroots",
         "dead cherries",
-        {"flower"},
-        {"bud"},
-        {"weight_g": 3.5},
+        # No form word: the category's types, read as plain flower where the brand sells it.
+        {"flower", "pre-roll"},
+        set(),
+        {"weight_g": 3.5, "prefer": "flower"},
     ),
     (
         "Dead Cherries FLOWER -1.0g- Grassroots",
@@ -60,9 +61,9 @@ POS_CASES = [
         "Usable Marijuana",
         "grassroots",
         "chem 4",
-        {"flower"},
-        {"bud"},
-        {"digits": ("4",)},
+        {"flower", "pre-roll"},
+        set(),
+        {"digits": ("4",), "prefer": "flower"},
     ),
     (
         "Apple Jack DISPOSABLE Vaporizer - Natures Grace",
@@ -97,7 +98,7 @@ POS_CASES = [
         "progressive treatment solutions pts",
         "agave lime",
         {"edible"},
-        {"candy"},
+        {"hard candy"},
         {"pack": 5, "potency_mg": 100.0},
     ),
     (
@@ -106,7 +107,7 @@ POS_CASES = [
         "gold leaf",
         "green apple",
         {"edible"},
-        {"candy"},
+        {"gummy"},
         {"ratio": "2:1", "markers": frozenset({"cbd"})},
     ),
     (
@@ -133,14 +134,14 @@ POS_CASES = [
         "gold leaf",
         "bruce banner 3",
         {"extract"},
-        {"wax"},
+        {"plain wax"},
         {"digits": ("3",)},
     ),
     (
         "GG4 SHATTER -1.0g- PTS",
         "Marijuana Extract for Inhalation",
         "progressive treatment solutions pts",
-        "gg4",
+        "gorilla glue 4",
         {"extract"},
         {"shatter"},
         {"digits": ("4",)},
@@ -149,7 +150,8 @@ POS_CASES = [
         "CBN Capsules (10-Pack) -75mg- Cresco",
         "Solid Marijuana Infused Edible",
         "cresco labs",
-        "cbn capsules",
+        # Nothing names a product but its cannabinoid and form: the core is empty.
+        "",
         {"edible"},
         {"capsule"},
         {"pack": 10, "markers": frozenset({"cbn"})},
@@ -167,7 +169,7 @@ POS_CASES = [
         "Bath Bombs (2-Pack) -100mg- IESO",
         "Marijuana Infused Topicals",
         "ieso",
-        "bath bombs",
+        "",
         {"topical"},
         {"bath bomb"},
         {},
@@ -222,9 +224,9 @@ POS_CASES = [
         "Flower",
         "gold leaf",
         "ghost train haze",
-        {"flower"},
-        {"bud"},
-        {"weight_g": 3.5},
+        {"flower", "pre-roll"},
+        set(),
+        {"weight_g": 3.5, "prefer": "flower"},
     ),
     ("Euphurkle ROSIN -1.0g- SCCS", "", "sccs", "euphurkle", {"extract"}, {"rosin"}, {}),
     (
@@ -313,7 +315,7 @@ CATALOG_CASES = [
         "cbd",
         "40pk",
         "orange",
-        {"capsule", "candy"},
+        {"capsule", "gummy"},
         set(),
         "1:1",
     ),
@@ -324,7 +326,7 @@ CATALOG_CASES = [
         "Capsules",
         "",
         "",
-        "cbn capsules",
+        "",
         {"capsule"},
         {"cbn"},
         None,
@@ -336,7 +338,7 @@ CATALOG_CASES = [
         "Live Resins",
         "sativa",
         "",
-        "live sauce",
+        "",
         {"live resin", "sauce"},
         set(),
         None,
@@ -372,7 +374,7 @@ CATALOG_CASES = [
         "Live Resins",
         "hybrid",
         "",
-        "gg4",
+        "gorilla glue 4",
         {"live resin"},
         set(),
         None,
@@ -457,7 +459,8 @@ def test_name_lineage_contradicting_the_catalog_is_unsure(parser: Parser) -> Non
 
 def test_category_default_type(parser: Parser) -> None:
     item = parser.parse_pos("Dead Cherries -3.5g- Grassroots", "Usable Marijuana")
-    assert (set(item.types), set(item.subtypes)) == ({"flower"}, {"bud"})
+    assert (set(item.types), set(item.subtypes)) == ({"flower", "pre-roll"}, set())
+    assert item.prefer == "flower"  # the matcher reads it as plain flower where the brand sells it
     item = parser.parse_pos("Dead Cherries PRE-ROLL Grassroots", "Usable Marijuana")
     assert (set(item.types), set(item.subtypes)) == ({"pre-roll"}, {"preroll"})
 

@@ -62,7 +62,11 @@ def parser() -> Parser:
         (
             "Citrus Comet",
             {"product_type": "Gadgets", "category": "FLOWER"},
-            {"types": frozenset({"flower"}), "subtypes": frozenset({"bud"})},
+            {
+                "types": frozenset({"flower", "pre-roll"}),
+                "subtypes": frozenset(),
+                "prefer": "flower",
+            },
             {"types": "category 'FLOWER', read as flower (no form word)"},
         ),
         # a lineage field, however the POS writes it
@@ -177,6 +181,6 @@ def test_structured_brand_matches_a_name_without_it() -> None:
     assert [(r["id"], r["jane_product_id"], r["match_status"]) for r in sink.rows] == [
         ("a", 1, "matched"),
         ("b", 2, "matched"),
-        ("c", None, "ambiguous"),  # no brand: two brands' gelato are equally near
+        ("c", None, "no_match"),  # no brand, and "Gelato" is a name the whole trade uses
         ("d", None, "no_match"),
     ]

@@ -11,7 +11,7 @@ from poslink.store.bench import repeat_run
 
 def test_repeat_run_reports_identical_outputs(tmp_path: Path) -> None:
     result = repeat_run(storehelp.EXAMPLE_POS, str(storehelp.EXAMPLE_CATALOG), tmp_path)
-    assert result.records == 28
+    assert result.records == 29
     assert result.identical
     assert result.matched_again == 0
     figures = result.as_dict()

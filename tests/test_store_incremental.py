@@ -45,9 +45,9 @@ def test_second_run_matches_nothing_and_writes_the_same(tmp_path: Path, decision
     second, seen2 = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "b.csv", decisions
     )
-    assert len(seen1) == 27 and BAD not in seen1 and first.reused == 0
+    assert len(seen1) == 28 and BAD not in seen1 and first.reused == 0
     assert seen2 == []
-    assert second.reused == 27 and second.rejected == 1
+    assert second.reused == 28 and second.rejected == 1
     expected = (tmp_path / "plain.csv").read_bytes()
     assert (tmp_path / "b.csv").read_bytes() == expected
     assert (second.matched, second.no_match, second.ambiguous, second.rejected) == (
@@ -75,7 +75,7 @@ def test_unchanged_feed_and_catalog_build_no_index(
     summary, seen = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions
     )
-    assert summary.reused == 27 and not summary.output_reused
+    assert summary.reused == 28 and not summary.output_reused
     assert (seen, CountingEngine.runs, built) == ([], [], [])
     # One changed record: the index is built and the engine runs, for that record only.
     feed = read_feed()
@@ -83,7 +83,7 @@ def test_unchanged_feed_and_catalog_build_no_index(
     pos = write_feed(tmp_path / "pos.json", feed)
     summary, seen = go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "3.csv", decisions)
     assert seen == [str(feed[4]["productId"])] and built == [1]
-    assert summary.reused == 26
+    assert summary.reused == 27
 
 
 def test_only_changed_records_are_matched(tmp_path: Path, decisions: str) -> None:
@@ -114,7 +114,7 @@ def test_full_matches_everything_again(tmp_path: Path, decisions: str) -> None:
     summary, seen = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions, full=True
     )
-    assert len(seen) == 27 and summary.reused == 0
+    assert len(seen) == 28 and summary.reused == 0
     assert (tmp_path / "1.csv").read_bytes() == (tmp_path / "2.csv").read_bytes()
 
 
@@ -148,7 +148,7 @@ def test_catalog_change_rematches_only_the_changed_brand(tmp_path: Path, decisio
     # The carried-over decisions now hold for the new catalog: nothing is matched again.
     (tmp_path / "2.csv").unlink()
     again, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "3.csv", decisions)
-    assert seen == [] and again.reused == 27
+    assert seen == [] and again.reused == 28
 
 
 def test_catalog_change_rematches_records_without_a_brand(tmp_path: Path, decisions: str) -> None:
@@ -176,7 +176,7 @@ def test_catalog_with_a_new_brand_rematches_everything(tmp_path: Path, decisions
         tmp_path / "c2.db", [*rows, (6001, "", "Moonbeam Gardens", "", "star dust", "flower", "")]
     )
     _, seen = go(storehelp.EXAMPLE_POS, grown, tmp_path / "2.csv", decisions)
-    assert len(seen) == 27  # every usable record
+    assert len(seen) == 28  # every usable record
 
 
 def test_changed_matcher_settings_rematch_everything(tmp_path: Path, decisions: str) -> None:
@@ -190,7 +190,7 @@ def test_changed_matcher_settings_rematch_everything(tmp_path: Path, decisions: 
         decisions,
         matcher=MatcherConfig(threshold=0.9),
     )
-    assert len(seen) == 27
+    assert len(seen) == 28
 
 
 def test_store_id_keeps_stores_apart(tmp_path: Path, decisions: str) -> None:
@@ -198,7 +198,7 @@ def test_store_id_keeps_stores_apart(tmp_path: Path, decisions: str) -> None:
     pos = write_feed(tmp_path / "pos.json", feed)
     go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", decisions, store_id="north")
     _, seen = go(pos, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions, store_id="south")
-    assert len(seen) == 27  # the same POS ids at another store are other records
+    assert len(seen) == 28  # the same POS ids at another store are other records
     with DecisionStore(decisions) as store:
         stores = {d["store"] for d in store.decisions()}
     assert stores == {"north", "south"}
@@ -210,7 +210,7 @@ def test_decisions_record_the_catalog_version(tmp_path: Path, decisions: str) ->
     with DecisionStore(decisions) as store:
         rows = store.decisions()
         runs = store.runs()
-    assert len(rows) == 27
+    assert len(rows) == 28
     assert {r["catalog_version"] for r in rows} == {index.version}
     count, maxid, _ = index.version.split(":")
     assert (count, maxid) == ("20", "5403")
@@ -224,7 +224,7 @@ def test_unchanged_feed_reuses_the_output(tmp_path: Path, decisions: str) -> Non
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", decisions
     )
     assert seen == []  # not even the unusable record: the whole output is the earlier one
-    assert summary.output_reused and summary.reused == 27 and summary.rejected == 1
+    assert summary.output_reused and summary.reused == 28 and summary.rejected == 1
     assert (tmp_path / "2.csv").read_bytes() == (tmp_path / "1.csv").read_bytes()
     assert (tmp_path / "2.rejects.csv").read_bytes() == rejects.read_bytes()
     # An earlier output that was edited since is not reused.
@@ -234,7 +234,7 @@ def test_unchanged_feed_reuses_the_output(tmp_path: Path, decisions: str) -> Non
     again, seen = go(
         storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG, tmp_path / "3.csv", decisions
     )
-    assert seen == [] and not again.output_reused and again.reused == 27
+    assert seen == [] and not again.output_reused and again.reused == 28
     assert (tmp_path / "3.csv").read_bytes() == expected
 
 

@@ -6,17 +6,14 @@ import csv
 import itertools
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, poslink
+from conftest import poslink
 from poslink.evaluate import Label, OutputRow
 from poslink.scorecard import BAND_EDGES, default_groups, scorecard
-
-SCORE_TIERS = SHARED.parent / "tools" / "score-tiers"
+from tierhelp import assert_same_as_score_tiers
 
 # (tier, jane_product_id, acceptable, id given, match_score): every way a row can be scored.
 ROWS: list[tuple[str, str, str, str, str]] = [
@@ -177,46 +174,6 @@ def test_scorecard_in_process_equals_counting_by_hand() -> None:
     card = scorecard(labels, output)
     assert card.tiers["store"].found == 2 and card.groups["store+store_none"][1].wrong == 1
     assert card.bands is not None and sum(b.given for b in card.bands) == 8
-
-
-def score_tiers(labels: Path, out: Path) -> dict[str, tuple[int, int, int, float, float | None]]:
-    """``score-tiers``' table: tier -> (rows, ids given, wrong, precision, recall)."""
-    done = subprocess.run(
-        [sys.executable, str(SCORE_TIERS), str(labels), str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    table = {}
-    for line in done.stdout.splitlines()[1:]:
-        tier, rows, given, wrong, precision, recall = line.split()
-        table[tier] = (
-            int(rows),
-            int(given),
-            int(wrong),
-            float(precision),
-            None if recall == "-" else float(recall),
-        )
-    return table
-
-
-def assert_same_as_score_tiers(labels: Path, out: Path) -> dict[str, object]:
-    """``poslink eval --json`` against ``score-tiers`` on one output: the same figures."""
-    if not SCORE_TIERS.exists():
-        pytest.skip(f"the reference scorer is not at {SCORE_TIERS}")
-    done = poslink("eval", "--labels", labels, "--out", out, "--json")
-    assert done.returncode == 0, done.stderr
-    figures: dict[str, object] = json.loads(done.stdout)
-    tiers = dict(figures["tiers"])  # type: ignore[call-overload]
-    tiers["all"] = figures
-    reference = score_tiers(labels, out)
-    assert set(reference) == set(tiers)
-    for tier, (rows, given, wrong, precision, recall) in reference.items():
-        ours = tiers[tier]
-        assert (ours["records"], ours["predicted"], ours["wrong"]) == (rows, given, wrong), tier
-        assert abs(ours["precision"] - precision) <= 0.0005, tier
-        assert (None if recall is None else ours["recall"]) == pytest.approx(recall, abs=5e-4)
-    return figures
 
 
 def test_same_figures_as_the_reference_scorer(tmp_path: Path) -> None:

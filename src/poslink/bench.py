@@ -22,7 +22,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-from poslink.evaluate import evaluate, read_labels, read_output
+from poslink.evaluate import read_labels, read_output
+from poslink.scorecard import Scorecard, markdown_rows, scorecard
 from poslink.sources.jane_json import JaneJsonSource
 
 
@@ -93,6 +94,7 @@ class Result:
     baseline_recall: float
     load_before: float
     load_after: float
+    card: Scorecard  # the figures per tier of the generated labels
 
     @property
     def rate(self) -> float:
@@ -146,7 +148,8 @@ def run_case(
         args += ["--workers", str(workers)]
     run_s, run_rss, run_pss = measure(args)
     load_after = os.getloadavg()[0]
-    metrics = evaluate(read_labels(labels), read_output(out))
+    card = scorecard(read_labels(labels), read_output(out))
+    metrics = card.overall
     base = baseline(catalog, pos, labels, sample, seed)
     return Result(
         case,
@@ -161,6 +164,7 @@ def run_case(
         *base,
         load_before,
         load_after,
+        card,
     )
 
 
@@ -301,6 +305,19 @@ def table(results: list[Result]) -> list[str]:
     return lines
 
 
+def tier_table(results: list[Result]) -> list[str]:
+    """The generated workloads' figures per tier as Markdown table lines (none without tiers)."""
+    lines = [
+        "| workload | tier | rows | ids given | wrong | precision | recall | F1 | given an id |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.card.tiers:
+            for n, row in enumerate(markdown_rows(r.card)):
+                lines.append((f"| {r.case.label} " if n == 0 else "| ") + row)
+    return lines if len(lines) > 2 else []
+
+
 def _size(n: int) -> str:
     if n >= 1_000_000 and n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
@@ -372,6 +389,19 @@ def document(
         *table(results),
         "",
     ]
+    if tiers := tier_table(results):
+        lines += [
+            "### Generated workloads per tier",
+            "",
+            "The generated labels' tiers (`poslink.synth`): `exact`, the catalog's own text;",
+            "`store`, a store's rendering of a catalog product; `store_none`, a store's rendering",
+            "of a catalog brand's product the catalog does not have (an id there is a wrong id);",
+            "`store+store_none`, the two together; `other_brand`, a brand absent from the catalog",
+            "(`given an id` is its error rate).",
+            "",
+            *tiers,
+            "",
+        ]
     if targets:
         lines += ["## Targets", "", *targets, ""]
     if misses:

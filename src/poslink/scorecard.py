@@ -167,23 +167,46 @@ def _band(score: float, edges: Sequence[float]) -> int:
     return len(edges) - 2
 
 
+def rows(card: Scorecard) -> list[tuple[str, list[str]]]:
+    """Each tier, each group and all rows, with their figures as text: rows, ids given, wrong,
+    precision, recall, F1, share given an id (recall and F1 "-" where no id is expected)."""
+    named = [*card.tiers.items(), *((n, m) for n, (_, m) in card.groups.items())]
+    named.append(("all", card.overall))
+    return [
+        (
+            name,
+            [
+                f"{m.records:,}",
+                f"{m.predicted:,}",
+                f"{m.wrong:,}",
+                f"{m.precision:.4f}",
+                f"{m.recall:.4f}" if m.positives else "-",
+                f"{m.f1:.4f}" if m.positives else "-",
+                f"{m.given_share:.2%}",
+            ],
+        )
+        for name, m in named
+    ]
+
+
+_COLUMNS = ("rows", "ids given", "wrong", "precision", "recall", "F1", "given an id")
+
+
 def tier_lines(card: Scorecard) -> list[str]:
     """The per-tier table as text lines (none when the labels have no tiers)."""
     if not card.tiers:
         return []
-    rows = [*card.tiers.items(), *((n, m) for n, (_, m) in card.groups.items())]
-    rows.append(("all", card.overall))
-    width = max(16, *(len(name) for name, _ in rows))
+    table = rows(card)
+    width = max(16, *(len(name) for name, _ in table))
+    sizes = [max(len(c), *(len(cells[n]) for _, cells in table)) for n, c in enumerate(_COLUMNS)]
     lines = [
-        f"{'tier':{width}} {'rows':>6} {'ids given':>9} {'wrong':>6} {'precision':>9} "
-        f"{'recall':>7} {'F1':>7} {'given an id':>11}"
+        " ".join(
+            [f"{'tier':{width}}", *(f"{c:>{w}}" for c, w in zip(_COLUMNS, sizes, strict=True))]
+        )
     ]
-    for name, m in rows:
-        recall = f"{m.recall:.4f}" if m.positives else "-"
-        f1 = f"{m.f1:.4f}" if m.positives else "-"
+    for name, cells in table:
         lines.append(
-            f"{name:{width}} {m.records:6} {m.predicted:9} {m.wrong:6} {m.precision:9.4f} "
-            f"{recall:>7} {f1:>7} {m.given_share:10.2%}"
+            " ".join([f"{name:{width}}", *(f"{c:>{w}}" for c, w in zip(cells, sizes, strict=True))])
         )
     return lines
 
@@ -205,3 +228,9 @@ def reliability_lines(card: Scorecard) -> list[str]:
     if error is not None:
         lines.append(f"calibration error (mean |mean score - precision|, by ids): {error:.4f}")
     return lines
+
+
+def markdown_rows(card: Scorecard) -> list[str]:
+    """Markdown table cells, from the tier on, of each tier, each group and all rows:
+    ``| tier | rows | ids given | wrong | precision | recall | F1 | given an id |``."""
+    return [f"| {name} | {' | '.join(cells)} |" for name, cells in rows(card)]

@@ -269,7 +269,10 @@ def test_bench_smoke(kushy: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "machine:" in result.stdout
     text = doc.read_text()
-    # The labelled real data, scored per tier, beside the generated workloads.
+    # The generated workloads per tier, and the labelled real data beside them.
+    assert "### Generated workloads per tier" in text
+    assert "| 400 products x 300 records, distinct | exact |" in text
+    assert "| | store+store_none |" in text
     assert "## Labelled real data" in text
     assert re.search(r"^\| challenge \| [\d,]+ \| [\d.]+ \| all \| 77 \|", text, re.MULTILINE)
     if (SHARED / "menus-nm").exists():

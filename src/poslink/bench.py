@@ -23,7 +23,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from poslink.evaluate import read_labels, read_output
-from poslink.scorecard import Scorecard, markdown_rows, scorecard
+from poslink.scorecard import Scorecard, scorecard
 from poslink.sources.jane_json import JaneJsonSource
 
 
@@ -115,11 +115,11 @@ class Result:
 
 def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
     """The case's generated workload folder, generated on first use and reused after."""
-    from poslink.synth import generate
+    from poslink.synth import VERSION, generate
 
     folder = work / case.folder
-    done = folder / ".complete"
-    if not done.exists():
+    done = folder / ".complete"  # holds the generator's version: a newer one generates anew
+    if not done.exists() or done.read_text(encoding="utf-8").strip() != str(VERSION):
         generate(
             kushy,
             folder,
@@ -129,7 +129,7 @@ def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
             repetition=case.repetition,
             formats=("json",),
         )
-        done.touch()
+        done.write_text(f"{VERSION}\n", encoding="utf-8")
     return folder
 
 
@@ -305,19 +305,6 @@ def table(results: list[Result]) -> list[str]:
     return lines
 
 
-def tier_table(results: list[Result]) -> list[str]:
-    """The generated workloads' figures per tier as Markdown table lines (none without tiers)."""
-    lines = [
-        "| workload | tier | rows | ids given | wrong | precision | recall | F1 | given an id |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        if r.card.tiers:
-            for n, row in enumerate(markdown_rows(r.card)):
-                lines.append((f"| {r.case.label} " if n == 0 else "| ") + row)
-    return lines if len(lines) > 2 else []
-
-
 def _size(n: int) -> str:
     if n >= 1_000_000 and n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
@@ -333,8 +320,10 @@ def document(
     workers: int | None,
     sample: int,
     misses: list[str],
+    tiers: list[str] | None = None,
 ) -> str:
-    """``docs/benchmarks.md``: how the figures were taken, the machine, the table, the targets."""
+    """``docs/benchmarks.md``: how the figures were taken, the machine, the table, the figures
+    per tier (``tiers``: Markdown lines), the targets."""
     targets = [
         f"- {r.case.label}: "
         + ", ".join(
@@ -389,19 +378,7 @@ def document(
         *table(results),
         "",
     ]
-    if tiers := tier_table(results):
-        lines += [
-            "### Generated workloads per tier",
-            "",
-            "The generated labels' tiers (`poslink.synth`): `exact`, the catalog's own text;",
-            "`store`, a store's rendering of a catalog product; `store_none`, a store's rendering",
-            "of a catalog brand's product the catalog does not have (an id there is a wrong id);",
-            "`store+store_none`, the two together; `other_brand`, a brand absent from the catalog",
-            "(`given an id` is its error rate).",
-            "",
-            *tiers,
-            "",
-        ]
+    lines += [*tiers, ""] if tiers else []
     if targets:
         lines += ["## Targets", "", *targets, ""]
     if misses:

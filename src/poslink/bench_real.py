@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from poslink.bench import measure
+from poslink.bench import Result, measure
 from poslink.evaluate import read_labels, read_output
 from poslink.scorecard import Scorecard, markdown_rows, scorecard
 
@@ -168,3 +168,45 @@ def real_lines(results: list[RealResult]) -> list[str]:
                 verdict = "met" if met else "**missed**"
                 lines.append(f"- {target.input}, {target.tier}: {target.text()} — {verdict}")
     return [*lines, ""]
+
+
+# The issue's target for every tier of a generated workload: precision, recall (where ids are
+# expected); a group of tiers (a tier with its _none tier) holds the same precision.
+GENERATED_PRECISION, GENERATED_RECALL = 0.995, 0.95
+
+
+def generated_tier_lines(results: list[Result]) -> list[str]:
+    """The generated workloads' figures per tier as a Markdown section (none without tiers)."""
+    rows = []
+    for r in results:
+        for n, row in enumerate(markdown_rows(r.card)):
+            rows.append((f"| {r.case.label} " if n == 0 else "| ") + row)
+    if not rows:
+        return []
+    verdicts = []
+    for r in results:
+        tiers = [m for m in r.card.tiers.values() if m.positives]
+        met = all(
+            m.precision >= GENERATED_PRECISION and m.recall >= GENERATED_RECALL for m in tiers
+        ) and all(m.precision >= GENERATED_PRECISION for _, m in r.card.groups.values())
+        verdicts.append(
+            f"- {r.case.label}: precision >= {GENERATED_PRECISION:g} and recall >= "
+            f"{GENERATED_RECALL:g} on every tier and group — {'met' if met else '**missed**'}"
+        )
+    return [
+        "### Generated workloads per tier",
+        "",
+        "The generated labels' tiers (`poslink.synth`): `exact`, the catalog's own text;",
+        "`store`, a store's rendering of a catalog product; `store_none`, a store's rendering",
+        "of a catalog brand's product the catalog does not have (an id there is a wrong id);",
+        "`store+store_none`, the two together; `other_brand`, a brand absent from the catalog",
+        "(`given an id` is its error rate).",
+        "",
+        "| workload | tier | rows | ids given | wrong | precision | recall | F1 | given an id |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "Target (issue #11):",
+        "",
+        *verdicts,
+    ]

@@ -75,6 +75,7 @@ def bench_cmd(
 ) -> None:
     """Measure poslink on generated workloads beside a naive RapidFuzz baseline."""
     from poslink import bench
+    from poslink.bench_real import generated_tier_lines
     from poslink.exceptions import ConfigError
 
     with errors():
@@ -97,14 +98,19 @@ def bench_cmd(
         misses = [f"{r.case.label}: {m}" for r in results for m in r.misses()]
         for miss in misses:
             out.print(f"target missed: {miss}", markup=False, highlight=False)
-        if tiers := bench.tier_table(results):
+        tiers = generated_tier_lines(results)
+        if tiers:
             out.print("\n".join(["", *tiers]), markup=False, highlight=False)
         real = _real_part(menus, challenge, work, workers) if "real" in wanted else []
         extra = real + _engine_parts(wanted, bench.SIZES[sizes], work, kushy)
         if doc is not None:
             stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             doc.parent.mkdir(parents=True, exist_ok=True)
-            text = bench.document(results, sizes, stamp, workers, sample, misses) if results else ""
+            text = (
+                bench.document(results, sizes, stamp, workers, sample, misses, tiers)
+                if results
+                else ""
+            )
             doc.write_text(text + "\n".join(extra) + ("\n" if extra else ""), encoding="utf-8")
 
 

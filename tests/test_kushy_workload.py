@@ -16,6 +16,7 @@ import pytest
 
 from conftest import Runner, poslink
 from poslink.synth import generate
+from tierhelp import assert_same_as_score_tiers
 
 
 @pytest.mark.parametrize("seed", [11, 29])
@@ -48,3 +49,5 @@ def test_generated_workload_precision(
     assert tiers["store"]["recall"] >= 0.55
     assert tiers["other_brand"]["given_share"] <= 0.01
     assert figures["groups"]["store+store_none"]["precision"] >= 0.97
+    # The same figures as the reference tier scorer (duplicates' acceptable ids included).
+    assert_same_as_score_tiers(work.labels, out)

@@ -200,7 +200,7 @@ class Renderer:
                 cut = truncate(core, rng, lambda key: pools.unique_prefix(key, spec.core))
                 if cut is not None:
                     core, note = cut, f"{note}; cut short"
-        if rng.random() < TYPO_RATE:
+        if rng.random() < TYPO_RATE and note == spec.note:  # one liberty per name at most
             changed = typo(core, rng)
             if changed is not None and name_key(changed) not in pools.index:
                 core, note = changed, f"{note}; typo"

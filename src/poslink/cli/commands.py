@@ -156,8 +156,9 @@ def eval_cmd(
 ) -> None:
     """Precision, recall and F1 of an output against labels, with a table of its errors.
 
-    With a `tier` column in the labels: the figures per tier too; with a `match_score` column
-    in the output: predicted against observed precision per score band.
+    Labels with a `tier` column: the figures per tier too.
+
+    An output with a `match_score` column: predicted and observed precision per score band.
     """
     from poslink.scorecard import reliability_lines, scorecard, tier_lines
 

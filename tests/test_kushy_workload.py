@@ -1,4 +1,11 @@
-"""The matcher's rules hold beyond the reference example: a Kushy-generated catalog and feed."""
+"""The matcher's rules hold beyond the reference example: a Kushy-generated catalog and feed.
+
+The generated labels carry tiers (``poslink.synth``): ``exact`` (the catalog's own text),
+``store`` (a store's rendering of a catalog product), ``store_none`` (a store's rendering of a
+catalog brand's product the catalog lacks) and ``other_brand``. The floors sit a little under
+what the matcher measured when the generator learnt real menus' renderings (layouts, nicknames,
+product lines, brand columns, the whole subtype taxonomy); they are raised as it improves.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import pytest
 
 from conftest import Runner, poslink
 from poslink.synth import generate
+from tierhelp import assert_same_as_score_tiers
 
 
 @pytest.mark.parametrize("seed", [11, 29])
@@ -30,5 +38,16 @@ def test_generated_workload_precision(
     print(f"seed {seed}: {evaluated.stdout.strip()}")
     assert figures["records"] == 3000
     assert figures["precision"] >= 0.98
-    # Recall is reported, not the point; this floor only catches a matcher that gave up.
-    assert figures["recall"] >= 0.8
+    # Recall is reported, not the point; this floor only catches a matcher that gave up. It was
+    # 0.8 before the generator rendered names as real menus do; measured then 0.90 to 0.96,
+    # after 0.66 and 0.68 (seeds 29, 11).
+    assert figures["recall"] >= 0.6
+    tiers = figures["tiers"]
+    assert set(tiers) == {"exact", "store", "store_none", "other_brand"}
+    # Per tier (measured: exact recall 0.93, store 0.63 to 0.66, other brands 0% given an id).
+    assert tiers["exact"]["recall"] >= 0.85
+    assert tiers["store"]["recall"] >= 0.55
+    assert tiers["other_brand"]["given_share"] <= 0.01
+    assert figures["groups"]["store+store_none"]["precision"] >= 0.97
+    # The same figures as the reference tier scorer (duplicates' acceptable ids included).
+    assert_same_as_score_tiers(work.labels, out)

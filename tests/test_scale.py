@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
-from conftest import poslink
+from conftest import SHARED, poslink
 from poslink.catalogs import open_catalog
 from poslink.collector import YOUNG_THRESHOLD, batch_collection
 from poslink.engines.base import match_record
@@ -241,10 +242,24 @@ def test_bench_smoke(kushy: Path, tmp_path: Path) -> None:
         doc,
         "--sample",
         "30",
+        "--menus",
+        SHARED / "menus-nm",
+        "--challenge",
+        SHARED / "challenge",
     )
     assert result.returncode == 0, result.stderr
     assert "machine:" in result.stdout
     text = doc.read_text()
+    # The generated workloads per tier, and the labelled real data beside them.
+    assert "### Generated workloads per tier" in text
+    assert "| 400 products x 300 records, distinct | exact |" in text
+    assert "| | store+store_none |" in text
+    assert "## Labelled real data" in text
+    assert re.search(r"^\| challenge \| [\d,]+ \| [\d.]+ \| all \| 77 \|", text, re.MULTILINE)
+    if (SHARED / "menus-nm").exists():
+        for name in ("menus, names only", "menus, names + Brand column"):
+            assert f"| {name} | " in text
+        assert "| | | | labelled+labelled_none | 903 |" in text
     assert "| 400 products x 300 records, distinct |" in text
     assert "| 400 products x 600 records, repeated |" in text
     row = next(line for line in text.splitlines() if "300 records, distinct" in line)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-from poslink.evaluate import evaluate, read_labels, read_output
+from poslink.evaluate import read_labels, read_output
+from poslink.scorecard import Scorecard, scorecard
 from poslink.sources.jane_json import JaneJsonSource
 
 
@@ -93,6 +94,7 @@ class Result:
     baseline_recall: float
     load_before: float
     load_after: float
+    card: Scorecard  # the figures per tier of the generated labels
 
     @property
     def rate(self) -> float:
@@ -113,11 +115,11 @@ class Result:
 
 def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
     """The case's generated workload folder, generated on first use and reused after."""
-    from poslink.synth import generate
+    from poslink.synth import VERSION, generate
 
     folder = work / case.folder
-    done = folder / ".complete"
-    if not done.exists():
+    done = folder / ".complete"  # holds the generator's version: a newer one generates anew
+    if not done.exists() or done.read_text(encoding="utf-8").strip() != str(VERSION):
         generate(
             kushy,
             folder,
@@ -127,7 +129,7 @@ def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
             repetition=case.repetition,
             formats=("json",),
         )
-        done.touch()
+        done.write_text(f"{VERSION}\n", encoding="utf-8")
     return folder
 
 
@@ -146,7 +148,8 @@ def run_case(
         args += ["--workers", str(workers)]
     run_s, run_rss, run_pss = measure(args)
     load_after = os.getloadavg()[0]
-    metrics = evaluate(read_labels(labels), read_output(out))
+    card = scorecard(read_labels(labels), read_output(out))
+    metrics = card.overall
     base = baseline(catalog, pos, labels, sample, seed)
     return Result(
         case,
@@ -161,6 +164,7 @@ def run_case(
         *base,
         load_before,
         load_after,
+        card,
     )
 
 
@@ -316,8 +320,10 @@ def document(
     workers: int | None,
     sample: int,
     misses: list[str],
+    tiers: list[str] | None = None,
 ) -> str:
-    """``docs/benchmarks.md``: how the figures were taken, the machine, the table, the targets."""
+    """``docs/benchmarks.md``: how the figures were taken, the machine, the table, the figures
+    per tier (``tiers``: Markdown lines), the targets."""
     targets = [
         f"- {r.case.label}: "
         + ", ".join(
@@ -372,6 +378,7 @@ def document(
         *table(results),
         "",
     ]
+    lines += [*tiers, ""] if tiers else []
     if targets:
         lines += ["## Targets", "", *targets, ""]
     if misses:

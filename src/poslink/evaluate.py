@@ -1,4 +1,8 @@
-"""Measure a matched output against hand labels: precision, recall, F1 and the errors."""
+"""Measure a matched output against hand labels: precision, recall, F1 and the errors.
+
+A labels file may carry a ``tier`` column (what kind of record each row is, such as ``linked``
+or ``other_brand``); :mod:`poslink.scorecard` reports the figures tier by tier.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from poslink.exceptions import InputError
 
@@ -19,6 +23,15 @@ class Label:
     name: str
     expected: str
     acceptable: frozenset[str]
+    tier: str = ""  # the labels' ``tier`` column, "" when it has none
+
+
+class OutputRow(NamedTuple):
+    """What a poslink output says of one record: the id given, the status and the score."""
+
+    jane_product_id: str
+    match_status: str
+    match_score: float | None  # None when the output has no match_score column or cell
 
 
 @dataclass(frozen=True)
@@ -55,26 +68,45 @@ class Metrics:
         return self.found / self.positives if self.positives else 1.0
 
     @property
+    def wrong(self) -> int:
+        """Ids given that are not acceptable."""
+        return self.predicted - self.correct_predicted
+
+    @property
+    def given_share(self) -> float:
+        """Share of the records that got an id (for rows that should get none: the error rate)."""
+        return self.predicted / self.records if self.records else 0.0
+
+    @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
-        """The figures, for JSON reports."""
+    def as_dict(self) -> dict[str, float | int | None]:
+        """The figures, for JSON reports (recall and F1 null where no row expects an id)."""
         return {
             "records": self.records,
             "predicted": self.predicted,
+            "correct": self.correct_predicted,
+            "wrong": self.wrong,
             "positives": self.positives,
+            "found": self.found,
             "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
+            "recall": round(self.recall, 4) if self.positives else None,
+            "f1": round(self.f1, 4) if self.positives else None,
+            "given_share": round(self.given_share, 4),
             "errors": len(self.errors),
         }
 
 
 def read_labels(path: Path) -> list[Label]:
-    """Read a labels CSV (``row``, ``jane_product_id``, ``acceptable``; ``productName`` if any)."""
+    """Read a labels CSV: ``row``, ``jane_product_id``; ``acceptable``, ``productName`` and
+    ``tier`` if it has them.
+
+    ``acceptable`` lists the ids accepted, ';'-separated (an empty element accepts a blank);
+    a blank ``acceptable`` accepts ``jane_product_id`` alone.
+    """
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
@@ -88,14 +120,11 @@ def read_labels(path: Path) -> list[Label]:
                 except (TypeError, ValueError) as exc:
                     raise InputError(f"{path}: line {n}: row is not a number") from exc
                 expected = (rec.get("jane_product_id") or "").strip()
-                accepted = rec.get("acceptable")
-                if accepted is None:
-                    parts = {expected}
-                elif accepted.strip() == "":
-                    parts = {""}
-                else:
-                    parts = {p.strip() for p in accepted.split(";")}
-                labels.append(Label(row, rec.get("productName", ""), expected, frozenset(parts)))
+                accepted = (rec.get("acceptable") or "").strip()
+                parts = {p.strip() for p in accepted.split(";")} if accepted else {expected}
+                tier = (rec.get("tier") or "").strip()
+                name = rec.get("productName") or ""
+                labels.append(Label(row, name, expected, frozenset(parts), tier))
             return labels
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
@@ -103,8 +132,8 @@ def read_labels(path: Path) -> list[Label]:
         raise InputError(f"{path}: not UTF-8 text") from exc
 
 
-def read_output(path: Path) -> list[tuple[str, str]]:
-    """The (jane_product_id, match_status) of each row of a poslink output, in order.
+def read_output(path: Path) -> list[OutputRow]:
+    """The id, status and score of each row of a poslink output, in order.
 
     The output is a CSV file, or a CSV directory (the Spark engine's): ``part-*.csv`` files
     whose concatenation in name order is the CSV.
@@ -124,19 +153,39 @@ def read_output(path: Path) -> list[tuple[str, str]]:
             if not reader.fieldnames or "jane_product_id" not in reader.fieldnames:
                 raise InputError(f"{path}: not a poslink output (no jane_product_id column)")
             return [
-                ((r["jane_product_id"] or "").strip(), r.get("match_status") or "") for r in reader
+                OutputRow(
+                    (r["jane_product_id"] or "").strip(),
+                    r.get("match_status") or "",
+                    _score(path, n, r.get("match_score")),
+                )
+                for n, r in enumerate(reader, start=2)
             ]
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
 
 
-def evaluate(labels: list[Label], output: list[tuple[str, str]]) -> Metrics:
+def _score(path: Path, line: int, cell: str | None) -> float | None:
+    """A ``match_score`` cell as a number in [0, 1]; None when the column or cell is empty."""
+    if cell is None or not cell.strip():
+        return None
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(f"{path}: line {line}: match_score {cell!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"{path}: line {line}: match_score {cell!r} is not between 0 and 1")
+    return value
+
+
+def evaluate(labels: list[Label], output: list[OutputRow]) -> Metrics:
     """Compare an output with its labels, row by row."""
     metrics = Metrics()
     for label in labels:
         if label.row >= len(output):
             raise InputError(f"label for row {label.row} but the output has {len(output)} rows")
-        predicted, status = output[label.row]
+        predicted, status, _ = output[label.row]
         ok = predicted in label.acceptable
         metrics.records += 1
         if predicted:

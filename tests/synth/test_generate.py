@@ -6,13 +6,16 @@ import csv
 import json
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from poslink.synth import Workload, generate
+from poslink.synth.catalog import TWIN, Catalog
 from poslink.synth.kushy import clean_text, load, name_key
+from poslink.synth.pools import Pools
 from poslink.synth.render import BrandAliases, typo
 
 CATALOG_SCHEMA = (
@@ -21,7 +24,7 @@ CATALOG_SCHEMA = (
 )
 SUBTYPES: dict[str, set[str | None]] = {
     "flower": {None, "Shake", "Popcorn"},
-    "pre-roll": {"Pre-Rolls", "Infused Pre-Rolls"},
+    "pre-roll": {"Pre-Rolls", "Infused Pre-Rolls", "Blunts"},
     "vape": {"Cartridges", "Disposables", "Pods"},
     "extract": {
         "Waxes",
@@ -32,6 +35,9 @@ SUBTYPES: dict[str, set[str | None]] = {
         "Sauces",
         "Distillates",
         "Hash",
+        "Kief",
+        "Oils",
+        "Diamonds",
     },
     "edible": {"Candies", "Chocolates", "Baked Goods", "Drinks", "Drink Mixes", "Capsules"},
     "topical": {"Lotions", "Balms", "Bath Bombs"},
@@ -85,6 +91,16 @@ def menu_products(workload: Workload) -> list[dict[str, Any]]:
     return products
 
 
+def words(text: str) -> list[str]:
+    return [key for key in map(name_key, text.split()) if key]
+
+
+def in_order(part: list[str], whole: list[str]) -> bool:
+    """Whether ``part`` is ``whole`` with some words left out."""
+    rest = iter(whole)
+    return all(word in rest for word in part)
+
+
 def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     first = make(tmp_path / "a", n_products=800, n_records=900, repetition=0.3)
     second = make(tmp_path / "b", n_products=800, n_records=900, repetition=0.3)
@@ -118,6 +134,10 @@ def test_catalog_schema_and_values(workload: Workload) -> None:
         assert subtype in SUBTYPES[product_type]
         assert amount is None or amount.endswith(("mg", "g", "pk", "oz"))
     assert {row[5] for row in rows} == PRODUCT_TYPES
+    # The whole subtype taxonomy is there, even in a catalog of a few thousand products.
+    assert {(row[5], row[6]) for row in rows} == {
+        (kind, subtype) for kind, subtypes in SUBTYPES.items() for subtype in subtypes
+    }
     # Jane names: the same (brand, name, type, subtype) never twice.
     assert len({(row[2], row[4], row[5], row[6]) for row in rows}) == len(rows)
 
@@ -125,16 +145,27 @@ def test_catalog_schema_and_values(workload: Workload) -> None:
 def test_catalog_products_are_unique(workload: Workload, tmp_path: Path) -> None:
     # The catalog name may carry form words and the brand; the identity is the brand, the core
     # name and the form. Rebuild it from the generator's own arrays (seeded as generate does).
-    from poslink.synth.catalog import Catalog
-    from poslink.synth.pools import Pools
-
     pools = Pools(load(kushy_dir()), random.Random("7:pools"))
     catalog = Catalog(pools, 3000, random.Random("7:catalog"))
-    keys = {
+    keys = [
         (pools.brands[b], pools.names[n].lower(), f)
         for b, n, f in zip(catalog.brand, catalog.name, catalog.form, strict=True)
-    }
-    assert len(keys) == len(catalog) == 3000
+    ]
+    # ... but for the catalog's duplicates: a twin is the slot after its original, the same
+    # product under a second id, its name in other punctuation or with (without) a size note.
+    twins = [i for i in range(len(catalog)) if catalog.shape[i] & TWIN]
+    assert 10 <= len(twins) <= 80
+    for i in twins:
+        assert keys[i] == keys[i - 1] and catalog.twin_of(i) == i - 1
+        assert catalog.twin_of(i - 1) == i
+        first, second = catalog.jane_name(i - 1), catalog.jane_name(i)
+        size = catalog.amount_text(i)
+        assert first != second
+        assert name_key(first) == name_key(second) or (
+            (size in first + second and name_key(first.replace(size, "")) in name_key(second))
+            or name_key(second.replace(size, "")) in name_key(first)
+        ), (first, second)
+    assert len(set(keys)) == len(catalog) - len(twins) and len(catalog) == 3000
     assert sorted(catalog.ids) == sorted(row[0] for row in catalog_rows(workload))
 
 
@@ -152,13 +183,39 @@ def test_formats_hold_the_same_records_in_the_same_order(workload: Workload) -> 
         assert label["productId"] == line["SKU"] == variant["sku"] == str(record["productId"])
         assert label["productName"] == record["productName"]
         assert float(line["Qty On Hand"]) == variant["quantity"] == record["quantityAvailable"]
-        # The CSV name is the POS name without its brand, which has a column of its own.
-        assert name_key(line["Product Name"]) in name_key(str(record["productName"]))
-    with_brand = sum(
-        name_key(line["Brand"]) in name_key(str(record["productName"]))
-        for line, record in zip(table, records, strict=True)
-    )
-    assert with_brand / len(records) > 0.9
+        # The CSV name is the POS name without its brand (which has a column of its own), or
+        # the whole POS name: its words, in order, are among the POS name's.
+        assert in_order(words(line["Product Name"]), words(str(record["productName"])))
+
+
+def test_brands_as_names_and_brand_columns_write_them(workload: Workload) -> None:
+    # A store's name carries its brand in one of the brand's spellings (some leave it out when
+    # nothing else sells the product, and the catalog's own text may have none); the Brand
+    # column holds one of the brand's column spellings: mostly the catalog's, sometimes upper
+    # case, shortened, with a suffix, its first word, with a trailing space.
+    pools = Pools(load(kushy_dir()), random.Random("7:pools"))
+    number = {name: i for i, name in enumerate(pools.brands)}
+    brand_of = {str(row[0]): row[2] for row in catalog_rows(workload)}
+    present = named = otherwise = 0
+    for label, line, record in zip(
+        labels(workload), csv_rows(workload), pos_records(workload), strict=True
+    ):
+        if not label["jane_product_id"]:
+            continue
+        present += 1
+        brand = brand_of[label["jane_product_id"]]
+        aliases = pools.aliases[number[brand]]
+        field = line["Brand"].removesuffix(" ")
+        assert field in aliases.fields.values, (field, brand)
+        otherwise += field != brand
+        if label["tier"] == "store":
+            key = name_key(str(record["productName"]))
+            named += any(name_key(alias) in key for alias in aliases.aliases.values)
+        else:
+            assert label["tier"] == "exact"
+            named += 1
+    assert named / present > 0.9
+    assert 0.15 <= otherwise / present <= 0.6
 
 
 def test_menu_groups_records_of_one_product(workload: Workload) -> None:
@@ -175,15 +232,24 @@ def test_menu_groups_records_of_one_product(workload: Workload) -> None:
 
 
 def test_labels_point_into_the_catalog(workload: Workload) -> None:
-    ids = {str(row[0]) for row in catalog_rows(workload)}
+    catalog = {str(row[0]): row for row in catalog_rows(workload)}
     rows = labels(workload)
     for row in rows:
-        assert row["acceptable"] == row["jane_product_id"]
-        if row["jane_product_id"]:
-            assert row["jane_product_id"] in ids
-            assert row["note"].startswith("present")
+        truth, accepted = row["jane_product_id"], row["acceptable"].split(";")
+        if truth:
+            assert truth in catalog and accepted[0] == truth
+            assert row["note"].startswith("present") and row["tier"] in ("exact", "store")
+            if len(accepted) == 2:  # a catalog duplicate: the same product, a second id
+                first, second = catalog[truth], catalog[accepted[1]]
+                assert first[2:4] + first[5:7] == second[2:4] + second[5:7]
+            else:
+                assert accepted == [truth]
         else:
-            assert row["note"].startswith("absent")
+            assert accepted == [""] and row["note"].startswith("absent")
+            outside = row["note"].startswith("absent: brand not in catalog")
+            assert row["tier"] == ("other_brand" if outside else "store_none")
+        if row["tier"] == "exact":  # the catalog's own text, in a store's case
+            assert name_key(row["productName"]) == name_key(catalog[truth][4])
     absent = sum(not row["jane_product_id"] for row in rows) / len(rows)
     assert 0.33 <= absent <= 0.47
     notes = {row["note"].split(" (")[0].split(" of ")[0].split(";")[0] for row in rows}
@@ -196,6 +262,12 @@ def test_labels_point_into_the_catalog(workload: Workload) -> None:
     } <= notes
     typos = sum("typo" in row["note"] for row in rows) / len(rows)
     assert 0.04 <= typos <= 0.15
+    shortened = sum("short form" in row["note"] for row in rows) / len(rows)
+    assert 0.01 <= shortened <= 0.1
+    tiers = Counter(row["tier"] for row in rows)
+    assert tiers["exact"] >= 0.03 * len(rows) and tiers["store"] >= 0.4 * len(rows)
+    assert tiers["store_none"] >= 0.15 * len(rows) and tiers["other_brand"] >= 0.05 * len(rows)
+    assert sum(";" in row["acceptable"] for row in rows) >= 5
 
 
 def test_present_records_name_their_product(workload: Workload) -> None:

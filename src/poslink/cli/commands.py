@@ -12,7 +12,7 @@ from rich.table import Table
 from poslink import plugins
 from poslink.cli._app import app, err, errors, out, progress
 from poslink.config import Layer, load_run_config, parse_value
-from poslink.evaluate import evaluate, read_labels, read_output
+from poslink.evaluate import read_labels, read_output
 from poslink.exceptions import ConfigError, PoslinkError
 from poslink.pipeline import run
 
@@ -144,11 +144,40 @@ def eval_cmd(
     out_path: Annotated[Path, typer.Option("--out", help="a poslink output CSV")],
     report: Annotated[Path | None, typer.Option(help="also write the figures as JSON")] = None,
     show_errors: Annotated[int, typer.Option("--errors", help="error rows to show")] = 50,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the figures as JSON instead of text")
+    ] = False,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="also report tiers together: NAME=TIER,TIER (T and T_none always are); repeatable"
+        ),
+    ] = None,
 ) -> None:
-    """Precision, recall and F1 of an output against labels, with a table of its errors."""
+    """Precision, recall and F1 of an output against labels, with a table of its errors.
+
+    Labels with a `tier` column: the figures per tier too.
+
+    An output with a `match_score` column: predicted and observed precision per score band.
+    """
+    from poslink.scorecard import reliability_lines, scorecard, tier_lines
+
     with errors():
-        metrics = evaluate(read_labels(labels), read_output(out_path))
-    figures = metrics.as_dict()
+        groups = {}
+        for item in group or []:
+            name, sep, members = item.partition("=")
+            tiers = tuple(t.strip() for t in members.split(",") if t.strip())
+            if not sep or not name.strip() or not tiers:
+                raise ConfigError(f"option --group {item!r}: expected NAME=TIER,TIER")
+            groups[name.strip()] = tiers
+        card = scorecard(read_labels(labels), read_output(out_path), groups)
+    figures = card.as_dict()
+    if report is not None:
+        report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    metrics = card.overall
     out.print(
         f"precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  F1 {metrics.f1:.4f}  "
         f"({metrics.records} records, {metrics.predicted} ids given, {metrics.positives} expected, "
@@ -156,13 +185,18 @@ def eval_cmd(
         markup=False,
         highlight=False,
     )
+    for line in [*_spaced(tier_lines(card)), *_spaced(reliability_lines(card))]:
+        out.print(line, markup=False, highlight=False)
     if metrics.errors and show_errors:
         table = Table("row", "name", "given", "acceptable", "status", "error")
         for e in metrics.errors[:show_errors]:
             table.add_row(str(e.row), e.name, e.predicted, e.acceptable, e.status, e.kind)
         out.print(table)
-    if report is not None:
-        report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def _spaced(lines: list[str]) -> list[str]:
+    """A block of lines with a blank line before it; nothing for no lines."""
+    return ["", *lines] if lines else []
 
 
 @app.command("explain")

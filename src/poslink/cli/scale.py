@@ -18,6 +18,8 @@ index_app = typer.Typer(help="Build a catalog index once and reuse it (`run --in
 app.add_typer(index_app, name="index")
 
 _KUSHY = Path("..") / "shared" / "data" / "kushy"
+_MENUS = Path("..") / "shared" / "data" / "menus-nm"
+_CHALLENGE = Path("..") / "shared" / "data" / "challenge"
 
 
 @index_app.command("build")
@@ -61,41 +63,71 @@ def bench_cmd(
     parts: Annotated[
         str,
         typer.Option(
-            help="what to measure, comma-separated: local (with the naive baseline), spark "
-            "(local[2], when PySpark is installed), repeat (a second run with a decision store)"
+            help="what to measure, comma-separated: local (with the naive baseline), real (the "
+            "labelled real menus and the reference example, per tier), spark (local[2], when "
+            "PySpark is installed), repeat (a second run with a decision store)"
         ),
-    ] = "local,spark,repeat",
+    ] = "local,real,spark,repeat",
+    menus: Annotated[
+        Path, typer.Option(help="the labelled real menus (catalog.db, pos/, labels.csv)")
+    ] = _MENUS,
+    challenge: Annotated[Path, typer.Option(help="the reference example")] = _CHALLENGE,
 ) -> None:
     """Measure poslink on generated workloads beside a naive RapidFuzz baseline."""
     from poslink import bench
+    from poslink.bench_real import generated_tier_lines
     from poslink.exceptions import ConfigError
 
     with errors():
         if sizes not in bench.SIZES:
             raise ConfigError(f"--sizes must be one of {', '.join(bench.SIZES)}, not {sizes!r}")
-        if not (kushy / "products.csv").is_file():
-            raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
         wanted = {p.strip() for p in parts.split(",") if p.strip()}
-        unknown = wanted - {"local", "spark", "repeat"}
+        unknown = wanted - {"local", "real", "spark", "repeat"}
         if unknown:
             raise ConfigError(f"--parts: unknown part(s) {', '.join(sorted(unknown))}")
+        if wanted - {"real"} and not (kushy / "products.csv").is_file():
+            raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
         out.print(f"machine: {bench.machine()}", markup=False, highlight=False)
         results = []
         for case in bench.SIZES[sizes] if "local" in wanted else []:
             result = bench.run_case(case, work, kushy, workers=workers, sample=sample)
             results.append(result)
             out.print(bench.table([result])[-1], markup=False, highlight=False)
-        lines = bench.table(results)
-        out.print("\n".join(lines), markup=False, highlight=False)
+        if results:
+            out.print("\n".join(bench.table(results)), markup=False, highlight=False)
         misses = [f"{r.case.label}: {m}" for r in results for m in r.misses()]
         for miss in misses:
             out.print(f"target missed: {miss}", markup=False, highlight=False)
-        extra = _engine_parts(wanted, bench.SIZES[sizes], work, kushy)
+        tiers = generated_tier_lines(results)
+        if tiers:
+            out.print("\n".join(["", *tiers]), markup=False, highlight=False)
+        real = _real_part(menus, challenge, work, workers) if "real" in wanted else []
+        extra = real + _engine_parts(wanted, bench.SIZES[sizes], work, kushy)
         if doc is not None:
             stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             doc.parent.mkdir(parents=True, exist_ok=True)
-            text = bench.document(results, sizes, stamp, workers, sample, misses) if results else ""
+            text = (
+                bench.document(results, sizes, stamp, workers, sample, misses, tiers)
+                if results
+                else ""
+            )
             doc.write_text(text + "\n".join(extra) + ("\n" if extra else ""), encoding="utf-8")
+
+
+def _real_part(menus: Path, challenge: Path, work: Path, workers: int | None) -> list[str]:
+    """Run poslink on the labelled real data; its Markdown lines (also printed)."""
+    from poslink.bench_real import real_inputs, real_lines, run_real
+
+    inputs = real_inputs(menus, challenge)
+    if not inputs:
+        lines = ["", f"Labelled real data: not measured (neither {menus} nor {challenge} found)."]
+    else:
+        lines = ["", *real_lines([run_real(i, work / "real", workers) for i in inputs])]
+        if not (menus / "labels.csv").is_file():
+            lines.append(f"The real menus were not measured: {menus} not found.")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+    return lines
 
 
 def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) -> list[str]:

@@ -2,8 +2,18 @@
 
 ``generate`` writes into one folder a Jane-style catalog (``catalog.db``), the same POS feed in
 three formats (``pos.json``, ``pos.csv``, ``menu.json``) and ``labels.csv`` with the true
-catalog id of every record. The same arguments always give byte-identical files. Kushy is read
-where it lies, at generation time; nothing of it is kept in the repository.
+catalog id of every record, the ids accepted and its tier. The same arguments always give
+byte-identical files. Kushy is read where it lies, at generation time; nothing of it is kept
+in the repository.
+
+What is rendered follows what real menus show (``data/renderings.toml``,
+``data/nicknames.toml``, ``forms.py``: the generator's own vocabulary, never the parser's):
+catalog names with the brand, a size, the lineage or a product line's word in them, catalog
+duplicates, the whole subtype taxonomy; store names in many layouts, with nicknames, short and
+cut words, typos, lineage tags, pack counts and words that name no product; Brand columns and
+categories as stores fill them. Labels are by tier: ``exact`` (the catalog's own text),
+``store`` (a store's rendering of a catalog product), ``store_none`` (a store's rendering of a
+catalog brand's product the catalog lacks) and ``other_brand``.
 """
 
 from __future__ import annotations
@@ -22,7 +32,11 @@ from poslink.synth.feed import FILE_NAMES, FORMATS, FeedWriter
 from poslink.synth.listings import FeedPlanner
 from poslink.synth.pools import Pools
 
-__all__ = ["FORMATS", "Workload", "generate"]
+__all__ = ["FORMATS", "VERSION", "Workload", "generate"]
+
+# Raised whenever the same arguments come to give other files (workloads kept by the benchmark
+# are generated anew). 2: real menus' renderings, tiers, catalog duplicates, the whole taxonomy.
+VERSION = 2
 
 
 @dataclass(frozen=True)

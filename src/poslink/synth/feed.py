@@ -1,7 +1,9 @@
 """Writing the feed: one record stream to ``pos.json``, ``pos.csv``, ``menu.json`` and labels.
 
 All outputs are written as the records come, store by store, so memory does not grow with the
-feed. Every format holds the same records in the same order; ``labels.csv`` numbers them.
+feed. Every format holds the same records in the same order; ``labels.csv`` numbers them, with
+the true id, the ids accepted (both ids of a catalog duplicate, ';'-separated), the record's
+tier (``exact``, ``store``, ``store_none``, ``other_brand``: see ``store_names``) and a note.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from poslink.synth.listings import Listing, Record
 FORMATS = ("json", "csv", "menu")
 FILE_NAMES = {"json": "pos.json", "csv": "pos.csv", "menu": "menu.json", "labels": "labels.csv"}
 CSV_HEADER = ("SKU", "Product Name", "Brand", "Category", "Strain", "Unit Weight", "Qty On Hand")
-LABEL_HEADER = ("row", "productId", "productName", "jane_product_id", "acceptable", "note")
+LABEL_HEADER = (
+    "row",
+    "productId",
+    "productName",
+    "jane_product_id",
+    "acceptable",
+    "tier",
+    "note",
+)
 
 
 # One encoder for every value: json.dumps with options builds a new encoder per call.
@@ -59,8 +69,9 @@ class FeedWriter:
     def write(self, listing: Listing, records: Sequence[Record]) -> None:
         """Write one listing's records to every open format."""
         form = listing.form
-        truth = listing.spec.truth
+        truth, twin = listing.spec.truth, listing.spec.twin
         truth_text = "" if truth is None else str(truth)
+        acceptable = truth_text if twin is None else f"{truth_text};{twin}"
         first = self.rows == 0
         labels = self._labels
         for offset, record in enumerate(records):
@@ -70,7 +81,8 @@ class FeedWriter:
                     record.pos_id,
                     record.name,
                     truth_text,
-                    truth_text,
+                    acceptable,
+                    listing.tier,
                     listing.note,
                 )
             )
@@ -84,10 +96,10 @@ class FeedWriter:
                 )
             )
         if self._csv:
-            brand = listing.name.brand
+            brand, category = listing.brand_field, listing.category
             strain = listing.strain or ""
             self._csv.writerows(
-                (r.pos_id, r.short, brand, form.store_category, strain, r.option, f"{r.quantity:g}")
+                (r.pos_id, r.short, brand, category, strain, r.option, f"{r.quantity:g}")
                 for r in records
             )
         if self._menu:
@@ -101,7 +113,7 @@ class FeedWriter:
             )
             self._menu.write(
                 f'{"" if first else ","}\n{{"id":"p-{records[0].pos_id}",'
-                f'"name":{_dumps(listing.name.body)},"brand":{{"name":{_dumps(listing.name.brand)}}},'
+                f'"name":{_dumps(listing.name.body)},"brand":{{"name":{_dumps(listing.brand_field)}}},'
                 f'"category":{_dumps(form.menu_category)},"strain":{strain},'
                 f'"strainType":{lineage},"variants":[{variants}]}}'
             )

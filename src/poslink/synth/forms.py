@@ -55,6 +55,7 @@ _FLOWER_WEIGHTS = (
     _w("28g", "28.0g", "1 oz", "28g", price=260.0),
 )
 _SHAKE_WEIGHTS = _FLOWER_WEIGHTS[2:]
+_BLUNT_WEIGHTS = (_w("1g", "1g", "1.0g", price=14.0), _w("2g", "2g", "2.0g", price=25.0))
 _CONCENTRATE_WEIGHTS = (
     _w("0.5g", "0.5g", ".5g", "500mg", price=30.0),
     _w("1g", "1.0g", "1g", "1 g", price=50.0),
@@ -163,6 +164,11 @@ FORMS: tuple[Form, ...] = (
         _FLOWER_WEIGHTS[:1], ("1g",), USABLE, "Pre-Rolls", "Pre-Rolls", packs=(2, 3),
     ),
     _strain_form(
+        "blunt", "pre-roll", "pre-roll", "Blunts", 0.1, ("blunt", "hemp blunt"),
+        (("Blunt", 2.0), ("BLUNT", 1.0), ("Hemp Blunt", 0.5)),
+        _BLUNT_WEIGHTS, ("1g", "2g"), USABLE, "Pre-Rolls", "Pre-Rolls", packs=(2,),
+    ),
+    _strain_form(
         "cartridge", "vape", "vape", "Cartridges", 0.65, ("vaporizer cartridge", "cartridge"),
         (
             ("Vaporizer CARTRIDGE", 4.0), ("VAPORIZER CARTRIDGE", 1.0), ("Cart", 2.0),
@@ -171,7 +177,8 @@ FORMS: tuple[Form, ...] = (
         _CART_WEIGHTS, ("500mg", "1g", "300mg"), INHALATION, "Vape Cartridges", "Vaporizers",
     ),
     _strain_form(
-        "disposable", "vape", "vape", "Disposables", 0.25, ("disposable vaporizer", "disposable"),
+        "disposable", "vape", "vape", "Disposables", 0.25,
+        ("disposable vaporizer", "disposable", "all-in-one vape"),
         (
             ("DISPOSABLE Vaporizer", 3.0), ("Disposable Pen", 2.0), ("Disposable Vape", 2.0),
             ("Disposable", 1.0), ("All-In-One", 0.5),
@@ -186,7 +193,10 @@ FORMS: tuple[Form, ...] = (
     ),
     _strain_form(
         "wax", "extract", "extract", "Waxes", 0.2, ("wax",),
-        (("Wax", 2.0), ("WAX", 1.0), ("RAW WAX", 1.0), ("Sugar Wax", 1.0)),
+        (
+            ("Wax", 2.0), ("WAX", 1.0), ("RAW WAX", 1.0), ("Sugar Wax", 1.0), ("Crumble", 1.0),
+            ("Honeycomb", 0.3),
+        ),
         _CONCENTRATE_WEIGHTS, ("1g",), INHALATION, "Concentrates", "Concentrate",
     ),
     _strain_form(
@@ -221,7 +231,22 @@ FORMS: tuple[Form, ...] = (
     ),
     _strain_form(
         "hash", "extract", "extract", "Hash", 0.07, ("hash",),
-        (("Hash", 2.0), ("HASH", 1.0), ("Bubble Hash", 1.0)),
+        (("Hash", 2.0), ("HASH", 1.0), ("Bubble Hash", 1.0), ("Ice Water Hash", 0.5)),
+        _CONCENTRATE_WEIGHTS[:2], ("1g",), INHALATION, "Concentrates", "Concentrate",
+    ),
+    _strain_form(
+        "kief", "extract", "extract", "Kief", 0.05, ("kief", "dry sift"),
+        (("Kief", 2.0), ("KIEF", 1.0), ("Dry Sift", 1.0)),
+        _CONCENTRATE_WEIGHTS[:2], ("1g",), INHALATION, "Concentrates", "Concentrate",
+    ),
+    _strain_form(
+        "oil", "extract", "extract", "Oils", 0.08, ("oil", "co2 oil"),
+        (("Oil", 2.0), ("OIL", 1.0), ("CO2 Oil", 1.0)),
+        _CONCENTRATE_WEIGHTS[:2], ("1g",), INHALATION, "Concentrates", "Concentrate",
+    ),
+    _strain_form(
+        "diamonds", "extract", "extract", "Diamonds", 0.06, ("diamonds", "thca diamonds"),
+        (("Diamonds", 2.0), ("DIAMONDS", 1.0), ("THCa Diamonds", 1.0)),
         _CONCENTRATE_WEIGHTS[:2], ("1g",), INHALATION, "Concentrates", "Concentrate",
     ),
     _product_form(
@@ -290,6 +315,20 @@ FORMS: tuple[Form, ...] = (
 # fmt: on
 
 FORM_INDEX: dict[str, int] = {form.key: i for i, form in enumerate(FORMS)}
+
+# Forms a careful reader may take for one another when the exact one is missing: a wax for a
+# live resin, a budder for a wax, a kief for a hash, an oil for a cartridge. A product the
+# catalog lacks is never rendered in a form of its catalog product's group (it would not be
+# plainly absent); forms in no group (shatter, rosin, flower, pre-roll) are told apart.
+CONFUSABLE: tuple[frozenset[str], ...] = (
+    frozenset({"wax", "badder", "live_resin", "sauce", "diamonds"}),
+    frozenset({"hash", "kief"}),
+    frozenset({"oil", "distillate", "cartridge"}),
+)
+CONFUSED_WITH: list[tuple[int, ...]] = [
+    tuple(sorted({i} | {FORM_INDEX[k] for group in CONFUSABLE if form.key in group for k in group}))
+    for i, form in enumerate(FORMS)
+]
 STRAIN_FORMS: tuple[int, ...] = tuple(i for i, f in enumerate(FORMS) if f.strain_based)
 PRODUCT_FORMS: tuple[int, ...] = tuple(i for i, f in enumerate(FORMS) if not f.strain_based)
 
@@ -361,9 +400,9 @@ KUSHY_CATEGORIES: dict[str, str] = {
     "Concentrate,Shatter,": "shatter",
     "Concentrate,Wax,": "wax",
     "Concentrate,Crumble,Wax,": "wax",
-    "Concentrate,Oil,": "distillate",
+    "Concentrate,Oil,": "oil",
     "Concentrate,Bubble Hash,": "hash",
-    "Concentrate,Kief,": "hash",
+    "Concentrate,Kief,": "kief",
     "Vapes,Vape Cartidge,": "cartridge",  # sic: the data set's own spelling
     "Vapes,Disposable Vape,": "disposable",
     "Flowers,Pre-Roll": "preroll",

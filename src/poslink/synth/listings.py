@@ -14,8 +14,12 @@ Absent listings (truth blank) are the hard kinds a matcher must refuse:
   Haze", "OG Kush #18"), or an edible with another ratio or cannabinoid ("2:1" for "1:1").
 
 An absent record is never one its brand sells under a name read alike (the same words in any
-order, a leading "The" or a trailing "THC" aside; see ``Pools.alike``), and always shows its
-brand. With repetition, listings recur in later stores (new POS ids), and a few listings hold a
+order, a leading "The" or a trailing "THC" aside, a nickname for its full name; see
+``Pools.alike``), nor in a form a careful reader could take for the one the catalog has
+(``forms.CONFUSABLE``: a wax for a live resin), and always shows its brand. How each listing
+is written, and its tier, is ``store_names``' part.
+
+With repetition, listings recur in later stores (new POS ids), and a few listings hold a
 second lot of one product (same POS id, another quantity), as real exports do.
 """
 
@@ -32,39 +36,23 @@ from typing import NamedTuple
 
 from poslink.synth.catalog import NO_NOUN, NOUN_SHIFT, Catalog
 from poslink.synth.forms import (
+    CONFUSED_WITH,
     FORMS,
-    LINEAGE_TAGS,
     LINEAGES,
     MARKERS,
     NOT_STRAINS,
-    PACK_TAGS,
     RATIOS,
     STRAIN_PREFIXES,
     STRAIN_SUFFIXES,
-    WEIGHT_TAGS,
     Form,
     Weight,
 )
-from poslink.synth.kushy import name_key
-from poslink.synth.pools import FLAVOR, PRODUCT, STRAIN
-from poslink.synth.render import (
-    PosName,
-    Weighted,
-    ascii_fold,
-    below,
-    pick,
-    recase,
-    says_noun,
-    split_ratio,
-    typo,
-)
+from poslink.synth.pools import FLAVOR, PRODUCT
+from poslink.synth.render import PosName, Weighted, below, pick, says_noun, split_ratio
+from poslink.synth.store_names import EXACT, Renderer, StoreName
 
-TYPO_RATE = 0.10
 POOL_SIZE = 50_000  # listings kept for repeating across stores
 _ID_STEPS = (1, 1, 1, 1, 2, 2, 3, 5, 8, 13)  # POS ids rise with gaps, as in real exports
-_LINEAGE_TAGS = Weighted(LINEAGE_TAGS)
-_PACK_TAGS = Weighted(PACK_TAGS)
-_WEIGHT_TAGS = Weighted(WEIGHT_TAGS)
 _SHELF_COUNTS = {1: 0.4, 2: 0.4, 3: 0.2}  # how many sizes of one flower a store shelves
 _FLOWER_SIZES = {
     i: Weighted(
@@ -120,6 +108,9 @@ class Spec(NamedTuple):
     lineage: str
     amount: str  # the catalog's amount ("500mg", "10pk") or ""
     noun: int  # product forms: which noun; -1: none
+    slot: int  # the catalog product it was drawn from
+    twin: int | None  # present: the id of the product's duplicate in the catalog, if any
+    outside: bool  # absent: its brand is in no catalog
 
 
 @dataclass(slots=True)
@@ -129,11 +120,26 @@ class Listing:
     spec: Spec
     form: Form
     note: str
-    name: PosName
+    name: PosName | StoreName
     strain: str | None
     rows: list[tuple[Weight | None, str]]  # (size, how the name prints it) per record
-    names: list[tuple[str, str]]  # (full name, name without brand) per record
+    names: list[tuple[str, str]]  # (full name, name in the CSV) per record
     lots: int  # how many of the last rows repeat the previous row's POS id (a second lot)
+    tier: str  # exact, store, store_none, other_brand (see store_names)
+    brand_field: str  # the Brand column (CSV, menu)
+    category: str  # the store category (CSV)
+    csv_with_brand: bool  # the CSV's name keeps the brand
+
+    def named(self, rows: list[tuple[Weight | None, str]]) -> list[tuple[str, str]]:
+        """The (full name, CSV name) of each row."""
+        name = self.name
+        return [
+            (
+                name.full(shown),
+                name.full(shown) if self.csv_with_brand else name.without_brand(shown),
+            )
+            for _, shown in rows
+        ]
 
 
 class FeedPlanner:
@@ -159,6 +165,7 @@ class FeedPlanner:
             ]
         )
         self.form_words = [Weighted(form.pos_words) for form in FORMS]
+        self.renderer = Renderer(catalog, rng)
 
     def stores(self, n_records: int) -> Iterator[list[tuple[Listing, list[Record]]]]:
         """Stores holding ``n_records`` records in all: listings sorted by name, with records."""
@@ -238,12 +245,11 @@ class FeedPlanner:
         """The same product in another store: mostly the same name; flower sizes vary."""
         if self.rng.random() < 0.2:
             return self._render(listing.spec)
-        if listing.form.family == "flower":
+        if listing.form.family == "flower" and listing.tier != EXACT:
             rows = self._rows(listing.spec, listing.form)
         else:
             rows = listing.rows[: len(listing.rows) - listing.lots]  # a second lot is local
-        names = [(listing.name.full(shown), listing.name.without_brand(shown)) for _, shown in rows]
-        return replace(listing, rows=rows, names=names, lots=0)
+        return replace(listing, rows=rows, names=listing.named(rows), lots=0)
 
     # --- what the listing names ---------------------------------------------------------
 
@@ -251,6 +257,7 @@ class FeedPlanner:
         """The spec of catalog product ``i``."""
         c = self.catalog
         bits = c.style[i]
+        twin = c.twin_of(i)
         return Spec(
             truth,
             note,
@@ -261,6 +268,9 @@ class FeedPlanner:
             LINEAGES[c.lineage[i]],
             c.amount_text(i),
             -1 if bits & NO_NOUN or FORMS[c.form[i]].strain_based else bits >> NOUN_SHIFT & 7,
+            i,
+            c.ids[twin] if truth is not None and twin >= 0 else None,
+            False,
         )
 
     def _present(self) -> Spec:
@@ -285,6 +295,8 @@ class FeedPlanner:
         if not others:
             return None
         other = pick(others, rng)
+        if other in CONFUSED_WITH[c.form[i]]:
+            return None  # a live resin where the catalog has the wax: not plainly absent
         if self._sells(c.brand[i], self.pools.names[c.name[i]], other):
             return None
         nouns = FORMS[other].nouns
@@ -312,7 +324,8 @@ class FeedPlanner:
                 break
             i = below(len(self.catalog), self.rng)
         brand = pick(self.catalog.outside, self.rng)
-        return self._spec(i, None, "absent: brand not in catalog")._replace(brand=brand)
+        spec = self._spec(i, None, "absent: brand not in catalog")
+        return spec._replace(brand=brand, outside=True)
 
     def _name_variant(self) -> Spec | None:
         rng, c = self.rng, self.catalog
@@ -333,64 +346,42 @@ class FeedPlanner:
         return spec._replace(core=variant, amount="")
 
     def _sells(self, brand: int, text: str, form: int | None) -> bool:
-        """Whether the catalog has ``brand`` sell a name read as ``text`` (in ``form``, or any)."""
+        """Whether the catalog has ``brand`` sell a name read as ``text`` (in ``form`` or a form
+        taken for it, or in any form)."""
         c = self.catalog
         if form is None:
             return any(c.carries(brand, name) for name in self.pools.alike(text))
-        return any(c.has(brand, name, form) for name in self.pools.alike(text))
+        return any(
+            c.has(brand, name, f) for name in self.pools.alike(text) for f in CONFUSED_WITH[form]
+        )
 
     # --- how the listing is written ------------------------------------------------------
 
     def _render(self, spec: Spec) -> Listing:
-        rng, form = self.rng, FORMS[spec.form]
-        note = spec.note
-        core = spec.core
-        if not core.isascii() and rng.random() < 0.5:
-            core = ascii_fold(core)
-        if rng.random() < TYPO_RATE:
-            changed = typo(core, rng)
-            if changed is not None and name_key(changed) not in self.pools.index:
-                core, note = changed, f"{note}; typo"
-        core = recase(core, rng)
-        if spec.kind == STRAIN:
-            word = self.form_words[spec.form].draw(rng)
-            body = f"{core} {word}".rstrip()
-        elif spec.noun >= 0:
-            one, many = form.nouns[spec.noun % len(form.nouns)]
-            noun = many if rng.random() < 0.6 else one
-            ratio, rest = split_ratio(core)
-            body = f"{rest} {noun.upper() if rng.random() < 0.15 else noun}"
-            if ratio:
-                body = f"{ratio} {body}" if rng.random() < 0.5 else f"{body} {ratio}"
-        else:
-            body = core
-        if spec.lineage and rng.random() < 0.22:
-            tag = _LINEAGE_TAGS.draw(rng)
-            word = spec.lineage.upper() if rng.random() < 0.7 else spec.lineage.capitalize()
-            body = f"{body} {tag.format(L=word)}"
-        pack = int(spec.amount[:-2]) if spec.amount.endswith("pk") else 0
-        if not pack and form.packs and rng.random() < 0.3:
-            pack = pick(form.packs, rng)
-        if pack and rng.random() < 0.85:
-            body = f"{body} {_PACK_TAGS.draw(rng).format(N=pack)}"
-        roll = rng.random()
-        brand_at = 0 if roll < 0.78 else 1 if roll < 0.88 else 2 if roll < 0.95 else 3
-        if brand_at == 3 and spec.truth is None:
-            brand_at = 0  # without its brand an absent record may read as another brand's product
-        name = PosName(
-            self.pools.aliases.pick(spec.brand, rng),
-            brand_at,
-            body,
-            _WEIGHT_TAGS.draw(rng),
-            " " if rng.random() < 0.02 else "",
-        )
-        strain = spec.core if spec.kind == STRAIN and rng.random() < 0.7 else None
+        form = FORMS[spec.form]
+        written = self.renderer.render(spec, form, self.form_words[spec.form])
         rows = self._rows(spec, form)
+        if written.tier == EXACT:
+            rows = rows[:1]  # the catalog's text says no size: one record
         lots = 0
-        if self.repetition > 0 and len(rows) == 1 and rng.random() < 0.01:
+        if self.repetition > 0 and len(rows) == 1 and self.rng.random() < 0.01:
             rows, lots = rows * 2, 1  # two lots of one product: same POS id, two quantities
-        names = [(name.full(shown), name.without_brand(shown)) for _, shown in rows]
-        return Listing(spec, form, note, name, strain, rows, names, lots)
+        listing = Listing(
+            spec,
+            form,
+            written.note,
+            written.name,
+            written.strain,
+            rows,
+            [],
+            lots,
+            written.tier,
+            written.brand_field,
+            written.category,
+            written.csv_with_brand,
+        )
+        listing.names = listing.named(rows)
+        return listing
 
     def _rows(self, spec: Spec, form: Form) -> list[tuple[Weight | None, str]]:
         """The sizes on the shelf: several for flower, the catalog's own amount when it has one."""

@@ -7,13 +7,17 @@ Names are unique by :func:`~poslink.synth.kushy.name_key`, so two indexes never 
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from itertools import accumulate
 
 from poslink.synth.forms import FAMILY_WEIGHTS, FLAVORS, FORM_INDEX, FORMS, RATIOS
 from poslink.synth.kushy import KushyData, brand_key, name_key
 from poslink.synth.render import BrandAliases, Weighted, pick
+from poslink.synth.shortnames import ShortNames
+from poslink.synth.vocab import vocabulary
 
 STRAIN, FLAVOR, PRODUCT = 0, 1, 2  # kinds of name: a strain, a flavor + noun, a whole product
+_KEY_CACHE = 200_000  # words keys kept (names recur: every listing asks about its own)
 
 
 class Pools:
@@ -22,7 +26,9 @@ class Pools:
     def __init__(self, data: KushyData, rng: random.Random) -> None:
         self.brands: list[str] = [brand.name for brand in data.brands]
         self.families: list[tuple[str, ...]] = [brand.families for brand in data.brands]
-        self.aliases = BrandAliases(self.brands, rng)
+        self.vocab = vocabulary()
+        self.short = ShortNames(self.vocab)
+        self._keys: dict[str, str] = {}  # words_key's cache
         self.names: list[str] = []
         self.kinds = bytearray()
         self.lineages: list[str] = []
@@ -61,6 +67,22 @@ class Pools:
             self.flavor_names[form_index] = flavored
         # One group per set of names read alike: a brand sells one name of a group per form.
         self.group: list[int] = [min(self.alike(name)) for name in self.names]
+        self.sorted_keys: list[str] = sorted(self.index)
+        # Every word of every name: brand aliases and line words must not read as one.
+        self.words: frozenset[str] = frozenset(
+            key for name in self.names for key in map(name_key, name.split()) if key
+        )
+        self.aliases = BrandAliases(self.brands, rng, self.words)
+        # Product line words: none that is a word of a name or of a brand.
+        brand_words = {name_key(w) for brand in self.brands for w in brand.split()}
+        taken = self.words | brand_words
+        self.line_words: dict[str, list[str]] = {
+            kind: [w for w in words if name_key(w) not in taken]
+            for kind, words in (
+                ("vape", self.vocab.vape_line_words),
+                ("edible", self.vocab.edible_line_words),
+            )
+        }
 
     def _add(self, name: str, kind: int, lineage: str) -> int:
         """The index of ``name``, added to the table when new."""
@@ -69,7 +91,7 @@ class Pools:
         if found is not None:
             return found
         self.index[key] = len(self.names)
-        self.by_words.setdefault(words_key(name), []).append(len(self.names))
+        self.by_words.setdefault(self.words_key(name), []).append(len(self.names))
         self.names.append(name)
         self.kinds.append(kind)
         self.lineages.append(lineage)
@@ -80,9 +102,37 @@ class Pools:
         a trailing "THC" aside ("Kush OG" is "OG Kush", "The Dream" is "Dream")."""
         found: list[int] = []
         bare = text.removesuffix(" THC")
-        for spelling in {text, bare, f"The {bare}", bare.removeprefix("The ")}:
-            found += self.by_words.get(words_key(spelling), [])
+        for spelling in sorted({text, bare, f"The {bare}", bare.removeprefix("The ")}):
+            found += self.by_words.get(self.words_key(spelling), [])
         return found
+
+    def words_key(self, text: str) -> str:
+        """The words of a name, folded, nicknames read as full names, sorted: one key for
+        "OG Kush" and "Kush OG", and for "GDP" and "Granddaddy Purple"."""
+        key = self._keys.get(text)
+        if key is None:
+            if len(self._keys) >= _KEY_CACHE:
+                self._keys.clear()
+            key = self._keys[text] = " ".join(sorted(self.short.canonical(text)))
+        return key
+
+    def reads_as(self, new: str, old: str) -> bool:
+        """Whether ``new`` is a safe rendering of the name ``old``: it reads as ``old`` (a
+        nickname, another word order) or as no name of the table at all."""
+        key = self.words_key(new)
+        if key == self.words_key(old):
+            return True
+        return name_key(new) not in self.index and key not in self.by_words
+
+    def unique_prefix(self, prefix: str, old: str) -> bool:
+        """Whether every name whose key starts with ``prefix`` reads as ``old``."""
+        keys, old_key = self.sorted_keys, self.words_key(old)
+        i = bisect_left(keys, prefix)
+        while i < len(keys) and keys[i].startswith(prefix):
+            if self.words_key(self.names[self.index[keys[i]]]) != old_key:
+                return False
+            i += 1
+        return True
 
     def draw_strains(self, rng: random.Random, k: int) -> list[int]:
         """``k`` strain name indexes drawn by popularity (with repetition)."""
@@ -123,8 +173,3 @@ def _flavor_variants(flavor: str) -> list[str]:
         # Only a CBD version: "Grape THC" would be the plain "Grape" (edibles are THC anyway).
         variants.append(f"{flavor} CBD")
     return variants
-
-
-def words_key(text: str) -> str:
-    """The words of a name, folded and sorted: one key for "OG Kush" and "Kush OG"."""
-    return " ".join(sorted(filter(None, map(name_key, text.split()))))

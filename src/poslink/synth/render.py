@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 from poslink.synth.forms import Form
 from poslink.synth.kushy import name_key, strip_corporate
+from poslink.synth.vocab import vocabulary
 
 _PAREN = re.compile(r"^(.*?)\s*\(([^)]+)\)\s*(.*)$")
 _RATIO_FIRST = re.compile(r"^(\d+:\d+) (.+)$")
@@ -97,12 +98,30 @@ def _one_letter_off(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i] + name[i:]
 
 
-def _candidates(name: str, rng: random.Random) -> tuple[list[tuple[str, float]], list[str]]:
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "HeadSpace" -> "Head Space"
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """One brand's candidate spellings: in names, in a Brand column; the catalog's forms."""
+
+    names: list[tuple[str, float]]
+    fields: list[tuple[str, float]]
+    shorts: list[str]  # the forms a catalog name may end with, best first
+    suffixed: str  # the name with a corporate suffix added ("Vana LLC"), or ""
+    base: str  # the name it was added to
+
+
+def _candidates(name: str, rng: random.Random, banned: frozenset[str]) -> _Options:
     """Alias candidates of one brand with their weights, before collision checks.
 
-    Also the forms a catalog name may end with, best first: the short name, the name.
+    ``banned``: folded words a brand's first word may not be (any strain or flavor word), so
+    that a first word written alone never reads as part of a product's name.
     """
+    vocab = vocabulary()
+    suffixed = ""
     out: list[tuple[str, float]] = [(name, 5.0)]
+    fields: list[tuple[str, float]] = [(name, 6.0), (name.upper(), 1.0)]
     if len(name) <= 14 and name.upper() != name:
         out.append((name.upper(), 1.0))
     if capwords(name) != name:
@@ -113,21 +132,56 @@ def _candidates(name: str, rng: random.Random) -> tuple[list[tuple[str, float]],
     if paren:  # "Progressive Treatment Solutions (PTS)": "PTS" alone, or the name without it
         base = f"{paren.group(1)} {paren.group(3)}".strip()
         out += [(paren.group(2), 3.0), (base, 2.0)]
+        fields += [(paren.group(2), 1.0), (base, 1.0)]
     if "'" in base:
         out.append((base.replace("'", ""), 2.0))
     short = strip_corporate(base)
     if short != base and (len(short.split()) > 1 or len(short) >= 5):
         out += [(short, 3.0), (short.replace("'", ""), 2.0 if "'" in short else 0.0)]
+        fields.append((short, 1.5))  # "Vana LLC" written "Vana"
+    elif short == base and base[-1:].isalnum():  # "Vana" written "Vana LLC"
+        suffixed = f"{base} {pick(vocab.brand_suffixes, rng)}"
+        fields.append((suffixed, 1.0))
+    bare = base.strip(".,!-*")
+    if bare != base and len(bare) >= 3:  # "ghost." written "Ghost"
+        out += [(bare, 1.0), (bare.capitalize(), 1.0)]
+        fields += [(bare, 1.0), (bare.capitalize(), 1.0)]
     words = base.split()
     if 2 <= len(words) <= 3:
         out.append(("".join(words), 0.5))
     if 3 <= len(words) <= 4 and all(w[:1].isalpha() and w.lower() != "and" for w in words):
-        out.append(("".join(w[0] for w in words).upper(), 0.5))  # "Gold Leaf Gardens": "GLG"
+        acronym = "".join(w[0] for w in words).upper()  # "Gold Leaf Gardens": "GLG"
+        out.append((acronym, 0.5))
+        fields.append((acronym, 0.5))
+    first = words[0] if words else ""
+    if (
+        len(words) >= 2
+        and first.isalpha()
+        and len(first) >= 4
+        and first.lower() not in vocab.generic_first_words
+        and name_key(first) not in banned
+    ):  # "Gonzo Family Farms": "Gonzo"
+        out.append((first, 1.0))
+        fields.append((first, 1.5))
+    camel = _CAMEL.sub(" ", base)
+    if camel != base:  # "HeadSpace Alchemy": "Head Space Alchemy", "Head Space"
+        out.append((camel, 1.0))
+        fields.append((camel, 1.0))
+        camel_first = _CAMEL.sub(" ", first)
+        if camel_first != first and len(words) >= 2:
+            out.append((camel_first, 1.0))
+            fields.append((camel_first, 1.0))
     if not name.isascii():
         out.append((ascii_fold(name), 2.0))
     if len(name_key(base)) >= 8:
         out.append((_one_letter_off(base, rng), 0.7))
-    return [(alias, weight) for alias, weight in out if weight > 0], [short, base, name]
+    return _Options(
+        [(a, w) for a, w in out if w > 0],
+        [(a, w) for a, w in fields if w > 0],
+        [short, base, name],
+        suffixed,
+        base,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +189,7 @@ class AliasSet:
     """The alias variants of one brand, weighted for drawing."""
 
     aliases: Weighted[str]
+    fields: Weighted[str]  # how a Brand column writes it (the catalog's spelling, mostly)
     acronym: str | None  # the brand's own acronym in parentheses ("PTS"), if it has one
     short: str  # the shortest unambiguous written form, for catalog names ("pharmacann")
 
@@ -142,27 +197,47 @@ class AliasSet:
 class BrandAliases:
     """Alias variants of every brand; variants another brand could also be read as are dropped."""
 
-    def __init__(self, names: Sequence[str], rng: random.Random) -> None:
-        drawn = [_candidates(name, rng) for name in names]
-        candidates = [options for options, _ in drawn]
+    def __init__(
+        self, names: Sequence[str], rng: random.Random, banned: frozenset[str] = frozenset()
+    ) -> None:
+        drawn = [_candidates(name, rng, banned) for name in names]
         owners: dict[str, set[int]] = {}
-        for i, options in enumerate(candidates):
+        for i, options in enumerate(drawn):
             owners.setdefault(name_key(names[i]), set()).add(i)
-            for alias, _ in options:
+            for alias, _ in [*options.names, *options.fields]:
                 owners.setdefault(name_key(alias), set()).add(i)
         self._sets: list[AliasSet] = []
-        for i, options in enumerate(candidates):
-            kept: dict[str, float] = {}
-            for alias, weight in options:
-                key = name_key(alias)
-                if alias not in kept and len(key) >= 2 and owners[key] == {i}:
-                    kept[alias] = weight
+        for i, options in enumerate(drawn):
+            kept = self._own(options.names, owners, i)
             if names[i] not in kept:  # the brand's own key is shared: keep its own spelling
                 kept = {names[i]: 1.0}
+            fields = self._own(options.fields, owners, i)
+            if options.suffixed and owners[name_key(options.base)] != {i}:
+                # "Cresco Inc" could be "Cresco" or "Cresco Labs": only a name no other brand
+                # shortens to takes a suffix
+                fields.pop(options.suffixed, None)
+            if names[i] not in fields:
+                fields = {names[i]: 6.0, **fields}
             paren = _PAREN.match(names[i])
             acronym = paren.group(2) if paren and paren.group(2) in kept else None
-            short = next(a for a in [*drawn[i][1], names[i]] if a in kept)
-            self._sets.append(AliasSet(Weighted(list(kept.items())), acronym, short))
+            short = next(a for a in [*options.shorts, names[i]] if a in kept)
+            self._sets.append(
+                AliasSet(
+                    Weighted(list(kept.items())), Weighted(list(fields.items())), acronym, short
+                )
+            )
+
+    @staticmethod
+    def _own(
+        options: list[tuple[str, float]], owners: dict[str, set[int]], i: int
+    ) -> dict[str, float]:
+        """The options only brand ``i`` could be read as, first weight of each spelling kept."""
+        kept: dict[str, float] = {}
+        for alias, weight in options:
+            key = name_key(alias)
+            if alias not in kept and len(key) >= 2 and owners[key] == {i}:
+                kept[alias] = weight
+        return kept
 
     def __getitem__(self, brand: int) -> AliasSet:
         """The alias set of brand number ``brand``."""
@@ -171,6 +246,10 @@ class BrandAliases:
     def pick(self, brand: int, rng: random.Random) -> str:
         """One alias of the brand, drawn by weight."""
         return self._sets[brand].aliases.draw(rng)
+
+    def field(self, brand: int, rng: random.Random) -> str:
+        """How a Brand column writes the brand: one of its field spellings, drawn by weight."""
+        return self._sets[brand].fields.draw(rng)
 
 
 def says_noun(flavor: str, noun: str) -> bool:
@@ -193,6 +272,12 @@ def catalog_name(
     plural: bool,
     brand_short: str,
     acronym: str | None,
+    *,
+    line: str = "",
+    lineage: str = "",
+    tails: Sequence[str] = (),
+    brand_first: str = "",
+    lower: bool = True,
 ) -> str:
     """A Jane-style catalog name (lower case): the core name, maybe form words, brand or acronym.
 
@@ -200,20 +285,37 @@ def catalog_name(
     2: form words and " - brand" ("g6 vaporizer cartridge - gold leaf"); 3: brand acronym first.
     Product forms named by a flavor carry their noun ("1:1 orange gummy"); ``noun`` -1 says the
     core is a whole product name already. For strain forms ``noun`` picks the form words.
+
+    ``line``: a product line's word, before the core (strain forms: "elite gelato") or before
+    the noun (product forms: "huckleberry enhanced gummies"); ``lineage``: a lineage word before
+    the noun ("marionberry indica enhanced gummies"); ``tails``: formats of "{N}" (the name so
+    far) applied in turn before the brand ("{N} 3.5g", "{N} (indica)"); ``brand_first``: a
+    format of "{N}" with the brand first ("enchanted botanicals - {N}"), for styles 0 and 1.
+    ``lower`` False leaves the case of the parts (the text as the producer wrote it).
     """
     if form.nouns:
         if noun >= 0:
             one, many = form.nouns[noun % len(form.nouns)]
-            core = f"{core} {many if plural else one}"
+            middle = " ".join(w for w in (lineage, line) if w)
+            core = (
+                f"{core} {middle} {many if plural else one}"
+                if middle
+                else f"{core} {many if plural else one}"
+            )
         words = ""
     else:
+        core = f"{line} {core}" if line else core
         words = form.catalog_words[noun % len(form.catalog_words)] if style else ""
     name = f"{core} {words}".strip()
+    for tail in tails:
+        name = tail.replace("{N}", name)
     if style == 2:
         name = f"{name} - {brand_short}"
     elif style == 3 and acronym:
         name = f"{acronym} {name}"
-    return name.lower()
+    elif brand_first:
+        name = brand_first.replace("{N}", name)
+    return name.lower() if lower else name
 
 
 @dataclass(slots=True)
@@ -225,14 +327,26 @@ class PosName:
     body: str  # core, form words and tags: the name without brand and weight
     weight_tag: str  # e.g. "-{W}-"
     trailing: str  # a stray trailing space, as some POS exports have
+    start: str = ""  # words before the name that name no product ("BOGO")
+    end: str = ""  # and after it ("(REC)", "$30")
 
-    def without_brand(self, weight: str) -> str:
-        """The name as a POS with a separate brand column prints it."""
+    def _wrap(self, name: str) -> str:
+        if self.start:
+            name = f"{self.start} {name}"
+        if self.end:
+            name = f"{name} {self.end}"
+        return name + self.trailing
+
+    def _short(self, weight: str) -> str:
         if not weight:
             return self.body
         # "- 1.0g -" closes toward a brand that is not there: "Chem 4 - 1.0g"
         tag = self.weight_tag.format(W=weight)
         return f"{self.body} {tag[:-2] if tag.endswith(' -') else tag}"
+
+    def without_brand(self, weight: str) -> str:
+        """The name as a POS with a separate brand column prints it."""
+        return self._wrap(self._short(weight))
 
     def full(self, weight: str) -> str:
         """The whole POS name, brand included."""
@@ -246,9 +360,9 @@ class PosName:
             else:
                 name = f"{self.body} {tag} - {self.brand}"
         elif self.brand_at == 1:
-            name = f"{self.brand} {self.without_brand(weight)}"
+            name = f"{self.brand} {self._short(weight)}"
         elif self.brand_at == 2:
-            name = f"{self.brand} - {self.without_brand(weight)}"
+            name = f"{self.brand} - {self._short(weight)}"
         else:
-            name = self.without_brand(weight)
-        return name + self.trailing
+            name = self._short(weight)
+        return self._wrap(name)

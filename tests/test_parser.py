@@ -134,7 +134,7 @@ POS_CASES = [
         "gold leaf",
         "bruce banner 3",
         {"extract"},
-        {"plain wax"},
+        {"wax"},
         {"digits": ("3",)},
     ),
     (

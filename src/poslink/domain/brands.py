@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -48,6 +48,9 @@ def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
     parts = [p for p in outer.split() if p not in _STOP]
     if len(parts) >= 3:
         weak.add("".join(p[0] for p in parts))
+    # Stores drop the tail of a long name: "Sacred Mind" for "Sacred Mind & Body".
+    if len(parts) >= 3 and " ".join(parts[:2]) not in strong:
+        weak.add(" ".join(parts[:2]))
     first = base.split()[0] if base else ""
     if (
         len(first) >= rules.first_word_min_length
@@ -225,16 +228,19 @@ class BrandIndex:
                 return key, "fuzzy"
         return None, ""
 
-    def drop_brand_words(self, key: str, tokens: list[str]) -> list[str]:
+    def drop_brand_words(
+        self, key: str, tokens: list[str], keep: Container[str] = frozenset()
+    ) -> list[str]:
         """A name's words without the words of its brand's names, alone or run together
-        ("Head Space" for "HeadSpace"), wherever they stand."""
+        ("Head Space" for "HeadSpace"), wherever they stand; words in ``keep`` (the parser's
+        vocabulary: "Chocolates" of "Zuma Chocolates") stay."""
         own = self.brand_words.get(key)
         if not own:
             return tokens
         out: list[str] = []
         i, n = 0, len(tokens)
         while i < n:
-            if tokens[i] in own:
+            if tokens[i] in own and tokens[i] not in keep:
                 i += 1
             elif i + 1 < n and tokens[i] + tokens[i + 1] in own:
                 i += 2

@@ -148,7 +148,10 @@ def load_knowledge() -> Knowledge:
         brand_rules=BrandRules(
             suffixes=tuple(sorted({words(s) for s in brands["suffixes"]}, key=len, reverse=True)),
             prefixes=tuple(words(p) for p in brands["prefixes"]),
-            common_first_words=frozenset(words(w) for w in brands["common_first_words"]),
+            # A lineage or cannabinoid word is never a brand's alias on its own.
+            common_first_words=frozenset(words(w) for w in brands["common_first_words"])
+            | frozenset(lineage)
+            | frozenset(markers),
             first_word_min_length=int(brands["first_word_min_length"]),
             fuzzy_min_score=float(brands["fuzzy_min_score"]),
             fuzzy_min_length=int(brands["fuzzy_min_length"]),

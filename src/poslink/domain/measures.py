@@ -59,15 +59,19 @@ class MeasureReader:
         self._named_starts = tuple({(w.split() or [""])[0] for w in knowledge.named_weights})
         self._drop = re.compile("|".join(f"(?:{p})" for p in knowledge.drop_patterns))
         letters = "|".join(sorted(map(re.escape, knowledge.lineage_letters)))
-        self._letters = re.compile(rf"\(\s*((?:{letters})(?:\s*[/,]\s*(?:{letters}))*)\s*\)")
+        self._letters = re.compile(
+            rf"[(\[]\s*((?:{letters})(?:\s*[/,]\s*(?:{letters}))*)\s*[)\]]"
+            rf"|(?<=\s-\s)((?:{letters}))(?=\s*(?:-|\(|$))"
+        )
 
     def read(self, text: str) -> tuple[str, Measures]:
         """Take weights, potency, packs and ratios out of folded text."""
         weight = potency = None
         pack = None
         ratio = None
-        if "(" in text:
-            # "(I)" is indica: written out, so that the lineage words read it.
+        if "(" in text or "[" in text or " - " in text:
+            # "(I)", "[H]" and "- S" are lineages: written out, so that the lineage words read
+            # them.
             text = self._letters.sub(self._lineage_words, text)
         if "%" in text or "$" in text or ":" in text:
             text = self._drop.sub(" ", text)
@@ -110,5 +114,5 @@ class MeasureReader:
         return text, Measures(weight, potency, pack, ratio)
 
     def _lineage_words(self, found: re.Match[str]) -> str:
-        letters = re.split(r"\s*[/,]\s*", found.group(1))
+        letters = re.split(r"\s*[/,]\s*", found.group(1) or found.group(2))
         return " " + " ".join(self._k.lineage_letters[x] for x in letters) + " "

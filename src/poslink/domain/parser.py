@@ -67,6 +67,11 @@ class Parser:
         ):
             for phrase, value in table.items():
                 self._vocab[phrase] = (kind, value)
+        # One-word tags stores put around names: noise, cannabinoids, lineages, strong forms.
+        self._tags = frozenset(
+            p for p, (kind, _) in self._vocab.items() if " " not in p and kind != _WEAK
+        )
+        self._forms = frozenset(p for p in self._tags if self._vocab[p][0] == _STRONG)
         self._span: dict[str, int] = {}
         for phrase in self._vocab:
             first, size = phrase.split(" ", 1)[0], phrase.count(" ") + 1
@@ -191,21 +196,21 @@ class Parser:
             key, how = self.brands.resolve(brand)
             how = f"field {how}" if key else "field (not in catalog)"
             key = key or brand_key(brand)
-            found = self.brands.find(tokens)
+            found = self._find_brand(tokens)
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
             if trace is not None:
                 found_how = how.removeprefix("field ").strip("()")
                 trace["brand"] = f"field brand {brand!r} ({found_how})"
         else:
-            found = self.brands.find(tokens)
+            found = self._find_brand(tokens)
             if found:
                 key, start, end, how = found
                 tokens = tokens[:start] + tokens[end:]
             if trace is not None:
                 trace["brand"] = f"name ({how})" if found else "not found"
         if key:
-            tokens = self.brands.drop_brand_words(key, tokens)
+            tokens = self.brands.drop_brand_words(key, tokens, self._span)
         declared = None
         if product_type:
             declared = self._declared(product_type)
@@ -228,6 +233,33 @@ class Parser:
             exact=exact,
             trace=trace,
         )
+
+    def _find_brand(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
+        """``BrandIndex.find`` on the name's words, then between the tags stores put at its
+        ends ("(REC)", "BOGO", "93.6% THC"), then without end form words too ("(Distillate)"):
+        "Kuur (MED)" ends with its brand, "THC Design" and "Sacred Flower" are brands."""
+        for spans in self._spans(tokens):
+            start, end = spans
+            found = self.brands.find(tokens[start:end])
+            if found is not None:
+                key, first, last, how = found
+                if all(t in self._tags for t in tokens[start + first : start + last]):
+                    continue  # a tag ("(H)", "THC 80%") is not a brand written out
+                return key, start + first, start + last, how
+        return None
+
+    def _spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        """The spans ``_find_brand`` tries, in order, each once."""
+        spans = [(0, len(tokens))]
+        for tags in (self._tags - self._forms, self._tags):
+            start, end = 0, len(tokens)
+            while end - start > 1 and (tokens[end - 1] in tags or len(tokens[end - 1]) == 1):
+                end -= 1
+            while end - start > 1 and (tokens[start] in tags or len(tokens[start]) == 1):
+                start += 1
+            if (start, end) not in spans:
+                spans.append((start, end))
+        return spans
 
     def parse_many(self, records: Iterable[RecordValues]) -> list[ParsedItem | str]:
         """``parse_pos`` of many records, given as ``RecordValues``; where a record cannot be
@@ -290,7 +322,8 @@ class Parser:
                     or self.brands.aliases.get(written.replace(" ", ""))
                 ):
                     queries.append(written)
-            queries += self.brands.fuzzy_queries(tokens)
+            for start, end in self._spans(tokens):
+                queries += self.brands.fuzzy_queries(tokens[start:end])
         self.brands.prefetch(queries)
 
     def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
@@ -302,7 +335,9 @@ class Parser:
         key = self._brand_key(product.brand) if product.brand else None
         tokens = self.canonical(_words(text))
         if key:
-            tokens = self.brands.drop_brand_words(key, self.brands.strip_own(key, tokens))
+            tokens = self.brands.drop_brand_words(
+                key, self.brands.strip_own(key, tokens), self._span
+            )
         ptype = product.product_type.strip().lower()
         types = frozenset({ptype}) if ptype else frozenset()
         label = product.product_subtype.strip().lower()
@@ -359,6 +394,8 @@ class Parser:
         lineages: set[str] = set()
         prefer: str | None = None
         declared = frozenset() if authoritative else types
+        # A catalog product named by nothing but such words ("Natural") is not generic.
+        plain: list[str] = []
         markers: set[str] = set()
         forms: list[Form] = []
         # Each strong form phrase and where it stood among the core's words.
@@ -366,12 +403,16 @@ class Parser:
         leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
         spans, vocab = self._span, self._vocab
+        letters = self.k.lineage_letters
         i, n = 0, len(tokens)
         while i < n:
             token = tokens[i]
             span = spans.get(token)
             if span is None:  # starts no phrase: a plain word of the name
-                core.append(token)
+                if len(token) == 1 and token in letters:
+                    lineages.add(letters[token])  # "Canna-Tsu - H Cartridge"
+                else:
+                    core.append(token)
                 i += 1
                 continue
             hit = None
@@ -400,6 +441,8 @@ class Parser:
                 markers.add(str(value))
             elif kind == _LINEAGE and value:
                 lineages.add(str(value))
+            elif kind == _NOISE and authoritative and len(phrase) > 2:
+                plain.append(phrase)
             i += size
         implied: set[str] = set()
         origin = "name"
@@ -441,6 +484,25 @@ class Parser:
                         core[at:at] = phrase.split()
                 forms = kept
                 leading = [(f, p) for f, p in leading if f.product_type in types]
+        if len(forms) > 1:
+            # Of several form words, one a name's word follows is part of the name when
+            # another is not: "Live Resin - Sugar Plum", "Hash Plant Badder".
+            naming = [
+                i
+                for i, (form, _, at) in enumerate(placed)
+                if at < len(core) and (i + 1 == len(placed) or placed[i + 1][2] > at)
+            ]
+            # ... only against a form word of its rank: "Shatter GSC ... Extract" is a shatter.
+            ranks = {placed[i][0].rank for i in range(len(placed)) if i not in naming}
+            naming = [i for i in naming if placed[i][0].rank in ranks]
+            if naming:
+                named = {id(placed[i][0]) for i in naming}
+                for i in reversed(naming):
+                    _, phrase, at = placed[i]
+                    core[at:at] = phrase.split()
+                forms = [f for f in forms if id(f) not in named]
+                placed = [p for p in placed if id(p[0]) not in named]
+                leading = [(f, p) for f, p in leading if id(f) not in named]
         if forms and declared_subtype and placed and placed[0][2] == 0 and core:
             # A catalog's own subtype is final: a form word leading a name of another form
             # is the name's ("Hash Plant" badder).
@@ -480,7 +542,7 @@ class Parser:
                 trace["types"] = f"{given}, read as {preferred_type} (no form word)"
         if declared_subtype:
             subtypes.add(declared_subtype)
-        text = " ".join(core)
+        text = " ".join(core or (plain if not forms else []))
         if trace is not None:
             if markers:
                 trace.setdefault("markers", "name")

@@ -9,6 +9,7 @@ short. Each product word gets the similarity of the record word standing for it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,8 @@ def word_similarity(
         return 1.0
     if record_word.isdigit() or product_word.isdigit():
         return 0.0  # "Chem 4" is not "Chem 91"
+    if _single(record_word) == _single(product_word):
+        return TYPO  # a letter doubled by a slip: "Oog", "Grappe", "Confectionns"
     shorter = min(len(record_word), len(product_word))
     if shorter < 3:
         return 0.0
@@ -67,6 +70,14 @@ def word_similarity(
     ):
         return TYPO
     return 0.0
+
+
+def _single(word: str) -> str:
+    """The word with doubled letters written once."""
+    return _DOUBLED.sub(r"\1", word)
+
+
+_DOUBLED = re.compile(r"([a-z])\1+")
 
 
 def align(

@@ -380,13 +380,15 @@ class Matcher:
             for p in places
             if not profiles[profile_of[p]].types
             or profiles[profile_of[p]].types & types
-            or (near
-            and record.subtypes
-            and any(
-                frozenset((r, f)) in near
-                for r in record.subtypes
-                for f in profiles[profile_of[p]].subtypes
-            ))
+            or (
+                near
+                and record.subtypes
+                and any(
+                    frozenset((r, f)) in near
+                    for r in record.subtypes
+                    for f in profiles[profile_of[p]].subtypes
+                )
+            )
         ]
 
     def _known(self, word: str, brand_key: str, brand: BrandWords) -> tuple[str, ...]:

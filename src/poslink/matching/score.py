@@ -66,8 +66,13 @@ def form_relation(record: ParsedItem, product: ParsedItem, k: Knowledge) -> str:
         return "unknown"
     if rf & pf or _plain(rf, pf, k):
         return "same"  # a "pre-roll" is a plain one unless it says infused
-    if any(k.kind_of(r, p) or k.kind_of(p, r) for r in rf for p in pf):
-        return "related"
+    if any(k.kind_of(r, p) for r in rf for p in pf):
+        return "related"  # a badder of a catalog's "Waxes"
+    if any(k.kind_of(p, r) for r in rf for p in pf):
+        # The record names the family: any of its kinds, unless the family has a plain kind,
+        # which it then names ("Joint" is not an infused pre-roll).
+        plain = any(k.families[r].plain for r in rf if r in k.families)
+        return "near" if plain else "related"
     if _near(rf, pf, k):
         return "near"
     shared = (rt & pt) if rt else pt
@@ -232,15 +237,20 @@ def name_evidence(
     covered = got / total if total else 1.0
     if product_words and not any(found.product):
         return 0.0, covered  # no word of its name named: no evidence for this product
+    # What the words the record names tell: a line's word or a descriptor little.
     informative = 0.0
     for word, sim in zip(product_words, found.product, strict=True):
         if sim and word not in form_words:
-            informative += DESCRIPTOR if word in lexicon.descriptors else 1.0
+            informative += min(1.0, 2 * _product_weight(word, brand, lexicon, flavour))
     cost = 0.0
     other = 0
     part = informative >= 1.0
     for word in found.extra:
-        if brand is not None and word in brand.postings:
+        named = form_words.get(word)
+        if named and family and named != family:
+            cost += STRAIN_WORD  # another form named: "Brownie" of a dark chocolate bar
+            part = False
+        elif brand is not None and word in brand.postings:
             cost += SIBLING_WORD
             part = False
         elif word in lexicon.strain_words:

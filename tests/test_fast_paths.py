@@ -143,11 +143,12 @@ cell_values = st.one_of(
 @settings(max_examples=300)
 @given(st.dictionaries(st.sampled_from("abcd"), cell_values), st.sampled_from(list(Status)))
 def test_output_cells_are_safe_cells(raw: dict[str, object], status: Status) -> None:
-    match = Match(0, 17 if status is Status.MATCHED else None, 0.91234, status)
+    match = Match(0, "17" if status is Status.MATCHED else None, 0.91234, status)
     cells = output_cells(list("abcd"), raw, match)
     assert cells[:4] == [safe_cell(raw.get(f)) for f in "abcd"]
     score = "" if status is Status.REJECTED else "0.9123"
-    assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status)]
+    source = "" if status is Status.REJECTED else "matcher"
+    assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status), source]
 
 
 @settings(max_examples=200)

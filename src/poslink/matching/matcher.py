@@ -58,7 +58,7 @@ class Matcher:
         self.bulk_from = bulk_from
         self.config = config or MatcherConfig()
         self._veto_types = load_knowledge().subtype_veto_types
-        self._cache: dict[Key, tuple[int | None, float, Status, str]] = {}
+        self._cache: dict[Key, tuple[str | None, float, Status, str]] = {}
         self._prefetched: dict[ParsedItem, dict[int, tuple[Hits, Hits]]] = {}
         self.cache_hits = 0
 
@@ -214,7 +214,7 @@ class Matcher:
     def _floor(self) -> float:
         return max(0.0, self.config.threshold - self.config.margin)
 
-    def _decide(self, item: ParsedItem) -> tuple[int | None, float, Status, str]:
+    def _decide(self, item: ParsedItem) -> tuple[str | None, float, Status, str]:
         threshold = self.config.threshold
         if not item.brand:
             # Without a brand every brand's products compete: only a near-exact name that no

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +17,7 @@ from rapidfuzz import fuzz
 
 from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
-from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, fold
+from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, _as_ascii, fold
 from poslink.records import Match, Status
 from poslink.similarity import _nonzero
 from poslink.sinks.base import _NUMBER, safe_cell
@@ -32,8 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def reference_fold(text: str) -> str:
     text = _CONTROL.sub(" ", text[:MAX_NAME_LENGTH])
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = _as_ascii(text.translate(_ASCII))
     text = text.translate(_ASCII).lower()
     return _APOSTROPHE.sub("", text).replace("#", "")
 

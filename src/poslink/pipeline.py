@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
+from poslink.catalogs.sql import describe_url
 from poslink.collector import batch_collection
 from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
@@ -30,6 +32,8 @@ from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile, rejects_path
 from poslink.sinks.files import is_stream
 from poslink.sources.base import Source
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CatalogAccess",
@@ -186,13 +190,16 @@ class CatalogAccess:
             columns=self.config.catalog_columns,
             timeouts=self.config.timeouts,
         )
+        log.info("reading the catalog %s", describe(self.config.catalog))
         return catalog.products()
 
     @cached_property
     def version(self) -> str:
         """The catalog's version (``matching.index.catalog_version``)."""
         self._read = list(self._products())
-        return catalog_version(self._read)
+        version = catalog_version(self._read)
+        log.debug("catalog: %d products, version %s", len(self._read), version)
+        return version
 
     @cached_property
     def index(self) -> CatalogIndex:
@@ -202,6 +209,7 @@ class CatalogAccess:
         else:
             # Streamed from the catalog when the version was not asked for first.
             index = CatalogIndex.build(self._read if self._read is not None else self._products())
+        log.debug("catalog index of %d products ready", len(index))
         self._read = None
         return index
 
@@ -212,6 +220,11 @@ class CatalogAccess:
         _ = self.version
         products = self._read if self._read is not None else self.index.products
         return ids - {p.id for p in products if p.id in ids}
+
+
+def describe(location: str) -> str:
+    """A catalog or store location as it may be shown: a URL without its password."""
+    return describe_url(location) if "://" in location else location
 
 
 def build_index(config: RunConfig) -> CatalogIndex:
@@ -349,6 +362,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
     index = build_index(config)
     _watch(progress, source)
     job = Job(source, index, config.matcher, sink, rejects, progress)
+    log.info("matching %s with the %s engine", config.location("pos"), engine.name)
     if engine.writes_output(sink):
         try:
             counts = engine.run(job)
@@ -385,3 +399,4 @@ def publish(sink: Sink, rejects: RejectsFile) -> None:
             rejects.abort()
             raise
         rejects.commit()
+    log.info("published %s", sink.location)

@@ -13,13 +13,12 @@ import typer
 from rich.table import Table
 
 from poslink import logs, plugins
-from poslink.catalogs.sql import describe_url
 from poslink.cli._app import Outcome, app, err, errors, out, poslink_version, progress
 from poslink.config import Layer, RunConfig, load_run_config, parse_value
 from poslink.evaluate import evaluate, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, CatalogError, ConfigError, InputError, PoslinkError
 from poslink.locations import is_url
-from poslink.pipeline import RunSummary, check_paths, run
+from poslink.pipeline import RunSummary, check_paths, describe, run
 from poslink.sinks.files import AtomicFile, is_stream
 from poslink.sources.sniff import format_hint
 
@@ -31,11 +30,6 @@ class LogFormatChoice(StrEnum):
 
     text = "text"
     json = "json"
-
-
-def describe_location(location: str) -> str:
-    """A catalog or store location as it may be shown: a URL without its password."""
-    return describe_url(location) if "://" in location else location
 
 
 @app.command("run")
@@ -260,8 +254,8 @@ def write_summary(
     if config is not None:
         data["pos"] = str(config.location("pos"))
         data["out"] = str(config.location("out"))
-        data["catalog"] = describe_location(config.catalog)
-        data["decisions"] = describe_location(config.decisions) if config.decisions else None
+        data["catalog"] = describe(config.catalog)
+        data["decisions"] = describe(config.decisions) if config.decisions else None
     if summary is not None:
         data.update(summary.as_dict())
     target = AtomicFile(path, newline="\n")

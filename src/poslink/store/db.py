@@ -32,11 +32,12 @@ SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
 
 
 def sqlite_transactions(engine: sa.Engine, where: str, lock_timeout: float) -> None:
-    """SQLite transactions begun by poslink: ``BEGIN IMMEDIATE`` for writes, in turns.
+    """SQLite transactions begun by poslink, their locks taken as they begin, in turns.
 
     pysqlite's own transaction handling is turned off (it begins lazily, so two writers that
-    both read first deadlock, and one fails at once); a write transaction takes the write
-    lock as it begins, trying every ``_ATTEMPT`` seconds until ``lock_timeout`` has passed.
+    both read first deadlock, and one fails at once). A write transaction takes the write lock
+    (``BEGIN IMMEDIATE``), a read transaction the shared lock, as it begins, trying every
+    ``ATTEMPT`` seconds until ``lock_timeout`` has passed: a signal is handled between tries.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -47,13 +48,19 @@ def sqlite_transactions(engine: sa.Engine, where: str, lock_timeout: float) -> N
     def _begin(con: sa.Connection) -> None:
         raw = con.connection.driver_connection
         assert raw is not None
-        if not con.get_execution_options().get("poslink_write"):
-            raw.execute("BEGIN")
-            return
+        write = bool(con.get_execution_options().get("poslink_write"))
+
+        def attempt() -> None:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if not write:  # take the shared lock now, while a signal can be handled
+                raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
         raw.execute(f"PRAGMA busy_timeout = {round(ATTEMPT * 1000)}")
         try:
             wait_for_lock(
-                lambda: raw.execute("BEGIN IMMEDIATE"),
+                attempt,
                 lock_timeout,
                 lambda: StoreBusy(
                     f"{where}: the decision store is locked by another run or program"
@@ -61,6 +68,7 @@ def sqlite_transactions(engine: sa.Engine, where: str, lock_timeout: float) -> N
                 ),
             )
         finally:
+            # A commit waits for readers to finish: that wait may take the whole timeout.
             raw.execute(f"PRAGMA busy_timeout = {round(lock_timeout * 1000)}")
 
 

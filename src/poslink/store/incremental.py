@@ -11,6 +11,7 @@ is valid.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
 from poslink.store.db import DecisionStore, RunRecord, StoredDecision
 from poslink.store.overrides import OverrideSet
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -332,6 +335,7 @@ class StoreRun:
             )
         merge.finish(engine.name or type(engine).__name__)
         key = feed_key()
+        log.info("saving %d new decisions to the decision store", len(merge.new))
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
         run_id = self.store.save(
             RunRecord(

@@ -374,6 +374,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
         try:
             sink.open()
             counts = engine.run(job)
+            source.check_unchanged()
         except BaseException:
             sink.abort()
             rejects.abort()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -13,7 +14,7 @@ from typing import Any, BinaryIO, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from poslink.exceptions import ConfigError, InputError, SkippedRecord
+from poslink.exceptions import ConfigError, InputChanged, InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.reading import InputTrail, open_input
 
@@ -92,6 +93,23 @@ class Source(ABC):
     def open_text(self, encoding: str = "utf-8", newline: str | None = "") -> io.TextIOWrapper:
         """``open_bytes`` as text."""
         return io.TextIOWrapper(self.open_bytes(), encoding=encoding, newline=newline)
+
+    def check_unchanged(self) -> None:
+        """``InputChanged`` when the file is no longer what the source first saw (a writer is
+        still at it): called before a run publishes anything read from it."""
+        trail = self.trail
+        if trail.size is None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise InputChanged(f"{self.path}: gone while it was read; run again") from exc
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != (trail.inode, trail.size, trail.mtime_ns):
+            raise InputChanged(
+                f"{self.path}: the file changed while it was read ({trail.size:,} bytes when"
+                f" first seen, {st.st_size:,} now); nothing was written: run again once it is"
+                " complete"
+            )
 
     def read_digest(self) -> str | None:
         """SHA-256 of the bytes the latest whole read of the file saw (None: none did)."""

@@ -79,6 +79,13 @@ def feed_key(config: RunConfig, runner: StoreRun, digest: str | None) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def read_key(config: RunConfig, runner: StoreRun) -> str:
+    """The key of the feed as the run read it, once it has read it all; ``InputChanged``
+    when the file changed meanwhile (nothing is saved or published then)."""
+    runner.source.check_unchanged()
+    return feed_key(config, runner, runner.source.read_digest())
+
+
 def _published(path: Path) -> Published:
     digest = file_digest(path)
     assert digest is not None, path
@@ -206,14 +213,7 @@ def run_with_store(config: RunConfig, progress: Progress | None) -> RunSummary:
             progress.watch(source)
         try:
             sink.open()
-            # The feed's key is of the bytes the run read (known once it has read them).
-            result = runner.run(
-                engine,
-                sink,
-                rejects,
-                lambda: feed_key(config, runner, source.read_digest()),
-                progress,
-            )
+            result = runner.run(engine, sink, rejects, lambda: read_key(config, runner), progress)
         except BaseException:
             sink.abort()
             rejects.abort()

@@ -175,6 +175,8 @@ def run_cmd(
         with errors(outcome):
             config = build_config(config_file, given, option or [], catalog_column or [])
             summary = _run(config, quiet, summary_json, config_file)
+            hint = _hint(config) if summary.rejected else None
+            summary.check_rejects(config.max_reject_rate, hint)
     finally:
         if summary_json is not None:
             write_summary(summary_json, outcome, summary, config, started)
@@ -211,7 +213,7 @@ def build_config(
 def _run(
     config: RunConfig, quiet: bool, summary_json: Path | None, config_file: Path | None
 ) -> RunSummary:
-    """Run, print the summary line, and hold the run to its reject rate."""
+    """Run and print the summary line."""
     check_paths(config, inputs={"--config": config_file}, outputs={"--summary-json": summary_json})
     try:
         with progress(not quiet and err.is_terminal) as bar:
@@ -225,7 +227,6 @@ def _run(
     console = err if is_stream(config.out) else out
     console.print(f"poslink: {summary.line()}", markup=False, highlight=False)
     log.info("run finished", extra={"fields": {"summary": summary.as_dict()}})
-    summary.check_rejects(config.max_reject_rate, _hint(config) if summary.rejected else None)
     return summary
 
 

@@ -58,7 +58,8 @@ def test_text_ids_match_as_numeric_ids_do(tmp_path: Path, decisions: str) -> Non
     assert stored and all(isinstance(i, str) and i.startswith("J") for i in stored)
 
 
-def test_each_decision_says_where_it_came_from(tmp_path: Path, decisions: str) -> None:
+def test_each_decision_says_where_it_came_from(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
     run(storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", "--decisions", decisions)
     first = rows(tmp_path / "1.csv")
     unmatched = next(r["productId"] for r in first if r["match_status"] == "no_match")
@@ -73,7 +74,8 @@ def test_each_decision_says_where_it_came_from(tmp_path: Path, decisions: str) -
     assert others == {"reused", ""}  # "": the rejected record, which got no decision
 
 
-def test_an_override_to_an_id_the_catalog_lost_is_refused(tmp_path: Path, decisions: str) -> None:
+def test_an_override_to_an_id_the_catalog_lost_is_refused(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
     run(storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", "--decisions", decisions)
     matched = next(r for r in rows(tmp_path / "1.csv") if r["match_status"] == "matched")
     added = poslink("override", "add", "--decisions", decisions, "--pos-id",

@@ -64,7 +64,7 @@ def products(rows: Sequence[tuple[object, ...]]) -> list[CatalogProduct]:
     """CatalogProducts from (id, amount, brand, lineage, name, type, subtype) tuples."""
     return [
         CatalogProduct(
-            id=int(str(r[0])),
+            id=str(r[0]),
             amount=str(r[1]),
             brand=str(r[2]),
             lineage=str(r[3]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from collections import Counter
@@ -80,6 +81,20 @@ def copy_catalog_to_postgres(
     quoted = ", ".join(f'"{n}"' for n in names)
     with conninfo.cursor() as cur:
         cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})', rows)
+
+
+def without_source(path: Path) -> list[list[str]]:
+    """An output's rows without ``match_source``: what a store run and a plain run share."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    at = table[0].index("match_source")
+    return [r[:at] + r[at + 1 :] for r in table]
+
+
+def sources(path: Path) -> set[str]:
+    """The ``match_source`` values of an output's records ("" for a rejected one)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {r["match_source"] for r in csv.DictReader(handle)}
 
 
 def store_rows(location: str) -> list[tuple[Any, ...]]:

@@ -120,7 +120,7 @@ def test_unreachable_server_hides_the_password(tmp_path: Path) -> None:
     result = poslink(
         "run", "--pos", storehelp.EXAMPLE_POS, "--catalog", url, "--out", tmp_path / "o.csv"
     )
-    assert result.returncode == 2
+    assert result.returncode == 75  # retryable: the server may be back later
     assert "cannot read catalog" in result.stderr and "127.0.0.1:9" in result.stderr
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

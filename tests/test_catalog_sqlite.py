@@ -16,7 +16,7 @@ from poslink.exceptions import CatalogError
 def test_reads_products(tmp_path: Path) -> None:
     db = make_catalog(tmp_path / "c.db", [(1, "", "B", "", "name", "flower", "")])
     products = list(open_catalog(str(db)).products())
-    assert [(p.id, p.brand, p.name) for p in products] == [(1, "B", "name")]
+    assert [(p.id, p.brand, p.name) for p in products] == [("1", "B", "name")]
 
 
 def test_missing_file_is_an_error_and_not_created(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ def test_output_shape(run_poslink: Runner, challenge: Path, tmp_path: Path) -> N
         "jane_product_id",
         "match_score",
         "match_status",
+        "match_source",
     ]
     assert [r["productId"] for r in got] == [str(r["productId"]) for r in source]
     assert [r["productName"] for r in got] == [r["productName"] for r in source]
@@ -89,6 +90,7 @@ def test_output_shape(run_poslink: Runner, challenge: Path, tmp_path: Path) -> N
         assert r["match_status"] in {"matched", "no_match", "ambiguous"}
         assert (r["jane_product_id"] != "") == (r["match_status"] == "matched")
         assert 0.0 <= float(r["match_score"]) <= 1.0
+        assert r["match_source"] == "matcher"
     assert not (tmp_path / "matched.rejects.csv").exists()
 
 
@@ -126,7 +128,7 @@ def test_bad_pos_file_fails_cleanly_and_keeps_old_output(
 ) -> None:
     pos, out = bad_pos_file(tmp_path, content)
     result = run_poslink("--pos", pos, "--catalog", catalog, "--out", out)
-    assert result.returncode == 2
+    assert result.returncode == 3  # a data error
     assert message in result.stderr and str(pos) in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -138,7 +140,7 @@ def test_bad_catalog_fails_cleanly(run_poslink: Runner, tmp_path: Path) -> None:
     pos = write_json(tmp_path / "pos.json", [])
     missing = tmp_path / "missing.db"
     result = run_poslink("--pos", pos, "--catalog", missing, "--out", tmp_path / "o.csv")
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert "no such catalog file" in result.stderr and "Traceback" not in result.stderr
     assert not missing.exists()
     assert not (tmp_path / "o.csv").exists()
@@ -151,7 +153,8 @@ def test_empty_list_gives_header_only(run_poslink: Runner, tmp_path: Path, catal
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text().splitlines() == [
-        "category,productId,productName,quantityAvailable,jane_product_id,match_score,match_status"
+        "category,productId,productName,quantityAvailable,jane_product_id,match_score,match_status,"
+        "match_source"
     ]
 
 

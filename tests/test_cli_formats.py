@@ -12,7 +12,7 @@ import pytest
 
 from conftest import EXAMPLES, Runner, make_catalog, poslink
 
-MATCH = ["jane_product_id", "match_score", "match_status"]
+MATCH = ["jane_product_id", "match_score", "match_status", "match_source"]
 JANE = EXAMPLES / "jane"
 
 
@@ -70,7 +70,8 @@ def test_csv_output_reads_as_its_input_plus_the_match_columns(
     for written, row in zip(source[1:], got[1:], strict=True):
         padded = written + [""] * (len(source[0]) - len(written))
         assert row[: len(source[0])] == padded
-        assert row[-1] in {"matched", "no_match", "ambiguous", "rejected"}
+        assert row[-2] in {"matched", "no_match", "ambiguous", "rejected"}
+        assert row[-1] == ("" if row[-2] == "rejected" else "matcher")
 
 
 def test_menu_output_has_a_row_per_variant_with_dotted_fields(
@@ -83,7 +84,7 @@ def test_menu_output_has_a_row_per_variant_with_dotted_fields(
     variants = [(p, v) for p in menu["products"] for v in p["variants"]]
     assert len(rows) == 1 + len(variants)
     header = rows[0]
-    assert header[-3:] == MATCH
+    assert header[-4:] == MATCH
     assert {"product.id", "product.brand.name", "product.strainType", "variant.sku"} <= set(header)
     for (product, variant), row in zip(variants, rows[1:], strict=True):
         cells = dict(zip(header, row, strict=True))
@@ -144,8 +145,8 @@ def catalog(tmp_path: Path) -> Path:
     return make_catalog(tmp_path / "c.db", [(1, "", "Gold Leaf", "", "gelato", "extract", "")])
 
 
-def _fails(result: object, *parts: str) -> None:
-    assert getattr(result, "returncode", None) == 2
+def _fails(result: object, *parts: str, code: int = 2) -> None:
+    assert getattr(result, "returncode", None) == code
     stderr = getattr(result, "stderr", "")
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
     for part in parts:
@@ -170,7 +171,7 @@ def test_mapped_column_missing_from_the_file(tmp_path: Path, catalog: Path) -> N
         '[source_options.columns]\nid = "SKU"\nname = "Product Name"\n'
     )
     result = poslink("run", "--config", config)
-    _fails(result, str(pos), "column 'Product Name' (columns.name) is not in the header")
+    _fails(result, str(pos), "column 'Product Name' (columns.name) is not in the header", code=3)
     assert out.read_text() == "earlier\n"
 
 
@@ -211,7 +212,7 @@ def test_bad_rows_and_variants_go_to_the_rejects_file(
     )
     result = run_poslink("--source", "menu", "--pos", menu, "--catalog", catalog, "--out", out)
     assert result.returncode == 0, result.stderr
-    assert [r[-1] for r in table(out)[1:]] == ["matched", "rejected"]
+    assert [r[-2:] for r in table(out)[1:]] == [["matched", "matcher"], ["rejected", ""]]
     rejects = table(tmp_path / "o.rejects.csv")
     assert rejects[1][:3] == [
         "1",

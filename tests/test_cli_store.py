@@ -37,9 +37,9 @@ def ok(*args: str | Path) -> str:
     return result.stdout
 
 
-def fails(*args: str | Path) -> str:
+def fails(*args: str | Path, code: int = 2) -> str:
     result = poslink(*args)
-    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     return result.stderr
@@ -73,14 +73,24 @@ def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
     assert after[unmatched]["match_score"] == "1.0000"
     assert after[matched]["jane_product_id"] == ""
     assert after[matched]["match_status"] == "no_match"
+    assert after[unmatched]["match_source"] == after[matched]["match_source"] == "override"
     others = [p for p in base if p not in (matched, unmatched)]
-    assert [after[p] for p in others] == [base[p] for p in others]
+    # The other records' decisions are the first run's, reused from the store.
+    assert [{**after[p], "match_source": ""} for p in others] == [
+        {**base[p], "match_source": ""} for p in others
+    ]
+    assert {after[p]["match_source"] for p in others} == {"reused", ""}  # "": the reject
+    assert {base[p]["match_source"] for p in others} == {"matcher", ""}
 
     ok("override", "remove", "--decisions", decisions, "--pos-id", unmatched)
     ok("override", "remove", "--decisions", decisions, "--name", feed[matched]["productName"])
     assert "0 overrides" in ok("override", "list", "--decisions", decisions)
     run(tmp_path / "2.csv", decisions)
-    assert (tmp_path / "2.csv").read_bytes() == (tmp_path / "0.csv").read_bytes()
+    reused = {
+        p: {**r, "match_source": "matcher" if r["match_source"] else ""}
+        for p, r in by_id(tmp_path / "2.csv").items()
+    }
+    assert reused == base
 
 
 def test_override_errors(tmp_path: Path) -> None:
@@ -89,8 +99,11 @@ def test_override_errors(tmp_path: Path) -> None:
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "999999",
         "--catalog", CATALOG,
     )  # fmt: skip
-    assert "catalog id or" in fails(
+    assert "give --catalog" in fails(
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "maybe"
+    )
+    assert "catalog id or" in fails(
+        "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", " "
     )
     assert "--pos-id or --name" in fails("override", "add", "--decisions", decisions, "--id", "1")
     assert "no override" in fails("override", "remove", "--decisions", decisions, "--pos-id", "1")
@@ -106,14 +119,19 @@ def test_override_import(tmp_path: Path) -> None:
         ",,Citrus Comet -1.0g- Sunny Valley,5105,flower not pre-roll\n",
         encoding="utf-8",
     )
-    assert "imported 2 overrides" in ok("override", "import", good, "--decisions", decisions)
+    assert "give --catalog" in fails("override", "import", good, "--decisions", decisions)
+    assert "imported 2 overrides" in ok(
+        "override", "import", good, "--decisions", decisions, "--catalog", CATALOG
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "source,pos_id,name,jane_product_id\njane-json,9002,,5003\njane-json,9003,,five\n",
         encoding="utf-8",
     )
-    message = fails("override", "import", bad, "--decisions", decisions)
-    assert str(bad) in message and "line 3" in message
+    message = fails(
+        "override", "import", bad, "--decisions", decisions, "--catalog", CATALOG, code=3
+    )
+    assert str(bad) in message and "catalog id five is not in" in message
     listed = ok("override", "list", "--decisions", decisions)
     assert "2 overrides" in listed and "9002" not in listed  # all or nothing
     run(tmp_path / "o.csv", decisions)
@@ -183,24 +201,34 @@ def test_review_apply_rejects_a_bad_file_whole(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(listed[0]))
         writer.writeheader()
         writer.writerows(listed)
-    message = fails("review", "apply", review, "--decisions", decisions, "--catalog", CATALOG)
+    message = fails(
+        "review", "apply", review, "--decisions", decisions, "--catalog", CATALOG, code=3
+    )
     assert f"line {len(listed) + 1}" in message and "not in the catalog" in message
     assert "0 overrides" in ok("override", "list", "--decisions", decisions)
+    assert "give --catalog" in fails("review", "apply", review, "--decisions", decisions)
     not_review = tmp_path / "x.csv"
     not_review.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert "not a review file" in fails("review", "apply", not_review, "--decisions", decisions)
+    assert "not a review file" in fails(
+        "review", "apply", not_review, "--decisions", decisions, code=3
+    )
 
 
 @pytest.mark.parametrize(
-    ("location", "message"),
+    ("location", "message", "code"),
     [
-        ("{tmp}/missing-dir/d.db", "no such directory"),
-        ("postgresql+psycopg://u:s3cret@127.0.0.1:9/db", "cannot open the decision store"),
+        ("{tmp}/missing-dir/d.db", "no such directory", 4),
+        # retryable: the server may be back later
+        ("postgresql+psycopg://u:s3cret@127.0.0.1:9/db", "cannot open the decision store", 75),
     ],
 )
-def test_bad_store_location_fails_cleanly(tmp_path: Path, location: str, message: str) -> None:
+def test_bad_store_location_fails_cleanly(
+    tmp_path: Path, location: str, message: str, code: int
+) -> None:
     out = tmp_path / "o.csv"
     where = location.format(tmp=tmp_path)
-    error = fails("run", "--pos", POS, "--catalog", CATALOG, "--out", out, "--decisions", where)
+    error = fails(
+        "run", "--pos", POS, "--catalog", CATALOG, "--out", out, "--decisions", where, code=code
+    )
     assert message in error and "s3cret" not in error
     assert not out.exists()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +17,7 @@ from rapidfuzz import fuzz
 
 from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
-from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, fold
+from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, _as_ascii, fold
 from poslink.records import Match, Status
 from poslink.similarity import _nonzero
 from poslink.sinks.base import _NUMBER, safe_cell
@@ -32,8 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def reference_fold(text: str) -> str:
     text = _CONTROL.sub(" ", text[:MAX_NAME_LENGTH])
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = _as_ascii(text.translate(_ASCII))
     text = text.translate(_ASCII).lower()
     return _APOSTROPHE.sub("", text).replace("#", "")
 
@@ -143,11 +141,12 @@ cell_values = st.one_of(
 @settings(max_examples=300)
 @given(st.dictionaries(st.sampled_from("abcd"), cell_values), st.sampled_from(list(Status)))
 def test_output_cells_are_safe_cells(raw: dict[str, object], status: Status) -> None:
-    match = Match(0, 17 if status is Status.MATCHED else None, 0.91234, status)
+    match = Match(0, "17" if status is Status.MATCHED else None, 0.91234, status)
     cells = output_cells(list("abcd"), raw, match)
     assert cells[:4] == [safe_cell(raw.get(f)) for f in "abcd"]
     score = "" if status is Status.REJECTED else "0.9123"
-    assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status)]
+    source = "" if status is Status.REJECTED else "matcher"
+    assert cells[4:] == ["17" if status is Status.MATCHED else "", score, str(status), source]
 
 
 @settings(max_examples=200)

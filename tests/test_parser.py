@@ -422,7 +422,7 @@ def test_catalog_names(
     markers: set[str],
     ratio: str | None,
 ) -> None:
-    product = CatalogProduct(1, name, brand, ptype, subtype, lineage, amount)
+    product = CatalogProduct("1", name, brand, ptype, subtype, lineage, amount)
     item = parser.parse_catalog(product)
     assert item.core == core
     assert set(item.types) == {ptype}
@@ -445,7 +445,7 @@ def test_unknown_structured_brand_is_kept_apart(parser: Parser) -> None:
 
 
 def test_lineage_and_ratio_imply_cbd(parser: Parser) -> None:
-    product = CatalogProduct(1, "1:1 orange gummy", "Gold Leaf", "edible", "Candies", "cbd")
+    product = CatalogProduct("1", "1:1 orange gummy", "Gold Leaf", "edible", "Candies", "cbd")
     item = parser.parse_catalog(product)
     assert (set(item.markers), set(item.implied)) == (set(), {"cbd"})
     pos = parser.parse_pos("Orange Gummies 1:1 Gold Leaf", "")
@@ -453,7 +453,9 @@ def test_lineage_and_ratio_imply_cbd(parser: Parser) -> None:
 
 
 def test_name_lineage_contradicting_the_catalog_is_unsure(parser: Parser) -> None:
-    product = CatalogProduct(1, "cherry bomb sativa", "Gold Leaf", "vape", "Disposables", "hybrid")
+    product = CatalogProduct(
+        "1", "cherry bomb sativa", "Gold Leaf", "vape", "Disposables", "hybrid"
+    )
     assert parser.parse_catalog(product).lineage is None
 
 

@@ -179,8 +179,8 @@ def test_structured_brand_matches_a_name_without_it() -> None:
     with sink:
         LocalEngine().run(Job(source, index, MatcherConfig(), sink, rejects))
     assert [(r["id"], r["jane_product_id"], r["match_status"]) for r in sink.rows] == [
-        ("a", 1, "matched"),
-        ("b", 2, "matched"),
+        ("a", "1", "matched"),
+        ("b", "2", "matched"),
         ("c", None, "no_match"),  # no brand, and "Gelato" is a name the whole trade uses
         ("d", None, "no_match"),
     ]

@@ -10,9 +10,9 @@ from poslink.records import CatalogProduct, Status
 
 INDEX = CatalogIndex.build(
     [
-        CatalogProduct(1, "blue dream vaporizer cartridge", "Gold Leaf", "vape", "Cartridges"),
-        CatalogProduct(2, "1:1 orange gummy", "Gold Leaf", "edible", "Candies", "cbd", "10pk"),
-        CatalogProduct(3, "x", "", "", "", "", ""),
+        CatalogProduct("1", "blue dream vaporizer cartridge", "Gold Leaf", "vape", "Cartridges"),
+        CatalogProduct("2", "1:1 orange gummy", "Gold Leaf", "edible", "Candies", "cbd", "10pk"),
+        CatalogProduct("3", "x", "", "", "", "", ""),
     ]
 )
 MATCHER = Matcher(INDEX)
@@ -80,7 +80,7 @@ def test_very_long_names_are_cut_not_fatal(name: str) -> None:
 def test_catalog_products_of_any_text_parse(
     name: str, brand: str, ptype: str, subtype: str, amount: str
 ) -> None:
-    item = PARSER.parse_catalog(CatalogProduct(1, name, brand, ptype, subtype, "", amount))
+    item = PARSER.parse_catalog(CatalogProduct("1", name, brand, ptype, subtype, "", amount))
     assert isinstance(item.core, str)
 
 

@@ -107,7 +107,7 @@ def test_runs_end_to_end_with_its_own_category_table(run_poslink: Runner, tmp_pa
     assert "inventory.jsonl line 3: invalid JSON" in rejects
 
 
-MATCH = ["jane_product_id", "match_score", "match_status"]
+MATCH = ["jane_product_id", "match_score", "match_status", "match_source"]
 
 
 class TestJsonlConformance(SourceConformance):

@@ -13,8 +13,8 @@ def test_values_equal_and_hash_by_their_fields() -> None:
     a, b = ParsedItem("ieso", "blueberry boost"), ParsedItem("ieso", "blueberry boost")
     assert a == b and hash(a) == hash(b) and len({a, b}) == 1
     assert ParsedItem("ieso", "other") != a
-    assert Match(1, 5, 0.9, Status.MATCHED) == Match(1, 5, 0.9, Status.MATCHED)
-    assert hash(CatalogProduct(1, "x")) == hash(CatalogProduct(1, "x"))
+    assert Match(1, "5", 0.9, Status.MATCHED) == Match(1, "5", 0.9, Status.MATCHED)
+    assert hash(CatalogProduct("1", "x")) == hash(CatalogProduct("1", "x"))
 
 
 def test_the_type_checker_refuses_assigning_a_field(tmp_path: Path) -> None:

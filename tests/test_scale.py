@@ -113,7 +113,7 @@ def test_a_saved_index_is_refused_when_the_catalog_changed(
     con.close()
     out = tmp_path / "out.csv"
     run = poslink("run", "--pos", pos, "--catalog", copy, "--out", out, "--index", index)
-    assert run.returncode == 2
+    assert run.returncode == 3  # a data error: the index does not fit
     assert "the catalog has changed since this index was built" in run.stderr
     assert "poslink index build" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
@@ -137,7 +137,7 @@ def test_a_file_that_is_not_an_index_is_refused(
     run = poslink(
         "run", "--pos", pos, "--catalog", catalog, "--out", tmp_path / "o.csv", "--index", index
     )
-    assert run.returncode == 2
+    assert run.returncode == 3  # a data error: the index does not fit
     assert message in run.stderr
 
 

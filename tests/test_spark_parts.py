@@ -146,7 +146,7 @@ def records_and_matches(draw: st.DrawFn) -> list[tuple[PosRecord | SkippedRecord
         else:
             record = PosRecord(row, "test", str(row), draw(st.text(min_size=1)), raw=raw)
             status = draw(st.sampled_from([s for s in Status if s is not Status.REJECTED]))
-            pid = draw(st.integers(1, 10**9)) if status is Status.MATCHED else None
+            pid = str(draw(st.integers(1, 10**9))) if status is Status.MATCHED else None
             score = draw(st.floats(0, 1))
             out.append((record, Match(row, pid, score, status, "why")))
     return out

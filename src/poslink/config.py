@@ -63,6 +63,23 @@ class MatcherConfig(BaseModel):
     )
 
 
+class Timeouts(BaseModel):
+    """How long poslink waits on what another program holds or serves, in seconds.
+
+    A wait that runs out is a retryable error (exit code 75): the next run may succeed.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lock: float = Field(
+        30.0, gt=0, description="a SQLite catalog or decision store another program has locked"
+    )
+    connect: float = Field(
+        10.0, gt=0, description="a database server to answer a connection (PostgreSQL: 2 or more)"
+    )
+    statement: float = Field(300.0, gt=0, description="one statement on a database server")
+
+
 class RunConfig(BaseModel):
     """What one run reads, how it matches and where it writes."""
 
@@ -96,6 +113,13 @@ class RunConfig(BaseModel):
         None, description="the store the export comes from (default: the export's file name)"
     )
     full: bool = Field(False, description="with a decision store: match every record again")
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    max_reject_rate: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="the share of records the source may reject before the run exits 1",
+    )
     # ``pos`` and ``out`` as given when they are URLs: a Path would fold "s3a://" to "s3a:/".
     _urls: dict[str, str] = PrivateAttr(default_factory=dict)
 

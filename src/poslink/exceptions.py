@@ -1,29 +1,59 @@
-"""poslink's errors, named for what the caller should do next.
+"""poslink's errors, named for what the caller should do next; each carries its exit code.
 
 PoslinkError
- ├── ConfigError        fatal: the run configuration is wrong (key, file)
- ├── InputError         fatal: a file cannot be read at all (missing, not JSON, no table)
- │    └── CatalogError  fatal: the catalog is missing, not a catalog, or lacks a column
- ├── PluginError        fatal: an unknown or broken source / catalog / sink / engine
- ├── EngineError        fatal: the engine could not run the job (Spark did not start, a job failed)
- ├── StoreError         fatal: the decision store cannot be opened, read or written
- ├── RetriableError     transient: the same call may succeed later (a busy server)
- └── SkippedRecord      one record is set aside in the rejects file; the run goes on
+ ├── ConfigError          2  usage: the run configuration is wrong (key, file, conflicting paths)
+ ├── PluginError          2  usage: an unknown or broken source / catalog / sink / engine
+ ├── InputError           3  data: a file cannot be read at all (missing, not JSON, no table)
+ │    └── CatalogError    3  data: the catalog is missing, not a catalog, or lacks a column
+ ├── OutputError          4  environment: the output cannot be written (disk full, a directory)
+ ├── EngineError          4  environment: the engine could not run the job (Spark, a worker died)
+ ├── StoreError           4  environment: the decision store cannot be opened, read or written
+ ├── RetriableError      75  transient: the same run may succeed later
+ │    ├── CatalogBusy        a locked SQLite catalog, a database server that does not answer
+ │    ├── StoreBusy          a locked decision store, a server that does not answer in time
+ │    └── InputChanged       the input file changed while it was read
+ ├── RejectRateExceeded   1  the run completed, but rejected more records than allowed
+ └── SkippedRecord           one record is set aside in the rejects file; the run goes on
+
+The codes are the command line's exit codes (README: "Exit codes"); 75 is EX_TEMPFAIL of
+sysexits.h, the code schedulers and mail systems take as "try again later". An interrupted run
+exits 130 (SIGINT) or 143 (SIGTERM): see ``Terminated``.
 """
 
 from __future__ import annotations
+
+import signal
+
+# The exit codes, by name.
+EXIT_OK = 0
+EXIT_REJECTS = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_ENVIRONMENT = 4
+EXIT_RETRY = 75
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
 
 
 class PoslinkError(Exception):
     """Base of every error poslink raises on purpose; its message is for the user."""
 
+    exit_code = EXIT_ENVIRONMENT
+    kind = "error"
+
 
 class ConfigError(PoslinkError):
     """The run configuration is invalid."""
 
+    exit_code = EXIT_USAGE
+    kind = "usage"
+
 
 class InputError(PoslinkError):
     """An input file cannot be read; the run stops and writes no output."""
+
+    exit_code = EXIT_DATA
+    kind = "data"
 
 
 class CatalogError(InputError):
@@ -33,17 +63,52 @@ class CatalogError(InputError):
 class PluginError(PoslinkError):
     """A plugin is unknown or failed to load."""
 
+    exit_code = EXIT_USAGE
+    kind = "usage"
+
+
+class OutputError(PoslinkError):
+    """The output cannot be written (no space, no permission, not a file); nothing is left."""
+
+    kind = "environment"
+
 
 class EngineError(PoslinkError):
     """The engine could not run the job; no output was written."""
+
+    kind = "environment"
 
 
 class StoreError(PoslinkError):
     """The decision store cannot be opened, read or written; the run writes no output."""
 
+    kind = "environment"
+
 
 class RetriableError(PoslinkError):
     """A transient failure: trying again may succeed."""
+
+    exit_code = EXIT_RETRY
+    kind = "retryable"
+
+
+class CatalogBusy(RetriableError, CatalogError):
+    """The catalog is locked by a writer, or its database server does not answer in time."""
+
+
+class StoreBusy(RetriableError, StoreError):
+    """The decision store is locked, or its database server does not answer in time."""
+
+
+class InputChanged(RetriableError, InputError):
+    """The input file changed (grew, was rewritten) while it was read; nothing was written."""
+
+
+class RejectRateExceeded(PoslinkError):
+    """The run completed and wrote its output, but rejected more records than allowed."""
+
+    exit_code = EXIT_REJECTS
+    kind = "rejects"
 
 
 class SkippedRecord(PoslinkError):
@@ -55,3 +120,20 @@ class SkippedRecord(PoslinkError):
         self.row = row
         self.pos_id = pos_id
         self.raw = raw
+
+
+class Terminated(KeyboardInterrupt):
+    """A termination signal (SIGTERM, SIGHUP) arrived; handled like Ctrl-C, with its own code.
+
+    A ``KeyboardInterrupt``, so that every library that cleans up after Ctrl-C (a database
+    driver cancelling its query, a pool of processes) does the same for SIGTERM.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number: 143 for SIGTERM, as a shell reports it."""
+        return 128 + self.signum

@@ -35,6 +35,14 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
+class Origin(StrEnum):
+    """Where a record's decision came from: the output's ``match_source``."""
+
+    MATCHER = "matcher"  # the matcher, in this run
+    OVERRIDE = "override"  # a curated answer (``poslink override``), which always wins
+    REUSED = "reused"  # the matcher's decision of an earlier run, still valid (decision store)
+
+
 @value_class
 class PosRecord:
     """One inventory record as a POS exported it, with its original fields kept verbatim."""
@@ -58,7 +66,7 @@ class PosRecord:
 class CatalogProduct:
     """One canonical catalog product."""
 
-    id: int
+    id: str
     name: str
     brand: str = ""
     product_type: str = ""
@@ -108,10 +116,12 @@ class ParsedItem:
 
 @value_class
 class Match:
-    """The decision for one record: a catalog id or none, with a score and the reason."""
+    """The decision for one record: a catalog id or none, with a score, the reason and where
+    the decision came from."""
 
     row: int
-    jane_product_id: int | None
+    jane_product_id: str | None
     score: float
     status: Status
     reason: str = ""
+    origin: Origin = Origin.MATCHER

@@ -12,10 +12,12 @@ from poslink.cli import (  # noqa: F401 - register their command groups
     scale,
 )
 from poslink.cli._app import app
+from poslink.signals import handle_termination
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``)."""
+    handle_termination()
     app(prog_name="poslink")
 
 

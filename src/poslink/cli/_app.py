@@ -1,49 +1,165 @@
-"""The Typer app shared by every command module, and how commands report errors."""
+"""The Typer app shared by every command module, and how commands report errors and exit.
+
+Exit codes (README, "Exit codes"): 0 success; 1 the run completed but rejected more records
+than ``--max-reject-rate`` allows (``eval``: a figure under ``--fail-under``); 2 usage; 3 data
+error (an input cannot be read); 4 environment error (cannot write, a worker died); 75 a
+retryable failure (a locked store, a database that does not answer, an input still being
+written); 130 interrupted (SIGINT); 143 terminated (SIGTERM).
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
-from poslink.exceptions import PoslinkError
+from poslink import logs
+from poslink.exceptions import (
+    EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED,
+    PoslinkError,
+    Terminated,
+)
+from poslink.sources.base import Source
 
 app = typer.Typer(
     help="Link point-of-sale inventory records to a canonical cannabis product catalog.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
 out = Console(soft_wrap=True)
+log = logging.getLogger("poslink")
 
 
-@contextmanager
-def errors() -> Iterator[None]:
-    """Turn poslink's errors into one line on stderr and exit code 2; no traceback."""
+def poslink_version() -> str:
+    """The installed poslink's version."""
     try:
-        yield
-    except PoslinkError as exc:
-        err.print(f"poslink: error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        err.print("poslink: interrupted; no output written", markup=False)
-        raise typer.Exit(130) from None
+        return version("poslink")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"poslink {poslink_version()}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="print poslink's version and exit",
+        ),
+    ] = False,
+) -> None:
+    """Link point-of-sale inventory records to a canonical cannabis product catalog."""
+    logs.configure()
+
+
+class Outcome:
+    """How a command ended, for ``--summary-json``: filled in by ``errors``."""
+
+    def __init__(self) -> None:
+        self.status = "ok"
+        self.exit_code = 0
+        self.error: str | None = None
+        self.published = False
+
+
+def _stop(exc: BaseException, outcome: Outcome) -> typer.Exit:
+    """Log why the command stopped; the exit to raise."""
+    if isinstance(exc, KeyboardInterrupt):
+        terminated = isinstance(exc, Terminated)
+        code = exc.exit_code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        what = f"terminated by {exc}" if terminated else "interrupted"
+        done = getattr(exc, "published", False)
+        outcome.status, outcome.published = ("terminated" if terminated else "interrupted"), done
+        message = f"{what}; " + (
+            "the run had completed and published its output"
+            if done
+            else "the run stopped cleanly: no output written, the decision store unchanged"
+        )
+        kind = outcome.status
+    elif isinstance(exc, PoslinkError):
+        code, kind, message = exc.exit_code, exc.kind, str(exc)
+        outcome.status = "error" if kind != "rejects" else "rejects"
+    else:  # an OSError the code did not expect: still one line, an environment error
+        assert isinstance(exc, OSError)
+        code, kind = EXIT_ENVIRONMENT, "environment"
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc}"
+        outcome.status = "error"
+    outcome.exit_code, outcome.error = code, message
+    log.error(message, extra={"fields": {"exit_code": code, "kind": kind}})
+    return typer.Exit(code)
 
 
 @contextmanager
-def progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress bar on stderr, or nothing; yields the function that advances it."""
+def errors(outcome: Outcome | None = None) -> Iterator[Outcome]:
+    """Turn poslink's errors and interruptions into one line on stderr and the exit code."""
+    outcome = outcome or Outcome()
+    try:
+        yield outcome
+    except (PoslinkError, KeyboardInterrupt, OSError) as exc:
+        raise _stop(exc, outcome) from None
+
+
+class RunProgress:
+    """A Rich progress bar on stderr: records done and, when the input's size is known, the
+    share of the file read, with the time left."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("matching", total=None, records=0)
+        self.records = 0
+        self.source: Source | None = None
+        self._shown = 0.0
+
+    def watch(self, source: Source) -> None:
+        """Follow how far the source has read its file."""
+        self.source = source
+
+    def __call__(self, records: int) -> None:
+        """``records`` more are done."""
+        self.records += records
+        now = time.monotonic()
+        if now - self._shown < 0.1:
+            return
+        self._shown = now
+        update: dict[str, Any] = {"records": self.records}
+        if self.source is not None:
+            done, size = self.source.progress()
+            if size:
+                update.update(total=size, completed=min(done, size))
+        self.bar.update(self.task, **update)
+
+
+@contextmanager
+def progress(enabled: bool) -> Iterator[RunProgress | None]:
+    """A progress bar on stderr, or nothing."""
     if not enabled:
         yield None
         return
@@ -51,9 +167,14 @@ def progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], None]
         SpinnerColumn(),
         TextColumn("matching"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[records]:,} records"),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("matching", total=total)
-        yield lambda n: bar.advance(task, n)
+        yield RunProgress(bar)
+
+
+Tick = Callable[[int], None]

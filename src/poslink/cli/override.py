@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,7 +30,13 @@ Decisions = Annotated[
 SourceName = Annotated[str, typer.Option(help="the POS source the override is for")]
 PosId = Annotated[str | None, typer.Option("--pos-id", help="the record's POS id")]
 Name = Annotated[str | None, typer.Option(help="the product name (matched once normalized)")]
-CatalogCheck = Annotated[str | None, typer.Option(help="check that the ids exist in this catalog")]
+CatalogCheck = Annotated[
+    str | None,
+    typer.Option(
+        envvar="POSLINK_CATALOG",
+        help="the catalog the ids must be in (needed for any id but none)",
+    ),
+]
 
 
 def open_store(location: str) -> DecisionStore:
@@ -39,11 +46,19 @@ def open_store(location: str) -> DecisionStore:
     return DecisionStore(location)
 
 
-def known_ids(catalog: str | None) -> set[int] | None:
+def known_ids(catalog: str | None) -> set[str] | None:
     """The ids in a catalog, to check answers against (None: no catalog given)."""
     if catalog is None:
         return None
     return {p.id for p in open_catalog(catalog).products()}
+
+
+def require_catalog(items: Sequence[Override], catalog: str | None) -> None:
+    """An override to a catalog id is refused unless the id can be checked in the catalog."""
+    if catalog is None and any(o.jane_product_id is not None for o in items):
+        raise ConfigError(
+            "give --catalog (or POSLINK_CATALOG): an override's catalog id must be in the catalog"
+        )
 
 
 def _key(pos_id: str | None, name: str | None) -> tuple[str, str]:
@@ -69,12 +84,14 @@ def add_cmd(
         try:
             value = parse_answer(answer)
         except ValueError as exc:
-            raise InputError(f"--id {exc}") from exc
+            raise ConfigError(f"--id {exc}") from exc
+        item = Override(source, kind, key, value, note)
+        require_catalog([item], catalog)
         ids = known_ids(catalog)
         if ids is not None and value is not None and value not in ids:
-            raise InputError(f"catalog id {value} is not in {catalog}")
+            raise ConfigError(f"--id: catalog id {value} is not in {catalog}")
         with open_store(decisions) as store:
-            store.add_overrides([Override(source, kind, key, value, note)])
+            store.add_overrides([item])
     out.print(f"override {source} {kind} {key!r} -> {answer}", markup=False, highlight=False)
 
 
@@ -91,7 +108,7 @@ def remove_cmd(
         with open_store(decisions) as store:
             removed = store.remove_override(source, kind, key)
         if not removed:
-            raise InputError(f"no override for {source} {kind} {key!r}")
+            raise ConfigError(f"no override for {source} {kind} {key!r}")
     out.print(f"removed override {source} {kind} {key!r}", markup=False, highlight=False)
 
 
@@ -121,6 +138,7 @@ def import_cmd(
     """Add the overrides in a CSV file, all or none."""
     with errors():
         items = read_override_csv(file, source)
+        require_catalog(items, catalog)
         ids = known_ids(catalog)
         for o in items:
             if ids is not None and o.jane_product_id is not None and o.jane_product_id not in ids:

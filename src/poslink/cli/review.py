@@ -9,7 +9,13 @@ import typer
 
 from poslink.catalogs import open_catalog
 from poslink.cli._app import app, errors, out
-from poslink.cli.override import CatalogCheck, Decisions, known_ids, open_store
+from poslink.cli.override import (
+    CatalogCheck,
+    Decisions,
+    known_ids,
+    open_store,
+    require_catalog,
+)
 from poslink.exceptions import ConfigError
 from poslink.matching import CatalogIndex
 from poslink.store.overrides import KINDS
@@ -59,7 +65,9 @@ def apply_cmd(
     with errors():
         if by not in KINDS:
             raise ConfigError(f"--by must be one of {', '.join(KINDS)}")
-        items, blank = read_decisions(file, by=by, known_ids=known_ids(catalog))
+        ids = known_ids(catalog)
+        items, blank = read_decisions(file, by=by, known_ids=ids)
+        require_catalog(items, catalog)
         with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import ftfy
+from anyascii import anyascii
+
 MAX_NAME_LENGTH = 400
 
 # Typographic look-alikes that POS systems and spreadsheets put in names.
@@ -49,19 +52,30 @@ def fold(text: str) -> str:
     # The checks below skip work most names do not need; the result is the same either way.
     if not text.isprintable():  # a control character is never printable
         text = _CONTROL.sub(" ", text)
-    if text.isascii():
-        for char, replacement in _ASCII_REPLACEMENTS:
-            if char in text:
-                text = text.replace(char, replacement)
-        text = text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-        text = text.translate(_ASCII).lower()
+    if not text.isascii():
+        text = _as_ascii(text.translate(_ASCII))
+    for char, replacement in _ASCII_REPLACEMENTS:
+        if char in text:
+            text = text.replace(char, replacement)
+    text = text.lower()
     # "Nature's" and "Natures" are one word; '#4' and '4' are one number ("gg#4" is "gg4").
     if "'" in text:
         text = _APOSTROPHE.sub("", text)
     return text.replace("#", "") if "#" in text else text
+
+
+def _as_ascii(text: str) -> str:
+    """Non-ASCII text in ASCII letters, by libraries made for it.
+
+    Mojibake is repaired first (ftfy: ``CrÃ¨me`` is ``Crème``), symbols are dropped (``™``,
+    ``®``, emoji: a mark beside a name, not part of it), then every other character is
+    transliterated (anyascii: ``é`` -> e, ``ø`` -> o, ``ß`` -> ss, ``æ`` -> ae, ``œ`` -> oe,
+    full-width letters, ligatures), which also removes invisible ones (zero-width space).
+    """
+    text = ftfy.fix_encoding(text)
+    if any(unicodedata.category(c) == "So" for c in text):
+        text = "".join(" " if unicodedata.category(c) == "So" else c for c in text)
+    return anyascii(text)
 
 
 def words(text: str) -> str:

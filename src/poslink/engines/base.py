@@ -57,6 +57,10 @@ class Engine(ABC):
     def run(self, job: Job) -> Counter[Status]:
         """Match every record of the job's source into its sink; count the statuses."""
 
+    def writes_directory(self) -> bool:
+        """Whether the output this engine writes at ``--out`` is a directory (of parts)."""
+        return False
+
     def writes_output(self, sink: Sink) -> bool:
         """Whether this engine writes ``sink``'s output and the rejects itself.
 

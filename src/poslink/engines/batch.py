@@ -26,7 +26,7 @@ RECORD_SCHEMA = pa.schema(
 MATCH_SCHEMA = pa.schema(
     [
         pa.field("row", pa.int64(), nullable=False),
-        pa.field("jane_product_id", pa.int64()),
+        pa.field("jane_product_id", pa.string()),
         pa.field("match_score", pa.float64()),
         pa.field("match_status", pa.string()),
         pa.field("match_reason", pa.string()),
@@ -80,7 +80,7 @@ class BatchMatcher:
         keys = [decision_key(item) for item in items]  # once, for prefetch and match
         self.matcher.prefetch(items, keys)
         next_key = iter(keys).__next__
-        ids: list[int | None] = []
+        ids: list[str | None] = []
         scores: list[float] = []
         statuses: list[str] = []
         reasons: list[str] = []
@@ -104,7 +104,7 @@ class BatchMatcher:
         return pa.RecordBatch.from_arrays(
             [
                 pa.array(rows, pa.int64()),
-                pa.array(ids, pa.int64()),
+                pa.array(ids, pa.string()),
                 pa.array(scores, pa.float64()),
                 pa.array(statuses, pa.string()),
                 pa.array(reasons, pa.string()),

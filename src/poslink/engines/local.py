@@ -27,7 +27,7 @@ from poslink.records import Match, PosRecord, Status
 
 # What a record's decision depends on: the fields matching reads (see ``batch.RECORD_FIELDS``).
 Key = tuple[str, str, str | None, str | None, str | None, str | None]
-Decision = tuple[int | None, float, Status, str]
+Decision = tuple[str | None, float, Status, str]
 
 
 class LocalOptions(BaseModel):
@@ -152,7 +152,7 @@ class _Run:
         """A batch's decisions, taken from its worker once and remembered."""
         found = self.done.get(batch_id)
         if found is None:
-            found = self.done[batch_id] = _decisions(self.futures.pop(batch_id).result())
+            found = self.done[batch_id] = _decisions(self.pool.result(self.futures.pop(batch_id)))
             for key, decision in zip(self.sent.pop(batch_id), found, strict=True):
                 self.cache.put(key, decision)
                 del self.inflight[key]

@@ -10,7 +10,7 @@ from poslink.matching.score import Candidate
 from poslink.records import Status
 
 # What ``Matcher._decide`` gives: the id (or none), the score, the status and why.
-Decision = tuple[int | None, float, Status, str]
+Decision = tuple[str | None, float, Status, str]
 
 WHOLE_NAME = "whole name"
 # Evidence below this never gives an id, whatever the probability threshold.

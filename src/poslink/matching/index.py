@@ -14,8 +14,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 
+from poslink.catalogs.base import id_order
 from poslink.collector import batch_collection
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
@@ -57,13 +57,13 @@ class Fingerprint:
 
     def __init__(self) -> None:
         self.count = 0
-        self.max_id = 0
+        self.max_id = "0"
         self._digest = hashlib.sha256()
 
     def add(self, p: CatalogProduct) -> None:
-        """Count one product."""
+        """Count one product (products are counted in ``id_order``: the last has the highest)."""
         self.count += 1
-        self.max_id = max(self.max_id, p.id)
+        self.max_id = p.id
         self._digest.update(
             f"{p.id}\x1f{p.name}\x1f{p.brand}\x1f{p.product_type}\x1f{p.product_subtype}"
             f"\x1f{p.lineage}\x1f{p.amount}\x1e".encode()
@@ -75,10 +75,14 @@ class Fingerprint:
         return f"{self.count}:{self.max_id}:{self._digest.hexdigest()[:16]}"
 
 
+def _by_id(p: CatalogProduct) -> tuple[int, int, str]:
+    return id_order(p.id)
+
+
 def catalog_version(products: Iterable[CatalogProduct]) -> str:
     """The version ``CatalogIndex.build`` gives these products, without building anything."""
     fp = Fingerprint()
-    for p in sorted(products, key=attrgetter("id")):
+    for p in sorted(products, key=_by_id):
         fp.add(p)
     return fp.version
 
@@ -108,7 +112,7 @@ class CatalogIndex:
 
     products: list[CatalogProduct]
     brand_keys: list[str]
-    ids: array[int]
+    ids: list[str]
     profile_of: array[int]
     profiles: list[ParsedItem]
     cores: list[str]
@@ -146,7 +150,7 @@ class CatalogIndex:
         # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
         # the same index, the same tie-breaks and the same version.
         kept = _lean(products)
-        kept.sort(key=attrgetter("id"))
+        kept.sort(key=_by_id)
         fp = Fingerprint()
         name_words: dict[str, set[str]] = defaultdict(set)
         folded_names: list[str] = []
@@ -163,7 +167,7 @@ class CatalogIndex:
         brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
         del name_words
         parser = Parser(knowledge, brands)
-        ids: array[int] = array("q")
+        ids: list[str] = []
         profile_of: array[int] = array("I")
         profiles: dict[Profile, int] = {}
         cores: list[str] = []
@@ -259,7 +263,7 @@ class CatalogIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def product_id(self, position: int) -> int:
+    def product_id(self, position: int) -> str:
         """The catalog id of the product at ``position``."""
         return self.ids[position]
 
@@ -294,7 +298,7 @@ class CatalogIndex:
             return self
         blocks = self.blocks.get(brand, {})
         places = sorted({p for block in blocks.values() for p in block.positions})
-        ids: array[int] = array("q", (self.ids[p] for p in places))
+        ids = [self.ids[p] for p in places]
         profile_of: array[int] = array("I", (self.profile_of[p] for p in places))
         cores = [self.cores[p] for p in places]
         part_blocks: dict[str, dict[str, Block]] = {}

@@ -41,7 +41,7 @@ def save_index(index: CatalogIndex, path: Path) -> None:
         },
         "products": [[getattr(p, f) for p in index.products] for f in PRODUCT_FIELDS],
         "brand_keys": index.brand_keys,
-        "ids": index.ids.tolist(),
+        "ids": index.ids,
         "profile_of": index.profile_of.tolist(),
         "profiles": [_profile_out(p) for p in map(profile_key, index.profiles)],
         "cores": index.cores,
@@ -99,7 +99,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             raise ValueError("product columns")
         shared: dict[str, str] = {}
         products = [
-            CatalogProduct(int(pid), str(name), *(shared.setdefault(v, v) for v in rest))
+            CatalogProduct(str(pid), str(name), *(shared.setdefault(v, v) for v in rest))
             for pid, name, *rest in zip(*columns, strict=True)
         ]
         sets: dict[frozenset[str], frozenset[str]] = {}
@@ -107,7 +107,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
         return CatalogIndex(
             products=products,
             brand_keys=[str(k) for k in data["brand_keys"]],
-            ids=array("q", data["ids"]),
+            ids=[p.id for p in products],
             profile_of=array("I", data["profile_of"]),
             profiles=profiles,
             cores=cores,

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-from poslink.exceptions import InputError
 from poslink.records import Match
+from poslink.sinks.files import AtomicFile
 
-MATCH_COLUMNS = ("jane_product_id", "match_score", "match_status")
+__all__ = ["MATCH_COLUMNS", "AtomicFile", "Sink", "safe_cell"]
+
+MATCH_COLUMNS = ("jane_product_id", "match_score", "match_status", "match_source")
 
 # What a spreadsheet may run a cell starting with (unless the cell is a number).
 RISKY_STARTS = "=+-@\t\r\n"
@@ -38,47 +37,6 @@ def safe_cell(value: Any) -> str:
     if text and text[0] in RISKY_STARTS and not _NUMBER.match(text):
         return "'" + text
     return text
-
-
-class AtomicFile:
-    """A file written under a temporary name and renamed into place only on success."""
-
-    def __init__(self, path: Path, *, newline: str | None = "") -> None:
-        self.path = path
-        self.newline = newline
-        self._tmp: str | None = None
-        self.handle: IO[str] | None = None
-
-    def open(self) -> IO[str]:
-        """Create the temporary file beside the destination (same file system: rename is atomic)."""
-        parent = self.path.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".tmp", dir=parent
-            )
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot write output: {exc.strerror}") from exc
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline=self.newline)
-        return self.handle
-
-    def commit(self) -> None:
-        """Flush, sync and move the file into place."""
-        assert self.handle is not None and self._tmp is not None
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        os.replace(self._tmp, self.path)
-        self._tmp = None
-
-    def abort(self) -> None:
-        """Drop the temporary file; the destination keeps what it had."""
-        if self.handle is not None and not self.handle.closed:
-            self.handle.close()
-        if self._tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._tmp)
-            self._tmp = None
 
 
 class Sink(ABC):

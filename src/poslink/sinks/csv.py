@@ -23,7 +23,8 @@ _STATUS_TEXT = {status: status.value for status in Status}
 
 
 def output_cells(fields: Sequence[str], raw: Mapping[str, Any], match: Match) -> list[str]:
-    """One output row: the original fields, the catalog id (blank for none), score and status."""
+    """One output row: the original fields, the catalog id (blank for none), score, status and
+    where the decision came from (blank for a rejected record: there was no decision)."""
     # Safe text, whole numbers and decimals (most cells) made here, what safe_cell makes of
     # them, without a call per cell.
     values: Iterator[Any] = map(raw.get, fields)
@@ -39,8 +40,10 @@ def output_cells(fields: Sequence[str], raw: Mapping[str, Any], match: Match) ->
     ]
     pid, status = match.jane_product_id, match.status
     cells.append("" if pid is None else str(pid))
-    cells.append("" if status is Status.REJECTED else f"{match.score:.4f}")
-    cells.append(_STATUS_TEXT[status])
+    if status is Status.REJECTED:
+        cells += ("", "rejected", "")
+    else:
+        cells += (f"{match.score:.4f}", _STATUS_TEXT[status], match.origin.value)
     return cells
 
 
@@ -68,14 +71,23 @@ class CsvSink(Sink):
     name = "csv"
 
     def open(self) -> None:
-        """Write the header to a temporary file."""
-        self._file = AtomicFile(self.path)
+        """Write the header to a temporary file (or straight to ``-``, a device or a FIFO)."""
+        self._file = AtomicFile(Path(self.location))
         self._handle = self._file.open()
-        self._handle.write(csv_line(header_cells(self.fields)) + "\r\n")
+        self._put(csv_line(header_cells(self.fields)) + "\r\n")
 
     def write(self, raw: Mapping[str, Any], match: Match) -> None:
         """One row: the original fields, the catalog id (blank for none), score and status."""
-        self._handle.write(csv_line(output_cells(self.fields, raw, match)) + "\r\n")
+        try:
+            self._handle.write(csv_line(output_cells(self.fields, raw, match)) + "\r\n")
+        except OSError as exc:
+            raise self._file.failed(exc) from exc
+
+    def _put(self, text: str) -> None:
+        try:
+            self._handle.write(text)
+        except OSError as exc:
+            raise self._file.failed(exc) from exc
 
     def commit(self) -> None:
         """Move the finished file into place."""
@@ -105,15 +117,17 @@ class RejectsFile:
     """The records that could not be used, with the reason; written only when there are any.
 
     An engine that writes its output itself (Spark) publishes the rejects too and reports them
-    with ``published``; this object then leaves the destination alone.
+    with ``published``; this object then leaves the destination alone. Without a path (the
+    output goes to standard output or a device) the rejects are only counted: their rows are
+    in the output, status ``rejected``.
     """
 
     COLUMNS = ("row", "pos_id", "reason", "record")
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str | None) -> None:
         # ``location`` keeps a URL as given (an engine that publishes to object stores reads it).
         self.location = path
-        self.path = Path(path)
+        self.path = Path(path) if path is not None else None
         self.count = 0
         self._file: AtomicFile | None = None
         self._writer: Any = None
@@ -121,25 +135,36 @@ class RejectsFile:
 
     def write(self, row: int, pos_id: str, reason: str, raw: object) -> None:
         """Add one rejected record."""
-        if self._file is None:
-            self._file = AtomicFile(self.path)
-            self._writer = csv.writer(self._file.open())
-            self._writer.writerow(self.COLUMNS)
-        self._writer.writerow(reject_cells(row, pos_id, reason, raw))
         self.count += 1
+        if self.path is None:
+            return
+        try:
+            if self._file is None:
+                self._file = AtomicFile(self.path)
+                self._writer = csv.writer(self._file.open())
+                self._writer.writerow(self.COLUMNS)
+            self._writer.writerow(reject_cells(row, pos_id, reason, raw))
+        except OSError as exc:
+            assert self._file is not None
+            raise self._file.failed(exc) from exc
 
     def published(self, count: int) -> None:
         """An engine wrote (or, with no rejects, removed) the rejects file itself."""
         self.count = count
         self._published = True
 
+    def prepare(self) -> None:
+        """Write the rejects to disk, not yet in place (``commit`` renames)."""
+        if self._file is not None and not self._published:
+            self._file.prepare()
+
     def commit(self) -> None:
         """Publish the rejects; remove a stale rejects file when this run had none."""
-        if self._published:
+        if self._published or self.path is None:
             return
         if self._file is not None:
             self._file.commit()
-        else:
+        elif self.path.is_file() or self.path.is_symlink():
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
 

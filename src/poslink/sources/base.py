@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import os
 import types
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from poslink.exceptions import ConfigError, InputError, SkippedRecord
+from poslink.exceptions import ConfigError, InputChanged, InputError, SkippedRecord
 from poslink.records import PosRecord
+from poslink.sources.reading import InputTrail, open_input
 
 
 class SourceOptions(BaseModel):
@@ -45,11 +48,17 @@ class Source(ABC):
     description: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = SourceOptions
     category_table: str = "default"
+    # The file formats the source reads (``sources/sniff.py``): a run that cannot read its
+    # export, or rejects all of it, hints at another source when the file looks like another
+    # format. Empty: no hint.
+    formats: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
         self.location = str(path)
         self.path = Path(path)
+        # What the source has seen of its file (``open_bytes``): first size, digest, progress.
+        self.trail = InputTrail()
         if isinstance(options, BaseModel):
             self.options = options
         else:
@@ -70,6 +79,45 @@ class Source(ABC):
     def size_hint(self) -> int | None:
         """How many records to expect, when cheap to know (for progress bars)."""
         return None
+
+    def open_bytes(self) -> BinaryIO:
+        """The export's bytes, for a source to read (``sources/reading.py``).
+
+        Decompressed when the file is gzip or zstd; never more than the file held when the
+        source first opened it (``InputChanged`` when it changes while read); hashed, so that
+        the decision store knows a feed by exactly the bytes read. A source that reads its
+        file through this method gets all of that; one that opens the path itself does not.
+        """
+        return open_input(self.path, self.trail)
+
+    def open_text(self, encoding: str = "utf-8", newline: str | None = "") -> io.TextIOWrapper:
+        """``open_bytes`` as text."""
+        return io.TextIOWrapper(self.open_bytes(), encoding=encoding, newline=newline)
+
+    def check_unchanged(self) -> None:
+        """``InputChanged`` when the file is no longer what the source first saw (a writer is
+        still at it): called before a run publishes anything read from it."""
+        trail = self.trail
+        if trail.size is None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise InputChanged(f"{self.path}: gone while it was read; run again") from exc
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != (trail.inode, trail.size, trail.mtime_ns):
+            raise InputChanged(
+                f"{self.path}: the file changed while it was read ({trail.size:,} bytes when"
+                f" first seen, {st.st_size:,} now); nothing was written: run again once it is"
+                " complete"
+            )
+
+    def read_digest(self) -> str | None:
+        """SHA-256 of the bytes the latest whole read of the file saw (None: none did)."""
+        return self.trail.digest
+
+    def progress(self) -> tuple[int, int | None]:
+        """Bytes of the file read so far, and its size (None when not known)."""
+        return self.trail.position(), self.trail.size
 
     def check_readable(self) -> None:
         """Raise ``InputError`` when the path is missing or not a readable file."""

@@ -83,6 +83,7 @@ class CsvSource(Source):
     )
     Options: ClassVar[type[BaseModel]] = CsvOptions
     category_table = "store"
+    formats: ClassVar[tuple[str, ...]] = ("delimited",)
 
     options: CsvOptions
 
@@ -233,9 +234,9 @@ class CsvSource(Source):
 
     def _open(self) -> TextIO:
         try:
-            return self.path.open(encoding=self.options.encoding, newline="")
-        except OSError as exc:
-            raise InputError(f"{self.path}: cannot be read: {exc.strerror}") from exc
+            return self.open_text(encoding=self.options.encoding, newline="")
+        except LookupError as exc:
+            raise InputError(f"{self.path}: unknown encoding {self.options.encoding!r}") from exc
 
 
 def sniff_delimiter(header: str, quotechar: str = '"') -> str:

@@ -26,6 +26,7 @@ class JaneJsonSource(Source):
     description: ClassVar[str] = (
         "JSON array of {category, productId, productName, quantityAvailable} records"
     )
+    formats: ClassVar[tuple[str, ...]] = ("json-array",)
 
     @property
     def fields(self) -> list[str]:
@@ -35,7 +36,7 @@ class JaneJsonSource(Source):
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """Every element of the array, validated, read as the file is streamed."""
         self.check_readable()
-        for row, obj in enumerate(iter_json_array(self.path)):
+        for row, obj in enumerate(iter_json_array(self.path, self.open_bytes)):
             yield self._record(row, obj)
 
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:

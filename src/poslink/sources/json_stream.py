@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -125,15 +125,16 @@ class _Text:
             pass
 
 
-def iter_json_array(path: Path) -> Iterator[Any]:
+def iter_json_array(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> Iterator[Any]:
     """The elements of the JSON array in ``path``, in order, decoded one at a time.
 
-    Raises ``InputError`` when the file is not UTF-8, not JSON or not an array, with the
-    messages and positions ``json.loads`` of the whole file would give.
+    ``opener`` opens the file (a source's ``open_bytes``; default: the path as it is). Raises
+    ``InputError`` when the file is not UTF-8, not JSON or not an array, with the messages and
+    positions ``json.loads`` of the whole file would give.
     """
     decoder = json.JSONDecoder()
     try:
-        handle = path.open("rb")
+        handle = opener() if opener is not None else path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     with handle:

@@ -23,13 +23,14 @@ class JsonLinesSource(JaneJsonSource):
     description: ClassVar[str] = (
         "JSON Lines, one {category, productId, productName, quantityAvailable} object a line"
     )
+    formats: ClassVar[tuple[str, ...]] = ("json-lines",)
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """Every non-blank line, decoded and validated."""
         self.check_readable()
         decoder = json.JSONDecoder()
         row = 0
-        with self.path.open("rb") as handle:
+        with self.open_bytes() as handle:
             for number, line in enumerate(handle, start=1):
                 if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]

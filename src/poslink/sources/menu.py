@@ -82,6 +82,7 @@ class MenuSource(Source):
     )
     Options: ClassVar[type[BaseModel]] = MenuOptions
     category_table = "menu"
+    formats: ClassVar[tuple[str, ...]] = ("json-object", "json-array")
 
     options: MenuOptions
 
@@ -234,7 +235,7 @@ class MenuSource(Source):
             self._check_array()
 
     def _items(self, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
-        with self.path.open("rb") as handle:
+        with self.open_bytes() as handle:
             _skip_bom(handle)
             for n, product in enumerate(backend.items(handle, prefix, use_float=True)):
                 if n >= skip:
@@ -243,7 +244,7 @@ class MenuSource(Source):
     def _check_array(self) -> None:
         """An empty result must be an empty array, not a wrong path: say what is there."""
         path = self.options.products
-        with self.path.open("rb") as handle:
+        with self.open_bytes() as handle:
             _skip_bom(handle)
             try:
                 for prefix, event, _ in ijson.parse(handle):
@@ -259,7 +260,8 @@ class MenuSource(Source):
     def _syntax_error(self, exc: Exception) -> str:
         if self.path.stat().st_size <= _EXACT_ERROR_LIMIT:
             try:
-                json.loads(self.path.read_text("utf-8-sig"))
+                with self.open_bytes() as handle:
+                    json.loads(handle.read().decode("utf-8-sig"))
             except json.JSONDecodeError as found:
                 return (
                     f"{self.path}: invalid JSON at line {found.lineno} column {found.colno}: "
@@ -333,5 +335,6 @@ def _number(value: Any) -> float | None:
 
 
 def _skip_bom(handle: IO[bytes]) -> None:
-    if handle.read(3) != b"\xef\xbb\xbf":
-        handle.seek(0)
+    # A source's stream is buffered but not seekable: look ahead rather than read and go back.
+    if handle.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[attr-defined]
+        handle.read(3)

@@ -17,13 +17,59 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from poslink.catalogs.sql import describe_url, make_engine
-from poslink.exceptions import StoreError
+from poslink.catalogs.sql import describe_url, first_line, is_transient, make_engine
+from poslink.catalogs.sqlite import ATTEMPT, wait_for_lock
+from poslink.config import Timeouts
+from poslink.exceptions import StoreBusy, StoreError
 from poslink.store import schema
+from poslink.store.migrate import migrate
 from poslink.store.overrides import Override, OverrideSet
 
 # Rows per statement when writing many decisions (bounded memory, few round trips).
 CHUNK = 5_000
+# The PostgreSQL advisory lock held while a store's tables are created or migrated.
+SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
+
+
+def sqlite_transactions(engine: sa.Engine, where: str, lock_timeout: float) -> None:
+    """SQLite transactions begun by poslink, their locks taken as they begin, in turns.
+
+    pysqlite's own transaction handling is turned off (it begins lazily, so two writers that
+    both read first deadlock, and one fails at once). A write transaction takes the write lock
+    (``BEGIN IMMEDIATE``), a read transaction the shared lock, as it begins, trying every
+    ``ATTEMPT`` seconds until ``lock_timeout`` has passed: a signal is handled between tries.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, record: Any) -> None:
+        dbapi.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(con: sa.Connection) -> None:
+        raw = con.connection.driver_connection
+        assert raw is not None
+        write = bool(con.get_execution_options().get("poslink_write"))
+
+        def attempt() -> None:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if not write:  # take the shared lock now, while a signal can be handled
+                raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+        raw.execute(f"PRAGMA busy_timeout = {round(ATTEMPT * 1000)}")
+        try:
+            wait_for_lock(
+                attempt,
+                lock_timeout,
+                lambda: StoreBusy(
+                    f"{where}: the decision store is locked by another run or program"
+                    f" (waited {lock_timeout:g} s); try again later"
+                ),
+            )
+        finally:
+            # A commit waits for readers to finish: that wait may take the whole timeout.
+            raw.execute(f"PRAGMA busy_timeout = {round(lock_timeout * 1000)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +80,7 @@ class StoredDecision:
     brands: str
     catalog_version: str
     brand_key: str | None
-    jane_product_id: int | None
+    jane_product_id: str | None
     score: float
     status: str
     reason: str
@@ -106,34 +152,59 @@ def now() -> str:
 
 
 class DecisionStore:
-    """Decisions, overrides and runs in one database; opened (and created) on first use."""
+    """Decisions, overrides and runs in one database; opened (and created) on first use.
 
-    def __init__(self, location: str) -> None:
+    Any number of runs may use one store at once: each writes in one transaction, SQLite's
+    one writer at a time (``BEGIN IMMEDIATE``, waited for up to the lock timeout),
+    PostgreSQL's row locks (``lock_timeout``). A wait that runs out, or a server that does not
+    answer, is a ``StoreBusy`` error (retryable).
+    """
+
+    def __init__(self, location: str, timeouts: Timeouts | None = None) -> None:
         self.location = location
         self.where = describe_url(location)
+        self.timeouts = timeouts or Timeouts()
         url = store_url(location)
-        # SQLite: wait for a concurrent writer rather than failing at once.
-        options: dict[str, Any] = (
-            {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-        )
-        self.engine = make_engine(url, StoreError, **options)
+        options: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            # Readers wait out a writer's commit; a writer's own lock is waited for in turns.
+            options["connect_args"] = {"timeout": self.timeouts.lock}
+        self.engine = make_engine(url, StoreError, self.timeouts, **options)
+        if self.engine.dialect.name == "sqlite":
+            sqlite_transactions(self.engine, self.where, self.timeouts.lock)
         with self._errors("open"):
-            schema.metadata.create_all(self.engine)
-            with self.engine.begin() as con:
+            self._open()
+
+    def _open(self) -> None:
+        """Create the tables, or check and migrate them, once, whoever else opens it."""
+        with self.writing() as con:
+            if con.dialect.name == "postgresql":
+                con.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+            tables = set(sa.inspect(con).get_table_names())
+            if con.dialect.name == "sqlite" and schema.meta.name not in tables:
+                foreign = sorted(t for t in tables if not t.startswith("poslink_"))
+                if foreign:
+                    raise StoreError(
+                        f"{self.where}: not a decision store (it holds other tables:"
+                        f" {', '.join(foreign[:5])}); give a file of its own"
+                    )
+            found = None
+            if schema.meta.name in tables:
                 found = con.execute(
                     sa.select(schema.meta.c.value).where(schema.meta.c.name == "schema_version")
                 ).scalar()
-                if found is None:
-                    con.execute(
-                        sa.insert(schema.meta).values(
-                            name="schema_version", value=schema.SCHEMA_VERSION
-                        )
+            if found is not None and found != schema.SCHEMA_VERSION and not migrate(con, found):
+                raise StoreError(
+                    f"{self.where}: decision store schema {found}, this poslink reads"
+                    f" {schema.SCHEMA_VERSION}"
+                )
+            schema.metadata.create_all(con)
+            if found is None:
+                con.execute(
+                    sa.insert(schema.meta).values(
+                        name="schema_version", value=schema.SCHEMA_VERSION
                     )
-                elif found != schema.SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.where}: decision store schema {found}, this poslink reads"
-                        f" {schema.SCHEMA_VERSION}"
-                    )
+                )
 
     def close(self) -> None:
         """Release the connections."""
@@ -146,12 +217,24 @@ class DecisionStore:
         self.close()
 
     @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """One write transaction (SQLite: holding the write lock from its start)."""
+        with self.engine.connect() as con:
+            con.execution_options(poslink_write=True)
+            with con.begin():
+                yield con
+
+    @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         try:
             yield
         except SQLAlchemyError as exc:
-            text = str(getattr(exc, "orig", None) or exc).strip()
-            first = text.splitlines()[0] if text else type(exc).__name__
+            first = first_line(exc)
+            if is_transient(exc):
+                raise StoreBusy(
+                    f"{self.where}: cannot {doing} the decision store now: {first}"
+                    " (try again later)"
+                ) from exc
             raise StoreError(f"{self.where}: cannot {doing} the decision store: {first}") from exc
 
     def _insert(self, table: sa.Table) -> Any:
@@ -216,7 +299,7 @@ class DecisionStore:
         """
         upsert = self._upsert(schema.decisions)
         d, b = schema.decisions, schema.catalog_blocks
-        with self._errors("write"), self.engine.begin() as con:
+        with self._errors("write"), self.writing() as con:
             values = {k: v for k, v in asdict(run).items() if k != "counts"}
             inserted = con.execute(
                 sa.insert(schema.runs).values(
@@ -270,7 +353,7 @@ class DecisionStore:
     def record_output(self, run_id: int, output: Published, rejects: Published | None) -> None:
         """Note where a run's output was published and its digest (after it is in place)."""
         r = schema.runs.c
-        with self._errors("write"), self.engine.begin() as con:
+        with self._errors("write"), self.writing() as con:
             con.execute(
                 sa.update(schema.runs)
                 .where(r.id == run_id)
@@ -348,13 +431,13 @@ class DecisionStore:
             }
             for o in items
         ]
-        with self._errors("write"), self.engine.begin() as con:
+        with self._errors("write"), self.writing() as con:
             con.execute(self._upsert(schema.overrides), rows)
 
     def remove_override(self, source: str, kind: str, key: str) -> bool:
         """Remove one override; whether there was one."""
         o = schema.overrides.c
-        with self._errors("write"), self.engine.begin() as con:
+        with self._errors("write"), self.writing() as con:
             result = con.execute(
                 sa.delete(schema.overrides).where(
                     o.source == source, o.key_kind == kind, o.key == key

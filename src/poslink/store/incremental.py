@@ -11,6 +11,7 @@ is valid.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,13 +23,15 @@ from poslink.domain.parser import Parser
 from poslink.engines.base import Engine, Job, parse_record
 from poslink.exceptions import PluginError, SkippedRecord
 from poslink.matching import CatalogIndex
-from poslink.records import Match, PosRecord, Status
+from poslink.records import Match, Origin, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
 from poslink.store.db import DecisionStore, RunRecord, StoredDecision
 from poslink.store.overrides import OverrideSet
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -141,6 +144,7 @@ class OrderedMerge:
                     stored.score,
                     Status(stored.status),
                     stored.reason,
+                    Origin.REUSED,
                 )
             else:
                 found = captured.pop(record.row, None)
@@ -188,9 +192,10 @@ class ChangedRecords(Source):
         for attr in ("name", "description", "category_table"):
             setattr(self, attr, getattr(inner, attr))
         self.inner = inner
+        self.trail = inner.trail  # what is read of the file is the wrapped source's reading
         self.run = run
         self.merge = merge
-        self.progress = progress
+        self.tick = progress
         self._pending = self._changed()
         self._head: PosRecord | None = None
         self._read = False
@@ -217,7 +222,7 @@ class ChangedRecords(Source):
             yield from self._pending
 
     def _changed(self) -> Iterator[PosRecord]:
-        run, merge, progress = self.run, self.merge, self.progress
+        run, merge, progress = self.run, self.merge, self.tick
         for record in self.inner.records():
             if isinstance(record, SkippedRecord):
                 merge.push(Entry(record))
@@ -264,6 +269,7 @@ class StoreRunResult:
     matched_now: int
     overridden: int
     run_id: int
+    feed_key: str = ""
 
 
 class StoreRun:
@@ -309,13 +315,14 @@ class StoreRun:
         engine: Engine,
         sink: Sink,
         rejects: RejectsFile,
-        feed_key: str,
+        feed_key: Callable[[], str],
         progress: Callable[[int], None] | None = None,
     ) -> StoreRunResult:
         """Match what changed, write every record to ``sink``, save the new decisions.
 
         The engine (and the catalog's index) is set to work only when some record must be
-        matched: an unchanged feed against an unchanged catalog needs neither.
+        matched: an unchanged feed against an unchanged catalog needs neither. ``feed_key``
+        gives the key of the feed as read (asked once every record is read).
         """
         if not self.full:
             self.stored = self.store.load(self.source_name, self.rules)
@@ -327,6 +334,8 @@ class StoreRun:
                 Job(changed, index, self.matcher_config, MergeSink(merge), rejects, progress)
             )
         merge.finish(engine.name or type(engine).__name__)
+        key = feed_key()
+        log.info("saving %d new decisions to the decision store", len(merge.new))
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
         run_id = self.store.save(
             RunRecord(
@@ -341,7 +350,7 @@ class StoreRun:
                     **{s.value: n for s, n in merge.counts.items()},
                     "overridden": merge.overridden,
                 },
-                feed_key=feed_key,
+                feed_key=key,
             ),
             self._rows(merge.new),
             blocks=lambda: self.state.blocks,
@@ -350,7 +359,9 @@ class StoreRun:
                 r for r in self.validity.refreshed if (r["k_store"], r["k_pos_id"]) not in new_keys
             ],
         )
-        return StoreRunResult(merge.counts, merge.reused, len(merge.new), merge.overridden, run_id)
+        return StoreRunResult(
+            merge.counts, merge.reused, len(merge.new), merge.overridden, run_id, key
+        )
 
     def _rows(self, new: list[tuple[Entry, Match]]) -> Iterator[dict[str, Any]]:
         # One row per key: a feed that repeats a key keeps its last record's decision.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from poslink.domain.text import words
 from poslink.exceptions import InputError
-from poslink.records import Match, PosRecord, Status
+from poslink.records import Match, Origin, PosRecord, Status
 
 KINDS = ("pos_id", "name")
 NONE = "none"
@@ -26,7 +26,7 @@ class Override:
     source: str
     kind: str
     key: str
-    jane_product_id: int | None
+    jane_product_id: str | None
     note: str = ""
 
     @property
@@ -45,24 +45,42 @@ def override_key(kind: str, value: str) -> str:
     return key
 
 
-def parse_answer(text: str) -> int | None:
-    """A catalog id, or None for "none"; ``ValueError`` for anything else."""
+def parse_answer(text: str) -> str | None:
+    """A catalog id (text, as the catalog has it), or None for "none"; ``ValueError`` if blank."""
     value = text.strip()
     if value.lower() == NONE:
         return None
-    if not value.isdigit():
-        raise ValueError(f'must be a catalog id or "{NONE}", found {value!r}')
-    return int(value)
+    if not value:
+        raise ValueError(f'must be a catalog id or "{NONE}", found nothing')
+    return value
 
 
 class OverrideSet:
-    """The overrides of one source, looked up by POS id then by normalized name."""
+    """The overrides of one source, looked up by POS id then by normalized name.
 
-    def __init__(self, items: Iterable[Override]) -> None:
+    ``unknown`` are the catalog ids that are not in the run's catalog (a product removed
+    since the override was made): such an override is refused, its records left blank.
+    """
+
+    def __init__(self, items: Iterable[Override], unknown: Iterable[str] = ()) -> None:
         self.by_pos_id: dict[str, Override] = {}
         self.by_name: dict[str, Override] = {}
         for o in items:
             (self.by_pos_id if o.kind == "pos_id" else self.by_name)[o.key] = o
+        self.unknown = frozenset(unknown)
+
+    def ids(self) -> set[str]:
+        """The catalog ids the overrides give."""
+        every = (*self.by_pos_id.values(), *self.by_name.values())
+        return {o.jane_product_id for o in every if o.jane_product_id is not None}
+
+    def refused(self) -> list[Override]:
+        """The overrides to an id not in the catalog, in key order."""
+        every = (*self.by_pos_id.values(), *self.by_name.values())
+        return sorted(
+            (o for o in every if o.jane_product_id in self.unknown),
+            key=lambda o: (o.kind, o.key),
+        )
 
     def __len__(self) -> int:
         return len(self.by_pos_id) + len(self.by_name)
@@ -81,8 +99,12 @@ class OverrideSet:
         found = self.find(record)
         if found is None:
             return match
-        status = Status.NO_MATCH if found.jane_product_id is None else Status.MATCHED
-        return Match(match.row, found.jane_product_id, 1.0, status, f"override by {found.kind}")
+        pid = found.jane_product_id
+        if pid is not None and pid in self.unknown:
+            reason = f"override by {found.kind} refused: catalog id {pid} is not in the catalog"
+            return Match(match.row, None, match.score, Status.NO_MATCH, reason, Origin.OVERRIDE)
+        status = Status.NO_MATCH if pid is None else Status.MATCHED
+        return Match(match.row, pid, 1.0, status, f"override by {found.kind}", Origin.OVERRIDE)
 
 
 IMPORT_COLUMNS = ("source", "pos_id", "name", "jane_product_id")

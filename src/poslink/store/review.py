@@ -103,7 +103,7 @@ def _unneutralized(cell: str) -> str:
 
 
 def read_decisions(
-    path: Path, *, by: str = "pos_id", known_ids: set[int] | None = None
+    path: Path, *, by: str = "pos_id", known_ids: set[str] | None = None
 ) -> tuple[list[Override], int]:
     """The overrides a filled-in review CSV asks for, and how many rows it left blank.
 

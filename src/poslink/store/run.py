@@ -11,24 +11,33 @@ Two levels of reuse, both exact:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
+import logging
 import os
-import shutil
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from poslink.pipeline import CatalogAccess, RunConfig, RunSummary, build_output, build_source
+from poslink.pipeline import (
+    CatalogAccess,
+    InputProgress,
+    Progress,
+    RunConfig,
+    RunSummary,
+    build_output,
+    build_source,
+    publish,
+)
 from poslink.records import Status
+from poslink.signals import deferred
 from poslink.sinks.csv import rejects_path
-from poslink.sources.base import Source
+from poslink.sinks.files import is_stream, publish_copy
 from poslink.store.db import DecisionStore, Published, RunRecord
 from poslink.store.incremental import StoreRun
+
+log = logging.getLogger(__name__)
 
 
 def file_digest(path: Path) -> str | None:
@@ -43,11 +52,16 @@ def file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def feed_key(config: RunConfig, source: Source, runner: StoreRun) -> str | None:
-    """A hash of everything the output depends on; None when the input is not one file."""
-    digest = file_digest(source.path)
+def feed_key(config: RunConfig, runner: StoreRun, digest: str | None) -> str:
+    """A hash of everything the output depends on, the input as ``digest`` ("" without one).
+
+    ``digest`` is the SHA-256 of the export's bytes: of the bytes the run read, when it is
+    recorded (``Source.read_digest``); of the file as it is now, when looking for an earlier
+    output to reuse. An input read some other way has none: no output is reused for it.
+    """
     if digest is None:
-        return None
+        return ""
+    source = runner.source
     overrides = sorted(
         (o.kind, o.key, o.answer) for o in runner.store.list_overrides(runner.source_name)
     )
@@ -65,20 +79,11 @@ def feed_key(config: RunConfig, source: Source, runner: StoreRun) -> str | None:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _publish_copy(src: Path, dst: Path) -> None:
-    """Copy a file into place atomically (a temporary file beside it, then rename)."""
-    if src.resolve() == dst.resolve():
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def read_key(config: RunConfig, runner: StoreRun) -> str:
+    """The key of the feed as the run read it, once it has read it all; ``InputChanged``
+    when the file changed meanwhile (nothing is saved or published then)."""
+    runner.source.check_unchanged()
+    return feed_key(config, runner, runner.source.read_digest())
 
 
 def _published(path: Path) -> Published:
@@ -99,12 +104,13 @@ def _replay(config: RunConfig, runner: StoreRun, key: str, started: float) -> Ru
     if rejects is not None and file_digest(rejects) != prev["rejects_digest"]:
         return None
     new_rejects = rejects_path(config.out)
-    if rejects is not None:
-        _publish_copy(rejects, new_rejects)
-    else:
-        with contextlib.suppress(FileNotFoundError):
+    with deferred():
+        if rejects is not None and not _same(rejects, new_rejects):
+            publish_copy(rejects, new_rejects)
+        elif rejects is None and new_rejects.is_file():
             new_rejects.unlink()  # a stale one from another run at this path
-    _publish_copy(output, config.out)
+        if not _same(output, config.out):
+            publish_copy(output, config.out)
     counts: dict[str, int] = json.loads(prev["counts"])
     run_id = runner.store.save(
         RunRecord(
@@ -138,6 +144,10 @@ def _replay(config: RunConfig, runner: StoreRun, key: str, started: float) -> Ru
     )
 
 
+def _same(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
 def _summary(
     config: RunConfig,
     counts: Counter[Status],
@@ -159,14 +169,30 @@ def _summary(
     )
 
 
-def run_with_store(config: RunConfig, progress: Callable[[int], None] | None) -> RunSummary:
+def _refuse_unknown_overrides(runner: StoreRun, catalog: CatalogAccess) -> None:
+    """Overrides to ids the catalog does not have are refused: their records stay blank."""
+    overrides = runner.overrides
+    overrides.unknown = frozenset(catalog.missing(overrides.ids()))
+    for o in overrides.refused():
+        log.warning(
+            "override %s %r -> %s refused: catalog id %s is not in the catalog; its records"
+            " are left blank (fix it or remove it: poslink override remove)",
+            o.kind,
+            o.key,
+            o.jane_product_id,
+            o.jane_product_id,
+        )
+
+
+def run_with_store(config: RunConfig, progress: Progress | None) -> RunSummary:
     """One run that reuses what the decision store allows and records what it decided."""
     assert config.decisions is not None
     started = time.perf_counter()
     source = build_source(config)
     source.check_readable()
     catalog = CatalogAccess(config)
-    with DecisionStore(config.decisions) as store:
+    streamed = is_stream(config.out)
+    with DecisionStore(config.decisions, config.timeouts) as store:
         runner = StoreRun(
             store,
             source=source,
@@ -176,24 +202,28 @@ def run_with_store(config: RunConfig, progress: Callable[[int], None] | None) ->
             default_store=config.store_id or config.pos.name,
             full=config.full,
         )
-        key = feed_key(config, source, runner) or ""
-        if key and not config.full:
-            replayed = _replay(config, runner, key, started)
+        _refuse_unknown_overrides(runner, catalog)
+        if not config.full and not streamed:
+            key = feed_key(config, runner, file_digest(source.path))
+            replayed = _replay(config, runner, key, started) if key else None
             if replayed is not None:
                 return replayed
         sink, engine, rejects = build_output(config, source.fields)
+        if isinstance(progress, InputProgress):
+            progress.watch(source)
         try:
-            with sink:
-                result = runner.run(engine, sink, rejects, key, progress)
+            sink.open()
+            result = runner.run(engine, sink, rejects, lambda: read_key(config, runner), progress)
         except BaseException:
+            sink.abort()
             rejects.abort()
             raise
-        rejects.commit()
-        if key:
+        publish(sink, rejects)
+        if result.feed_key and not streamed:
             store.record_output(
                 result.run_id,
                 _published(config.out),
-                _published(rejects.path) if rejects.count else None,
+                _published(rejects.path) if rejects.count and rejects.path else None,
             )
     return _summary(
         config,

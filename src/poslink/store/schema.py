@@ -8,13 +8,16 @@
 - ``poslink_overrides``: curated answers by (source, POS id) or (source, normalized name).
 - ``poslink_runs``: one row per run that wrote the store.
 - ``poslink_meta``: the schema version.
+
+Catalog ids are text (``J30962`` as well as ``30962``); version 1 held them as integers and is
+migrated on opening (``store/migrate.py``).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 metadata = sa.MetaData()
 
@@ -30,7 +33,7 @@ decisions = sa.Table(
     sa.Column("brands", sa.Text, nullable=False),
     sa.Column("catalog_version", sa.Text, nullable=False),
     sa.Column("brand_key", sa.Text, nullable=True),  # NULL: not known (worked out when needed)
-    sa.Column("jane_product_id", sa.BigInteger, nullable=True),
+    sa.Column("jane_product_id", sa.Text, nullable=True),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
@@ -52,7 +55,7 @@ overrides = sa.Table(
     sa.Column("source", sa.Text, primary_key=True),
     sa.Column("key_kind", sa.Text, primary_key=True),
     sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("jane_product_id", sa.BigInteger, nullable=True),
+    sa.Column("jane_product_id", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.Text, nullable=False),
 )

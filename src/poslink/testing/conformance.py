@@ -83,7 +83,7 @@ UNICODE_NAMES = (
     'two\nlines; a, b\t"quoted"',
     '=HYPERLINK("x") -1g-',
 )
-CATALOG = (CatalogProduct(1, "blue dream", "Gold Leaf", "flower"),)
+CATALOG = (CatalogProduct("1", "blue dream", "Gold Leaf", "flower"),)
 
 _ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,11}", fullmatch=True)
 _names = st.text(
@@ -188,9 +188,10 @@ class SourceConformance:
         assert sink.committed and sum(counts.values()) == 3
         matches = [m for _, m in sink.written]
         assert [m.row for m in matches] == [0, 1, 2]
-        assert matches[0].status is Status.MATCHED and matches[0].jane_product_id == 1
+        assert matches[0].status is Status.MATCHED and matches[0].jane_product_id == "1"
         assert matches[1].status is Status.REJECTED
         assert matches[2].status is not Status.REJECTED
+        assert rejects.path is not None
         with rejects.path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert [r["row"] for r in rows] == ["1"]

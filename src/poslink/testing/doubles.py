@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from poslink.catalogs.base import Catalog
+from poslink.catalogs.base import Catalog, catalog_id
 from poslink.exceptions import SkippedRecord
 from poslink.records import CatalogProduct, Match, PosRecord
 from poslink.sinks.base import MATCH_COLUMNS, Sink
@@ -86,14 +86,18 @@ class MemorySource(Source):
 
 
 class MemoryCatalog(Catalog):
-    """A catalog over products held in memory (``CatalogProduct``s or their field mappings)."""
+    """A catalog over products held in memory (``CatalogProduct``s or their field mappings;
+    a mapping's ``id`` may be a number: ids are text, as every catalog gives them)."""
 
     name = "memory"
 
     def __init__(self, products: Iterable[CatalogProduct | Mapping[str, Any]]) -> None:
         super().__init__("memory")
         self._products = [
-            p if isinstance(p, CatalogProduct) else CatalogProduct(**dict(p)) for p in products
+            p
+            if isinstance(p, CatalogProduct)
+            else CatalogProduct(**{**dict(p), "id": catalog_id(dict(p).get("id")) or ""})
+            for p in products
         ]
 
     def products(self) -> Iterator[CatalogProduct]:

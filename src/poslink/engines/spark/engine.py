@@ -71,6 +71,10 @@ class SparkEngine(Engine):
         self.settings = self.validated(SparkOptions)
         self.strategy_used: str | None = None
 
+    def writes_directory(self) -> bool:
+        """A directory of ``part-NNNNN.csv`` files, unless ``single_file``."""
+        return not self.settings.single_file
+
     def writes_output(self, sink: Sink) -> bool:
         """Spark writes CSV output and its rejects itself; any other sink gets every row."""
         return isinstance(sink, CsvSink)
@@ -153,6 +157,8 @@ class SparkEngine(Engine):
         job: Job,
         rejected: int,
     ) -> None:
+        if job.rejects.location is None:
+            raise ConfigError(f"{job.sink.location}: the spark engine writes files, not a stream")
         out = Staged(spark, qualify(spark, job.sink.location), self.settings.single_file)
         rejects_at = qualify(spark, job.rejects.location)
         staged = [out]

@@ -31,7 +31,7 @@ from poslink.sinks.csv import csv_line, output_cells, reject_cells
 OUT_SCHEMA = pa.schema(
     [
         pa.field("row", pa.int64(), nullable=False),
-        pa.field("jane_product_id", pa.int64()),
+        pa.field("jane_product_id", pa.string()),
         pa.field("match_score", pa.float64()),
         pa.field("match_status", pa.string()),
         pa.field("match_reason", pa.string()),
@@ -43,7 +43,7 @@ OUT_SCHEMA = pa.schema(
     ]
 )
 OUT_DDL = (
-    "row long, jane_product_id long, match_score double, match_status string,"
+    "row long, jane_product_id string, match_score double, match_status string,"
     " match_reason string, line string, reject_line string, pos_id string, reject string,"
     " raw binary"
 )
@@ -99,7 +99,7 @@ def output_batch(frame: pa.RecordBatch, matches: list[Match], fields: list[str])
     return pa.RecordBatch.from_arrays(
         [
             pa.array([m.row for m in matches], pa.int64()),
-            pa.array([m.jane_product_id for m in matches], pa.int64()),
+            pa.array([m.jane_product_id for m in matches], pa.string()),
             pa.array([m.score for m in matches], pa.float64()),
             pa.array([m.status.value for m in matches], pa.string()),
             pa.array([m.reason for m in matches], pa.string()),

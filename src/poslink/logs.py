@@ -1,0 +1,75 @@
+"""poslink's log on stderr: one line a message, as text (``poslink: warning: ...``) or JSON.
+
+``--log-format json`` gives one JSON object a line (``time``, ``level``, ``logger``,
+``message`` and the message's own fields, such as an error's ``exit_code``), for log
+collectors. ``-q`` shows errors only, ``-v`` adds what a run is doing (INFO), ``-vv`` details
+(DEBUG); warnings are shown by default. Standard output is left to the results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+LogFormat = Literal["text", "json"]
+LOGGER = "poslink"
+
+
+def level_for(verbose: int, quiet: bool) -> int:
+    """The logging level for ``-v`` (counted) and ``-q``."""
+    if quiet:
+        return logging.ERROR
+    return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+
+
+class _Stderr(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is when a message comes (a progress bar redirects it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:  # a log line must never take a run down
+            self.handleError(record)
+
+
+class TextFormat(logging.Formatter):
+    """``poslink: error: ...``; an INFO line is ``poslink: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line."""
+        label = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        return f"poslink: {label}{record.getMessage()}"
+
+
+class JsonFormat(logging.Formatter):
+    """One JSON object a line, the message's ``fields`` (``extra={"fields": {...}}``) merged."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line of JSON."""
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def configure(level: int = logging.WARNING, fmt: LogFormat = "text") -> None:
+    """Send poslink's log to stderr at ``level``, in ``fmt``; replaces an earlier setting."""
+    logger = logging.getLogger(LOGGER)
+    for handler in list(logger.handlers):
+        if isinstance(handler, _Stderr):
+            logger.removeHandler(handler)
+    handler = _Stderr()
+    handler.setFormatter(JsonFormat() if fmt == "json" else TextFormat())
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False

@@ -1,0 +1,72 @@
+"""Signals a scheduler sends, handled as Ctrl-C is: the run stops cleanly and says so.
+
+``docker stop``, systemd and Kubernetes stop a process with SIGTERM; a closed terminal sends
+SIGHUP. ``handle_termination`` makes both raise ``Terminated`` (a ``KeyboardInterrupt``), so
+that the run unwinds as on Ctrl-C: the temporary output is removed, worker processes are
+stopped, an open store transaction is rolled back, and the command exits 128 + the signal's
+number (143 for SIGTERM).
+
+``deferred`` holds those signals back for the few system calls that publish a finished run
+(renames), so that a run is never stopped half-published; a signal that arrived meanwhile is
+raised once they are done, marked ``published``.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from poslink.exceptions import Terminated
+
+TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+def handle_termination() -> None:
+    """From now on, SIGTERM and SIGHUP raise ``Terminated`` in the main thread."""
+    for signum in TERMINATING:
+        signal.signal(signum, _terminate)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Run the block without being interrupted; a signal that came meanwhile is raised after.
+
+    The interruption raised after the block has ``published = True``: what the block
+    published stays published.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    kinds = (signal.SIGINT, *TERMINATING)
+    previous: dict[int, Any] = {s: signal.signal(s, note) for s in kinds}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if caught:
+        first = caught[0]
+        handler = previous[first]
+        stop: KeyboardInterrupt
+        if first == signal.SIGINT and handler is signal.default_int_handler:
+            stop = KeyboardInterrupt()
+        elif handler is _terminate:
+            stop = Terminated(first)
+        else:
+            signal.raise_signal(first)  # a handler of the caller's: let it act as it would
+            return
+        stop.published = True  # type: ignore[attr-defined]
+        raise stop

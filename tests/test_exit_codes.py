@@ -64,8 +64,8 @@ def stopped(signum: int) -> Case:
 
 
 CODES: list[tuple[int, str, Case, str]] = [
-    (0, "ok", plain(), "28 records"),
-    (1, "rejects", plain("--max-reject-rate", "0.01"), "1 of 28 records rejected (4%)"),
+    (0, "ok", plain(), "29 records"),
+    (1, "rejects", plain("--max-reject-rate", "0.01"), "1 of 29 records rejected (3%)"),
     (2, "error", plain("--out", EXAMPLES / "jane/pos.json"), "is the --pos file"),
     (3, "error", bad_json, "invalid JSON at line 1 column 3"),
     (4, "error", under_a_file, "cannot write output"),
@@ -112,8 +112,8 @@ def test_json_logs_are_one_object_a_line_on_stderr(tmp_path: Path) -> None:
     assert {r["level"] for r in records} == {"info"}
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     done = next(r for r in records if r["message"] == "run finished")
-    assert done["summary"]["records"] == 28
-    assert result.stdout.startswith("poslink: 28 records")  # results stay on stdout
+    assert done["summary"]["records"] == 29
+    assert result.stdout.startswith("poslink: 29 records")  # results stay on stdout
     failed = poslink("run", "--pos", tmp_path / "none.json", "--catalog", storehelp.EXAMPLE_CATALOG,
                      "--out", tmp_path / "o.csv", "-q", "--log-format", "json")  # fmt: skip
     error = json.loads(failed.stderr)
@@ -144,7 +144,7 @@ def test_eval_fail_under_is_a_gate(tmp_path: Path) -> None:
     failed = poslink("eval", "--labels", labels, "--out", tmp_path / "worse.csv",
                      "--fail-under", "precision=1.0,recall=0.99")  # fmt: skip
     assert failed.returncode == 1
-    assert "recall 0.9474 < 0.99" in failed.stderr and "precision" not in failed.stderr
+    assert "recall 0.9500 < 0.99" in failed.stderr and "precision" not in failed.stderr
     bad = poslink("eval", "--labels", labels, "--out", tmp_path / "o.csv", "--fail-under", "p=2")
     assert bad.returncode == 2 and "expected FIGURE=VALUE" in bad.stderr
 
@@ -160,4 +160,4 @@ def test_the_progress_bar_has_the_file_size_as_its_total(tmp_path: Path) -> None
         run(config, progress=shown)
         task = bar.tasks[0]
     size = storehelp.EXAMPLE_POS.stat().st_size
-    assert (task.total, task.completed, task.fields["records"]) == (size, size, 28)
+    assert (task.total, task.completed, task.fields["records"]) == (size, size, 29)

@@ -52,7 +52,7 @@ def test_text_ids_match_as_numeric_ids_do(tmp_path: Path, decisions: str) -> Non
     assert [f"J{r['jane_product_id']}" if r["jane_product_id"] else "" for r in numeric] == [
         r["jane_product_id"] for r in text
     ]
-    assert sum(r["jane_product_id"].startswith("J") for r in text) == 19
+    assert sum(r["jane_product_id"].startswith("J") for r in text) == 20
     with DecisionStore(decisions) as store:
         stored = {d["jane_product_id"] for d in store.decisions()} - {None}
     assert stored and all(isinstance(i, str) and i.startswith("J") for i in stored)

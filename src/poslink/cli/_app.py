@@ -12,11 +12,13 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 
 from poslink.exceptions import PoslinkError
+from poslink.sources.pull import reporting_pages
 
 app = typer.Typer(
     help="Link point-of-sale inventory records to a canonical cannabis product catalog.",
@@ -49,11 +51,20 @@ def progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], None]
         return
     columns = (
         SpinnerColumn(),
-        TextColumn("matching"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("matching", total=total)
-        yield lambda n: bar.advance(task, n)
+        pulls: dict[str, TaskID] = {}
+
+        def page(label: str, done: int, pages: int | None) -> None:
+            # A source pulling from an API reports each page: one bar per API, by page.
+            if label not in pulls:
+                pulls[label] = bar.add_task(f"pulling {label} pages", total=pages)
+            bar.update(pulls[label], completed=done, total=pages)
+
+        with reporting_pages(page):
+            yield lambda n: bar.advance(task, n)

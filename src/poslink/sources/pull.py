@@ -201,9 +201,10 @@ class Puller:
                 raise PullError(
                     f"{self.where()}: more than {self.options.max_pages} pages (option max_pages)"
                 )
-            params = {} if link else {**self.auth.params, **self.params}
+            # A next-page link carries its own query; httpx would drop it for an empty dict.
+            params: dict[str, str] | None = None
             if not link:
-                params.update(self.paging.params(index, seen))
+                params = {**self.auth.params, **self.params, **self.paging.params(index, seen)}
             response = self._send(client, "GET", url, params=params, headers=headers)
             body = response.content
             page = self._decode(body, index + 1, url)

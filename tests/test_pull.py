@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -340,3 +341,26 @@ def test_a_url_naming_another_source_is_refused(tmp_path: Path) -> None:
 
 def test_every_system_has_a_path() -> None:
     assert set(PATHS) == set(SYSTEMS) and set(SYSTEMS) >= NESTED
+
+
+def test_credentials_may_come_from_the_configuration_file(
+    httpserver: HTTPServer, feed: Feed, tmp_path: Path
+) -> None:
+    catalog, listings = feed
+    api = api_for(httpserver, "dutchie-products", listings)
+    config = tmp_path / "pull.toml"
+    config.write_text(
+        f'pos = "dutchie-products+{api.base}"\ncatalog = "{catalog}"\n'
+        '[source_options]\napi_key = "dk-location-7731"\npage_size = 40\n'
+    )
+    out = tmp_path / "out.csv"
+    done = poslink("run", "--config", config, "--out", out, "-q", env={"DUTCHIE_API_KEY": ""})
+    assert done.returncode == 0, done.stderr
+    assert len(_rows(out)) == 150 and api.pages_served() == 4
+
+
+def test_a_pull_without_httpx_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUTCHIE_API_KEY", "dk-location-7731")
+    monkeypatch.setitem(sys.modules, "httpx", None)  # as if the `pull` extra were not installed
+    with pytest.raises(ConfigError, match=r"needs httpx: pip install 'poslink\[pull\]'"):
+        list(source("dutchie", "https://api.pos.example").records())

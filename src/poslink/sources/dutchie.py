@@ -30,10 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field
 
 from poslink.sources.paging import Offset, Paging
-from poslink.sources.pull import Auth, PullOptions
+from poslink.sources.pull import Auth, PullOptions, SecretText
 from poslink.sources.system import Draft, Secret, SystemSource, mapped, weight_text
 from poslink.sources.values import text_of
 
@@ -47,8 +47,8 @@ class DutchieOptions(PullOptions):
     """Which field is the POS id, and the API credentials (else from the environment)."""
 
     id_key: str = Field("inventoryId", description="the field holding the POS id")
-    api_key: SecretStr | None = Field(None, description="the location key (or DUTCHIE_API_KEY)")
-    integrator_key: SecretStr | None = Field(
+    api_key: SecretText = Field(None, description="the location key (or DUTCHIE_API_KEY)")
+    integrator_key: SecretText = Field(
         None, description="the integrator key (or DUTCHIE_INTEGRATOR_KEY), if issued"
     )
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field
 
 from poslink.sources.paging import Numbered, Paging
-from poslink.sources.pull import Auth, PullOptions
+from poslink.sources.pull import Auth, PullOptions, SecretText
 from poslink.sources.system import Draft, Secret, SystemSource, joined, mapped, weight_text
 from poslink.sources.values import text_of
 
@@ -38,8 +38,8 @@ class FlowhubOptions(PullOptions):
     """Which field is the POS id, and the API credentials (else from the environment)."""
 
     id_key: str = Field("productId", description="the field holding the POS id")
-    client_id: SecretStr | None = Field(None, description="the client id (or FLOWHUB_CLIENT_ID)")
-    api_key: SecretStr | None = Field(None, description="the API key (or FLOWHUB_API_KEY)")
+    client_id: SecretText = Field(None, description="the client id (or FLOWHUB_CLIENT_ID)")
+    api_key: SecretText = Field(None, description="the API key (or FLOWHUB_API_KEY)")
 
 
 class FlowhubSource(SystemSource):

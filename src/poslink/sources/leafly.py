@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field
 
-from poslink.sources.pull import Auth
+from poslink.sources.pull import Auth, SecretText
 from poslink.sources.system import (
     Draft,
     OAuthOptions,
@@ -44,7 +44,7 @@ from poslink.sources.values import first_at, flatten, text_of
 class LeaflyOptions(OAuthOptions):
     """The menu integration key and OAuth2 credentials (else from LEAFLY_... variables)."""
 
-    integration_key: SecretStr | None = Field(
+    integration_key: SecretText = Field(
         None, description="the menu integration key (or LEAFLY_MENU_INTEGRATION_KEY)"
     )
 

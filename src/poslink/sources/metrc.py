@@ -32,10 +32,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field
 
 from poslink.sources.paging import Numbered, Paging
-from poslink.sources.pull import Auth, PullOptions
+from poslink.sources.pull import Auth, PullOptions, SecretText
 from poslink.sources.system import Draft, Secret, SystemSource, joined, mapped, weight_text
 
 SECRETS = (
@@ -52,10 +52,8 @@ class MetrcOptions(PullOptions):
     license: str | None = Field(
         None, description="the facility's license number (or METRC_LICENSE_NUMBER)"
     )
-    vendor_key: SecretStr | None = Field(
-        None, description="the vendor API key (or METRC_VENDOR_KEY)"
-    )
-    user_key: SecretStr | None = Field(None, description="the user API key (or METRC_USER_KEY)")
+    vendor_key: SecretText = Field(None, description="the vendor API key (or METRC_VENDOR_KEY)")
+    user_key: SecretText = Field(None, description="the user API key (or METRC_USER_KEY)")
 
 
 class MetrcItemsOptions(MetrcOptions):

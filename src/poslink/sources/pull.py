@@ -37,10 +37,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, SecretStr
 
 from poslink.exceptions import ConfigError, InputError, RetriableError
 from poslink.sources.base import SourceOptions
@@ -61,6 +61,23 @@ _listener: ContextVar[PageListener | None] = ContextVar("poslink_pull_pages", de
 
 class PullError(InputError):
     """The API refused the pull or answered something that cannot be read; the run stops."""
+
+
+def _as_text(value: Any) -> Any:
+    """A secret as text, whatever was given: a validation error would print the value.
+
+    A number is its text; anything else that is not text counts as not given (the run then
+    says which credential it needs).
+    """
+    if isinstance(value, str | SecretStr) or value is None:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+# A credential as a source option: never printed (``SecretStr``), numbers taken as text.
+SecretText = Annotated[SecretStr | None, BeforeValidator(_as_text)]
 
 
 class PullOptions(SourceOptions):
@@ -174,7 +191,12 @@ class Puller:
 
     def pull(self, folder: Path) -> list[Path]:
         """Every page, written to ``folder`` as ``page-00001.json``, ...; the files in order."""
-        import httpx  # the `pull` extra; imported when a pull runs
+        try:
+            import httpx  # the `pull` extra; imported when a pull runs
+        except ImportError as exc:
+            raise ConfigError(
+                f"{self.label}: pulling from an API needs httpx: pip install 'poslink[pull]'"
+            ) from exc
 
         folder.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
@@ -196,6 +218,8 @@ class Puller:
         previous: str | None = None
         link: str | None = None
         listener = _listener.get()
+        if listener is not None:
+            listener(self.label, 0, None)  # the bar appears, and counts its time, from the start
         while True:
             if index >= self.options.max_pages:
                 raise PullError(

@@ -36,7 +36,15 @@ from poslink.records import PosRecord
 from poslink.sources.base import Source
 from poslink.sources.json_items import first_char, found_at, iter_items
 from poslink.sources.paging import Paging, Single
-from poslink.sources.pull import Auth, Puller, PullOptions, check_url, pull_target, safe_url
+from poslink.sources.pull import (
+    Auth,
+    Puller,
+    PullOptions,
+    SecretText,
+    check_url,
+    pull_target,
+    safe_url,
+)
 from poslink.sources.validate import kind_of, usable_name
 from poslink.sources.values import first_at, flatten, get_path, number_of, text_of
 
@@ -145,9 +153,9 @@ def joined(*parts: str | None) -> str | None:
 class OAuthOptions(PullOptions):
     """The credentials of an API that takes an OAuth2 bearer token (client credentials)."""
 
-    access_token: SecretStr | None = Field(None, description="a bearer token, if you have one")
-    client_id: SecretStr | None = Field(None, description="the OAuth2 client id")
-    client_secret: SecretStr | None = Field(None, description="the OAuth2 client secret")
+    access_token: SecretText = Field(None, description="a bearer token, if you have one")
+    client_id: SecretText = Field(None, description="the OAuth2 client id")
+    client_secret: SecretText = Field(None, description="the OAuth2 client secret")
     token_url: str | None = Field(
         None, description="where client credentials get a token (default: the system's)"
     )

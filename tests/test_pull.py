@@ -13,15 +13,18 @@ import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 from werkzeug import Response
 
 from apiserver import CREDENTIALS, PATHS, FakeApi
 from conftest import poslink
 from poslink import plugins
+from poslink.cli import app
 from poslink.exceptions import ConfigError, RetriableError
 from poslink.records import PosRecord
 from poslink.sources.pull import PullError
@@ -274,6 +277,15 @@ def test_pages_can_be_saved_and_read_again(
 # -- the command line, as a user runs it -----------------------------------------------------
 
 
+def cli(*args: str | Path, env: dict[str, str] | None = None) -> CompletedProcess[str]:
+    """``poslink ARGS`` through the CLI app in this process (one worker): no start-up cost."""
+    argv = [*map(str, args), "--workers", "1"] if args[0] == "run" else list(map(str, args))
+    result = CliRunner().invoke(app, argv, env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -308,12 +320,12 @@ def test_poslink_run_takes_the_url_option_and_stops_cleanly_on_a_wrong_key(
     api = api_for(httpserver, "flowhub", listings)
     out = tmp_path / "out.csv"
     args = ("--source", "flowhub", "-o", f"url={api.url}", "--catalog", catalog, "--out", out)
-    done = poslink("run", *args, "-q", env=CREDENTIALS["flowhub"])
+    done = cli("run", *args, "-q", env=CREDENTIALS["flowhub"])
     assert done.returncode == 0, done.stderr
     assert len(_rows(out)) == 150
     out.write_text("earlier output\n")
     wrong = {**CREDENTIALS["flowhub"], "FLOWHUB_API_KEY": "not-the-key"}
-    refused = poslink("run", *args, env=wrong)
+    refused = cli("run", *args, env=wrong)
     assert refused.returncode == 2
     assert refused.stderr.startswith("poslink: error: flowhub http://127.0.0.1")
     assert "HTTP 401" in refused.stderr and "Traceback" not in refused.stderr
@@ -322,7 +334,7 @@ def test_poslink_run_takes_the_url_option_and_stops_cleanly_on_a_wrong_key(
 
 
 def test_a_pull_needs_the_local_engine(feed: Feed, tmp_path: Path) -> None:
-    done = poslink(
+    done = cli(
         "run", "--pos", "dutchie+https://api.pos.example", "--catalog", feed[0],
         "--out", tmp_path / "o.csv", "--engine", "spark",
     )  # fmt: skip
@@ -354,7 +366,7 @@ def test_credentials_may_come_from_the_configuration_file(
         '[source_options]\napi_key = "dk-location-7731"\npage_size = 40\n'
     )
     out = tmp_path / "out.csv"
-    done = poslink("run", "--config", config, "--out", out, "-q", env={"DUTCHIE_API_KEY": ""})
+    done = cli("run", "--config", config, "--out", out, "-q", env={"DUTCHIE_API_KEY": ""})
     assert done.returncode == 0, done.stderr
     assert len(_rows(out)) == 150 and api.pages_served() == 4
 

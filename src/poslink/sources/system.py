@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -227,7 +228,6 @@ class SystemSource(Source):
         self._url = self._api_url()
         self._files: list[Path] | None = None
         self._labels: dict[Path, str] = {}
-        self._spool: tempfile.TemporaryDirectory[str] | None = None
         self._fields: list[str] | None = None
 
     # -- what each system says -----------------------------------------------------------
@@ -438,11 +438,18 @@ class SystemSource(Source):
             options=self.options,
             params=self.query(),
         )
-        self._spool = tempfile.TemporaryDirectory(prefix="poslink-pull-")
-        files = puller.pull(Path(self._spool.name))
+        spool = Path(tempfile.mkdtemp(prefix="poslink-pull-"))
+        # Removed with the source, by the process that made it (never by a forked worker).
+        weakref.finalize(self, _remove_spool, spool, os.getpid())
+        files = puller.pull(spool)
         if self.options.save_pages:
             files = _save(files, Path(self.options.save_pages))
         return files
+
+
+def _remove_spool(spool: Path, owner: int) -> None:
+    if os.getpid() == owner:
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 def _save(files: list[Path], folder: Path) -> list[Path]:

@@ -139,6 +139,20 @@ def test_a_wrong_key_stops_at_once_without_showing_it(
     assert len(api.requests) == 1  # a refusal is not retried
 
 
+@pytest.mark.parametrize("status", [403, 422])
+def test_other_refusals_stop_at_once(
+    httpserver: HTTPServer, status: int, monkeypatch: pytest.MonkeyPatch, feed: Feed
+) -> None:
+    for name, value in CREDENTIALS["metrc"].items():
+        monkeypatch.setenv(name, value)
+    api = api_for(httpserver, "metrc", feed[1])
+    api.answer = lambda request: Response('{"Message": "no"}', status=status)
+    with pytest.raises(PullError, match=f"HTTP {status}") as raised:
+        list(source("metrc", api.url).records())
+    assert ("refused" in str(raised.value)) == (status == 403)
+    assert len(api.requests) == 1
+
+
 def test_missing_credentials_name_the_variable_before_any_request(
     httpserver: HTTPServer, feed: Feed
 ) -> None:

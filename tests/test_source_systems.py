@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from poslink import plugins
+from poslink.domain.knowledge import load_category_table
+from poslink.domain.text import words
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.dutchie import DutchieProductsSource, DutchieSource
@@ -397,3 +399,31 @@ def test_safe_url_never_shows_credentials(user: str, secret: str, path: str) -> 
     shown = safe_url(url)
     assert secret not in shown.replace("api.example.com", "").replace(path, "")
     assert shown.startswith("https://api.example.com/") and "page=2" in shown
+
+
+@pytest.mark.parametrize(
+    ("table", "category", "types", "default"),
+    [
+        ("default", "28", {"flower", "pre-roll"}, "flower"),  # BioTrack's Usable Marijuana
+        ("default", "24", {"vape", "extract"}, None),
+        ("default", "22", {"edible"}, None),
+        ("dutchie", "Vaporizers", {"vape"}, None),
+        ("dutchie", "Orals", {"edible", "tincture"}, None),
+        ("flowhub", "PackedBud", {"flower"}, "flower"),
+        ("flowhub", "Joint", {"pre-roll"}, None),
+        ("flowhub", "Concentrate", {"extract", "vape"}, "extract"),
+        ("metrc", "Buds", {"flower"}, "flower"),
+        ("metrc", "Shake/Trim", {"flower"}, None),
+        ("metrc", "Vape Cartridge (weight - each)", {"vape"}, None),
+        ("metrc", "Infused Edible (each)", {"edible"}, None),
+        ("weedmaps", "Vape Pens", {"vape"}, None),
+        ("weedmaps", "Concentrates", {"extract"}, None),
+        ("leafly", "preroll", {"pre-roll"}, None),
+        ("leafly", "capsule", {"edible"}, None),
+    ],
+)
+def test_system_categories_say_which_types(
+    table: str, category: str, types: set[str], default: str | None
+) -> None:
+    found = load_category_table(table)[words(category)]
+    assert (set(found.types), found.default) == (types, default)

@@ -216,7 +216,7 @@ class SystemSource(Source):
 
     Options: ClassVar[type[BaseModel]] = PullOptions
     options: PullOptions
-    # Where a document keeps its records when it is an object ("" stands for a bare array).
+    # Where a document that is an object keeps its records (a bare array is read as it is).
     records_at: ClassVar[tuple[str, ...]] = ()
     # The path a bare API URL ("https://api.example.com") is completed with.
     endpoint: ClassVar[str] = ""
@@ -243,10 +243,6 @@ class SystemSource(Source):
     def auth(self, secrets: Mapping[str, str]) -> Auth:
         """How the system's API authenticates, given the credentials found."""
         return Auth(secrets=tuple(secrets.values()))
-
-    def query(self) -> dict[str, str]:
-        """Query parameters every request carries (a license number)."""
-        return {}
 
     # -- the source ----------------------------------------------------------------------
 
@@ -436,7 +432,6 @@ class SystemSource(Source):
             paging=self.paging(size),
             records_at=self.records_at,
             options=self.options,
-            params=self.query(),
         )
         spool = Path(tempfile.mkdtemp(prefix="poslink-pull-"))
         # Removed with the source, by the process that made it (never by a forked worker).

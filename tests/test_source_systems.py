@@ -18,12 +18,14 @@ from poslink.domain.knowledge import load_category_table
 from poslink.domain.text import words
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
+from poslink.sources.drafts import weight_text
 from poslink.sources.dutchie import DutchieProductsSource, DutchieSource
 from poslink.sources.flowhub import FlowhubSource
 from poslink.sources.leafly import LeaflySource
 from poslink.sources.metrc import MetrcItemsSource, MetrcSource
-from poslink.sources.pull import retry_after, safe_url
-from poslink.sources.system import SystemSource, weight_text
+from poslink.sources.pull import retry_after
+from poslink.sources.redaction import safe_url
+from poslink.sources.system import SystemSource
 from poslink.sources.validate import usable_name
 from poslink.sources.weedmaps import WeedmapsSource
 from poslink.synth.systems import SYSTEMS

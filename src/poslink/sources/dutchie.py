@@ -32,9 +32,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from poslink.sources.drafts import Draft, mapped, weight_text
 from poslink.sources.paging import Offset, Paging
-from poslink.sources.pull import Auth, PullOptions, SecretText
-from poslink.sources.system import Draft, Secret, SystemSource, mapped, weight_text
+from poslink.sources.pull import Auth, PullOptions
+from poslink.sources.redaction import SecretText
+from poslink.sources.system import Secret, SystemSource
 from poslink.sources.values import text_of
 
 API_KEY = Secret("api_key", "DUTCHIE_API_KEY", "the location's API key")

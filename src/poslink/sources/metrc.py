@@ -34,9 +34,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from poslink.sources.drafts import Draft, joined, mapped, weight_text
 from poslink.sources.paging import Numbered, Paging
-from poslink.sources.pull import Auth, PullOptions, SecretText
-from poslink.sources.system import Draft, Secret, SystemSource, joined, mapped, weight_text
+from poslink.sources.pull import Auth, PullOptions
+from poslink.sources.redaction import SecretText
+from poslink.sources.system import Secret, SystemSource
 
 SECRETS = (
     Secret("vendor_key", "METRC_VENDOR_KEY", "the vendor (software) API key"),

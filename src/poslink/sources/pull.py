@@ -17,8 +17,8 @@ What every pull does:
   parameter (the same page twice);
 - pages until the last one: a short or empty page, the totals the API reports, or no next link;
 - credentials only in request headers or the URL the system needs them in, never in a message,
-  a log record or a file: every message goes through :meth:`Puller.redact`, and httpx's own
-  log records are redacted while a pull runs;
+  a log record or a file: every message goes through ``Puller.redact`` (``redaction.py``), and
+  httpx's own log records are redacted while a pull runs;
 - a report per page to the listener installed with :func:`reporting_pages` (the CLI's
   progress bar).
 """
@@ -37,22 +37,21 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr
+from pydantic import Field
 
 from poslink.exceptions import ConfigError, InputError, RetriableError
 from poslink.sources.base import SourceOptions
 from poslink.sources.paging import Paging
+from poslink.sources.redaction import Redactor, one_line, safe_url
 from poslink.sources.values import get_path, number_of
 
 log = logging.getLogger(__name__)
 
 # ``--pos NAME+https://host/...``: the source's name, then the API's URL.
 _PULL_URL = re.compile(r"^(?:(?P<name>[A-Za-z][A-Za-z0-9_-]*)\+)?(?P<url>https?://\S+)$")
-# Query parameters whose values are never shown.
-_SECRET_PARAM = re.compile(r"key|token|secret|password|passwd|auth|signature|sig$", re.I)
 PAGE_NAME = "page-{:05d}.json"
 
 PageListener = Callable[[str, int, int | None], None]
@@ -61,23 +60,6 @@ _listener: ContextVar[PageListener | None] = ContextVar("poslink_pull_pages", de
 
 class PullError(InputError):
     """The API refused the pull or answered something that cannot be read; the run stops."""
-
-
-def _as_text(value: Any) -> Any:
-    """A secret as text, whatever was given: a validation error would print the value.
-
-    A number is its text; anything else that is not text counts as not given (the run then
-    says which credential it needs).
-    """
-    if isinstance(value, str | SecretStr) or value is None:
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-# A credential as a source option: never printed (``SecretStr``), numbers taken as text.
-SecretText = Annotated[SecretStr | None, BeforeValidator(_as_text)]
 
 
 class PullOptions(SourceOptions):
@@ -177,13 +159,7 @@ class Puller:
         self.records_at = tuple(records_at)
         self.options = options
         self.params = dict(params or {})
-        self._secrets = sorted({s for s in auth.secrets if s}, key=len, reverse=True)
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret replaced by ``***``."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        self.redact = Redactor(auth.secrets)
 
     def where(self, url: str | None = None) -> str:
         """The endpoint as messages name it: no user info, no secret parameters."""
@@ -200,17 +176,16 @@ class Puller:
 
         folder.mkdir(parents=True, exist_ok=True)
         files: list[Path] = []
-        redactor = _Redactor(self.redact)
-        try:
-            with httpx.Client(
+        with (
+            self.redact,
+            httpx.Client(
                 timeout=httpx.Timeout(self.options.timeout),
                 follow_redirects=False,
                 headers={"Accept": "application/json", "User-Agent": "poslink"},
-            ) as client:
-                headers = {**self.auth.headers, **self._token(client)}
-                self._pages(client, headers, folder, files)
-        finally:
-            redactor.remove()
+            ) as client,
+        ):
+            headers = {**self.auth.headers, **self._token(client)}
+            self._pages(client, headers, folder, files)
         return files
 
     def _pages(self, client: Any, headers: dict[str, str], folder: Path, files: list[Path]) -> None:
@@ -270,7 +245,7 @@ class Puller:
             return json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise PullError(
-                f"{self.where(url)}: page {number} is not JSON ({_one_line(str(exc))})"
+                f"{self.where(url)}: page {number} is not JSON ({one_line(str(exc))})"
             ) from exc
 
     def _records(self, page: Any, number: int, url: str) -> list[Any]:
@@ -309,7 +284,7 @@ class Puller:
             token = None
         if not isinstance(token, str) or not token:
             raise PullError(f"{self.where(self.auth.token_url)}: no access_token in the answer")
-        self._secrets = sorted({*self._secrets, token}, key=len, reverse=True)
+        self.redact.add([token])
         return {"Authorization": f"Bearer {token}"}
 
     def _send(
@@ -337,7 +312,7 @@ class Puller:
             except httpx.TimeoutException:
                 problem = f"no answer within {opts.timeout:g} s"
             except httpx.TransportError as exc:
-                problem = f"connection failed ({_one_line(self.redact(str(exc))) or 'no reason'})"
+                problem = f"connection failed ({one_line(self.redact(str(exc))) or 'no reason'})"
             else:
                 status = response.status_code
                 if status < 300:
@@ -373,7 +348,7 @@ class Puller:
             return f"{what}: {whose} were refused (wrong, expired or without access)"
         if status == 404:
             return f"{what}: no such endpoint or location (check the URL)"
-        detail = _one_line(self.redact(response.text))[:200]
+        detail = one_line(self.redact(response.text))[:200]
         return f"{what}{': ' + detail if detail else ''}"
 
 
@@ -392,56 +367,3 @@ def retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def safe_url(url: str) -> str:
-    """A URL fit for a message: no user name or password, secret query values as ``***``."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    query = [
-        (k, "***" if _SECRET_PARAM.search(k) else v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit((parts.scheme, host, parts.path, urlencode(query, safe="*[]"), ""))
-
-
-def check_url(url: str, what: str) -> str:
-    """``url`` if it is http(s) without user info (credentials go in options); else ConfigError."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{what}: {safe_url(url)} is not an http(s) URL")
-    if parts.username or parts.password:
-        raise ConfigError(
-            f"{what}: {safe_url(url)}: give the credentials in their environment variables or"
-            " source options, not in the URL"
-        )
-    return url
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-class _Redactor(logging.Filter):
-    """Redacts secrets from httpx's and httpcore's log records while a pull runs."""
-
-    _LOGGERS = ("httpx", "httpcore")
-
-    def __init__(self, redact: Callable[[str], str]) -> None:
-        super().__init__()
-        self._redact = redact
-        for name in self._LOGGERS:
-            logging.getLogger(name).addFilter(self)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Render the message with its arguments, redacted."""
-        record.msg = self._redact(record.getMessage())
-        record.args = None
-        return True
-
-    def remove(self) -> None:
-        """Stop redacting (the pull is over)."""
-        for name in self._LOGGERS:
-            logging.getLogger(name).removeFilter(self)

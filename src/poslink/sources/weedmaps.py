@@ -29,17 +29,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from poslink.sources.drafts import Draft, weight_text
 from poslink.sources.paging import NextLink, Offset, Paging
 from poslink.sources.pull import Auth
-from poslink.sources.system import (
-    Draft,
-    OAuthOptions,
-    Secret,
-    SystemSource,
-    oauth,
-    oauth_secrets,
-    weight_text,
-)
+from poslink.sources.system import OAuthOptions, Secret, SystemSource, oauth, oauth_secrets
 from poslink.sources.values import first_at, flatten, text_of
 
 

@@ -47,7 +47,10 @@ def test_a_table_file(tmp_path: Path) -> None:
         ('"bud" = [1]\n', "'bud' must list product types"),
         ('"bud" = {types = ["flower"], default = "vape"}\n', "default 'vape' not in types"),
         ('extends = ["default"]\n', "extends must name another table"),
-        ('extends = "nope"\n', "category table 'nope' not found (built-in: default, menu, store;"),
+        (
+            'extends = "nope"\n',
+            "category table 'nope' not found (built-in: default, dutchie, flowhub, leafly, menu,",
+        ),
         ('"bud" = [\n', "not valid TOML"),
     ],
 )

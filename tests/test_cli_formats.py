@@ -157,7 +157,10 @@ def test_unknown_source_lists_the_known_ones(tmp_path: Path, catalog: Path) -> N
     pos = tmp_path / "p.json"
     pos.write_text("[]")
     result = poslink("run", "--source", "clover", "--pos", pos, "--catalog", catalog, "--out", "o")
-    _fails(result, "option --source: unknown source 'clover' (known: csv, jane-json, jsonl, menu")
+    _fails(
+        result,
+        "option --source: unknown source 'clover' (known: csv, dutchie, dutchie-products, flowhub",
+    )
 
 
 def test_mapped_column_missing_from_the_file(tmp_path: Path, catalog: Path) -> None:
@@ -225,7 +228,19 @@ def test_sources_lists_each_with_its_options() -> None:
     result = poslink("sources")
     assert result.returncode == 0, result.stderr
     names = re.findall(r"^(\S+)  ", result.stdout, flags=re.MULTILINE)
-    assert names == ["csv", "jane-json", "jsonl", "menu"]
+    assert names == [
+        "csv",
+        "dutchie",
+        "dutchie-products",
+        "flowhub",
+        "jane-json",
+        "jsonl",
+        "leafly",
+        "menu",
+        "metrc",
+        "metrc-items",
+        "weedmaps",
+    ]
     for line in (
         "columns.id: str (required)  the POS product id (SKU)",
         "delimiter: str = 'auto'",

@@ -131,7 +131,7 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
         (
             BASE + "source = 'nope'\n",
             {},
-            "{file}: key 'source': unknown source 'nope' (known: csv, jane-json, jsonl, menu",
+            "{file}: key 'source': unknown source 'nope' (known: csv, dutchie, dutchie-products,",
         ),
         (BASE + "engine = 'warp'\n", {}, "{file}: key 'engine': unknown engine 'warp'"),
         (
@@ -154,7 +154,7 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
             BASE + "[source_options]\ncategory_table = 'nope'\n",
             {},
             "{file}: key 'source_options.category_table': category table 'nope' not found "
-            "(built-in: default, menu, store;",
+            "(built-in: default, dutchie, flowhub, leafly, menu, metrc, store, weedmaps;",
         ),
         (BASE, {"POSLINK_SOURCE_OPTIONS": "{broken"}, "POSLINK_SOURCE_OPTIONS: not a valid TOML"),
     ],

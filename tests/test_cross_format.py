@@ -1,4 +1,4 @@
-"""The same products in the three built-in formats get the same catalog ids.
+"""The same products in every format poslink reads get the same catalog ids.
 
 The challenge export is rendered as the other two formats would carry it: in the CSV the brand
 and the weight leave the name for their own columns; in the menu the brand is an object, a
@@ -14,14 +14,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner
+
 from conftest import EXAMPLES, Runner
+from poslink.cli import app
 from poslink.synth import generate
+from poslink.synth.systems import SYSTEMS, read_feed, write_export
 
 # "Gelato RAW WAX -1.0g- Gold Leaf": name, tag, brand (the tag between the last two dashes).
 _SHAPE = re.compile(r"^(.*\S)\s*-\s*([^-]*?)\s*-\s*([^-]+)$")
 _SHORT = re.compile(r"^(.*\S)\s+-\s+([^-]+?)\s*$")  # "ATF Vaporizer CARTRIDGE - Pharmacann"
 _WEIGHT = re.compile(r"^\d+(\.\d+)?\s*(g|mg|oz)$", re.IGNORECASE)
 _LINEAGE = {"sativa", "indica", "hybrid", "cbd"}
+METRC = ("metrc", "metrc-items")
 CSV_HEADER = ["SKU", "Product Name", "Brand", "Category", "Strain", "Unit Weight", "Qty On Hand"]
 
 
@@ -165,3 +170,45 @@ def test_generated_products_get_the_same_ids_in_the_three_formats(
         assert same >= 0.88 * 2000
         assert lost <= 0.06 * 2000
         assert wrong <= 0.005 * 2000
+
+
+def test_generated_products_get_the_same_ids_through_every_pos_system(
+    kushy: Path, tmp_path: Path
+) -> None:
+    """The same feed as each named POS system exports it (``poslink.synth.systems``).
+
+    Every system gives each structured field it has (the brand apart from the name, the
+    category or type, the lineage, the weight): as with the CSV and the menu, a system may be
+    right where the JSON is not, never wrong where it is not. Systems that say the same get the
+    same ids: the five that keep the brand out of the name, and METRC's two (its names keep it).
+    """
+    work = generate(kushy, tmp_path / "w", n_products=1500, n_records=2000, seed=5, repetition=0.2)
+    labels = _rows(work.labels)
+    listings = read_feed(tmp_path / "w")
+    got = {}
+    for system in ("json", *SYSTEMS):
+        out = tmp_path / f"{system}.csv"
+        if system == "json":
+            args: tuple[str | Path, ...] = ("--pos", work.pos_json)
+        else:
+            export = write_export(system, listings, tmp_path / f"{system}.json")
+            args = ("--source", system, "--pos", export)
+        argv = ["run", *map(str, args), "--catalog", str(work.catalog), "--out", str(out), "-q"]
+        done = CliRunner().invoke(app, [*argv, "--workers", "1"])  # in process: no start-up
+        assert done.exit_code == 0, done.output
+        got[system] = [r["jane_product_id"] for r in _rows(out)]
+        assert len(got[system]) == len(labels) == 2000
+    for system in SYSTEMS:
+        gained = lost = 0
+        for label, json_id, own in zip(labels, got["json"], got[system], strict=True):
+            acceptable = set(label["acceptable"].split(";"))
+            assert not (own and own not in acceptable and own != json_id), (system, label)
+            gained += own != json_id and own in acceptable
+            lost += own != json_id and json_id in acceptable and bool(json_id)
+        same = sum(a == b for a, b in zip(got["json"], got[system], strict=True))
+        print(f"{system}: {same} of 2000 ids as the JSON, {gained} more right, {lost} lost")
+        assert same >= 0.97 * 2000 and lost <= 0.005 * 2000 and gained >= lost
+    for group in (("dutchie", "dutchie-products", "flowhub", "weedmaps", "leafly"), METRC):
+        for system in group[1:]:
+            agree = sum(a == b for a, b in zip(got[group[0]], got[system], strict=True))
+            assert agree >= 0.995 * 2000, (group[0], system, agree)

@@ -232,12 +232,30 @@ def load_run_config(
         _merge(merged, layer.data)
         for key, written in layer.written.items():
             origins[key] = (layer, written)
+    _pull_defaults(merged)
     try:
         config = RunConfig.model_validate(merged)
     except ValidationError as exc:
         raise _config_error(exc, RunConfig, (), origins, file) from exc
     _check_plugins(config, origins, file)
     return config
+
+
+def _pull_defaults(merged: dict[str, Any]) -> None:
+    """An API to pull stands for ``pos`` and may name the source.
+
+    ``--pos dutchie+https://...`` chooses the source ``dutchie`` unless one is given, and a
+    source's ``url`` option stands for ``pos`` when no ``pos`` is given.
+    """
+    from poslink.sources.pull import scheme_source
+
+    options = merged.get("source_options")
+    url = options.get("url") if isinstance(options, dict) else None
+    if "pos" not in merged and isinstance(url, str) and url.strip():
+        merged["pos"] = url.strip()
+    named = scheme_source(merged.get("pos"))
+    if named and "source" not in merged:
+        merged["source"] = named
 
 
 def _check_plugins(

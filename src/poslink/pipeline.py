@@ -165,9 +165,20 @@ def build_source(config: RunConfig) -> Source:
     cls = plugins.load("sources", config.source)
     if not issubclass(cls, Source):
         raise PluginError(f"source {config.source!r} is not a poslink Source")
+    if pulls(config) and getattr(plugins.load("engines", config.engine), "handles_urls", False):
+        raise ConfigError(
+            f"the {config.engine} engine reads its input itself: pull with the local engine, or"
+            " save the pages first (-o save_pages=DIR) and give --pos DIR"
+        )
     source = cls(config.location("pos"), config.source_options)
     load_category_table(source.category_table)
     return source
+
+
+def pulls(config: RunConfig) -> bool:
+    """Whether the configured source pulls ``pos`` from an API itself (not a file or URL)."""
+    cls = plugins.load("sources", config.source)
+    return issubclass(cls, Source) and cls.pulls_from(str(config.location("pos")))
 
 
 class CatalogAccess:
@@ -255,8 +266,12 @@ def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, Re
 
 
 def check_locations(config: RunConfig, engine: Engine) -> None:
-    """A URL for input or output needs an engine that reads and writes them itself."""
-    for location in (config.location("pos"), config.location("out")):
+    """A URL for input or output needs an engine that reads and writes them itself.
+
+    An API the source pulls itself is not such a URL.
+    """
+    pos = () if pulls(config) else (config.location("pos"),)
+    for location in (*pos, config.location("out")):
         if is_url(location) and not engine.handles_urls:
             raise ConfigError(
                 f"{location}: the {engine.name} engine reads and writes local paths only;"
@@ -348,7 +363,8 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
     """
     check_paths(config)
     if config.decisions is not None:
-        if is_url(config.location("pos")) or is_url(config.location("out")):
+        pos = config.location("pos")
+        if (is_url(pos) and not pulls(config)) or is_url(config.location("out")):
             raise ConfigError("a run with a decision store reads and writes local files, not URLs")
         from poslink.store.run import run_with_store  # the store imports this module
 
@@ -357,7 +373,7 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
     source = build_source(config)
     sink, engine, rejects = build_output(config, source.fields)
     check_locations(config, engine)
-    if not is_url(config.location("pos")):
+    if not is_url(config.location("pos")) or pulls(config):
         source.check_readable()
     index = build_index(config)
     _watch(progress, source)

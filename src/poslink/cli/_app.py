@@ -22,6 +22,7 @@ from rich.progress import (
     BarColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -36,6 +37,7 @@ from poslink.exceptions import (
     Terminated,
 )
 from poslink.sources.base import Source
+from poslink.sources.pull import reporting_pages
 
 app = typer.Typer(
     help="Link point-of-sale inventory records to a canonical cannabis product catalog.",
@@ -133,7 +135,7 @@ class RunProgress:
 
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
-        self.task = bar.add_task("matching", total=None, records=0)
+        self.task = bar.add_task("matching", total=None, count="0 records")
         self.records = 0
         self.source: Source | None = None
         self._shown = 0.0
@@ -149,7 +151,7 @@ class RunProgress:
         if now - self._shown < 0.1:
             return
         self._shown = now
-        update: dict[str, Any] = {"records": self.records}
+        update: dict[str, Any] = {"count": f"{self.records:,} records"}
         if self.source is not None:
             done, size = self.source.progress()
             if size:
@@ -165,16 +167,25 @@ def progress(enabled: bool) -> Iterator[RunProgress | None]:
         return
     columns = (
         SpinnerColumn(),
-        TextColumn("matching"),
+        TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.fields[records]:,} records"),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        yield RunProgress(bar)
+        pulls: dict[str, TaskID] = {}
+
+        def page(label: str, done: int, pages: int | None) -> None:
+            # A source pulling from an API reports each page: one bar per API, by page.
+            if label not in pulls:
+                pulls[label] = bar.add_task(f"pulling {label}", total=pages, count="")
+            bar.update(pulls[label], completed=done, total=pages, count=f"{done:,} pages")
+
+        with reporting_pages(page):
+            yield RunProgress(bar)
 
 
 Tick = Callable[[int], None]

@@ -76,6 +76,11 @@ class Source(ABC):
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """Every record of the export, in order."""
 
+    @classmethod
+    def pulls_from(cls, location: str) -> bool:
+        """Whether the source fetches ``location`` itself (an API URL) instead of reading a file."""
+        return False
+
     def size_hint(self) -> int | None:
         """How many records to expect, when cheap to know (for progress bars)."""
         return None

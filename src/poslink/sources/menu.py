@@ -13,22 +13,24 @@ reads the menus of many POS systems. The output repeats every field, flattened w
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
-import ijson  # type: ignore[import-untyped]
 from pydantic import BaseModel, Field, field_validator
 
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source, SourceOptions
+from poslink.sources.json_items import found_at, iter_items
 from poslink.sources.validate import kind_of, usable_name
+from poslink.sources.values import first_at as _first
+from poslink.sources.values import flatten
+from poslink.sources.values import get_path as _get
+from poslink.sources.values import number_of as _number
+from poslink.sources.values import text_at as _text
 
-# A syntax error is located precisely by re-reading with the json module, up to this size.
-_EXACT_ERROR_LIMIT = 64 << 20
+__all__ = ["MenuOptions", "MenuSource", "flatten"]
 Paths = list[str]
 
 
@@ -215,126 +217,16 @@ class MenuSource(Source):
         self.check_readable()
         prefix = f"{self.options.products}.item" if self.options.products else "item"
         done = 0
-        backend: Any = ijson
-        while True:
-            try:
-                for product in self._items(backend, prefix, skip=done):
-                    done += 1
-                    yield product
-                break
-            except ijson.JSONError as exc:
-                # The C parser stops at integers beyond 64 bits, which are valid JSON: the pure
-                # Python parser goes on from where it stopped.
-                if "integer overflow" in str(exc) and backend is ijson:
-                    backend = ijson.get_backend("python")
-                    continue
-                raise InputError(self._syntax_error(exc)) from exc
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{self.path}: not UTF-8 text (byte {exc.start})") from exc
+        for product in iter_items(self.path, prefix, self.open_bytes):
+            done += 1
+            yield product
         if not done:
             self._check_array()
-
-    def _items(self, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
-        with self.open_bytes() as handle:
-            _skip_bom(handle)
-            for n, product in enumerate(backend.items(handle, prefix, use_float=True)):
-                if n >= skip:
-                    yield product
 
     def _check_array(self) -> None:
         """An empty result must be an empty array, not a wrong path: say what is there."""
         path = self.options.products
-        with self.open_bytes() as handle:
-            _skip_bom(handle)
-            try:
-                for prefix, event, _ in ijson.parse(handle):
-                    if prefix == path and event == "start_array":
-                        return
-                    if prefix == path and event in ("start_map", "string", "number", "boolean"):
-                        break
-            except ijson.JSONError as exc:
-                raise InputError(self._syntax_error(exc)) from exc
+        if found_at(self.path, path, self.open_bytes) == "array":
+            return
         where = f"at {path!r}" if path else "at the top level"
         raise InputError(f"{self.path}: expected an array of products {where} (option products)")
-
-    def _syntax_error(self, exc: Exception) -> str:
-        if self.path.stat().st_size <= _EXACT_ERROR_LIMIT:
-            try:
-                with self.open_bytes() as handle:
-                    json.loads(handle.read().decode("utf-8-sig"))
-            except json.JSONDecodeError as found:
-                return (
-                    f"{self.path}: invalid JSON at line {found.lineno} column {found.colno}: "
-                    f"{found.msg}"
-                )
-            except UnicodeDecodeError as found:
-                return f"{self.path}: not UTF-8 text (byte {found.start})"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"{self.path}: invalid JSON: {first}"
-
-
-def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects as dotted keys; arrays kept whole as JSON text."""
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            out.update(flatten(value, name + "."))
-        elif isinstance(value, dict | list):
-            out[name] = json.dumps(value, ensure_ascii=False)
-        else:
-            out[name] = value
-    return out
-
-
-def _get(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(part)
-    return obj
-
-
-def _first(obj: Any, paths: list[str]) -> Any:
-    """The first value present (not null, not blank) at one of the paths."""
-    for path in paths:
-        value = _get(obj, path)
-        if value is not None and value != "":
-            return value
-    return None
-
-
-def _text(obj: Any, paths: list[str]) -> str | None:
-    """The first text or number at one of the paths, as stripped text; objects are passed over."""
-    for path in paths:
-        value = _get(obj, path)
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, str):
-            if value.strip():
-                return value.strip()
-        elif isinstance(value, int):
-            return str(value)
-        elif isinstance(value, float) and math.isfinite(value):
-            return str(int(value)) if value.is_integer() else repr(value)
-    return None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
-
-
-def _skip_bom(handle: IO[bytes]) -> None:
-    # A source's stream is buffered but not seekable: look ahead rather than read and go back.
-    if handle.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[attr-defined]
-        handle.read(3)

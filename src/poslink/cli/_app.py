@@ -135,7 +135,7 @@ class RunProgress:
 
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
-        self.task = bar.add_task("matching", total=None, count="0 records")
+        self.task = bar.add_task("matching", total=None, count="0 records", records=0)
         self.records = 0
         self.source: Source | None = None
         self._shown = 0.0
@@ -151,7 +151,7 @@ class RunProgress:
         if now - self._shown < 0.1:
             return
         self._shown = now
-        update: dict[str, Any] = {"count": f"{self.records:,} records"}
+        update: dict[str, Any] = {"count": f"{self.records:,} records", "records": self.records}
         if self.source is not None:
             done, size = self.source.progress()
             if size:

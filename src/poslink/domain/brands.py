@@ -48,6 +48,9 @@ def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
     parts = [p for p in outer.split() if p not in _STOP]
     if len(parts) >= 3:
         weak.add("".join(p[0] for p in parts))
+    every = outer.split()
+    if len(every) >= 3 and len(every) > len(parts):
+        weak.add("".join(p[0] for p in every))  # "TGH" of "The Green Heart"
     # Stores drop the tail of a long name: "Sacred Mind" for "Sacred Mind & Body".
     if len(parts) >= 3 and " ".join(parts[:2]) not in strong:
         weak.add(" ".join(parts[:2]))

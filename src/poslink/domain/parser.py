@@ -400,6 +400,10 @@ class Parser:
         forms: list[Form] = []
         # Each strong form phrase and where it stood among the core's words.
         placed: list[tuple[Form, str, int]] = []
+        # Where each strong phrase stood among the tokens (start, end), and which tokens became
+        # name words: a form word next to a name word may be one of the name's.
+        spans_at: list[tuple[int, int]] = []
+        named_at: set[int] = set()
         leading: list[tuple[Form, str]] = []
         weak: list[Form] = []
         spans, vocab = self._span, self._vocab
@@ -413,6 +417,7 @@ class Parser:
                     lineages.add(letters[token])  # "Canna-Tsu - H Cartridge"
                 else:
                     core.append(token)
+                    named_at.add(i)
                 i += 1
                 continue
             hit = None
@@ -424,6 +429,7 @@ class Parser:
                     break
             if hit is None:
                 core.append(token)
+                named_at.add(i)
                 i += 1
                 continue
             size, phrase, (kind, value) = hit
@@ -431,6 +437,7 @@ class Parser:
                 assert isinstance(value, Form)
                 forms.append(value)
                 placed.append((value, phrase, len(core)))
+                spans_at.append((i, i + size))
                 if not core:
                     leading.append((value, phrase))
             elif kind == _WEAK:
@@ -479,10 +486,16 @@ class Parser:
             # the name: "Cake Batter" flower, "Hash Bar" and "Sugar Cookies" edibles.
             kept = [f for f in forms if f.product_type in types]
             if len(kept) < len(forms):
-                for form, phrase, at in reversed(placed):
-                    if form.product_type not in types:
-                        core[at:at] = phrase.split()
+                # ... unless another form word is of the category's type and it ends the name:
+                # then it says what the product holds ("510 Cartridge (Distillate)" of a vape).
+                for (form, phrase, at), (first, last) in reversed(list(zip(placed, spans_at))):
+                    beside = first - 1 in named_at or last in named_at
+                    if form.product_type not in types and (not kept or beside):
+                        core[at:at] = phrase.split()  # "Sugar Shack Cart": a name's word
                 forms = kept
+                keep = [k for k, p in enumerate(placed) if p[0].product_type in types]
+                placed = [placed[k] for k in keep]
+                spans_at = [spans_at[k] for k in keep]
                 leading = [(f, p) for f, p in leading if f.product_type in types]
         if len(forms) > 1:
             # Of several form words, one a name's word follows is part of the name when

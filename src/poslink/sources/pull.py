@@ -42,7 +42,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import Field
 
-from poslink.exceptions import ConfigError, InputError, RetriableError
+from poslink.exceptions import EXIT_USAGE, ConfigError, InputError, RetriableError
 from poslink.sources.base import SourceOptions
 from poslink.sources.paging import Paging
 from poslink.sources.redaction import Redactor, one_line, safe_url
@@ -59,7 +59,14 @@ _listener: ContextVar[PageListener | None] = ContextVar("poslink_pull_pages", de
 
 
 class PullError(InputError):
-    """The API refused the pull or answered something that cannot be read; the run stops."""
+    """The API answered something that cannot be read; the run stops (a data error)."""
+
+
+class PullRefused(PullError):
+    """The API refused the request as configured (credentials, address, parameters): fix the
+    configuration; trying again as it is will not help."""
+
+    exit_code = EXIT_USAGE
 
 
 class PullOptions(SourceOptions):
@@ -318,7 +325,7 @@ class Puller:
                 if status < 300:
                     return response
                 if status != 429 and status < 500:
-                    raise PullError(self._refused(response, url, token))
+                    raise PullRefused(self._refused(response, url, token))
                 problem = f"HTTP {status} {response.reason_phrase}".strip()
                 wait = retry_after(response.headers.get("Retry-After"))
                 if wait is not None and wait > opts.max_wait:

@@ -26,6 +26,25 @@ NESTED = frozenset({"weedmaps", "leafly"})  # one document record per listing, s
 _OPTION = re.compile(r"^(\d+(?:\.\d+)?)\s*([a-z]+)$")
 _UNIT_NAMES = {"g": "Grams", "mg": "Milligrams", "oz": "Ounces", "ml": "Milliliters"}
 
+# The looser store categories of the feed (``data/renderings.toml [store_categories]``) as
+# the categories below know them.
+_STORE = {
+    "Flowers": "Flower",
+    "Bud": "Flower",
+    "Prerolls": "Pre-Rolls",
+    "Vape Pens": "Vape Cartridges",
+    "Vapes": "Vape Cartridges",
+    "Extracts": "Concentrates",
+    "Dabs": "Concentrates",
+    "Edible": "Edibles",
+    "Topical": "Topicals",
+}
+
+
+def _category(store_category: str) -> str:
+    return _STORE.get(store_category, store_category)
+
+
 # Store category -> (Flowhub category, Flowhub custom category or None).
 _FLOWHUB = {
     "Flower": ("PackedBud", None),
@@ -245,7 +264,7 @@ def _dutchie_product(listing: Listing, record: Record) -> dict[str, Any]:
 
 
 def _flowhub(listing: Listing, record: Record) -> dict[str, Any]:
-    category, custom = _FLOWHUB.get(record.store_category, ("Edible", None))
+    category, custom = _FLOWHUB.get(_category(record.store_category), ("Edible", None))
     amount = record.amount()
     thc = (
         [{"name": "thc", "lowerRange": amount[0], "upperRange": amount[0], "unitOfMeasure": "mg"}]
@@ -280,7 +299,9 @@ def _metrc_item(listing: Listing, record: Record) -> dict[str, Any]:
     return {
         "Id": int(record.pos_id),
         "Name": record.full,
-        "ProductCategoryName": _METRC.get(record.store_category, "Infused Edible (each)"),
+        "ProductCategoryName": _METRC.get(
+            _category(record.store_category), "Infused Edible (each)"
+        ),
         "ItemBrandName": listing.brand,
         "StrainName": listing.strain,
         "UnitWeight": weight[0] if weight else None,
@@ -304,7 +325,7 @@ def _metrc_package(listing: Listing, record: Record) -> dict[str, Any]:
 
 
 def _weedmaps(listing: Listing) -> dict[str, Any]:
-    parent, sub = _WEEDMAPS.get(listing.records[0].store_category, ("Edibles", None))
+    parent, sub = _WEEDMAPS.get(_category(listing.records[0].store_category), ("Edibles", None))
     return {
         "id": listing.id,
         "type": "menu_item",
@@ -333,7 +354,7 @@ def _weedmaps(listing: Listing) -> dict[str, Any]:
 def _leafly(listing: Listing) -> dict[str, Any]:
     return {
         "id": listing.id,
-        "type": _LEAFLY.get(listing.records[0].store_category, "edible"),
+        "type": _LEAFLY.get(_category(listing.records[0].store_category), "edible"),
         "name": listing.name,
         "brand": listing.brand,
         "strain": listing.strain,

@@ -164,6 +164,8 @@ class Parser:
                 tokens = tokens[:start] + tokens[end:]
             if trace is not None:
                 trace["brand"] = f"name ({how})" if found else "not found"
+        if self.brands.learned is not None:  # nicknames the catalog team taught
+            tokens = self.brands.learned.rewrite(tokens, key)
         declared = None
         if product_type:
             declared = self._declared(product_type)

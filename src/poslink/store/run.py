@@ -23,12 +23,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from poslink.domain.learned import teach
+from poslink.matching import CatalogIndex
 from poslink.pipeline import CatalogAccess, RunConfig, RunSummary, build_output, build_source
 from poslink.records import Status
 from poslink.sinks.csv import rejects_path
 from poslink.sources.base import Source
 from poslink.store.db import DecisionStore, Published, RunRecord
 from poslink.store.incremental import StoreRun
+from poslink.store.knowledge import load_learned
 
 
 def file_digest(path: Path) -> str | None:
@@ -166,15 +169,26 @@ def run_with_store(config: RunConfig, progress: Callable[[int], None] | None) ->
     source = build_source(config)
     source.check_readable()
     catalog = CatalogAccess(config)
+    default_store = config.store_id or config.pos.name
     with DecisionStore(config.decisions) as store:
+        # What the catalog team taught for this source and store (the review console).
+        learned = load_learned(store, source.name, default_store)
+        taught: list[CatalogIndex] = []
+
+        def index() -> CatalogIndex:
+            if not taught:
+                taught.append(teach(catalog.index, learned))
+            return taught[0]
+
         runner = StoreRun(
             store,
             source=source,
             catalog_version=catalog.version,
-            index=lambda: catalog.index,
+            index=index,
             matcher_config=config.matcher,
-            default_store=config.store_id or config.pos.name,
+            default_store=default_store,
             full=config.full,
+            knowledge=learned.digest() if learned else "",
         )
         key = feed_key(config, source, runner) or ""
         if key and not config.full:

@@ -56,17 +56,25 @@ class LearnedKnowledge:
     _nicknames: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # catalog brand key -> its taught aliases (as word tuples), longest first.
+    _own_aliases: dict[str, list[tuple[str, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         table: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for lesson in self.lessons:
-            if lesson.kind != NICKNAME:
+            if lesson.kind == BRAND:
+                said = tuple(lesson.text.split())
+                self._own_aliases.setdefault(brand_key(lesson.target), []).append(said)
                 continue
             said, meant = tuple(lesson.text.split()), tuple(lesson.target.split())
             if said and meant:
                 table.setdefault((lesson.brand, said[0]), []).append((said, meant))
         for entries in table.values():
             entries.sort(key=lambda e: len(e[0]), reverse=True)
+        for spans in self._own_aliases.values():
+            spans.sort(key=len, reverse=True)
         self._nicknames.update(table)
 
     @classmethod
@@ -89,12 +97,16 @@ class LearnedKnowledge:
         return hashlib.blake2b(json.dumps(rows).encode(), digest_size=12).hexdigest()
 
     def rewrite(self, tokens: list[str], brand: str | None) -> list[str]:
-        """A record's words with each taught nickname replaced by the name it stands for.
+        """A record's words with each taught nickname replaced by the name it stands for, and
+        without the taught aliases of its own brand ("INJOY-Tropical Gelato by Cure Injoy":
+        once "injoy" is taught for Cure Injoy, it is the brand, not part of the name).
 
         Nicknames of the record's brand are tried before those of any brand; the longest
         nickname starting at a word wins.
         """
         table = self._nicknames
+        if brand and brand in self._own_aliases and len(tokens) > 1:
+            tokens = _without(tokens, self._own_aliases[brand])
         if not table:
             return tokens
         out: list[str] = []
@@ -140,6 +152,21 @@ class LearnedKnowledge:
         )
         taught._prepare()
         return taught
+
+
+def _without(tokens: list[str], spans: list[tuple[str, ...]]) -> list[str]:
+    """``tokens`` without any occurrence of these word spans (longest first); never empty."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for span in spans:
+            if tuple(tokens[i : i + len(span)]) == span:
+                i += len(span)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out or tokens
 
 
 def normalize(kind: str, text: str, target: str, brand: str = "") -> Lesson:

@@ -57,41 +57,46 @@ def check_scope(scope: str, value: str) -> tuple[str, str]:
 
 def add(store: DecisionStore, entries: Sequence[Entry]) -> list[int]:
     """Add or replace lessons (by kind, text, brand and scope), in one transaction; their ids."""
-    k = schema.knowledge
-    ids: list[int] = []
     with store._errors("write"), store.engine.begin() as con:
-        for e in entries:
-            x = e.lesson
-            values = {
-                "target": x.target,
-                "created_by": e.created_by,
-                "created_at": e.created_at or now(),
-                "example": e.example,
-            }
-            key = (
-                k.c.kind == x.kind,
-                k.c.text == x.text,
-                k.c.brand == x.brand,
-                k.c.scope == e.scope,
-                k.c.scope_value == e.scope_value,
+        return [i for i, _ in add_in(con, entries)]
+
+
+def add_in(con: sa.Connection, entries: Sequence[Entry]) -> list[tuple[int, str | None]]:
+    """``add`` in the caller's transaction: each lesson's id and the target it replaced."""
+    k = schema.knowledge
+    ids: list[tuple[int, str | None]] = []
+    for e in entries:
+        x = e.lesson
+        values = {
+            "target": x.target,
+            "created_by": e.created_by,
+            "created_at": e.created_at or now(),
+            "example": e.example,
+        }
+        key = (
+            k.c.kind == x.kind,
+            k.c.text == x.text,
+            k.c.brand == x.brand,
+            k.c.scope == e.scope,
+            k.c.scope_value == e.scope_value,
+        )
+        found = con.execute(sa.select(k.c.id, k.c.target).where(*key)).first()
+        if found is not None:
+            con.execute(sa.update(k).where(k.c.id == found[0]).values(**values))
+            ids.append((int(found[0]), str(found[1])))
+            continue
+        inserted = con.execute(
+            sa.insert(k).values(
+                kind=x.kind,
+                text=x.text,
+                brand=x.brand,
+                scope=e.scope,
+                scope_value=e.scope_value,
+                **values,
             )
-            found = con.execute(sa.select(k.c.id).where(*key)).scalar()
-            if found is not None:
-                con.execute(sa.update(k).where(k.c.id == found).values(**values))
-                ids.append(int(found))
-                continue
-            inserted = con.execute(
-                sa.insert(k).values(
-                    kind=x.kind,
-                    text=x.text,
-                    brand=x.brand,
-                    scope=e.scope,
-                    scope_value=e.scope_value,
-                    **values,
-                )
-            ).inserted_primary_key
-            assert inserted is not None
-            ids.append(int(inserted[0]))
+        ).inserted_primary_key
+        assert inserted is not None
+        ids.append((int(inserted[0]), None))
     return ids
 
 

@@ -19,6 +19,7 @@ from poslink.domain.brands import brand_key
 from poslink.domain.learned import BRAND, NICKNAME
 from poslink.domain.parser import Parser
 from poslink.domain.text import words
+from poslink.engines.base import parse_record
 from poslink.records import CatalogProduct, PosRecord
 
 MAX_SPAN = 3
@@ -90,14 +91,7 @@ def propose(parser: Parser, record: PosRecord, product: CatalogProduct) -> list[
     brands = parser.brands
     if target_key and target_key in brands.own:
         out += _brand(parser, record, product, target_key)
-    item = parser.parse_pos(
-        record.name,
-        record.category,
-        brand=record.brand,
-        product_type=record.product_type,
-        lineage=record.lineage,
-        weight=record.weight,
-    )
+    item = parse_record(parser, record)
     mine = parser.parse_catalog(product)
     known = {p.text for p in out if p.kind == BRAND}
     for run in _runs(item.core.split(), set(mine.core.split())):

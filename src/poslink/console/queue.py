@@ -34,6 +34,7 @@ from poslink.domain.knowledge import load_knowledge
 from poslink.domain.learned import LearnedKnowledge
 from poslink.domain.parser import Parser
 from poslink.domain.text import words
+from poslink.engines.base import parse_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.score import Candidate
 from poslink.records import CatalogProduct, ParsedItem, PosRecord
@@ -65,6 +66,7 @@ class Listing:
     reason: str
     item: ParsedItem | None = None
     override: str | None = None  # "none" or a catalog id, when one applies
+    display: str = ""  # the name's words without brand and measures (gaps name products so)
 
     @property
     def quantity(self) -> float | None:
@@ -210,10 +212,23 @@ class Parsers:
             self._made[key] = Parser(load_knowledge(), brands, _category_table(source))
         return self._made[key]
 
+    def display(self, listing: Listing) -> str:
+        """A listing's name as words, its brand and measures taken out."""
+        parser = self.get(listing.source, listing.store)
+        tokens = parser.words_of(listing.record.name).tokens
+        found = parser.brands.find(tokens)
+        if found and listing.item is not None and found[0] == listing.item.brand:
+            tokens = tokens[: found[1]] + tokens[found[2] :]
+        return " ".join(tokens)
+
     def parse(self, listing: Listing) -> ParsedItem:
         """A listing parsed as the engines would (exceptions: unparsable names)."""
+        return parse_record(self.get(listing.source, listing.store), listing.record)
+
+    def explain(self, listing: Listing) -> tuple[ParsedItem, dict[str, str]]:
+        """A listing parsed, and where each attribute came from (``poslink explain``)."""
         r = listing.record
-        return self.get(listing.source, listing.store).parse_pos(
+        return self.get(listing.source, listing.store).explain_pos(
             r.name,
             r.category,
             brand=r.brand,
@@ -239,8 +254,18 @@ def candidates(
         wide = matcher.candidates(replace(item, brand=None), floor=floor)
         found = [c for c in wide if resembles(item.brand, index.brand_keys[c.position])]
     elif not item.brand:
-        # Every brand's products: only a close name is worth a look.
+        # Every brand's products: only a close name is worth a look; or, when a word at
+        # either end of the name may be a brand the catalog writes otherwise ("BDE Gelato"),
+        # the rest of the name among the products of the brands that word resembles.
         found = matcher.candidates(item, floor=max(floor, WIDE_FLOOR))
+        words_ = item.core.split()
+        if not found and len(words_) > 1:
+            for word, rest in ((words_[0], words_[1:]), (words_[-1], words_[:-1])):
+                bare = replace(item, core=" ".join(rest), digits=item.digits)
+                wide = matcher.candidates(bare, floor=max(floor, WIDE_FLOOR))
+                found = [c for c in wide if resembles(word, index.brand_keys[c.position])]
+                if found:
+                    break
     else:
         found = matcher.candidates(item, floor=floor)
     return [
@@ -323,6 +348,9 @@ def build_queue(
             continue
         queued.append(group)
     queued.sort(key=lambda g: (-g.impact, -len(g.listings), g.id))
+    for x in gaps:
+        if x.item is not None:
+            x.display = parsers.display(x)
     return Queue(queued, gaps, decided, names)
 
 

@@ -8,8 +8,9 @@
   in-memory SQLite FTS5 table with the ``trigram`` tokenizer, built from the products when
   the console starts: the catalog file itself is opened read-only and never written.
 
-Either way the hits are re-ranked by RapidFuzz ``WRatio`` against brand and name, so "bde
-gelato" finds "Big Daddy Edibles | Gelato Gummies".
+In FTS5 every word of the query must appear (as a substring); when that finds nothing (a
+misspelt word), products sharing any trigram with the query are taken. Either way the hits are
+re-ranked by RapidFuzz ``WRatio`` against brand and name.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class CatalogSearch:
     ) -> None:
         self.products = {p.id: p for p in products}
         self.kind = "fts5"
-        self._pg: tuple[object, str] | None = None
+        self._pg: tuple[object, tuple[str, str, str]] | None = None
         if location.startswith("postgresql"):
             self._pg = _pg_trgm(location, table, column_names(columns or {}))
             if self._pg is not None:
@@ -60,7 +61,12 @@ class CatalogSearch:
         text = words(query)
         if not text:
             return []
-        ids = self._pg_ids(text) if self._pg is not None else self._fts_ids(text)
+        if self._pg is not None:
+            ids = self._pg_ids(text)
+        else:
+            ids = self._fts_ids(text)
+            if not ids:  # a misspelt word: any of its trigrams, re-ranked below
+                ids = self._fts_trigram_ids(text)
         found = [self.products[i] for i in ids if i in self.products]
         found.sort(key=lambda p: -fuzz.WRatio(text, words(f"{p.brand} {p.name}")))
         return found[:limit]
@@ -81,20 +87,46 @@ class CatalogSearch:
         sql += f" ORDER BY rank LIMIT {WIDE}" if long else f" LIMIT {WIDE}"
         return [int(r[0]) for r in self._db.execute(sql, params)]
 
+    def _fts_trigram_ids(self, text: str) -> list[int]:
+        assert self._db is not None
+        grams = {w[i : i + 3] for w in text.split() for i in range(len(w) - 2)}
+        if not grams:
+            return []
+        query = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+        sql = f"SELECT rowid FROM hits WHERE hits MATCH ? ORDER BY rank LIMIT {WIDE}"
+        return [int(r[0]) for r in self._db.execute(sql, [query])]
+
     def _pg_ids(self, text: str) -> list[int]:
         import sqlalchemy as sa
 
         assert self._pg is not None
-        engine, sql = self._pg
+        engine, (id_column, where, expression) = self._pg
         assert isinstance(engine, sa.Engine)
+        params: dict[str, object] = {"wide": WIDE}
+        tests, scores = [], []
+        for n, word in enumerate(text.split()[:8]):
+            params[f"w{n}"] = word
+            tests.append(f":w{n} <% {expression}")
+            scores.append(f"word_similarity(:w{n}, {expression})")
         with engine.connect() as con:
             con = con.execution_options(postgresql_readonly=True)
-            rows = con.execute(sa.text(sql), {"q": text, "wide": WIDE})
-            return [int(r[0]) for r in rows]
+            # Every word close to a word of brand and name; else any (a misspelt word).
+            for joined in (" AND ", " OR "):
+                sql = (
+                    f"SELECT {id_column} FROM {where} WHERE {joined.join(tests)}"
+                    f" ORDER BY {' + '.join(scores)} DESC LIMIT :wide"
+                )
+                ids = [int(r[0]) for r in con.execute(sa.text(sql), params)]
+                if ids:
+                    return ids
+        return []
 
 
-def _pg_trgm(location: str, table: str, columns: dict[str, str]) -> tuple[object, str] | None:
-    """An engine and the search query, when the catalog's database has ``pg_trgm``."""
+def _pg_trgm(
+    location: str, table: str, columns: dict[str, str]
+) -> tuple[object, tuple[str, str, str]] | None:
+    """An engine and the parts of the search query, when the catalog's database has
+    ``pg_trgm``: the id column, the table and the searched expression (quoted identifiers)."""
     import sqlalchemy as sa
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -114,11 +146,6 @@ def _pg_trgm(location: str, table: str, columns: dict[str, str]) -> tuple[object
         engine.dispose()
         return None
     where = f'"{schema}"."{name}"' if schema else f'"{name}"'
-    text = (
-        f"lower(coalesce(\"{columns['brand']}\", '') || ' ' || coalesce(\"{columns['name']}\", ''))"
-    )
-    sql = (
-        f'SELECT "{columns["id"]}" FROM {where} WHERE :q <% {text}'
-        f" ORDER BY word_similarity(:q, {text}) DESC LIMIT :wide"
-    )
-    return engine, sql
+    brand, title = columns["brand"], columns["name"]
+    expression = f"lower(coalesce(\"{brand}\", '') || ' ' || coalesce(\"{title}\", ''))"
+    return engine, (f'"{columns["id"]}"', where, expression)

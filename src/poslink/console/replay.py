@@ -27,7 +27,7 @@ from poslink.config import RunConfig
 from poslink.console import actions
 from poslink.console.learn import propose
 from poslink.console.queue import Parsers, build_queue
-from poslink.evaluate import Label, evaluate, read_labels, read_output
+from poslink.evaluate import evaluate, read_labels, read_output
 from poslink.matching import CatalogIndex
 from poslink.pipeline import run
 from poslink.store.db import DecisionStore
@@ -52,6 +52,9 @@ class Figure:
     listings_reviewed: int
     lessons: list[str]
     records_scored: int
+    positives: int  # of those, records the labels give an id
+    found_before: int
+    found_after: int
     recall_before: float
     recall_after: float
     precision_before: float
@@ -131,6 +134,9 @@ def simulate(data: Path, work: Path, groups: int = 50, feed: str = "csv") -> Fig
         listings_reviewed=len(reviewed),
         lessons=taught,
         records_scored=len(kept),
+        positives=before.positives,
+        found_before=before.found,
+        found_after=after.found,
         recall_before=round(before.recall, 4),
         recall_after=round(after.recall, 4),
         precision_before=round(before.precision, 4),
@@ -141,11 +147,6 @@ def simulate(data: Path, work: Path, groups: int = 50, feed: str = "csv") -> Fig
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
-
-
-def scored(labels: list[Label]) -> int:
-    """How many labels expect an id."""
-    return sum(1 for label in labels if label.expected)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench calibrate clean java postgres
+.PHONY: run test lint bench calibrate clean java postgres chromium screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,7 +30,11 @@ java:
 postgres:
 	bash .ci/ensure-postgres
 
-test: $(DEV_STAMP) java postgres
+# The review console's browser test drives Debian's headless Chromium: installed where missing.
+chromium:
+	bash .ci/ensure-chromium
+
+test: $(DEV_STAMP) java postgres chromium
 	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -46,6 +50,10 @@ bench: $(STAMP)
 # labelled data beside the clone: see docs/matching.md.
 calibrate: $(DEV_STAMP)
 	$(BIN)/python tools/calibrate.py
+
+# The review console's screenshots in docs/img (docs/console.md), taken in headless Chromium.
+screenshots: $(DEV_STAMP) chromium
+	cd tests && ../$(BIN)/python screenshots.py ../docs/img
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests tools

@@ -1,5 +1,5 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
-``poslink index build | bench``.
+``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console).
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
@@ -7,6 +7,7 @@ is what adds them.
 
 from poslink.cli import (  # noqa: F401 - register their command groups
     commands,
+    console,
     override,
     review,
     scale,

@@ -12,12 +12,16 @@ import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.text import words
 from poslink.similarity import extract_many
+
+if TYPE_CHECKING:
+    from poslink.domain.learned import LearnedKnowledge
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"and", "of", "the", "for", "by"})
@@ -128,6 +132,8 @@ class BrandIndex:
     _exact_memo: dict[tuple[str, ...], tuple[str, int, int, str] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # What the catalog team taught (``domain/learned.py``): the parser rewrites nicknames with it.
+    learned: LearnedKnowledge | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(

@@ -209,6 +209,8 @@ class Parser:
                 tokens = tokens[:start] + tokens[end:]
             if trace is not None:
                 trace["brand"] = f"name ({how})" if found else "not found"
+        if self.brands.learned is not None:  # nicknames the catalog team taught
+            tokens = self.brands.learned.rewrite(tokens, key)
         if key:
             tokens = self.brands.drop_brand_words(key, tokens, self._span)
         declared = None
@@ -488,7 +490,9 @@ class Parser:
             if len(kept) < len(forms):
                 # ... unless another form word is of the category's type and it ends the name:
                 # then it says what the product holds ("510 Cartridge (Distillate)" of a vape).
-                for (form, phrase, at), (first, last) in reversed(list(zip(placed, spans_at))):
+                for (form, phrase, at), (first, last) in reversed(
+                    list(zip(placed, spans_at, strict=True))
+                ):
                     beside = first - 1 in named_at or last in named_at
                     if form.product_type not in types and (not kept or beside):
                         core[at:at] = phrase.split()  # "Sugar Shack Cart": a name's word

@@ -81,11 +81,13 @@ def code_hash() -> str:
     return _digest(release, *files)
 
 
-def rules_hash(matcher: MatcherConfig, category_table: str) -> str:
-    """The matcher settings, the source's category table and poslink's code and tables."""
+def rules_hash(matcher: MatcherConfig, category_table: str, knowledge: str = "") -> str:
+    """The matcher settings, the source's category table and poslink's code and tables; and
+    ``knowledge``, the digest of the taught knowledge the run reads (``domain/learned.py``)."""
     table = load_category_table(category_table)
     categories = sorted((k, sorted(v.types), v.default or "") for k, v in table.items())
-    return _digest(code_hash(), matcher.model_dump_json(), category_table, json.dumps(categories))
+    parts = [code_hash(), matcher.model_dump_json(), category_table, json.dumps(categories)]
+    return _digest(*parts, *([knowledge] if knowledge else []))
 
 
 def brands_hash(brands: BrandIndex) -> str:

@@ -285,10 +285,11 @@ class StoreRun:
         matcher_config: MatcherConfig,
         default_store: str,
         full: bool = False,
+        knowledge: str = "",
     ) -> None:
         """``index`` gives the catalog's index (of version ``catalog_version``); it is called
         only when a record must be matched or a stored decision is checked against a changed
-        catalog."""
+        catalog. ``knowledge`` is the digest of the taught knowledge the index reads."""
         self.store = store
         self.source = source
         self.source_name = source.name
@@ -297,7 +298,7 @@ class StoreRun:
         self.index = index
         self.matcher_config = matcher_config
         self.state = CatalogState(catalog_version, index)
-        self.rules = rules_hash(matcher_config, source.category_table)
+        self.rules = rules_hash(matcher_config, source.category_table, knowledge)
         self.stored: dict[tuple[str, str], StoredDecision] = {}
         self.overrides = store.override_set(source.name)
         self.validity = Validity(store, self.state, lambda: index().parser(source.category_table))
@@ -376,7 +377,11 @@ class StoreRun:
                 "store": store,
                 "pos_id": pos_id,
                 "fingerprint": entry.fingerprint,
-                "record": json.dumps(record_fields(entry.record), ensure_ascii=False),
+                # The quantity as last matched: the review console ranks by it (not a key).
+                "record": json.dumps(
+                    {**record_fields(entry.record), "quantity": entry.record.quantity},
+                    ensure_ascii=False,
+                ),
                 "rules": self.rules,
                 "brands": self.state.brands,
                 "catalog_version": self.state.version,

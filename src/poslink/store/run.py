@@ -20,6 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from poslink.domain.learned import teach
+from poslink.matching import CatalogIndex
 from poslink.pipeline import (
     CatalogAccess,
     InputProgress,
@@ -36,6 +38,7 @@ from poslink.sinks.csv import rejects_path
 from poslink.sinks.files import is_stream, publish_copy
 from poslink.store.db import DecisionStore, Published, RunRecord
 from poslink.store.incremental import StoreRun
+from poslink.store.knowledge import load_learned
 
 log = logging.getLogger(__name__)
 
@@ -192,15 +195,26 @@ def run_with_store(config: RunConfig, progress: Progress | None) -> RunSummary:
     source.check_readable()
     catalog = CatalogAccess(config)
     streamed = is_stream(config.out)
+    default_store = config.store_id or config.pos.name
     with DecisionStore(config.decisions, config.timeouts) as store:
+        # What the catalog team taught for this source and store (the review console).
+        learned = load_learned(store, source.name, default_store)
+        taught: list[CatalogIndex] = []
+
+        def index() -> CatalogIndex:
+            if not taught:
+                taught.append(teach(catalog.index, learned))
+            return taught[0]
+
         runner = StoreRun(
             store,
             source=source,
             catalog_version=catalog.version,
-            index=lambda: catalog.index,
+            index=index,
             matcher_config=config.matcher,
-            default_store=config.store_id or config.pos.name,
+            default_store=default_store,
             full=config.full,
+            knowledge=learned.digest() if learned else "",
         )
         _refuse_unknown_overrides(runner, catalog)
         if not config.full and not streamed:

@@ -87,3 +87,59 @@ meta = sa.Table(
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# The review console (#14): its users, their sessions, the audit of every decision, and the
+# knowledge reviewers taught (brand aliases, strain nicknames) that the parser loads.
+
+console_users = sa.Table(
+    "poslink_console_users",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, never the password
+    sa.Column("role", sa.Text, nullable=False),  # "reviewer" or "admin"
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+# A session is known by the SHA-256 of its cookie: the store never holds a usable token.
+console_sessions = sa.Table(
+    "poslink_console_sessions",
+    metadata,
+    sa.Column("token_hash", sa.Text, primary_key=True),
+    sa.Column("user_name", sa.Text, nullable=False),
+    sa.Column("csrf", sa.Text, nullable=False),
+    sa.Column("expires", sa.Float, nullable=False),  # seconds since the epoch
+)
+
+# One row per console action (a decision, an undo, knowledge confirmed, a user added), with
+# who and when; a decision's ``detail`` holds the overrides it wrote and what they replaced.
+audit = sa.Table(
+    "poslink_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("user_name", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default="{}"),  # JSON
+    sa.Column("undone", sa.Boolean, nullable=False, default=False),
+)
+
+# kind "brand": text (a written brand) -> target (a catalog brand); kind "nickname": text -> target
+# (a strain or product name), for one catalog brand (``brand``) or any (""). ``scope`` is
+# "global", "source" or "store", ``scope_value`` the source or store it holds for.
+knowledge = sa.Table(
+    "poslink_knowledge",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("brand", sa.Text, nullable=False, default=""),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("scope_value", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("example", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint("kind", "text", "brand", "scope", "scope_value"),
+)

@@ -2,7 +2,7 @@
 
 Written for these tests (no row comes from shared data): a brand the catalog spells in full
 that the stores shorten ("Daddy" for Big Daddy Edibles, whose products another brand also
-makes), shortened strain names ("Granddaddy Purp", "Pineapple Exp"), a product the catalog
+makes), shortened strain names ("Granddaddy Prp", "Pineapple Exp"), a product the catalog
 lists twice, near misses, and products no catalog has (the gaps), over two stores.
 """
 
@@ -36,8 +36,8 @@ NORTH = [
     ("n1", "Daddy Gelato Gummies 100mg", "Edibles", 40),
     ("n2", "Pineapple Exp 3.5g | Sunny Valley", "Flower", 25),
     ("n3", "Lunar Lemonade Cart 1g | Comet", "Vape Pens", 30),
-    ("n4", "Granddaddy Purp 3.5g | Sunny Valley", "Flower", 18),
-    ("n5", "Blue Dreem 3.5g | Sunny Valley", "Flower", 22),
+    ("n4", "Granddaddy Prp 3.5g | Sunny Valley", "Flower", 18),
+    ("n5", "Bloo Dream 3.5g | Sunny Valley", "Flower", 22),
     ("n6", "Moonrise Farms | Blue Dream 3.5g", "Flower", 12),
     ("n7", "Velvet Moon Cart 1g | Comet", "Vape Pens", 9),
     ("n8", "Wedding Cake Shake 7g | Sunny Valley", "Flower", 6),
@@ -49,7 +49,7 @@ SOUTH = [
     ("s3", "Lunar Lemonade Cart 1g | Comet", "Vape Pens", 14),
     ("s4", "Daddy Gelato Gummies 100mg", "Edibles", 11),
     ("s5", "Moonrise Farms | Blue Dream 3.5g", "Flower", 8),
-    ("s6", "Granddaddy Purp 1g | Sunny Valley", "Flower", 7),
+    ("s6", "Granddaddy Prp 1g | Sunny Valley", "Flower", 7),
     ("s7", "Nova Glow | Citrus Haze Cart 1g", "Vape Pens", 4),
 ]
 

@@ -88,20 +88,20 @@ def test_review_by_keyboard_in_a_browser(tmp_path: Path) -> None:
         teach(browser, "exp")
 
         # 4: a misspelt name, accepted (nothing to teach: the next item follows).
-        on_item(browser, "Blue Dreem 3.5g | Sunny Valley")
+        on_item(browser, "Bloo Dream 3.5g | Sunny Valley")
         press(browser, "1")
 
-        # j skips an item; 5: "Granddaddy Purp", accepted, teaches "purp".
+        # j skips an item; 5: "Granddaddy Prp", accepted, teaches "prp".
         on_item(browser, "Daddy Sour Peach Gummies 100mg")
         press(browser, "j")
-        on_item(browser, "Granddaddy Purp 3.5g | Sunny Valley")
+        on_item(browser, "Granddaddy Prp 3.5g | Sunny Valley")
         press(browser, "1")
-        teach(browser, "purp")
+        teach(browser, "prp")
 
         # Skip two more, answer "not in catalog" with n, then undo it with u.
         on_item(browser, "Pineapple Exp 1g | Sunny Valley")
         press(browser, "j")
-        on_item(browser, "Granddaddy Purp 1g | Sunny Valley")
+        on_item(browser, "Granddaddy Prp 1g | Sunny Valley")
         press(browser, "j")
         on_item(browser, "Wedding Cake Shake 7g | Sunny Valley")
         press(browser, "n")
@@ -118,14 +118,14 @@ def test_review_by_keyboard_in_a_browser(tmp_path: Path) -> None:
         ("name", "daddy gelato gummies 100mg"): "7001",
         ("name", "lunar lemonade cart 1g comet"): chosen,
         ("name", "pineapple exp 3 5g sunny valley"): "7101",
-        ("name", "blue dreem 3 5g sunny valley"): "7103",
-        ("name", "granddaddy purp 3 5g sunny valley"): "7102",
+        ("name", "bloo dream 3 5g sunny valley"): "7103",
+        ("name", "granddaddy prp 3 5g sunny valley"): "7102",
     }
     assert notes == {"console: alice"}
     assert lessons == {
         ("brand", "daddy", "Big Daddy Edibles"),
         ("nickname", "exp", "express"),
-        ("nickname", "purp", "purple"),
+        ("nickname", "prp", "purple"),
     }
     decided = [r for r in audit if r.action == "decide"]
     taught = [r for r in audit if r.action == "teach"]
@@ -146,4 +146,5 @@ def test_review_by_keyboard_in_a_browser(tmp_path: Path) -> None:
     assert before["s1"]["jane_product_id"] == before["s2"]["jane_product_id"] == ""
     assert south["s1"]["jane_product_id"] == "7002"  # "daddy" is Big Daddy Edibles
     assert south["s2"]["jane_product_id"] == "7101"  # "exp" is "express"
-    assert south["s2"]["match_score"] == "1.0000" and south["s6"]["match_score"] == "1.0000"
+    # match_score is a probability: a taught name reads as the catalog's own.
+    assert float(south["s2"]["match_score"]) >= 0.99 and float(south["s6"]["match_score"]) >= 0.99

@@ -106,7 +106,9 @@ def cluster(listings: Sequence[Listing]) -> list[ProposedProduct]:
     for x in listings:
         if x.item is None or not x.item.core.strip():
             continue
-        ptype = "/".join(sorted(x.item.types))
+        # A name naming no form is read by its category's default ("Flower": flower).
+        plain = x.item.prefer if x.item.prefer and not x.item.subtypes else None
+        ptype = plain or "/".join(sorted(x.item.types))
         subtype = "/".join(sorted(x.item.subtypes))
         buckets.setdefault((_brand(x).lower(), ptype, subtype), []).append(x)
     out: list[ProposedProduct] = []

@@ -7,11 +7,11 @@ sources: one decision resolves every listing of it. A group is in the queue when
 
 - ``ambiguous``; or
 - ``matched`` with a score under ``confident`` (0.95): a match not sure enough; or
-- ``no_match`` and the catalog has *candidates* for it: products whose name is at least
-  ``floor`` (0.6) similar, vetoed or not (a veto may be wrong). A listing whose written brand
+- ``no_match`` and the catalog has *candidates* for it: products whose evidence is at least
+  ``floor`` (0.3), vetoed or not (a veto may be wrong). A listing whose written brand
   the catalog lacks meets the products of catalog brands that *resemble* it
   (``learn.resembles``): that is how an unknown spelling of a brand gets reviewed and taught.
-  A listing in which no brand is found at all meets every brand's products at 0.8 or more.
+  A listing in which no brand is found at all meets every brand's products at 0.6 or more.
 
 A ``no_match`` listing with no candidate at all is a catalog *gap* (``gaps.py``), as is every
 listing a reviewer answered "not in catalog".
@@ -43,10 +43,13 @@ from poslink.store.overrides import OverrideSet
 from poslink.store.review import _category_table
 
 TOP = 3
-FLOOR = 0.6
+# The matcher's evidence (0-1) a candidate needs to be worth a look: a name cut short
+# ("Pineapple Exp") or one word of two named gives about 0.3.
+FLOOR = 0.3
 # A listing in which no catalog brand is found meets every brand's products: a candidate must
-# be at least this similar (most at 0.6 are another brand's strain of a similar name).
-WIDE_FLOOR = 0.8
+# be at least this near (most below are another brand's strain of a similar name).
+WIDE_FLOOR = 0.6
+# A match whose probability (match_score) is under this is worth a look.
 CONFIDENT = 0.95
 
 GroupKey = tuple[object, ...]

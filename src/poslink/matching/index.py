@@ -132,6 +132,9 @@ class CatalogIndex:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _word_brands: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _postings: dict[str, list[int]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     @batch_collection()
@@ -231,6 +234,16 @@ class CatalogIndex:
                 texts.setdefault(exact_text(p.name), []).append(pos)
             self._texts = texts
         return self._texts
+
+    def word_postings(self) -> dict[str, list[int]]:
+        """Each word of the catalog's core names -> the products having it (for review)."""
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for pos, core in enumerate(self.cores):
+                for word in set(core.split()):
+                    postings.setdefault(word, []).append(pos)
+            self._postings = postings
+        return self._postings
 
     def word_brands(self) -> dict[str, str]:
         """The words of product names that one brand's products alone use -> that brand."""

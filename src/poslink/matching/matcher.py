@@ -80,6 +80,7 @@ class Matcher:
             strain_words=frozenset(w for n in self.k.common_names for w in n.split()),
         )
         self._calibration = load_calibration()
+        self._review = False  # scoring for a review: vetoed candidates' evidence too
         self._cache: dict[Key, Decision] = {}
         self._typos: dict[tuple[str, str], tuple[str, ...]] = {}
         self._lines: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {}
@@ -111,11 +112,39 @@ class Matcher:
 
     def candidates(self, item: ParsedItem, floor: float | None = None) -> list[Candidate]:
         """The candidates ``decide`` reads, vetoed ones included, best first; with ``floor``,
-        only those whose evidence reaches it."""
-        found = self._candidates(item)
-        if floor is not None:
-            found = [c for c in found if c.name >= floor]
+        only those whose evidence reaches it, and for a record of no catalog brand every
+        brand's products that share a word with it (for review: they are never given)."""
+        self._review = floor is not None
+        try:
+            found = self._candidates(item)
+            if floor is not None:
+                if not item.brand or item.brand not in self.index.blocks:
+                    seen = {c.position for c in found}
+                    found += [c for c in self._wide(item) if c.position not in seen]
+                    found.sort(key=_rank)
+                found = [c for c in found if c.name >= floor]
+        finally:
+            self._review = False
         return found
+
+    def _wide(self, item: ParsedItem, limit: int = 200) -> list[Candidate]:
+        """Every brand's products sharing a telling word with the record, each scored as a
+        record of that product's brand would be."""
+        postings = self.index.word_postings()
+        places: set[int] = set()
+        for word in item.tokens:
+            found = postings.get(word, ())
+            if found and len(found) <= limit and word not in self._lexicon.strain_words:
+                places.update(found)
+        out = []
+        for pos in sorted(places)[: limit * 4]:
+            key = self.index.brand_keys[pos]
+            brand = self.index.brand_words(key)
+            if brand is None:
+                continue
+            record = self._read_form(replace(item, brand=key), brand)
+            out.append(self._score(record, pos, brand))
+        return out
 
     def shortlist(self, item: ParsedItem) -> list[Candidate]:
         """The candidates ``decide`` reads, best first (every one: they are few)."""
@@ -276,8 +305,9 @@ class Matcher:
     def _unbranded(self, item: ParsedItem) -> list[Candidate]:
         """No brand: the products of exactly this core name, any brand's, when the name is not
         one the whole trade uses ("Blue Dream", "Orange")."""
-        if not item.core or sorted_name(item.core) in self._common:
+        if not item.core:
             return []
+        common = sorted_name(item.core) in self._common
         found = []
         record = item
         core = item.core
@@ -294,6 +324,7 @@ class Matcher:
                 or size_veto(record, product, product.weight_g)
                 or attribute_veto(record, product)
                 or number_veto(record, product, None)
+                or ("no brand, and a name the whole trade uses" if common else "")
             )
             found.append(
                 Candidate(
@@ -449,7 +480,14 @@ class Matcher:
             or ("" if generic else number_veto(record, product, brand))
         )
         if veto:
-            return Candidate(pos, 0.0, veto=veto, form=form)
+            # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
+            # with a floor: a veto may be wrong).
+            name = 0.0
+            if self._review and not generic:
+                name, _ = name_evidence(
+                    record.tokens, None, product.tokens, product.types, brand, self._lexicon
+                )
+            return Candidate(pos, round(name, 6), veto=veto, form=form)
         if generic:
             # A record is the brand's generic product only when it is surely of its type and
             # form: one type, and the same family (or neither names one).

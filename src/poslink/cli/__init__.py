@@ -1,5 +1,5 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
-``poslink index build | bench``.
+``poslink index build | bench``, ``poslink serve`` (and ``serve key``).
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
@@ -10,6 +10,7 @@ from poslink.cli import (  # noqa: F401 - register their command groups
     override,
     review,
     scale,
+    serve,
 )
 from poslink.cli._app import app
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from conftest import poslink
+from poslink.service.bench import terminate
 
 KEY_HEADER = "X-API-Key"
 
@@ -70,11 +70,4 @@ class Served:
 
     def stop(self) -> int:
         """SIGTERM, as a container runtime stops it; the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return terminate(self.process)

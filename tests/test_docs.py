@@ -68,6 +68,16 @@ def test_python_examples_run(doc: Path, scratch: Path) -> None:
             run_block(doc, line, code, namespace)
 
 
+@pytest.mark.parametrize("doc", [d for d in DOCS if "```yaml" in d.read_text()], ids=str)
+def test_yaml_examples_parse(doc: Path) -> None:
+    import yaml  # type: ignore[import-untyped]  # PyYAML comes with uvicorn[standard]
+
+    text = doc.read_text(encoding="utf-8")
+    blocks = [m.group(2) for m in _FENCE.finditer(text) if m.group(1).strip() == "yaml"]
+    for block in blocks:
+        assert all(part for part in yaml.safe_load_all(block)), doc
+
+
 def test_the_api_docs_have_examples_that_check_output() -> None:
     blocks = python_blocks(REPO / "docs/api.md")
     assert sum(code.lstrip().startswith(">>>") for _, kind, code in blocks if kind == "run") >= 4

@@ -62,9 +62,10 @@ def bench_cmd(
         str,
         typer.Option(
             help="what to measure, comma-separated: local (with the naive baseline), spark "
-            "(local[2], when PySpark is installed), repeat (a second run with a decision store)"
+            "(local[2], when PySpark is installed), repeat (a second run with a decision store), "
+            "service (poslink serve under load, when poslink[serve] is installed)"
         ),
-    ] = "local,spark,repeat",
+    ] = "local,spark,repeat,service",
 ) -> None:
     """Measure poslink on generated workloads beside a naive RapidFuzz baseline."""
     from poslink import bench
@@ -76,7 +77,7 @@ def bench_cmd(
         if not (kushy / "products.csv").is_file():
             raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
         wanted = {p.strip() for p in parts.split(",") if p.strip()}
-        unknown = wanted - {"local", "spark", "repeat"}
+        unknown = wanted - {"local", "spark", "repeat", "service"}
         if unknown:
             raise ConfigError(f"--parts: unknown part(s) {', '.join(sorted(unknown))}")
         out.print(f"machine: {bench.machine()}", markup=False, highlight=False)
@@ -116,6 +117,10 @@ def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) 
     if repeat is not None:
         lines += ["", "## Repeated syncs (`--decisions`)", ""]
         lines += bench_engines.repeat_lines(repeat, work)
+    if "service" in wanted:
+        from poslink.service import bench as service_bench
+
+        lines += service_bench.lines(cases, work, kushy)
     for line in lines:
         out.print(line, markup=False, highlight=False)
     return lines

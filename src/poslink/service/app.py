@@ -29,6 +29,7 @@ from starlette.responses import Response
 
 from poslink.api import Matcher, StoredOverrides
 from poslink.exceptions import PoslinkError
+from poslink.records import Match
 from poslink.service.auth import ApiKeyAuth
 from poslink.service.errors import BodyLimit, install_handlers
 from poslink.service.keys import HEADER, KeyRing, KeyStore
@@ -48,8 +49,10 @@ __all__ = ["Service", "create_app"]
 
 log = logging.getLogger("poslink.service")
 
-# Records of a batch matched between two yields to the event loop (a few milliseconds).
-CHUNK = 250
+# Records of a batch matched between two yields to the event loop (about 40 ms of matching
+# against 100,000 products): bigger chunks share more bulk lookups, smaller ones make other
+# requests wait less.
+CHUNK = 500
 # Exit code of a worker that could not load its index when uvicorn supervises several: the
 # code uvicorn reads as "failed to start" (it then stops, rather than starting it again).
 STARTUP_FAILURE = 3
@@ -125,6 +128,48 @@ class Service:
         self.store.close()
 
 
+class Coalescer:
+    """Matches the single-record requests that arrive together as one batch.
+
+    Under load several requests are read in one turn of the event loop; matched together they
+    share the batch path's bulk lookups (a quarter less CPU per record, measured on the 100k
+    catalog with 8 connections). A request alone is matched alone, at once.
+    """
+
+    def __init__(self, service: Service, most: int = 64) -> None:
+        self.service = service
+        self.most = most
+        self.waiting: list[tuple[RecordIn, asyncio.Future[Match]]] = []
+
+    async def match(self, record: RecordIn) -> Match:
+        """The decision for ``record``, matched with whatever else is waiting."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Match] = loop.create_future()
+        self.waiting.append((record, future))
+        if len(self.waiting) == 1:
+            loop.call_soon(self._flush)
+        return await future
+
+    def _flush(self) -> None:
+        group, self.waiting = self.waiting[: self.most], self.waiting[self.most :]
+        if self.waiting:
+            asyncio.get_running_loop().call_soon(self._flush)
+        try:
+            matcher = self.service.ready()
+            if len(group) == 1:
+                found = [matcher.match_one(**group[0][0].fields())]
+            else:
+                found = matcher.match_records([record.fields() for record, _ in group])
+        except Exception as exc:  # each request answers it (a 503, or a logged 500)
+            for _, future in group:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), decision in zip(group, found, strict=True):
+            if not future.done():  # its client may have gone
+                future.set_result(decision)
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """The app for ``settings`` (default: those ``poslink serve`` put in the environment)."""
     settings = settings or from_environment()
@@ -186,10 +231,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             }
         )
 
+    coalescer = Coalescer(service)
+
     @app.post("/v1/match", response_model=MatchOut, responses=refusals, tags=["matching"])
     async def match(record: RecordIn) -> Response:
         """The decision for one record."""
-        found = service.ready().match_one(**record.fields())
+        service.ready()  # 503 at once while loading
+        found = await coalescer.match(record)
         return _json(match_out(found, record.pos_id))
 
     async def match_batch(body: BaseModel) -> Response:

@@ -7,12 +7,16 @@ the end of the feed that the measure does not send, then loads it from this proc
 ``loadgen`` over loopback, and stops it:
 
 - start-up: one worker, from the process's start to the first 200 from ``/ready``;
-- single records, the most a client gets: ``closed_loop`` with 8 connections;
+- single records, the most a client gets: ``closed_loop``, 8 requests at a time;
 - single records at a fixed rate (1,000 requests/s): ``open_loop``, latency from each
   request's scheduled start;
-- batches of 500 records: ``closed_loop`` with 4 connections.
+- batches of 500 records: ``closed_loop``, 4 requests at a time.
 
-Every measure is bounded in time and requests and stops by itself.
+The client uses 16 connections in turn (as a client library's pool does), which the kernel
+spreads over the server's processes. Since the client shares the machine with the server
+(and, on a shared machine, so do others), each measure also reports the CPU seconds the
+server's processes used: records per CPU-second is what a free core would give. Every
+measure is bounded in time and requests and stops by itself.
 """
 
 from __future__ import annotations
@@ -31,11 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from poslink.bench import Case, ensure_workload, measure, tree_memory
+from poslink.parallel import available_cores
 from poslink.service.loadgen import Outcome, closed_loop, open_loop, request_bytes
 
 HOST = "127.0.0.1"
 BATCH = 500
 RATE = 1_000.0
+# The client's connections, used in turn: the kernel spreads them over the server's processes.
+CONNECTIONS = 16
 # Targets on a 2-core machine with the 100k-product catalog.
 TARGET_P99_MS = 20.0
 TARGET_BATCH_RATE = 20_000.0
@@ -68,6 +75,7 @@ class ServiceResult:
     at_rate: Outcome
     batches: Outcome
     memory_mb: tuple[float, float]  # the server's processes after a load, summed: RSS, PSS
+    cores: int
     load_before: float
     load_after: float
 
@@ -103,24 +111,50 @@ class ServiceResult:
             bad = sum(n for s, n in o.statuses.items() if s != 200) + o.failures
             return f"; **{bad} not answered 200**" if bad else ""
 
+        def cpu(o: Outcome) -> str:
+            per = o.items / o.server_cpu if o.server_cpu else 0.0
+            return (
+                f"; the server used {o.server_cpu:.1f} CPU-s of {o.seconds * self.cores:.0f} "
+                f"({per:,.0f} records per CPU-second)"
+            )
+
         return [
             f"- {self.case.label}: `poslink serve --index` with {self.workers} workers, "
-            f"loads of {self.seconds:g} s from one client process over loopback; "
+            f"loads of {self.seconds:g} s from one client process over loopback "
+            f"({CONNECTIONS} connections used in turn); "
             f"load average {self.load_before:.2f} before, {self.load_after:.2f} after.",
             f"- start-up to ready (saved index, 1 worker): **{self.startup_s:.2f} s** "
             f"(target < {TARGET_STARTUP_S:g} s).",
             f"- single records at {RATE:,.0f} requests/s: **{self.at_rate.rate:,.0f}/s** "
-            f"served, {lat(self.at_rate)}{refused(self.at_rate)} "
+            f"served, {lat(self.at_rate)}{refused(self.at_rate)}{cpu(self.at_rate)} "
             f"(target p99 <= {TARGET_P99_MS:g} ms).",
-            f"- single records, 8 connections back to back: **{self.most.rate:,.0f} "
-            f"requests/s**, {lat(self.most)}{refused(self.most)}.",
-            f"- batches of {self.batch_size}, 4 connections: "
+            f"- single records, 8 at a time back to back: **{self.most.rate:,.0f} "
+            f"requests/s**, {lat(self.most)}{refused(self.most)}{cpu(self.most)}.",
+            f"- batches of {self.batch_size}, 4 at a time: "
             f"**{self.batches.item_rate:,.0f} records/s** "
             f"({self.batches.rate:,.1f} requests/s), {lat(self.batches)}"
-            f"{refused(self.batches)} (target >= {TARGET_BATCH_RATE:,.0f} records/s).",
+            f"{refused(self.batches)}{cpu(self.batches)} "
+            f"(target >= {TARGET_BATCH_RATE:,.0f} records/s).",
             f"- memory of the server's processes after a load, summed: "
             f"RSS {self.memory_mb[0]:,.0f} MB, PSS {self.memory_mb[1]:,.0f} MB.",
         ]
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its live descendants
+    (Linux /proc; 0 elsewhere)."""
+    total, todo = 0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, ValueError, IndexError):
+            continue
+        todo.extend(int(c) for c in children)
+    return total / tick
 
 
 def _free_port() -> int:
@@ -258,7 +292,9 @@ def run(
                 warm = min(1.0, seconds / 5)
                 warm_up = open_loop(HOST, server.port, warm_singles, rate=RATE, duration=warm)
                 asyncio.run(warm_up)
+                cpu = tree_cpu_seconds(server.process.pid)
                 found: Outcome = asyncio.run(load(server.port))
+                found.server_cpu = tree_cpu_seconds(server.process.pid) - cpu
                 rss, pss = tree_memory(server.process.pid)
                 memory.append((rss / 1024, pss / 1024))
                 return found
@@ -277,13 +313,25 @@ def run(
         most = serving(
             workers,
             lambda port: closed_loop(
-                HOST, port, singles, concurrency=8, duration=seconds, limit=len(singles)
+                HOST,
+                port,
+                singles,
+                concurrency=8,
+                connections=CONNECTIONS,
+                duration=seconds,
+                limit=len(singles),
             ),
         )
         batched = serving(
             workers,
             lambda port: closed_loop(
-                HOST, port, batches, concurrency=4, duration=seconds, limit=len(batches)
+                HOST,
+                port,
+                batches,
+                concurrency=4,
+                connections=CONNECTIONS,
+                duration=seconds,
+                limit=len(batches),
             ),
         )
     return ServiceResult(
@@ -296,6 +344,7 @@ def run(
         at_rate,
         batched,
         max(memory),
+        available_cores(),
         load_before,
         os.getloadavg()[0],
     )

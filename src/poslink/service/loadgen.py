@@ -47,6 +47,7 @@ class Outcome:
     failures: int = 0  # no answer: connection errors and time-outs
     errors: Counter[str] = field(default_factory=Counter)  # the failures, by kind
     items: int = 0  # records matched (a batch counts its records)
+    server_cpu: float = 0.0  # CPU seconds the server used meanwhile, when measured
 
     @property
     def answered(self) -> int:
@@ -206,11 +207,15 @@ async def closed_loop(
     *,
     concurrency: int,
     duration: float,
+    connections: int | None = None,
     limit: int = 1_000_000,
     timeout: float = 10.0,
 ) -> Outcome:
-    """``concurrency`` clients sending ``requests`` back to back for ``duration`` seconds."""
-    pool, out = _Pool(host, port, concurrency), Outcome()
+    """``concurrency`` clients sending ``requests`` back to back for ``duration`` seconds,
+    over a pool of ``connections`` (default: one each) used in turn, as a client library's
+    pool is: the server's processes each get the share of the connections the kernel gave
+    them."""
+    pool, out = _Pool(host, port, max(connections or concurrency, concurrency)), Outcome()
     start = time.perf_counter()
     stop = start + duration
     counter = iter(range(limit))

@@ -13,12 +13,10 @@ This is a facade over the engines' own per-record and per-batch steps
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -28,7 +26,6 @@ from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import match_record
 from poslink.engines.batch import RECORD_FIELDS, RECORD_SCHEMA, BatchMatcher
-from poslink.exceptions import StoreError
 from poslink.explain import Explanation, explain_item
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
@@ -36,10 +33,8 @@ from poslink.matching.saved import load_index, save_index
 from poslink.records import Match, PosRecord, Status
 from poslink.sources.validate import kind_of, usable_name
 from poslink.store.overrides import OverrideSet
+from poslink.store.refreshed import StoredOverrides
 from poslink.tables import FIELDS, add_match_columns, read_columns
-
-if TYPE_CHECKING:
-    from poslink.store.db import DecisionStore
 
 __all__ = ["DEFAULT_SOURCE", "Matcher", "StoredOverrides", "match"]
 
@@ -49,52 +44,6 @@ T = TypeVar("T")
 DEFAULT_SOURCE = "jane-json"
 # Records handed to the batch matcher at once: the local engine's default chunk.
 BATCH_SIZE = 8_000
-
-log = logging.getLogger("poslink")
-
-
-class StoredOverrides:
-    """The overrides of a decision store, per POS source, read again every ``ttl`` seconds.
-
-    ``ttl=None`` reads each source's overrides once (``refresh`` reads them again); the HTTP
-    service uses a few seconds, so that an override added with ``poslink override add``
-    applies to its answers without a restart.
-    """
-
-    def __init__(self, store: str | DecisionStore, ttl: float | None = None) -> None:
-        from poslink.store.db import DecisionStore  # SQLAlchemy: only when a store is used
-
-        self.store = DecisionStore(store) if isinstance(store, str) else store
-        self.ttl = ttl
-        self._sets: dict[str, tuple[float, OverrideSet]] = {}
-
-    def get(self, source: str) -> OverrideSet:
-        """The overrides of ``source``, as of at most ``ttl`` seconds ago.
-
-        When the store cannot be read again, the overrides read last stay in force (and the
-        store is tried again after another ``ttl``); when it was never read, the error is
-        raised.
-        """
-        now = time.monotonic()
-        found = self._sets.get(source)
-        if found is None or (self.ttl is not None and now - found[0] >= self.ttl):
-            try:
-                found = (now, self.store.override_set(source))
-            except StoreError as exc:
-                if found is None:
-                    raise
-                log.warning("overrides of %s not refreshed: %s", source, exc)
-                found = (now, found[1])
-            self._sets[source] = found
-        return found[1]
-
-    def refresh(self) -> None:
-        """Forget what was read: the next lookup reads the store again."""
-        self._sets.clear()
-
-    def close(self) -> None:
-        """Release the store's connections."""
-        self.store.close()
 
 
 class Matcher:

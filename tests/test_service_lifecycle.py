@@ -4,11 +4,13 @@ a PostgreSQL decision store."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -49,6 +51,38 @@ def test_ready_and_matching_wait_for_the_index_and_health_does_not(tmp_path: Pat
 
     asyncio.run(check())
     service.close()
+
+
+def test_single_records_arriving_together_each_get_their_own_decision(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
+    key = KeyStore(DecisionStore(decisions)).add("pos")
+    app = create_app(ServiceSettings(catalog=str(CATALOG), decisions=decisions))
+    app.state.service.load()
+    matcher = app.state.service.matcher
+    records = [
+        {"name": r["productName"], "category": r["category"], "pos_id": r["productId"]}
+        for r in json.loads((EXAMPLES / "jane/pos.json").read_text(encoding="utf-8"))
+    ]
+
+    async def send_together() -> list[dict[str, Any]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://poslink", headers={KEY_HEADER: key}
+        ) as client:
+            answers = await asyncio.gather(*(client.post("/v1/match", json=r) for r in records))
+        return [a.json() for a in answers]
+
+    answers = asyncio.run(send_together())
+    assert app.state.coalescer.grouped > 1, "no two requests were matched together"
+    for record, answer in zip(records, answers, strict=True):
+        want = matcher.match_one(record["name"], record["category"], pos_id=record["pos_id"])
+        assert answer["pos_id"] == str(record["pos_id"])
+        assert (answer["jane_product_id"], answer["status"], answer["reason"]) == (
+            want.jane_product_id,
+            want.status.value,
+            want.reason,
+        )
+    app.state.service.close()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

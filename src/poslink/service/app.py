@@ -140,6 +140,7 @@ class Coalescer:
         self.service = service
         self.most = most
         self.waiting: list[tuple[RecordIn, asyncio.Future[Match]]] = []
+        self.grouped = 0  # records matched in a group of more than one
 
     async def match(self, record: RecordIn) -> Match:
         """The decision for ``record``, matched with whatever else is waiting."""
@@ -160,6 +161,7 @@ class Coalescer:
                 found = [matcher.match_one(**group[0][0].fields())]
             else:
                 found = matcher.match_records([record.fields() for record, _ in group])
+                self.grouped += len(group)
         except Exception as exc:  # each request answers it (a 503, or a logged 500)
             for _, future in group:
                 if not future.done():
@@ -231,7 +233,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             }
         )
 
-    coalescer = Coalescer(service)
+    coalescer = app.state.coalescer = Coalescer(service)
 
     @app.post("/v1/match", response_model=MatchOut, responses=refusals, tags=["matching"])
     async def match(record: RecordIn) -> Response:

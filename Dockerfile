@@ -7,7 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install . && rm -rf /src
+# --build-arg EXTRAS=serve adds the HTTP service, `poslink serve` (docs/service.md).
+ARG EXTRAS=""
+RUN pip install ".${EXTRAS:+[${EXTRAS}]}" && rm -rf /src
 
 # Not root: the catalog is only read, and outputs go to the mounted folder.
 RUN useradd --create-home --uid 10001 poslink

@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP) $(SERVE_STAMP)
+
+# The HTTP service's dependencies (FastAPI, uvicorn), for its part of the benchmark.
+SERVE_STAMP := $(VENV)/.installed-serve
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[serve]'
 	touch $@ $(STAMP)
 
 run: $(STAMP)
@@ -43,7 +49,7 @@ test: $(DEV_STAMP) java postgres chromium
 # docs/benchmarks.md; `make bench SIZES=small` is a quick one.
 SIZES ?= full
 BENCH_DOC = $(if $(filter full,$(SIZES)),docs/benchmarks.md,out/bench/benchmarks-$(SIZES).md)
-bench: $(STAMP)
+bench: $(STAMP) $(SERVE_STAMP)
 	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC)
 
 # match_score's calibration (src/poslink/matching/data/calibration.json), refitted on the

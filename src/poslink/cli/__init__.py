@@ -1,5 +1,6 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
-``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console).
+``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console),
+``poslink serve`` (and ``serve key``).
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
@@ -11,6 +12,7 @@ from poslink.cli import (  # noqa: F401 - register their command groups
     override,
     review,
     scale,
+    serve,
 )
 from poslink.cli._app import app
 from poslink.signals import handle_termination

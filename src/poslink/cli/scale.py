@@ -65,9 +65,10 @@ def bench_cmd(
         typer.Option(
             help="what to measure, comma-separated: local (with the naive baseline), real (the "
             "labelled real menus and the reference example, per tier), spark (local[2], when "
-            "PySpark is installed), repeat (a second run with a decision store)"
+            "PySpark is installed), repeat (a second run with a decision store), service "
+            "(poslink serve under load, when poslink[serve] is installed)"
         ),
-    ] = "local,real,spark,repeat",
+    ] = "local,real,spark,repeat,service",
     menus: Annotated[
         Path, typer.Option(help="the labelled real menus (catalog.db, pos/, labels.csv)")
     ] = _MENUS,
@@ -82,7 +83,7 @@ def bench_cmd(
         if sizes not in bench.SIZES:
             raise ConfigError(f"--sizes must be one of {', '.join(bench.SIZES)}, not {sizes!r}")
         wanted = {p.strip() for p in parts.split(",") if p.strip()}
-        unknown = wanted - {"local", "real", "spark", "repeat"}
+        unknown = wanted - {"local", "real", "spark", "repeat", "service"}
         if unknown:
             raise ConfigError(f"--parts: unknown part(s) {', '.join(sorted(unknown))}")
         if wanted - {"real"} and not (kushy / "products.csv").is_file():
@@ -148,6 +149,10 @@ def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) 
     if repeat is not None:
         lines += ["", "## Repeated syncs (`--decisions`)", ""]
         lines += bench_engines.repeat_lines(repeat, work)
+    if "service" in wanted:
+        from poslink.service import bench as service_bench
+
+        lines += service_bench.lines(cases, work, kushy)
     for line in lines:
         out.print(line, markup=False, highlight=False)
     return lines

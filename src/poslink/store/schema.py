@@ -8,6 +8,8 @@
 - ``poslink_overrides``: curated answers by (source, POS id) or (source, normalized name).
 - ``poslink_runs``: one row per run that wrote the store.
 - ``poslink_meta``: the schema version.
+- ``poslink_api_keys``: the HTTP service's API keys, hashed (``service/keys.py``). A new table
+  only: stores made before it get it on first use, with no change of schema version.
 
 Catalog ids are text (``J30962`` as well as ``30962``); version 1 held them as integers and is
 migrated on opening (``store/migrate.py``).
@@ -142,4 +144,16 @@ knowledge = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("example", sa.Text, nullable=False, default=""),
     sa.UniqueConstraint("kind", "text", "brand", "scope", "scope_value"),
+)
+
+# `poslink serve`'s API keys, one per integration (``name``): only a SHA-256 of each key is
+# kept, with its first characters (``hint``) to tell keys apart; a revoked key keeps its row.
+api_keys = sa.Table(
+    "poslink_api_keys",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("key_hash", sa.Text, nullable=False, unique=True),
+    sa.Column("hint", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("revoked_at", sa.Text, nullable=True),
 )

@@ -1,12 +1,13 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
 ``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console),
-``poslink serve`` (and ``serve key``).
+``poslink serve`` (and ``serve key``); ``poslink catalog check``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them.
 """
 
 from poslink.cli import (  # noqa: F401 - register their command groups
+    catalog,
     commands,
     console,
     override,

@@ -20,6 +20,7 @@ from poslink.domain.knowledge import load_knowledge
 from poslink.matching.align import SAME_WORD, word_similarity
 from poslink.matching.calibration import load_calibration
 from poslink.matching.decide import WHOLE_NAME, Assessment, Decision, decide
+from poslink.matching.duplicates import duplicate_key
 from poslink.matching.index import CatalogIndex, sorted_name
 from poslink.matching.score import (
     FLAVOUR_TYPES,
@@ -187,11 +188,10 @@ class Matcher:
         return out
 
     def _group(self, found: list[Candidate]) -> None:
-        """Mark the catalog's duplicates among candidates: one core name, type, form, size."""
+        """Mark the catalog's duplicates among candidates (``duplicates.duplicate_key``)."""
         first: dict[tuple[object, ...], int] = {}
         for c in sorted(found, key=attrgetter("position")):
-            key = (self.index.cores[c.position], *self._form_of(c.position))
-            c.group = first.setdefault(key, c.position)
+            c.group = first.setdefault(duplicate_key(self.index, c.position), c.position)
 
     def _line_words(self, item: ParsedItem) -> set[str]:
         """The record's words that one catalog brand's products alone use."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import subprocess
@@ -27,6 +28,16 @@ KUSHY = SHARED / "kushy"
 EXAMPLES = REPO / "examples"
 # The bundled example's input and catalog, as ``poslink run`` arguments.
 EXAMPLE_ARGS = ("--pos", EXAMPLES / "jane/pos.json", "--catalog", EXAMPLES / "jane/catalog.db")
+
+
+@pytest.fixture(autouse=True)
+def _poslink_logger() -> Iterator[None]:
+    """Each test starts with poslink's logger as it found it: an in-process CLI run configures
+    it (its own handler, no propagation), which would hide later tests' records from caplog."""
+    logger = logging.getLogger("poslink")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved
 
 
 def _need(path: Path) -> Path:

@@ -17,7 +17,7 @@ def test_menu_table_extends_the_default_and_overrides_it() -> None:
     # A store's vaporizers shelf holds batteries too; the menu table keeps it as the default's.
     assert menu["vaporizers"].types == {"vape", "gear"}
     assert default["concentrates"].types == {"extract", "vape"}
-    assert menu["concentrates"].types == {"extract", "vape"}
+    assert menu["concentrates"].types == {"extract"}
 
 
 def test_a_plain_flower_category_reads_as_flower() -> None:

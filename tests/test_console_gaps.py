@@ -12,9 +12,10 @@ import storehelp
 from conftest import SHARED, make_catalog, poslink, products
 from consolehelp import CATALOG, demo
 from pgserver import PgServer
-from poslink.catalogs.duplicates import duplicate_groups
 from poslink.console.search import CatalogSearch
 from poslink.console.workbench import Settings, Workbench
+from poslink.matching import CatalogIndex
+from poslink.matching.duplicates import duplicate_groups
 from poslink.store.db import DecisionStore
 from poslink.store.knowledge import entries
 from storehelp import copy_catalog_to_postgres
@@ -82,17 +83,19 @@ def test_gaps_on_the_real_menus_list_products_with_store_counts(tmp_path: Path) 
 
 def test_duplicates_fold_punctuation_and_size_notes_but_keep_sizes_apart() -> None:
     found = duplicate_groups(
-        products(
-            [
-                (1, "", "Wyld", "", "Marionberry Gummies 100mg", "edible", ""),
-                (2, "", "WYLD", "", "marionberry gummies | 100mg", "edible", ""),
-                (3, "", "Wyld", "", "marionberry gummies", "edible", ""),
-                (4, "", "Wyld", "", "marionberry gummies 200mg", "edible", ""),
-                (5, "", "Fireflower", "", "super boof (1g)", "flower", ""),
-                (6, "", "Fireflower", "", "super boof (3.5g)", "flower", ""),
-                (7, "", "Fireflower", "", "super boof (3.5g)", "pre-roll", ""),
-                (8, "", "Other", "", "marionberry gummies 100mg", "edible", ""),
-            ]
+        CatalogIndex.build(
+            products(
+                [
+                    (1, "", "Wyld", "", "Marionberry Gummies 100mg", "edible", ""),
+                    (2, "", "WYLD", "", "marionberry gummies | 100mg", "edible", ""),
+                    (3, "", "Wyld", "", "marionberry gummies", "edible", ""),
+                    (4, "", "Wyld", "", "marionberry gummies 200mg", "edible", ""),
+                    (5, "", "Fireflower", "", "super boof (1g)", "flower", ""),
+                    (6, "", "Fireflower", "", "super boof (3.5g)", "flower", ""),
+                    (7, "", "Fireflower", "", "super boof (3.5g)", "pre-roll", ""),
+                    (8, "", "Other", "", "marionberry gummies 100mg", "edible", ""),
+                ]
+            )
         )
     )
     assert [[p.id for p in g] for g in found] == [["1", "2"]]

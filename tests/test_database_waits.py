@@ -227,7 +227,7 @@ def test_runs_at_once_on_one_new_store_all_finish(
     with DecisionStore(store) as opened:
         decided = opened.decisions()
         assert len(opened.runs()) == runs
-    assert len(decided) == runs * 27
+    assert len(decided) == runs * 28
     assert {d["store"] for d in decided} == {f"store-{n}" for n in range(runs)}
     # The store's name is not in the output: one run alone is every run's reference.
     done = poslink(*args(0, alone, "alone"))

@@ -93,15 +93,15 @@ def test_dash_is_standard_output_and_the_summary_goes_to_stderr(tmp_path: Path) 
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("match_status,match_source") and len(lines) == 29
-    assert "28 records" in result.stderr
+    assert lines[0].endswith("match_status,match_source") and len(lines) == 30
+    assert "29 records" in result.stderr
     assert list(tmp_path.iterdir()) == []  # no file named "-", no rejects file
 
 
 def test_dev_stdout_is_written_straight(tmp_path: Path) -> None:
     result = poslink("run", *EXAMPLE_ARGS, "--out", "/dev/stdout")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("\n") == 29 and "28 records" in result.stderr
+    assert result.stdout.count("\n") == 30 and "29 records" in result.stderr
 
 
 def test_a_fifo_is_written_straight(tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_a_fifo_is_written_straight(tmp_path: Path) -> None:
     reader.join(timeout=60)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(fifo.stat().st_mode)
-    assert got and got[0].count(b"\r\n") == 29
+    assert got and got[0].count(b"\r\n") == 30
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 

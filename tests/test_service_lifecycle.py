@@ -169,7 +169,8 @@ def test_serve_needs_a_decision_store_and_something_to_serve(tmp_path: Path) -> 
     no_index = poslink("serve", "--decisions", tmp_path / "d.db")
     assert no_index.returncode == 2 and "give an index (--index) or a catalog" in no_index.stderr
     missing = poslink("serve", "--index", tmp_path / "nope.json", "--decisions", tmp_path / "d.db")
-    assert missing.returncode == 2 and "no such index file" in missing.stderr
+    # A missing input is a data error, as for a run (README, exit codes).
+    assert missing.returncode == 3 and "no such index file" in missing.stderr
 
 
 def test_a_store_without_keys_is_warned_of(tmp_path: Path) -> None:

@@ -85,9 +85,12 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _shown(value: Any) -> str:
-    if value is None:
+def shown(value: Any) -> str:
+    """A parsed attribute as explanations print it: blank when unset."""
+    if value is None or value is False:  # an unset flag says nothing worth a line
         return ""
+    if value is True:
+        return "yes"
     if isinstance(value, frozenset):
         return ", ".join(sorted(value))
     if isinstance(value, tuple):
@@ -111,7 +114,7 @@ def explain_item(
     if decision.status is not Status.REJECTED:  # a rejected name has no parse to show
         item: ParsedItem
         item, origins = parser.explain_pos(name, category, **structured)
-        parsed = {f.name: _shown(getattr(item, f.name)) for f in fields(item)}
+        parsed = {f.name: shown(getattr(item, f.name)) for f in fields(item)}
         index = matcher.index
         for cand in matcher.candidates(item, floor=CANDIDATE_FLOOR)[: max(top, 0)]:
             p = index.products[cand.position]

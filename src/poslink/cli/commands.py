@@ -466,12 +466,6 @@ def sources_cmd() -> None:
 
 
 def _item_fields(item: Any) -> dict[str, str]:
-    fields = {}
-    for key in item.__slots__:
-        value = getattr(item, key)
-        if isinstance(value, frozenset):
-            value = ", ".join(sorted(value))
-        elif isinstance(value, tuple):
-            value = " ".join(value)
-        fields[key] = "" if value is None else str(value)
-    return fields
+    from poslink.explain import shown
+
+    return {key: shown(getattr(item, key)) for key in item.__slots__}

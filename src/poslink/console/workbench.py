@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass, field
 
 from poslink.catalogs import open_catalog
-from poslink.catalogs.duplicates import duplicate_groups
 from poslink.console import actions
 from poslink.console.gaps import ProposedProduct, cluster
 from poslink.console.learn import Proposal, propose
@@ -26,6 +25,7 @@ from poslink.console.queue import (
 )
 from poslink.console.search import CatalogSearch
 from poslink.matching import CatalogIndex
+from poslink.matching.duplicates import duplicate_groups
 from poslink.records import CatalogProduct
 from poslink.store.db import DecisionStore
 from poslink.store.knowledge import SOURCE, load_learned
@@ -168,11 +168,12 @@ class Workbench:
         return cluster(listings)
 
     def duplicates(self) -> list[tuple[list[CatalogProduct], int]]:
-        """The catalog's duplicate groups, each with the queued groups it leaves ambiguous."""
+        """The catalog's duplicate groups, each with the queued groups whose candidates hold
+        two of its products."""
         with self.lock:
             groups = list(self.queue.groups)
         out = []
-        for dup in duplicate_groups(self.index.products):
+        for dup in duplicate_groups(self.index):
             ids = {p.id for p in dup}
             hit = sum(1 for g in groups if len(ids & {c.product.id for c in g.candidates}) >= 2)
             out.append((dup, hit))

@@ -72,7 +72,11 @@ def serve(
         # Worker processes start fresh and read their settings from the environment.
         os.environ.update(settings.to_environment())
         if settings.workers > 1:
-            logging.config.dictConfig(options["log_config"])  # the supervisor's own lines
+            # The supervisor's own lines as uvicorn's; poslink's other messages (an error
+            # that stops the command) keep the CLI's one-line form.
+            supervisor = copy.deepcopy(options["log_config"])
+            supervisor["loggers"]["poslink.service"] = supervisor["loggers"].pop("poslink")
+            logging.config.dictConfig(supervisor)
             started = supervise(APP, host, port, settings.workers, options)
         else:
             try:

@@ -3,7 +3,7 @@
     >>> import poslink
     >>> matcher = poslink.Matcher.from_catalog("examples/jane/catalog.db")
     >>> matcher.match_one("Citrus Comet -1.0g- Sunny Valley", category="Usable Marijuana")
-    Match(row=0, jane_product_id='5105', score=0.9991, status=<Status.MATCHED: 'matched'>, ...)
+    Match(row=0, jane_product_id='5105', score=0.99..., status=<Status.MATCHED: 'matched'>, ...)
 
 This is a facade over the engines' own per-record and per-batch steps
 (``engines.base.match_record``, ``engines.batch.BatchMatcher``), so a record gets the decision

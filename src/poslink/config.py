@@ -53,13 +53,12 @@ class MatcherConfig(BaseModel):
     margin: float = Field(
         0.1, ge=0.0, le=1.0, description="a runner-up this close to the best makes it ambiguous"
     )
-    max_candidates: int = Field(50, ge=1, description="candidates scored per block")
     unbranded_threshold: float | None = Field(
-        0.95,
+        0.5,
         ge=0.0,
         le=1.0,
-        description="a record in which no catalog brand is found matches only a product of "
-        "exactly its name (similarity 1.0, at least this), unique across brands (none: never)",
+        description="least probability to give an id to a record naming no catalog brand (its "
+        "exact name across brands, or a brand read from a product line's word); none: never",
     )
 
 

@@ -496,6 +496,12 @@ class Parser:
                     beside = first - 1 in named_at or last in named_at
                     if form.product_type not in types and (not kept or beside):
                         core[at:at] = phrase.split()  # "Sugar Shack Cart": a name's word
+                if not core:
+                    # ... and when nothing else names the product, they name it: "Sugar Mix
+                    # Pre-Roll" is a pre-roll called Sugar Mix, not the brand's plain one.
+                    for form, phrase, at in reversed(placed):
+                        if form.product_type not in types:
+                            core[at:at] = phrase.split()
                 forms = kept
                 keep = [k for k, p in enumerate(placed) if p[0].product_type in types]
                 placed = [placed[k] for k in keep]

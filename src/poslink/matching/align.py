@@ -52,14 +52,13 @@ def word_similarity(
     if shorter < 3:
         return 0.0
     if record_word[0] == product_word[0]:
+        longer = len(product_word) > len(record_word) and product_word.startswith(record_word)
+        if longer and record_word in whole and len(product_word) - len(record_word) > 2:
+            # "Lemon" is not "Lemonade", however alike they look ("Jack" is "Jacks").
+            return 0.0
         if fuzz.ratio(record_word, product_word) >= SAME_WORD:
             return TYPO
-        if (
-            len(record_word) >= PREFIX_MIN
-            and len(product_word) > len(record_word)
-            and product_word.startswith(record_word)
-            and record_word not in whole
-        ):
+        if longer and len(record_word) >= PREFIX_MIN:
             return PREFIX
     # Two letters swapped ("Haez", "Uhs"): the same letters, one transposition apart. One
     # letter put for another at the start is another word ("Cream" is not "Dream").

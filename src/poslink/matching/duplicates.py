@@ -19,8 +19,9 @@ DupKey = tuple[object, ...]
 
 
 def duplicate_key(index: CatalogIndex, position: int) -> DupKey:
-    """What the matcher tells products apart by: brand, core name, type, form, size, potency
-    and pack (a product stating none of a size is not taken for one that states it)."""
+    """What the matcher tells products apart by: brand, core name, type, form, size, potency,
+    pack and a lineage named in the name (a product stating none of a size is not taken for one
+    that states it)."""
     p = index.profiles[index.profile_of[position]]
     return (
         index.brand_keys[position],
@@ -30,6 +31,9 @@ def duplicate_key(index: CatalogIndex, position: int) -> DupKey:
         p.weight_g,
         p.potency_mg,
         p.pack,
+        # A lineage the name states tells products apart ("Jello Shooter Sativa"); one only a
+        # field states is the catalog's noise.
+        None if p.lineage_soft else p.lineage,
     )
 
 

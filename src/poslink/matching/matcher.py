@@ -50,6 +50,8 @@ _decision_fields = attrgetter(*_DECISION_FIELDS)
 SCORE_ALL = 64
 # The evidence a record whose brand was read from a product line's word must reach.
 INFERRED = 0.85
+# How an id is found for a record naming no catalog brand: ``unbranded_threshold`` applies.
+UNBRANDED_KINDS = frozenset({"no brand", "inferred brand"})
 # Mistyped words looked up per brand, remembered up to this many.
 _MEMO_LIMIT = 200_000
 
@@ -248,8 +250,11 @@ class Matcher:
         )
         if found.candidate is None:
             return None, p, found.status, found.reason
-        if p < self.config.threshold:
-            why = f"{found.reason}; probability {p:.2f} below {self.config.threshold:.2f}"
+        limit = self.config.threshold
+        if found.kind in UNBRANDED_KINDS:
+            limit = max(limit, self.config.unbranded_threshold or 0.0)
+        if p < limit:
+            why = f"{found.reason}; probability {p:.2f} below {limit:.2f}"
             return None, p, Status.NO_MATCH, why
         reason = f"{found.reason}; {found.kind}"
         return self.index.product_id(found.candidate.position), p, found.status, reason

@@ -261,7 +261,9 @@ def name_evidence(
     # A word stores add to an edible's name is decoration more often than a strain's ("Auto",
     # "Mega" name another strain).
     cost += other * (OTHER_WORD if flavour else STRAIN_OTHER_WORD)
-    if part and not flavour and unnamed_strain:
+    if part and (other or (not flavour and unnamed_strain)):
+        # A part of a name stands for the whole only when the record adds nothing of its own:
+        # "Fast-Acting ... Lychee" names a flavour the product lacks.
         part = False
     evidence = max(covered, PART if part else 0.0)
     return evidence * (1.0 - min(MAX_EXTRA, cost)), covered

@@ -1,0 +1,199 @@
+"""The matcher's rules for names as stores type them, one table row a rule (docs/matching.md).
+
+The catalog is invented for these tests; each row is a store's rendering and the id a careful
+catalog manager gives it (None: no id), with the rule it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from poslink.domain import load_knowledge
+from poslink.matching import Matcher
+from poslink.matching.align import PREFIX, TYPO, align, word_similarity
+from poslink.matching.score import form_relation
+from poslink.records import ParsedItem, Status
+
+Build = Callable[[Sequence[tuple[object, ...]]], Matcher]
+
+# (id, amount, brand, lineage, name, product_type, product_subtype)
+CATALOG = [
+    (
+        1,
+        "1g",
+        "Acme Live Vape",
+        "",
+        "acme live vape | granddaddy purple | 1g",
+        "vape",
+        "Cartridges",
+    ),
+    (2, "1g", "Acme Live Vape", "", "acme live vape | tangie | 1g", "vape", "Cartridges"),
+    (3, "", "Acme Live Vape", "", "tangie disposable", "vape", "Disposables"),
+    (10, "", "Kettle Creek", "", "blue razz enhanced gummies", "edible", "Candies"),
+    (11, "", "Kettle Creek", "", "huckleberry enhanced gummies", "edible", "Candies"),
+    (12, "", "Kettle Creek", "", "sour cherry enhanced gummies", "edible", "Candies"),
+    (13, "", "Kettle Creek", "", "pomegranate enhanced gummies", "edible", "Candies"),
+    (20, "", "Mesa Verde Extracts", "", "peach haze", "extract", "Waxes"),
+    (21, "", "Mesa Verde Extracts", "", "lemon og", "extract", "Shatter"),
+    (22, "", "Mesa Verde Extracts", "", "lemon og", "extract", "Live Resins"),
+    (23, "", "Mesa Verde Extracts", "", "tropic thunder", "extract", "Oils"),
+    (30, "", "Sol Farms", "", "vape cart", "vape", "Cartridges"),
+    (31, "", "Sol Farms", "", "sunset sherbet", "flower", ""),
+    (
+        40,
+        "",
+        "Clearwater",
+        "",
+        "zapp infused pre-roll | blueberry",
+        "pre-roll",
+        "Infused Pre-Rolls",
+    ),
+    (
+        41,
+        "",
+        "Clearwater",
+        "",
+        "zapp infused pre-roll | grapevine",
+        "pre-roll",
+        "Infused Pre-Rolls",
+    ),
+    (42, "", "Clearwater", "", "clearwater elite cart | moonshine", "vape", "Cartridges"),
+    (50, "", "Other Co", "", "blue dream", "flower", ""),
+    (51, "", "Other Co", "", "purple pineapple express", "flower", ""),
+    (60, "", "Dupe Co", "", "lemon cake", "flower", ""),
+    (61, "", "Dupe Co", "", "lemon cake", "flower", ""),
+    (62, "", "Dupe Co", "", "jelly roll sativa", "edible", "Baked Goods"),
+    (63, "", "Dupe Co", "", "jelly roll indica", "edible", "Baked Goods"),
+    (70, "", "Gonzo Family Farms", "", "sour tangie", "flower", ""),
+    (80, "", "Tart Co", "", "1:1 lime twist 5mg", "edible", "Candies"),
+    (81, "", "Tart Co", "", "1:1 mango tango 5mg", "edible", "Candies"),
+]
+
+CASES = [
+    # Layouts: brand first, pipes, dashes and brackets, size first, "by Brand"; nicknames
+    # and words cut short; lineage letters.
+    ("Acme | 1g Cart | Granddaddy Purp (I)", "", "1"),
+    ("Acme - Cartridge - [1g] - GDP", "", "1"),
+    ("1g Granddaddy Purple Cart by Acme", "", "1"),
+    ("ACME LIVE VAPE Tangie 1g Cartridge (REC) $35", "", "2"),
+    # Sizes both stated and different; another form family of the same type.
+    ("Acme | 0.5g Cart | Granddaddy Purple", "", None),
+    ("Acme | 1g Disposable | Granddaddy Purple", "", None),
+    ("Acme Tangie Disposable", "", "3"),
+    # Words most of a brand's products carry (a line's) may be left out; a sibling's word or a
+    # flavour the product lacks rules it out; two kinds of one family are near, never given.
+    ("Kettle Creek Huckleberry Gummies 100mg", "", "11"),
+    ("Kettle Creek - Pomegranate - 10pk", "Edibles", "13"),
+    ("Kettle Creek Sour Apple Gummies", "", None),
+    ("Kettle Creek Huckleberry Chews", "", None),
+    # Form families: a kind of the catalog's family is it (badder of "Waxes", sugar of "Live
+    # Resins"); another family is not (shatter is not wax; oil is not shatter).
+    ("Mesa Verde Peach Haze Badder 1g", "", "20"),
+    ("Mesa Verde Peach Haze Shatter", "", None),
+    ("Mesa Verde - Lemon OG - Sugar", "", "22"),
+    ("Mesa Verde Lemon OG Shatter 1g", "", "21"),
+    ("Mesa Verde Tropic Thunder Shatter", "", None),
+    # A brand's generic product stands for a record of its form that names a strain; not for
+    # another form.
+    ("Sol Farms Tangie Cart 1g", "", "30"),
+    ("Sol Farms Tangie Gummies", "", None),
+    # No brand named: a word only one brand's products use (a product line) names the brand,
+    # and the record must then name the product in full.
+    ("Zapp - Blueberry infused prerolls", "", "40"),
+    ("Zapp - Strawberry infused prerolls", "", None),
+    # No brand named: a name the whole trade uses gives nothing; a unique name its product.
+    ("Blue Dream 3.5g", "Flower", None),
+    ("Purple Pineapple Express 3.5g", "Flower", "51"),
+    # The catalog's duplicates: the first listed; a lineage named tells products apart.
+    ("Dupe Co Lemon Cake 3.5g", "", "60"),
+    ("Dupe Co Jelly Roll Sativa", "", "62"),
+    ("Dupe Co Jelly Roll", "", None),
+    # A brand as stores write it: its first word alone.
+    ("Gonzo - Sour Tangie - 3.5g", "", "70"),
+    # An edible named by part of its name, adding nothing: its flavour; a flavour the product
+    # lacks is another product.
+    ("Tart Co Lime 1:1 Gummies", "", "80"),
+    ("Tart Co Lychee 1:1 Gummies", "", None),
+    ("Tart Co Lime Lychee 1:1 Gummies", "", None),
+]
+
+
+@pytest.mark.parametrize(("name", "category", "expected"), CASES)
+def test_store_renderings(
+    matcher_for: Build, name: str, category: str, expected: str | None
+) -> None:
+    matcher = matcher_for(CATALOG)
+    item = matcher.index.parser().parse_pos(name, category)
+    match = matcher.match(0, item)
+    assert match.jane_product_id == expected, (match.status, match.reason, item)
+    if expected is not None:
+        assert match.status is Status.MATCHED and 0.5 <= match.score <= 1.0
+
+
+def test_the_kinds_of_one_family_are_shown_for_review_never_given(matcher_for: Build) -> None:
+    matcher = matcher_for(CATALOG)
+    item = matcher.index.parser().parse_pos("Kettle Creek Huckleberry Chews")
+    shown = matcher.candidates(item, floor=0.1)
+    near = [c for c in shown if c.form == "near"]
+    assert [matcher.index.product_id(c.position) for c in near] == ["11"]
+    assert matcher.match(0, item).jane_product_id is None
+
+
+def _form(types: set[str], subtypes: set[str]) -> ParsedItem:
+    return ParsedItem(brand="b", core="x", types=frozenset(types), subtypes=frozenset(subtypes))
+
+
+@pytest.mark.parametrize(
+    ("record", "product", "relation"),
+    [
+        (("extract", "wax"), ("extract", "wax"), "same"),
+        (("extract", "badder"), ("extract", "wax"), "related"),
+        (("extract", "wax"), ("extract", "badder"), "related"),
+        (("extract", "sugar"), ("extract", "live resin"), "related"),
+        (("extract", "wax"), ("extract", "live resin"), "near"),
+        (("extract", "hash"), ("extract", "kief"), "near"),
+        (("extract", "oil"), ("vape", "cartridge"), "near"),
+        (("edible", "gummy"), ("edible", "chew"), "near"),
+        (("extract", "shatter"), ("extract", "wax"), ""),
+        (("extract", "oil"), ("extract", "shatter"), ""),
+        (("vape", "cartridge"), ("vape", "disposable"), ""),
+        (("vape", "cartridge"), ("flower", "bud"), ""),
+        (("pre-roll", "preroll"), ("pre-roll", "plain preroll"), "same"),
+        (("pre-roll", "preroll"), ("pre-roll", "infused preroll"), "near"),
+        (("extract", ""), ("extract", "wax"), "unknown"),
+    ],
+)
+def test_form_relations(record: tuple[str, str], product: tuple[str, str], relation: str) -> None:
+    k = load_knowledge()
+    r = _form({record[0]}, {record[1]} - {""})
+    p = _form({product[0]}, {product[1]} - {""})
+    assert form_relation(r, p, k) == relation
+
+
+@pytest.mark.parametrize(
+    ("written", "word", "similarity"),
+    [
+        ("zkittlez", "zkittles", TYPO),
+        ("braveherat", "braveheart", TYPO),
+        ("oog", "og", TYPO),  # a letter doubled
+        ("haez", "haze", TYPO),  # two letters swapped
+        ("straw", "strawberry", PREFIX),
+        ("shortc", "shortcake", TYPO),  # most of the word: a typo's worth
+        ("cream", "dream", 0.0),  # another first letter: another word
+        ("chem", "chemdawg", PREFIX),
+        ("lemon", "lemonade", 0.0),  # a word of its own is not a longer one cut short
+        ("jack", "jacks", TYPO),  # ... but its plural is it
+        ("4", "91", 0.0),
+    ],
+)
+def test_word_similarity(written: str, word: str, similarity: float) -> None:
+    assert word_similarity(written, word, frozenset({"lemon", "jack"})) == similarity
+
+
+def test_words_run_together_or_split_align() -> None:
+    found = align(("chemdawg", "sour"), ("chem", "dawg"))
+    assert found.product == [1.0, 1.0] and found.extra == ["sour"]
+    split = align(("head", "space", "mints"), ("headspace", "mints"))
+    assert split.product == [1.0, 1.0] and split.extra == []

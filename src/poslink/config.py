@@ -21,6 +21,7 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -60,6 +61,14 @@ class MatcherConfig(BaseModel):
         description="least probability to give an id to a record naming no catalog brand (its "
         "exact name across brands, or a brand read from a product line's word); none: never",
     )
+
+    @field_validator("unbranded_threshold", mode="before")
+    @classmethod
+    def _never(cls, value: object) -> object:
+        """TOML and the environment have no null: the word ``none`` says never."""
+        if isinstance(value, str) and value.strip().lower() in ("none", "never"):
+            return None
+        return value
 
 
 class Timeouts(BaseModel):

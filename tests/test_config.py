@@ -178,7 +178,9 @@ def test_flag_errors_name_the_flag(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("written", "value"), [('"none"', None), ('"Never"', None), ("0.8", 0.8)])
-def test_unbranded_threshold_none_in_a_file(tmp_path: Path, written: str, value: float | None) -> None:
+def test_unbranded_threshold_none_in_a_file(
+    tmp_path: Path, written: str, value: float | None
+) -> None:
     # TOML has no null: the word says that a record naming no brand never gets an id.
     path = tmp_path / "run.toml"
     path.write_text(BASE + f"[matcher]\nunbranded_threshold = {written}\n")

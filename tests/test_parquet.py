@@ -114,7 +114,7 @@ def test_an_unusable_row_is_skipped_with_its_number(
 
 def test_a_missing_column_and_a_file_that_is_not_parquet(tmp_path: Path) -> None:
     path = write(tmp_path / "p.parquet", {"SKU": ["1"], "Name": ["x"]})
-    with pytest.raises(InputError, match="column 'productId' \\(columns.id\\) is not in the file"):
+    with pytest.raises(InputError, match=r"column 'productId' \(columns\.id\) is not in the file"):
         list(ParquetSource(path).records())
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"PAR1 this is not one")

@@ -1,11 +1,11 @@
 """A Parquet export: one record per row, columns named by a mapping (as the ``csv`` source).
 
 Without a mapping the jane export's column names are read (``productId``, ``productName``,
-and, when present, ``category`` and ``quantityAvailable``), so a Parquet file with those columns, poslink's own
-Parquet output among them, reads as is. The file is read through ``open_bytes`` (a snapshot of
-the bytes first seen, hashed for the decision store, decompressed when gzip or zstd), then a
-row group at a time: a row whose id or name is missing is skipped with its row number, never
-the file.
+and, when present, ``category`` and ``quantityAvailable``), so a Parquet file with those
+columns, poslink's own Parquet output among them, reads as is. The file is read through
+``open_bytes`` (a snapshot of the bytes first seen, hashed for the decision store,
+decompressed when gzip or zstd), then a row group at a time: a row whose id or name is missing
+is skipped with its row number, never the file.
 """
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
+import sys
+import tempfile
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -17,6 +21,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from poslink.exceptions import ConfigError, InputChanged, InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.reading import InputTrail, open_input
+
+# ``--pos -``: the export comes on standard input.
+STDIN = "-"
+
+
+class StdinPath(type(Path())):  # type: ignore[misc]
+    """The spooled standard input: opened at its real place, named ``stdin`` in messages."""
+
+    def __str__(self) -> str:
+        return "stdin"
+
+    def __fspath__(self) -> str:
+        return str(super().__str__())
+
+
+def spool_stdin() -> Path:
+    """Standard input copied to a file in a private temporary folder, removed when the process
+    ends; a source then reads it as any file (snapshot, digest, twice)."""
+    folder = Path(tempfile.mkdtemp(prefix="poslink-stdin-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "stdin"
+    with path.open("wb") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+    return StdinPath(path)
 
 
 class SourceOptions(BaseModel):
@@ -56,7 +84,9 @@ class Source(ABC):
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
         self.location = str(path)
-        self.path = Path(path)
+        if self.location == STDIN:
+            path = spool_stdin()  # read whole first: a source may read its input twice
+        self.path = path if isinstance(path, StdinPath) else Path(path)
         # What the source has seen of its file (``open_bytes``): first size, digest, progress.
         self.trail = InputTrail()
         if isinstance(options, BaseModel):

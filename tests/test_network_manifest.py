@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -106,6 +107,20 @@ def test_an_unusable_manifest_is_a_configuration_error(
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         read_manifest(path)
+
+
+def test_a_huge_value_is_refused_whatever_the_process_csv_limit(tmp_path: Path) -> None:
+    # Another part of the program (a generator reading long descriptions) may raise the csv
+    # module's process-wide limit; the manifest's own bound must not depend on it.
+    path = tmp_path / "m.csv"
+    path.write_text("store,pos\na," + "x" * 200_000 + "\n")
+    before = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        with pytest.raises(ConfigError, match="longer than 131,072 characters"):
+            read_manifest(path)
+    finally:
+        csv.field_size_limit(before)
 
 
 def test_a_missing_manifest(tmp_path: Path) -> None:

@@ -100,6 +100,11 @@ def _toml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     return [(n, {**defaults, **store}) for n, store in enumerate(stores, 1)]
 
 
+# The csv module's field limit is one setting for the whole process, which a program embedding
+# poslink may have raised; a manifest holds paths and short options, so it keeps its own bound.
+_MAX_CELL = 131_072
+
+
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         return _csv_read(path, text)
@@ -120,6 +125,8 @@ def _csv_read(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     for row in reader:
         line = reader.line_num
         cells = {k: (v or "").strip() for k, v in row.items() if k in _CSV_COLUMNS}
+        if any(len(v) > _MAX_CELL for v in cells.values()):
+            raise csv.Error(f"line {line}: a value longer than {_MAX_CELL:,} characters")
         if not any(cells.values()):
             continue  # a blank line
         options: Any = {}

@@ -1,10 +1,10 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
-``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console),
+``poslink index build``; ``poslink console | knowledge | gaps`` (the review console),
 ``poslink serve`` (and ``serve key``); ``poslink catalog check``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
 is what adds them. Installed packages add commands of their own through the entry point group
-``poslink.commands`` (``extensions.py``).
+``poslink.commands`` (``extensions.py``): the development package (``dev/``) adds ``bench``.
 """
 
 from poslink.cli import (  # noqa: F401 - register their command groups

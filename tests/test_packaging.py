@@ -93,7 +93,7 @@ def test_the_check_finds_what_the_development_package_holds() -> None:
 def test_the_development_wheel_holds_the_generator_data_and_the_bench_command(
     tmp_path: Path,
 ) -> None:
-    with build_wheel(DEV, ["pyproject.toml", "src"], tmp_path) as wheel:
+    with build_wheel(DEV, ["pyproject.toml", "README.md", "src"], tmp_path) as wheel:
         names = wheel.namelist()
         (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         registered = wheel.read(entry_points).decode()

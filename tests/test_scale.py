@@ -27,7 +27,7 @@ from poslink.records import CatalogProduct
 from poslink.similarity import extract_many
 from poslink.sinks.csv import CsvSink
 from poslink.sources.jane_json import JaneJsonSource
-from poslink.synth import generate
+from poslink_dev.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ from poslink.sources.redaction import safe_url
 from poslink.sources.system import SystemSource
 from poslink.sources.validate import usable_name
 from poslink.sources.weedmaps import WeedmapsSource
-from poslink.synth.systems import SYSTEMS
 from poslink.testing import Bad, Item, SourceConformance
+from poslink_dev.synth.systems import SYSTEMS
 
 _WEIGHT = re.compile(r"(\d[\d.e+-]*)(g|mg|kg|oz|lb|ml|floz)")
 

@@ -24,7 +24,7 @@ from poslink.matching.calibration import fit
 from poslink.matching.matcher import Matcher
 from poslink.pipeline import CatalogAccess, build_source
 from poslink.records import PosRecord
-from poslink.synth import generate
+from poslink_dev.synth import generate
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "poslink" / "matching" / "data" / "calibration.json"

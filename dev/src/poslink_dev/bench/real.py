@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from poslink.bench import Result, measure
 from poslink.evaluate import read_labels, read_output
 from poslink.scorecard import Scorecard, markdown_rows, scorecard
+from poslink_dev.bench.generated import Result, measure
 
 # How the menus' CSV export is read: its columns by name.
 MENU_CSV_OPTIONS: tuple[str, ...] = (
@@ -196,7 +196,7 @@ def generated_tier_lines(results: list[Result]) -> list[str]:
     return [
         "### Generated workloads per tier",
         "",
-        "The generated labels' tiers (`poslink.synth`): `exact`, the catalog's own text;",
+        "The generated labels' tiers (`poslink_dev.synth`): `exact`, the catalog's own text;",
         "`store`, a store's rendering of a catalog product; `store_none`, a store's rendering",
         "of a catalog brand's product the catalog does not have (an id there is a wrong id);",
         "`store+store_none`, the two together; `other_brand`, a brand absent from the catalog",

@@ -1,6 +1,6 @@
 """The benchmark's other parts: the Spark engine and repeated syncs with a decision store.
 
-``poslink bench`` measures the local engine on every case (``bench.py``); these parts time
+``poslink bench`` measures the local engine on every case (``generated.py``); these parts time
 the same generated workloads on Spark (``local[2]``) and a second run of an unchanged feed.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from poslink.bench import Case
+from poslink_dev.bench.generated import Case
 
 SPARK_MIN_RECORDS = 100_000
 
@@ -34,7 +34,7 @@ def repeat_case(cases: list[Case]) -> Case:
 
 def spark_lines(cases: list[Case], work: Path) -> list[str]:
     """Time the Spark engine on each case's workload; one Markdown line each."""
-    from poslink.engines.spark.bench import bench_spark
+    from poslink_dev.bench.spark import bench_spark
 
     lines = []
     for case in cases:
@@ -50,7 +50,7 @@ REPEAT_TARGET = 10.0
 
 def repeat_lines(case: Case, work: Path) -> list[str]:
     """Time a first and a repeated run of one unchanged feed with a decision store."""
-    from poslink.store.bench import repeat_run
+    from poslink_dev.bench.store import repeat_run
 
     folder = work / case.folder
     r = repeat_run(folder / "pos.json", str(folder / "catalog.db"), work / "repeat")

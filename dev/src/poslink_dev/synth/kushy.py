@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from poslink.synth.forms import (
+from poslink_dev.synth.forms import (
     FORM_WORDS,
     FORMS,
     KUSHY_BRAND_FAMILIES,

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from poslink.bench import Case, ensure_workload, measure, tree_memory
 from poslink.parallel import available_cores
-from poslink.service.loadgen import Outcome, closed_loop, open_loop, request_bytes
+from poslink_dev.bench.generated import Case, ensure_workload, measure, tree_memory
+from poslink_dev.bench.loadgen import Outcome, closed_loop, open_loop, request_bytes
 
 HOST = "127.0.0.1"
 BATCH = 500

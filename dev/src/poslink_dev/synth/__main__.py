@@ -1,4 +1,4 @@
-"""``python -m poslink.synth``: generate one workload and print a one-line summary."""
+"""``python -m poslink_dev.synth``: generate one workload and print a one-line summary."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from poslink.synth import FORMATS, generate
+from poslink_dev.synth import FORMATS, generate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the arguments, generate, print the summary; the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m poslink.synth",
+        prog="python -m poslink_dev.synth",
         description="Generate a catalog, a POS feed and labels from the Kushy data set.",
     )
     parser.add_argument("--kushy", type=Path, required=True, help="the Kushy data set folder")

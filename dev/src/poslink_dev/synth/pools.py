@@ -1,7 +1,7 @@
 """What products are made of: the brand list, and one table of names (strains, flavors, products).
 
 A name is addressed by its index in :attr:`Pools.names`; the catalog arrays store those indexes.
-Names are unique by :func:`~poslink.synth.kushy.name_key`, so two indexes never read alike.
+Names are unique by :func:`~poslink_dev.synth.kushy.name_key`, so two indexes never read alike.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import random
 from bisect import bisect_left
 from itertools import accumulate
 
-from poslink.synth.forms import FAMILY_WEIGHTS, FLAVORS, FORM_INDEX, FORMS, RATIOS
-from poslink.synth.kushy import KushyData, brand_key, name_key
-from poslink.synth.render import BrandAliases, Weighted, pick
-from poslink.synth.shortnames import ShortNames
-from poslink.synth.vocab import vocabulary
+from poslink_dev.synth.forms import FAMILY_WEIGHTS, FLAVORS, FORM_INDEX, FORMS, RATIOS
+from poslink_dev.synth.kushy import KushyData, brand_key, name_key
+from poslink_dev.synth.render import BrandAliases, Weighted, pick
+from poslink_dev.synth.shortnames import ShortNames
+from poslink_dev.synth.vocab import vocabulary
 
 STRAIN, FLAVOR, PRODUCT = 0, 1, 2  # kinds of name: a strain, a flavor + noun, a whole product
 _KEY_CACHE = 200_000  # words keys kept (names recur: every listing asks about its own)

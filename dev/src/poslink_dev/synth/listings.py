@@ -34,8 +34,8 @@ from itertools import combinations
 from math import comb
 from typing import NamedTuple
 
-from poslink.synth.catalog import NO_NOUN, NOUN_SHIFT, Catalog
-from poslink.synth.forms import (
+from poslink_dev.synth.catalog import NO_NOUN, NOUN_SHIFT, Catalog
+from poslink_dev.synth.forms import (
     CONFUSED_WITH,
     FORMS,
     LINEAGES,
@@ -47,9 +47,9 @@ from poslink.synth.forms import (
     Form,
     Weight,
 )
-from poslink.synth.pools import FLAVOR, PRODUCT
-from poslink.synth.render import PosName, Weighted, below, pick, says_noun, split_ratio
-from poslink.synth.store_names import EXACT, Renderer, StoreName
+from poslink_dev.synth.pools import FLAVOR, PRODUCT
+from poslink_dev.synth.render import PosName, Weighted, below, pick, says_noun, split_ratio
+from poslink_dev.synth.store_names import EXACT, Renderer, StoreName
 
 POOL_SIZE = 50_000  # listings kept for repeating across stores
 _ID_STEPS = (1, 1, 1, 1, 2, 2, 3, 5, 8, 13)  # POS ids rise with gaps, as in real exports

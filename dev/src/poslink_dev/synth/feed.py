@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from poslink.synth.listings import Listing, Record
+from poslink_dev.synth.listings import Listing, Record
 
 FORMATS = ("json", "csv", "menu")
 FILE_NAMES = {"json": "pos.json", "csv": "pos.csv", "menu": "menu.json", "labels": "labels.csv"}

@@ -12,9 +12,9 @@ import random
 import re
 from collections.abc import Callable
 
-from poslink.synth.kushy import name_key
-from poslink.synth.render import pick
-from poslink.synth.vocab import Vocabulary
+from poslink_dev.synth.kushy import name_key
+from poslink_dev.synth.render import pick
+from poslink_dev.synth.vocab import Vocabulary
 
 _MIN_KEPT = 5  # a word cut short keeps at least this many letters
 _MIN_CUT = 7  # and only words this long are cut

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from poslink.synth.catalog import Catalog
-from poslink.synth.forms import LINEAGE_TAGS, PACK_TAGS, WEIGHT_TAGS, Form
-from poslink.synth.kushy import name_key
-from poslink.synth.pools import STRAIN
-from poslink.synth.render import (
+from poslink_dev.synth.catalog import Catalog
+from poslink_dev.synth.forms import LINEAGE_TAGS, PACK_TAGS, WEIGHT_TAGS, Form
+from poslink_dev.synth.kushy import name_key
+from poslink_dev.synth.pools import STRAIN
+from poslink_dev.synth.render import (
     PosName,
     Weighted,
     ascii_fold,
@@ -30,11 +30,11 @@ from poslink.synth.render import (
     split_ratio,
     typo,
 )
-from poslink.synth.shortnames import truncate
-from poslink.synth.vocab import Layout, Noise
+from poslink_dev.synth.shortnames import truncate
+from poslink_dev.synth.vocab import Layout, Noise
 
 if TYPE_CHECKING:
-    from poslink.synth.listings import Spec
+    from poslink_dev.synth.listings import Spec
 
 TYPO_RATE = 0.10
 BRANDLESS_RATE = 0.05  # a catalog product's name without its brand (when that stays plain)

@@ -1,6 +1,6 @@
 """The benchmark: generated workloads, poslink run end to end, and a naive baseline beside it.
 
-Each case generates (once, then reuses) a Kushy workload with ``poslink.synth``, builds its
+Each case generates (once, then reuses) a Kushy workload with ``poslink_dev.synth``, builds its
 index with ``poslink index build`` and matches its feed with ``poslink run``, both as separate
 processes, as a user runs them, timed from outside and watched for memory (the resident memory
 of the process and its workers, summed, sampled every 50 ms). Precision, recall and F1 come from
@@ -54,7 +54,7 @@ class Case:
 _BASELINE_SECONDS = 30.0
 
 # The repetition real feeds show: most listings repeat a product another store has, with
-# other sizes; see ``poslink.synth.generate``.
+# other sizes; see ``poslink_dev.synth.generate``.
 REPEATED = 0.8
 SIZES: dict[str, list[Case]] = {
     "tiny": [Case(400, 300, 0.0), Case(400, 600, REPEATED)],
@@ -115,7 +115,7 @@ class Result:
 
 def ensure_workload(case: Case, work: Path, kushy: Path, seed: int = 7) -> Path:
     """The case's generated workload folder, generated on first use and reused after."""
-    from poslink.synth import VERSION, generate
+    from poslink_dev.synth import VERSION, generate
 
     folder = work / case.folder
     done = folder / ".complete"  # holds the generator's version: a newer one generates anew
@@ -346,6 +346,8 @@ def document(
         "",
         f"Measured by `poslink bench --sizes {sizes}` (`make bench`) on {stamp}. Every figure",
         "below is a measurement of that run; rerun `make bench` to measure your machine.",
+        "`poslink bench` is a command of the development package in `dev/` (`poslink_dev`,",
+        "not part of poslink's wheel), which `make bench` installs.",
         "",
         f"Machine: {machine()}. poslink ran with "
         + (f"`--workers {workers}`." if workers else "every core (`--workers` default)."),
@@ -354,7 +356,7 @@ def document(
         "",
         "## How",
         "",
-        "- Workloads come from `poslink.synth` (the Kushy data set: real brands, strains and",
+        "- Workloads come from `poslink_dev.synth` (the Kushy data set: real brands, strains and",
         "  forms), generated once into `out/bench/` and reused. *distinct*: no two records",
         "  share a name; *repeated*: each listing repeats one from an earlier store with chance",
         f"  {REPEATED} (new POS id, mostly the same name, other sizes), as multi-store feeds do.",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Generic, TypeVar
 
-from poslink.synth.forms import Form
-from poslink.synth.kushy import name_key, strip_corporate
-from poslink.synth.vocab import vocabulary
+from poslink_dev.synth.forms import Form
+from poslink_dev.synth.kushy import name_key, strip_corporate
+from poslink_dev.synth.vocab import vocabulary
 
 _PAREN = re.compile(r"^(.*?)\s*\(([^)]+)\)\s*(.*)$")
 _RATIO_FIRST = re.compile(r"^(\d+:\d+) (.+)$")

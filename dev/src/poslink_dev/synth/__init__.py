@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from poslink.synth import kushy
-from poslink.synth.catalog import Catalog
-from poslink.synth.feed import FILE_NAMES, FORMATS, FeedWriter
-from poslink.synth.listings import FeedPlanner
-from poslink.synth.pools import Pools
+from poslink_dev.synth import kushy
+from poslink_dev.synth.catalog import Catalog
+from poslink_dev.synth.feed import FILE_NAMES, FORMATS, FeedWriter
+from poslink_dev.synth.listings import FeedPlanner
+from poslink_dev.synth.pools import Pools
 
 __all__ = ["FORMATS", "VERSION", "Workload", "generate"]
 

@@ -24,10 +24,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
-from poslink.synth.forms import FORMS, LINEAGES
-from poslink.synth.kushy import name_key
-from poslink.synth.pools import FLAVOR, PRODUCT, STRAIN, Pools
-from poslink.synth.render import below, catalog_name, pick, says_noun
+from poslink_dev.synth.forms import FORMS, LINEAGES
+from poslink_dev.synth.kushy import name_key
+from poslink_dev.synth.pools import FLAVOR, PRODUCT, STRAIN, Pools
+from poslink_dev.synth.render import below, catalog_name, pick, says_noun
 
 SCHEMA = (
     "CREATE TABLE products (id int primary key, amount text, brand text, lineage text, "

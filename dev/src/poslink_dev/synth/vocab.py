@@ -62,7 +62,7 @@ class Vocabulary:
 
 
 def _read(name: str) -> dict[str, Any]:
-    text = resources.files("poslink.synth").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("poslink_dev.synth").joinpath("data", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

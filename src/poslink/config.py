@@ -26,7 +26,7 @@ from pydantic import (
 
 from poslink.domain.knowledge import load_category_table
 from poslink.exceptions import ConfigError, PoslinkError
-from poslink.locations import is_url
+from poslink.files.locations import is_url
 
 ENV_PREFIX = "POSLINK_"
 # Keys whose values are paths; in a file they are relative to the file's folder.

@@ -22,15 +22,15 @@ from poslink.config import RunConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
 from poslink.exceptions import ConfigError, PluginError, RejectRateExceeded
-from poslink.locations import is_url
+from poslink.files.atomic import is_stream
+from poslink.files.locations import is_url
+from poslink.files.rejects import RejectsFile, rejects_path
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.matching.saved import load_index
 from poslink.records import CatalogProduct, Status
 from poslink.signals import deferred
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import RejectsFile, rejects_path
-from poslink.sinks.files import is_stream
 from poslink.sources.base import Source
 
 log = logging.getLogger(__name__)

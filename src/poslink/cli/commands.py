@@ -17,9 +17,9 @@ from poslink.cli._app import Outcome, app, err, errors, out, poslink_version, pr
 from poslink.config import Layer, RunConfig, load_run_config, parse_value
 from poslink.evaluate import read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, CatalogError, ConfigError, InputError, PoslinkError
-from poslink.locations import is_url
+from poslink.files.atomic import AtomicFile, is_stream
+from poslink.files.locations import is_url
 from poslink.pipeline import RunSummary, check_paths, describe, run
-from poslink.sinks.files import AtomicFile, is_stream
 from poslink.sources.sniff import format_hint
 
 log = logging.getLogger("poslink")

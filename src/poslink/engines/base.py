@@ -13,10 +13,10 @@ from pydantic import BaseModel, ValidationError
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser, unparsable
 from poslink.exceptions import ConfigError, SkippedRecord
+from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 
 M = TypeVar("M", bound=BaseModel)

@@ -22,10 +22,10 @@ from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
 from poslink.engines.base import Engine, Job, parse_record
 from poslink.exceptions import PluginError, SkippedRecord
+from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
 from poslink.records import Match, Origin, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
 from poslink.store.db import DecisionStore, RunRecord, StoredDecision

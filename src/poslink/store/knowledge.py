@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from poslink.domain.learned import LearnedKnowledge, Lesson, normalize
 from poslink.exceptions import InputError
-from poslink.sinks.base import AtomicFile, safe_cell
+from poslink.files.atomic import AtomicFile
+from poslink.sinks.base import safe_cell
 from poslink.store import schema
 from poslink.store.db import DecisionStore, now
 from poslink.store.review import _unneutralized

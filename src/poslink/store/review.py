@@ -17,9 +17,10 @@ from typing import Any
 from poslink import plugins
 from poslink.engines.base import parse_record
 from poslink.exceptions import InputError, PluginError
+from poslink.files.atomic import AtomicFile
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import PosRecord
-from poslink.sinks.base import AtomicFile, safe_cell
+from poslink.sinks.base import safe_cell
 from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
 from poslink.store.overrides import Override, override_key, parse_answer

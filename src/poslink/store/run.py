@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from poslink.domain.learned import teach
+from poslink.files.atomic import is_stream, publish_copy
+from poslink.files.rejects import rejects_path
 from poslink.matching import CatalogIndex
 from poslink.pipeline import (
     CatalogAccess,
@@ -34,8 +36,6 @@ from poslink.pipeline import (
 )
 from poslink.records import Status
 from poslink.signals import deferred
-from poslink.sinks.csv import rejects_path
-from poslink.sinks.files import is_stream, publish_copy
 from poslink.store.db import DecisionStore, Published, RunRecord
 from poslink.store.incremental import StoreRun
 from poslink.store.knowledge import load_learned

@@ -16,9 +16,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
-from poslink.catalogs.sql import describe_url
 from poslink.collector import batch_collection
 from poslink.config import RunConfig
+from poslink.db.connect import describe
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import Engine, Job
 from poslink.exceptions import ConfigError, PluginError, RejectRateExceeded
@@ -231,11 +231,6 @@ class CatalogAccess:
         _ = self.version
         products = self._read if self._read is not None else self.index.products
         return ids - {p.id for p in products if p.id in ids}
-
-
-def describe(location: str) -> str:
-    """A catalog or store location as it may be shown: a URL without its password."""
-    return describe_url(location) if "://" in location else location
 
 
 def build_index(config: RunConfig) -> CatalogIndex:

@@ -15,11 +15,12 @@ from rich.table import Table
 from poslink import logs, plugins
 from poslink.cli._app import Outcome, app, err, errors, out, poslink_version, progress
 from poslink.config import Layer, RunConfig, load_run_config, parse_value
+from poslink.db.connect import describe
 from poslink.evaluate import read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, CatalogError, ConfigError, InputError, PoslinkError
 from poslink.files.atomic import AtomicFile, is_stream
 from poslink.files.locations import is_url
-from poslink.pipeline import RunSummary, check_paths, describe, run
+from poslink.pipeline import RunSummary, check_paths, run
 from poslink.sources.sniff import format_hint
 
 log = logging.getLogger("poslink")

@@ -395,6 +395,7 @@ def explain_cmd(
 ) -> None:
     """Show how a name is parsed, where each attribute came from, and why it matches or not."""
     from poslink.catalogs import open_catalog
+    from poslink.explain import item_fields
     from poslink.matching import CatalogIndex, Matcher
 
     with errors():
@@ -405,10 +406,10 @@ def explain_cmd(
         name, category, brand=brand, product_type=product_type, lineage=lineage, weight=weight
     )
     parsed = Table("field", "value", "from", title="parsed")
-    for key, value in _item_fields(item).items():
+    for key, value in item_fields(item).items():
         parsed.add_row(key, value, origins.get(key, "") if value else "")
     for key, value in origins.items():
-        if key not in _item_fields(item):
+        if key not in item_fields(item):
             parsed.add_row(key, "", value)
     out.print(parsed)
     decision = matcher.match(0, item)
@@ -464,9 +465,3 @@ def sources_cmd() -> None:
                 markup=False,
                 highlight=False,
             )
-
-
-def _item_fields(item: Any) -> dict[str, str]:
-    from poslink.explain import shown
-
-    return {key: shown(getattr(item, key)) for key in item.__slots__}

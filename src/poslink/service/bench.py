@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from poslink.bench import Case, ensure_workload, measure, tree_memory
-from poslink.parallel import available_cores
+from poslink.engines.forks import available_cores
 from poslink.service.loadgen import Outcome, closed_loop, open_loop, request_bytes
 
 HOST = "127.0.0.1"

@@ -16,7 +16,6 @@ from typing import Any, Protocol, runtime_checkable
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
-from poslink.collector import batch_collection
 from poslink.config import RunConfig
 from poslink.db.connect import describe
 from poslink.domain.knowledge import load_category_table
@@ -349,7 +348,6 @@ def _watch(progress: Progress | None, source: Source) -> None:
         progress.watch(source)
 
 
-@batch_collection()
 def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary.
 

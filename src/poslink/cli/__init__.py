@@ -16,12 +16,15 @@ from poslink.cli import (  # noqa: F401 - register their command groups
     serve,
 )
 from poslink.cli._app import app
+from poslink.cli.collector import collect_for_batch_work
 from poslink.signals import handle_termination
 
 
 def main() -> None:
-    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``)."""
+    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``), and
+    the garbage collector is set for batch work (``collector.py``)."""
     handle_termination()
+    collect_for_batch_work()
     app(prog_name="poslink")
 
 

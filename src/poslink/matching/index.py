@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from poslink.catalogs.base import id_order
-from poslink.collector import batch_collection
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser, exact_text
@@ -137,7 +136,6 @@ class CatalogIndex:
     )
 
     @classmethod
-    @batch_collection()
     def build(
         cls,
         products: Iterable[CatalogProduct],

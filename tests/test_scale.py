@@ -22,13 +22,13 @@ from conftest import SHARED, poslink
 from poslink.catalogs import open_catalog
 from poslink.cli.collector import YOUNG_THRESHOLD
 from poslink.config import RunConfig
+from poslink.domain.similarity import extract_many
 from poslink.engines.base import match_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
 from poslink.matching.saved import load_index, save_index
 from poslink.pipeline import run
 from poslink.records import CatalogProduct
-from poslink.similarity import extract_many
 from poslink.sinks.csv import CsvSink
 from poslink.sources.jane_json import JaneJsonSource
 from poslink.synth import generate

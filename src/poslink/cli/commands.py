@@ -20,7 +20,8 @@ from poslink.evaluate import read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, CatalogError, ConfigError, InputError, PoslinkError
 from poslink.files.atomic import AtomicFile, is_stream
 from poslink.files.locations import is_url
-from poslink.pipeline import RunSummary, check_paths, run
+from poslink.pipeline import RunSummary, run
+from poslink.runs.paths import check_paths
 from poslink.sources.sniff import format_hint
 
 log = logging.getLogger("poslink")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,79 +20,15 @@ from poslink.config import Timeouts
 from poslink.db.connect import describe_url, make_engine
 from poslink.db.errors import database_errors
 from poslink.db.locks import sqlite_transactions
+from poslink.db.many import ManyRows
 from poslink.exceptions import StoreBusy, StoreError, map_errors
 from poslink.store import schema
 from poslink.store.migrate import migrate
 from poslink.store.overrides import Override, OverrideSet
+from poslink.store.rows import Published, RunRecord, StoredDecision
 
-# Rows per statement when writing many decisions (bounded memory, few round trips).
-CHUNK = 5_000
 # The PostgreSQL advisory lock held while a store's tables are created or migrated.
 SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDecision:
-    """A decision as the store holds it, with what it depended on."""
-
-    fingerprint: str
-    brands: str
-    catalog_version: str
-    brand_key: str | None
-    jane_product_id: str | None
-    score: float
-    status: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    """An output file as published: its absolute path and the SHA-256 of its bytes."""
-
-    path: str
-    digest: str
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """What one run writes about itself."""
-
-    source: str
-    store: str
-    catalog_version: str
-    full: bool
-    records: int
-    matched_now: int
-    reused: int
-    counts: Mapping[str, int]
-    feed_key: str
-
-
-class _Many:
-    """Runs one statement for many rows through the driver's ``executemany``, in chunks.
-
-    The statement is compiled once; SQLAlchemy's per-row parameter handling would otherwise
-    cost more than the database's work on a run of 100,000 decisions.
-    """
-
-    def __init__(self, con: sa.Connection, stmt: Any) -> None:
-        self.con = con
-        self.compiled = stmt.compile(dialect=con.dialect)
-        self.sql = str(self.compiled)
-        self.order = self.compiled.positiontup if self.compiled.positional else None
-        self.chunk: list[Any] = []
-
-    def add(self, row: Mapping[str, Any]) -> None:
-        """Queue one row (a mapping of column names to values)."""
-        self.chunk.append(tuple(row[k] for k in self.order) if self.order else dict(row))
-        if len(self.chunk) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Send the queued rows."""
-        if self.chunk:
-            self.con.exec_driver_sql(self.sql, self.chunk)
-            self.chunk = []
 
 
 def store_url(location: str) -> str:
@@ -283,12 +219,12 @@ class DecisionStore:
                     # An empty catalog still records that its blocks are known (all absent).
                     or [{"catalog_version": run.catalog_version, "brand_key": "", "hash": "-"}],
                 )
-            many = _Many(con, upsert)
+            many = ManyRows(con, upsert)
             for row in rows:
                 many.add({**row, "run_id": run_id})
             many.flush()
             if refreshed:
-                moved = _Many(
+                moved = ManyRows(
                     con,
                     sa.update(d)
                     .where(

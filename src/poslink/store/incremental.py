@@ -27,8 +27,9 @@ from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, record_fields, rules_hash
-from poslink.store.db import DecisionStore, RunRecord, StoredDecision
+from poslink.store.db import DecisionStore
 from poslink.store.merge import ChangedRecords, Entry, MergeSink, OrderedMerge
+from poslink.store.rows import RunRecord, StoredDecision
 
 log = logging.getLogger(__name__)
 

@@ -36,9 +36,10 @@ from poslink.runs.summary import Progress, RunSummary
 from poslink.signals import deferred
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
-from poslink.store.db import DecisionStore, Published, RunRecord
+from poslink.store.db import DecisionStore
 from poslink.store.incremental import StoreRun, StoreRunResult
 from poslink.store.knowledge import load_learned
+from poslink.store.rows import Published, RunRecord
 
 log = logging.getLogger(__name__)
 

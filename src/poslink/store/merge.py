@@ -20,8 +20,8 @@ from poslink.records import Match, Origin, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
 from poslink.store.basis import fingerprint
-from poslink.store.db import StoredDecision
 from poslink.store.overrides import OverrideSet
+from poslink.store.rows import StoredDecision
 
 
 @dataclass(slots=True)

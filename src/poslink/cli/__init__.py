@@ -3,18 +3,24 @@
 ``poslink serve`` (and ``serve key``); ``poslink catalog check``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
-is what adds them.
+is what adds them, and ``poslink --help`` lists them in that order.
 """
 
-from poslink.cli import (  # noqa: F401 - register their command groups
+# isort: off
+from poslink.cli import (  # noqa: F401 - register their commands, in this order
     catalog,
-    commands,
+    run,
+    evaluate,
+    explain,
+    sources,
     console,
     override,
     review,
     scale,
     serve,
 )
+
+# isort: on
 from poslink.cli._app import app
 from poslink.cli.collector import collect_for_batch_work
 from poslink.signals import handle_termination

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from poslink.console.queue import Listing
+from poslink.console.listings import Listing
 from poslink.exceptions import ConfigError
 from poslink.files.atomic import AtomicFile
 from poslink.sinks.base import safe_cell

@@ -37,7 +37,8 @@ COLUMNS = (
 )
 
 
-def _category_table(source: str) -> str:
+def source_category_table(source: str) -> str:
+    """The category table a source reads by default ("default" for an unknown source)."""
     try:
         cls = plugins.load("sources", source)
     except PluginError:
@@ -63,7 +64,7 @@ def review_rows(
         record = PosRecord(row=0, source=d["source"], pos_id=d["pos_id"], **fields)
         if d["source"] not in overrides:
             overrides[d["source"]] = store.override_set(d["source"])
-            parsers[d["source"]] = index.parser(_category_table(d["source"]))
+            parsers[d["source"]] = index.parser(source_category_table(d["source"]))
         if overrides[d["source"]].find(record) is not None:
             continue
         item = parse_record(parsers[d["source"]], record)

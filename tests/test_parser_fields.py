@@ -156,8 +156,8 @@ def test_structured_brand_matches_a_name_without_it() -> None:
     from poslink.config import MatcherConfig
     from poslink.engines.base import Job
     from poslink.engines.local import LocalEngine
+    from poslink.files.rejects import RejectsFile
     from poslink.matching import CatalogIndex
-    from poslink.sinks.csv import RejectsFile
 
     catalog = MemoryCatalog(
         [

@@ -75,7 +75,7 @@ def source(system: str, location: str | Path, **options: Any) -> SystemSource:
 
 def outcome(records: Iterator[Any]) -> list[tuple[Any, ...]]:
     fields = ("row", "pos_id", "name", "category", "brand", "product_type", "lineage")
-    more = ("strain", "weight", "quantity", "raw")
+    more = ("weight", "quantity", "raw")
     return [tuple(getattr(r, f) for f in (*fields, *more)) for r in records]
 
 

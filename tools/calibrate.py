@@ -22,8 +22,8 @@ from poslink.config import RunConfig
 from poslink.engines.batch import RECORD_FIELDS
 from poslink.matching.calibration import fit
 from poslink.matching.matcher import Matcher
-from poslink.pipeline import CatalogAccess, build_source
 from poslink.records import PosRecord
+from poslink.runs.parts import CatalogAccess, build_source
 from poslink_dev.synth import generate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,8 +26,8 @@ from pydantic import (
 )
 
 from poslink.domain.knowledge import load_category_table
-from poslink.exceptions import ConfigError, PoslinkError
-from poslink.locations import is_url
+from poslink.exceptions import ConfigError, PoslinkError, first_error
+from poslink.files.locations import is_url
 
 ENV_PREFIX = "POSLINK_"
 # Keys whose values are paths; in a file they are relative to the file's folder.
@@ -308,8 +308,6 @@ def _config_error(
     origins: dict[tuple[str, ...], tuple[Layer, str]],
     file: Path | None,
 ) -> ConfigError:
-    from poslink.sources.base import first_error
-
     dotted, message = first_error(exc, model)
     loc = prefix + tuple(dotted.split("."))
     if message == "required, not given":

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
-from poslink.engines.pool import MatchPool, available_cores
+from poslink.engines.forks import available_cores
+from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
 from poslink.records import Match, PosRecord, Status
 

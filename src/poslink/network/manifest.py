@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from poslink.exceptions import ConfigError
-from poslink.locations import is_url
+from poslink.files.locations import is_url
 
 DEFAULT_SOURCE = "jane-json"
 # A store id names a folder (``store=<id>``) and a file: letters, digits, ``.``, ``_``, ``-``.

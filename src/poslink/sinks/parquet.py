@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from poslink.exceptions import ConfigError
+from poslink.files.atomic import STDOUT, AtomicFile
 from poslink.records import Match, Status
 from poslink.sinks.base import MATCH_COLUMNS, Sink
-from poslink.sinks.files import STDOUT, AtomicFile
 
 # Rows per row group: large enough for columnar readers, small enough to bound memory.
 ROWS_PER_GROUP = 65_536

@@ -18,7 +18,13 @@ from typing import Any, BinaryIO, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from poslink.exceptions import ConfigError, InputChanged, InputError, SkippedRecord
+from poslink.exceptions import (
+    ConfigError,
+    InputChanged,
+    InputError,
+    SkippedRecord,
+    first_error,
+)
 from poslink.records import PosRecord
 from poslink.sources.reading import InputTrail, open_input
 
@@ -174,37 +180,6 @@ def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseMo
     except ValidationError as exc:
         key, message = first_error(exc, source.Options)
         raise ConfigError(f"source {source.name!r} option {key}: {message}") from exc
-
-
-def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
-    """The dotted key and a plain message for the first error (unknown keys first: a misspelt
-    key is often why another one is missing)."""
-    errors = exc.errors()
-    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = [str(p) for p in error["loc"]]
-    key = ".".join(loc) or "(options)"
-    if error["type"] == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
-        known = ", ".join(parent.model_fields) if parent else ""
-        return key, "not a known key" + (f" (known: {known})" if known else "")
-    if error["type"] == "missing":
-        return key, "required, not given"
-    message = str(error["msg"])
-    if "input" in error and error["type"] not in ("model_type", "dict_type"):
-        message += f", got {error['input']!r}"
-    return key, message
-
-
-def _model_at(model: type[BaseModel], loc: list[str]) -> type[BaseModel] | None:
-    """The nested model a location points into, when it is one."""
-    current: type[BaseModel] = model
-    for part in loc:
-        info = current.model_fields.get(part)
-        inner = _nested_model(info.annotation) if info else None
-        if inner is None:
-            return None
-        current = inner
-    return current
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from poslink.parallel import available_cores
+from poslink.engines.forks import available_cores
 from poslink_dev.bench.generated import Case, ensure_workload, measure, tree_memory
 from poslink_dev.bench.loadgen import Outcome, closed_loop, open_loop, request_bytes
 

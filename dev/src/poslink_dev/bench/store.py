@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from poslink.files.rejects import rejects_path
 from poslink.pipeline import RunConfig, RunSummary, run
-from poslink.sinks.csv import rejects_path
 
 
 @dataclass(frozen=True)

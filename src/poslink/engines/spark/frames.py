@@ -22,7 +22,7 @@ import pyarrow as pa
 from poslink.engines.batch import RECORD_FIELDS
 from poslink.engines.spark.errors import carried
 from poslink.exceptions import InputError, PoslinkError, SkippedRecord
-from poslink.locations import is_url
+from poslink.files.locations import is_url
 from poslink.records import Match, PosRecord, Status
 from poslink.sources.base import Source
 

@@ -12,8 +12,3 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
 def is_url(location: str | Path) -> bool:
     """Whether ``location`` is a URL (``s3a://bucket/key``, ``file:///tmp/x``), not a path."""
     return isinstance(location, str) and bool(_URL.match(location))
-
-
-def as_location(value: str | Path) -> Path | str:
-    """A URL stays text (``Path`` would fold its ``//``); anything else becomes a ``Path``."""
-    return value if is_url(value) else Path(value)

@@ -1,4 +1,4 @@
-"""The garbage collector, set for long batch runs.
+"""The garbage collector, set once by the command line for long batch runs.
 
 A run allocates millions of short-lived objects (decoded records, their keys, parsed items)
 while it holds large long-lived ones (the index, the decision caches, the chunks in flight).
@@ -11,26 +11,20 @@ every 2 million allocations. Records, keys and decisions hold no reference
 cycles (a whole bench run leaves about a thousand objects in cycles in the main process, none
 in the workers; peak RSS is unchanged), so what waits for the collector is that little;
 reference counting frees everything else at once, as always.
+
+The command line sets it for its whole process (``poslink`` and ``python -m poslink``), and
+processes it forks (match workers, index parsers) inherit it. The library never changes it:
+a program that embeds poslink keeps its own collector settings, and may set this one itself.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 YOUNG_THRESHOLD = 2_000_000
 
 
-@contextmanager
-def batch_collection() -> Iterator[None]:
-    """Look for young cycles every ``YOUNG_THRESHOLD`` allocations, not 700, while inside.
-
-    Processes forked inside (match workers, index parsers) inherit the setting.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], YOUNG_THRESHOLD), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+def collect_for_batch_work() -> None:
+    """Look for young cycles every ``YOUNG_THRESHOLD`` allocations, not 700, from now on."""
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, YOUNG_THRESHOLD), *older)

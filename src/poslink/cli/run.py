@@ -1,4 +1,4 @@
-"""The core commands: ``run``, ``eval``, ``explain``, ``sources``."""
+"""``poslink run``: match a POS export against the catalog, write the output and a summary."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from poslink import logs, plugins
+from poslink import logs
 from poslink.cli._app import Outcome, app, err, errors, out, poslink_version, progress
 from poslink.config import Layer, RunConfig, load_run_config, parse_value
-from poslink.evaluate import read_labels, read_output
-from poslink.exceptions import EXIT_REJECTS, CatalogError, ConfigError, InputError, PoslinkError
-from poslink.locations import is_url
-from poslink.pipeline import RunSummary, check_paths, describe, run
-from poslink.sinks.files import AtomicFile, is_stream
+from poslink.db.connect import describe
+from poslink.exceptions import CatalogError, ConfigError, InputError, PoslinkError
+from poslink.files.atomic import AtomicFile, is_stream
+from poslink.files.locations import is_url
+from poslink.pipeline import RunSummary, run
+from poslink.runs.paths import check_paths
 from poslink.sources.sniff import format_hint
 
 log = logging.getLogger("poslink")
@@ -266,206 +266,3 @@ def write_summary(
     except (OSError, PoslinkError) as exc:
         target.abort()
         log.error("cannot write --summary-json %s: %s", path, exc)
-
-
-@app.command("eval")
-def eval_cmd(
-    labels: Annotated[Path, typer.Option("--labels", help="hand labels CSV")],
-    out_path: Annotated[Path, typer.Option("--out", help="a poslink output CSV")],
-    report: Annotated[Path | None, typer.Option(help="also write the figures as JSON")] = None,
-    show_errors: Annotated[int, typer.Option("--errors", help="error rows to show")] = 50,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="print the figures as JSON instead of text")
-    ] = False,
-    group: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="also report tiers together: NAME=TIER,TIER (T and T_none always are); repeatable"
-        ),
-    ] = None,
-    fail_under: Annotated[
-        str | None,
-        typer.Option(
-            help="exit 1 when a figure is under its bound: precision=0.98,recall=0.9,f1=0.9"
-        ),
-    ] = None,
-) -> None:
-    """Precision, recall and F1 of an output against labels, with a table of its errors.
-
-    Labels with a `tier` column: the figures per tier too.
-
-    An output with a `match_score` column: predicted and observed precision per score band.
-    """
-    from poslink.scorecard import reliability_lines, scorecard, tier_lines
-
-    with errors():
-        bounds = parse_bounds(fail_under) if fail_under else {}
-        groups = {}
-        for item in group or []:
-            name, sep, members = item.partition("=")
-            tiers = tuple(t.strip() for t in members.split(",") if t.strip())
-            if not sep or not name.strip() or not tiers:
-                raise ConfigError(f"option --group {item!r}: expected NAME=TIER,TIER")
-            groups[name.strip()] = tiers
-        card = scorecard(read_labels(labels), read_output(out_path), groups)
-    figures = card.as_dict()
-    if report is not None:
-        report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    metrics = card.overall
-    if as_json:
-        print(json.dumps(figures, indent=2))
-        _fail_under(bounds, metrics.as_dict())
-        return
-    out.print(
-        f"precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  F1 {metrics.f1:.4f}  "
-        f"({metrics.records} records, {metrics.predicted} ids given, {metrics.positives} expected, "
-        f"{len(metrics.errors)} errors)",
-        markup=False,
-        highlight=False,
-    )
-    for line in [*_spaced(tier_lines(card)), *_spaced(reliability_lines(card))]:
-        out.print(line, markup=False, highlight=False)
-    if metrics.errors and show_errors:
-        table = Table("row", "name", "given", "acceptable", "status", "error")
-        for e in metrics.errors[:show_errors]:
-            table.add_row(str(e.row), e.name, e.predicted, e.acceptable, e.status, e.kind)
-        out.print(table)
-    _fail_under(bounds, metrics.as_dict())
-
-
-def _spaced(lines: list[str]) -> list[str]:
-    """A block of lines with a blank line before it; nothing for no lines."""
-    return ["", *lines] if lines else []
-
-
-def _fail_under(bounds: dict[str, float], figures: dict[str, Any]) -> None:
-    """Exit 1 (``EXIT_REJECTS``) when a figure is under its ``--fail-under`` bound."""
-    under = [f"{k} {figures[k]:.4f} < {v:g}" for k, v in bounds.items() if figures[k] < v]
-    if under:
-        log.error(
-            "under --fail-under: %s",
-            ", ".join(under),
-            extra={"fields": {"exit_code": EXIT_REJECTS, "kind": "gate"}},
-        )
-        raise typer.Exit(EXIT_REJECTS)
-
-
-FIGURES = ("precision", "recall", "f1")
-
-
-def parse_bounds(text: str) -> dict[str, float]:
-    """``precision=0.98,recall=0.9`` as {figure: least value}; ``ConfigError`` if malformed."""
-    bounds: dict[str, float] = {}
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        name = name.strip().lower()
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if not sep or name not in FIGURES or not 0.0 <= number <= 1.0:
-            raise ConfigError(
-                f"--fail-under {text!r}: expected FIGURE=VALUE[,...] with FIGURE one of"
-                f" {', '.join(FIGURES)} and VALUE from 0 to 1"
-            )
-        bounds[name] = number
-    return bounds
-
-
-@app.command("explain")
-def explain_cmd(
-    name: Annotated[str, typer.Argument(help="the POS product name")],
-    catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
-    category: Annotated[str, typer.Option(help="the POS category")] = "",
-    brand: Annotated[str | None, typer.Option(help="the POS brand field, if it has one")] = None,
-    product_type: Annotated[
-        str | None, typer.Option("--type", help="the POS product type field, if it has one")
-    ] = None,
-    lineage: Annotated[
-        str | None, typer.Option(help="the POS lineage field (strainType), if it has one")
-    ] = None,
-    weight: Annotated[
-        str | None, typer.Option(help="the POS weight or size field, if it has one")
-    ] = None,
-    category_table: Annotated[
-        str, typer.Option(help="the category table: a built-in name or a .toml path")
-    ] = "default",
-    top: Annotated[int, typer.Option(help="candidates to show")] = 8,
-) -> None:
-    """Show how a name is parsed, where each attribute came from, and why it matches or not."""
-    from poslink.catalogs import open_catalog
-    from poslink.matching import CatalogIndex, Matcher
-
-    with errors():
-        index = CatalogIndex.build(open_catalog(catalog).products())
-        parser = index.parser(category_table)
-    matcher = Matcher(index)
-    item, origins = parser.explain_pos(
-        name, category, brand=brand, product_type=product_type, lineage=lineage, weight=weight
-    )
-    parsed = Table("field", "value", "from", title="parsed")
-    for key, value in _item_fields(item).items():
-        parsed.add_row(key, value, origins.get(key, "") if value else "")
-    for key, value in origins.items():
-        if key not in _item_fields(item):
-            parsed.add_row(key, "", value)
-    out.print(parsed)
-    decision = matcher.match(0, item)
-    cands = Table(
-        "id",
-        "catalog name",
-        "brand",
-        "type / subtype",
-        "evidence",
-        "veto / doubt",
-        "agrees",
-        title="candidates",
-    )
-    for cand in matcher.candidates(item, floor=0.5)[:top]:
-        p = index.products[cand.position]
-        cands.add_row(
-            str(p.id),
-            p.name,
-            p.brand,
-            f"{p.product_type} / {p.product_subtype}",
-            f"{cand.name:.2f}",
-            cand.veto or cand.doubt,
-            ",".join(cand.agreements),
-        )
-    out.print(cands)
-    out.print(
-        f"decision: {decision.status.value} {decision.jane_product_id or ''} "
-        f"(score {decision.score:.2f}): {decision.reason}",
-        markup=False,
-        highlight=False,
-    )
-
-
-@app.command("sources")
-def sources_cmd() -> None:
-    """List the installed POS sources, each with its options (type, default, meaning)."""
-    from poslink.sources.base import Source, option_docs
-
-    for name, _ in sorted(plugins.available("sources").items()):
-        try:
-            cls = plugins.load("sources", name)
-        except PoslinkError as exc:
-            out.print(f"{name}  (cannot be loaded: {exc})", markup=False, highlight=False)
-            continue
-        if not issubclass(cls, Source):
-            out.print(f"{name}  (not a poslink Source)", markup=False, highlight=False)
-            continue
-        out.print(f"[bold]{name}[/bold]  {cls.description}", highlight=False)
-        for doc in option_docs(cls.Options):
-            default = "(required)" if doc.default == "required" else f"= {doc.default}"
-            out.print(
-                f"    {doc.key}: {doc.kind} {default}  {doc.description}",
-                markup=False,
-                highlight=False,
-            )
-
-
-def _item_fields(item: Any) -> dict[str, str]:
-    from poslink.explain import shown
-
-    return {key: shown(getattr(item, key)) for key in item.__slots__}

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from mypy import api
-
-from poslink.records import CatalogProduct, Match, ParsedItem, Status
+from poslink.records import CatalogProduct, Match, ParsedItem, PosRecord, Status
 
 
 def test_values_equal_and_hash_by_their_fields() -> None:
@@ -17,17 +13,17 @@ def test_values_equal_and_hash_by_their_fields() -> None:
     assert hash(CatalogProduct("1", "x")) == hash(CatalogProduct("1", "x"))
 
 
-def test_the_type_checker_refuses_assigning_a_field(tmp_path: Path) -> None:
-    snippet = tmp_path / "assign.py"
-    snippet.write_text(
-        "from poslink.records import Match, PosRecord, Status\n"
-        "r = PosRecord(row=1, source='s', pos_id='1', name='n')\n"
-        "r.name = 'x'\n"
-        "m = Match(1, None, 0.0, Status.MATCHED)\n"
-        "print(m.score)\n",
-        encoding="utf-8",
-    )
-    out, _, status = api.run([str(snippet), "--no-incremental", "--follow-imports=silent"])
-    assert status == 1
-    assert 'assign.py:3: error: Property "name" defined in "PosRecord" is read-only' in out
-    assert out.count("error:") == 1, out
+def _assignments_the_type_checker_refuses() -> None:
+    """Never run: checked by ``mypy --strict`` with the rest of the tests (``make lint``).
+
+    Strict mypy warns of an ignore that silences nothing (``warn_unused_ignores``), so each
+    ignored line below proves that its type error exists: the day a field becomes assignable,
+    the type check fails. The lines without an ignore prove that reading a field is fine.
+    """
+    record = PosRecord(row=1, source="s", pos_id="1", name="n")
+    record.name = "x"  # type: ignore[misc]
+    product = CatalogProduct("1", "x")
+    product.brand = "acme"  # type: ignore[misc]
+    match = Match(1, None, 0.0, Status.MATCHED)
+    match.score = 1.0  # type: ignore[misc]
+    print(record.name, product.brand, match.score)

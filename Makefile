@@ -67,7 +67,7 @@ calibrate: $(DEV_STAMP)
 
 # The review console's screenshots in docs/img (docs/console.md), taken in headless Chromium.
 screenshots: $(DEV_STAMP) chromium
-	cd tests && ../$(BIN)/python screenshots.py ../docs/img
+	cd tests && ../$(BIN)/python -m helpers.screenshots ../docs/img
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests tools dev

@@ -1,33 +1,24 @@
-"""Shared fixtures: the reference data in ../shared, a small catalog, the CLI runner."""
+"""Shared fixtures: the reference data in ../shared, a small catalog, Spark, the CLI runner.
+
+The helpers they use, and tests import, are the ``helpers`` package beside this file.
+"""
 
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from helpers import CHALLENGE, KUSHY, Runner, poslink, products
 from poslink.cli import app
 from poslink.matching import CatalogIndex, Matcher
-from poslink.records import CatalogProduct
 
 # The throw-away PostgreSQL server fixtures (``postgres``, ``pg_database``).
-pytest_plugins = ["pgserver"]
-
-REPO = Path(__file__).resolve().parents[1]
-# The reference data lives beside the clone (../shared), as on CI; POSLINK_SHARED_DATA overrides.
-SHARED = Path(os.environ.get("POSLINK_SHARED_DATA", REPO.parent / "shared" / "data"))
-CHALLENGE = SHARED / "challenge"
-KUSHY = SHARED / "kushy"
-EXAMPLES = REPO / "examples"
-# The bundled example's input and catalog, as ``poslink run`` arguments.
-EXAMPLE_ARGS = ("--pos", EXAMPLES / "jane/pos.json", "--catalog", EXAMPLES / "jane/catalog.db")
+pytest_plugins = ["helpers.pgserver"]
 
 
 @pytest.fixture(autouse=True)
@@ -58,35 +49,6 @@ def kushy() -> Path:
     return _need(KUSHY)
 
 
-def make_catalog(path: Path, rows: Sequence[tuple[object, ...]]) -> Path:
-    """A SQLite catalog of (id, amount, brand, lineage, name, type, subtype) rows."""
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TABLE products (id int primary key, amount text, brand text, lineage text,"
-        " name text not null, product_type text, product_subtype text, url text)"
-    )
-    con.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, '')", rows)
-    con.commit()
-    con.close()
-    return path
-
-
-def products(rows: Sequence[tuple[object, ...]]) -> list[CatalogProduct]:
-    """CatalogProducts from (id, amount, brand, lineage, name, type, subtype) tuples."""
-    return [
-        CatalogProduct(
-            id=str(r[0]),
-            amount=str(r[1]),
-            brand=str(r[2]),
-            lineage=str(r[3]),
-            name=str(r[4]),
-            product_type=str(r[5]),
-            product_subtype=str(r[6]),
-        )
-        for r in rows
-    ]
-
-
 @pytest.fixture
 def matcher_for() -> Callable[[Sequence[tuple[object, ...]]], Matcher]:
     """A matcher over an in-memory catalog."""
@@ -95,35 +57,6 @@ def matcher_for() -> Callable[[Sequence[tuple[object, ...]]], Matcher]:
         return Matcher(CatalogIndex.build(products(rows)))
 
     return build
-
-
-def poslink(
-    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``poslink`` command the way a user would (``env``: extra variables)."""
-    exe = Path(sys.executable).with_name("poslink")
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, check=False
-    )
-
-
-# POS files that cannot be read at all, with what the error must say.
-BAD_POS_FILES = [
-    (None, "no such file"),
-    ("[{", "invalid JSON at line 1 column 3"),
-    ('{"a": 1}', "expected a JSON array"),
-]
-
-
-def bad_pos_file(folder: Path, content: str | None) -> tuple[Path, Path]:
-    """``pos.json`` with ``content`` (none: no file) and an earlier output that must survive."""
-    pos = folder / "pos.json"
-    if content is not None:
-        pos.write_text(content, encoding="utf-8")
-    out = folder / "out.csv"
-    out.write_text("earlier output\n")
-    return pos, out
 
 
 # One local Spark session for the whole suite: a JVM starts once; few shuffle partitions.
@@ -145,7 +78,6 @@ def spark() -> Iterator[object]:
         session.stop()
 
 
-Runner = Callable[..., subprocess.CompletedProcess[str]]
 ENGINES = ("local", "spark")
 
 

@@ -1,0 +1,56 @@
+"""``poslink catalog check``: the products a catalog lists twice, as the matcher sees them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from helpers import make_catalog, poslink
+
+# (id, amount, brand, lineage, name, type, subtype): invented for this test.
+CATALOG = [
+    (11, "", "Lotus Labs", "", "mango gummies 100mg", "edible", "Candies"),
+    (12, "", "Lotus Labs", "indica", "Mango Gummies | 100mg", "edible", "Candies"),
+    (13, "", "Lotus Labs", "", "mango gummies 200mg", "edible", "Candies"),
+    (21, "", "Ridge Farms", "", "blue dream (1g)", "flower", ""),
+    (22, "", "Ridge Farms", "", "blue dream (3.5g)", "flower", ""),
+    (23, "", "Ridge Farms", "", "blue dream preroll (1g)", "pre-roll", "Pre-Rolls"),
+    (24, "", "Ridge Farms", "", "Blue Dream - 1g", "flower", ""),
+    (31, "", "Other Co", "", "mango gummies 100mg", "edible", "Candies"),
+]
+
+
+def test_duplicates_are_listed_with_the_one_a_record_gets(tmp_path: Path) -> None:
+    catalog = make_catalog(tmp_path / "catalog.db", CATALOG)
+    out = tmp_path / "dups.csv"
+    result = poslink("catalog", "check", "--catalog", catalog, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "2 groups of suspected duplicates (4 products of 8)" in result.stdout
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # Punctuation and a size note apart: one product. Another size, form or brand: another.
+    assert [(r["group"], r["id"], r["given"]) for r in rows] == [
+        ("1", "11", "True"),
+        ("1", "12", "False"),
+        ("2", "21", "True"),
+        ("2", "24", "False"),
+    ]
+    pos = tmp_path / "pos.json"
+    pos.write_text(
+        '[{"category": "Edibles", "productId": 1, "productName": "Lotus Labs Mango Gummies'
+        ' 100mg", "quantityAvailable": 3}]',
+        encoding="utf-8",
+    )
+    matched = tmp_path / "out.csv"
+    done = poslink("run", "--pos", pos, "--catalog", catalog, "--out", matched, "-q")
+    assert done.returncode == 0, done.stderr
+    with matched.open(newline="", encoding="utf-8") as handle:
+        assert next(csv.DictReader(handle))["jane_product_id"] == "11"  # the first listed
+
+
+def test_a_catalog_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
+    result = poslink(
+        "catalog", "check", "--catalog", tmp_path / "none.db", "--out", tmp_path / "d.csv"
+    )
+    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "d.csv").exists()

@@ -1,0 +1,233 @@
+"""End to end through the installed ``poslink``: runs with a decision store, overrides, review."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from helpers import poslink, storehelp
+from helpers.storehelp import read_feed
+
+POS, CATALOG = storehelp.EXAMPLE_POS, storehelp.EXAMPLE_CATALOG
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def by_id(path: Path) -> dict[str, dict[str, str]]:
+    return {r["productId"]: r for r in rows(path)}
+
+
+def run(out: Path, decisions: str) -> str:
+    result = poslink(
+        "run", "--pos", POS, "--catalog", CATALOG, "--out", out, "--decisions", decisions
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def ok(*args: str | Path) -> str:
+    result = poslink(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def fails(*args: str | Path, code: int = 2) -> str:
+    result = poslink(*args)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
+    assert "0 decisions reused" in run(tmp_path / "1.csv", decisions)
+    again = run(tmp_path / "2.csv", decisions)
+    assert "28 decisions reused" in again and "earlier output reused" in again
+
+
+def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
+    feed = {str(r["productId"]): r for r in read_feed()}
+    run(tmp_path / "0.csv", decisions)
+    base = by_id(tmp_path / "0.csv")
+    unmatched = next(p for p, r in base.items() if r["match_status"] == "no_match")
+    matched = next(p for p, r in base.items() if r["match_status"] == "matched")
+
+    ok("override", "add", "--decisions", decisions, "--pos-id", unmatched, "--id", "5101",
+       "--note", "checked by hand", "--catalog", CATALOG)  # fmt: skip
+    ok("override", "add", "--decisions", decisions, "--name",
+       feed[matched]["productName"].upper(), "--id", "none")  # fmt: skip
+    listed = ok("override", "list", "--decisions", decisions)
+    assert "2 overrides" in listed and "checked by hand" in listed
+
+    run(tmp_path / "1.csv", decisions)
+    after = by_id(tmp_path / "1.csv")
+    assert after[unmatched]["jane_product_id"] == "5101"
+    assert after[unmatched]["match_status"] == "matched"
+    assert after[unmatched]["match_score"] == "1.0000"
+    assert after[matched]["jane_product_id"] == ""
+    assert after[matched]["match_status"] == "no_match"
+    assert after[unmatched]["match_source"] == after[matched]["match_source"] == "override"
+    others = [p for p in base if p not in (matched, unmatched)]
+    # The other records' decisions are the first run's, reused from the store.
+    assert [{**after[p], "match_source": ""} for p in others] == [
+        {**base[p], "match_source": ""} for p in others
+    ]
+    assert {after[p]["match_source"] for p in others} == {"reused", ""}  # "": the reject
+    assert {base[p]["match_source"] for p in others} == {"matcher", ""}
+
+    ok("override", "remove", "--decisions", decisions, "--pos-id", unmatched)
+    ok("override", "remove", "--decisions", decisions, "--name", feed[matched]["productName"])
+    assert "0 overrides" in ok("override", "list", "--decisions", decisions)
+    run(tmp_path / "2.csv", decisions)
+    reused = {
+        p: {**r, "match_source": "matcher" if r["match_source"] else ""}
+        for p, r in by_id(tmp_path / "2.csv").items()
+    }
+    assert reused == base
+
+
+def test_override_errors(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
+    assert "not in" in fails(
+        "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "999999",
+        "--catalog", CATALOG,
+    )  # fmt: skip
+    assert "give --catalog" in fails(
+        "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "maybe"
+    )
+    assert "catalog id or" in fails(
+        "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", " "
+    )
+    assert "--pos-id or --name" in fails("override", "add", "--decisions", decisions, "--id", "1")
+    assert "no override" in fails("override", "remove", "--decisions", decisions, "--pos-id", "1")
+    assert "0 overrides" in ok("override", "list", "--decisions", decisions)
+
+
+def test_override_import(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "source,pos_id,name,jane_product_id,note\n"
+        "jane-json,9001,,5002,wrong strain\n"
+        ",,Citrus Comet -1.0g- Sunny Valley,5105,flower not pre-roll\n",
+        encoding="utf-8",
+    )
+    assert "give --catalog" in fails("override", "import", good, "--decisions", decisions)
+    assert "imported 2 overrides" in ok(
+        "override", "import", good, "--decisions", decisions, "--catalog", CATALOG
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "source,pos_id,name,jane_product_id\njane-json,9002,,5003\njane-json,9003,,five\n",
+        encoding="utf-8",
+    )
+    message = fails(
+        "override", "import", bad, "--decisions", decisions, "--catalog", CATALOG, code=3
+    )
+    assert str(bad) in message and "catalog id five is not in" in message
+    listed = ok("override", "list", "--decisions", decisions)
+    assert "2 overrides" in listed and "9002" not in listed  # all or nothing
+    run(tmp_path / "o.csv", decisions)
+    out = by_id(tmp_path / "o.csv")
+    assert out["9001"]["jane_product_id"] == "5002"
+    assert out["9108"]["jane_product_id"] == "5105"  # by its normalized name
+
+
+def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
+    run(tmp_path / "0.csv", decisions)
+    base = by_id(tmp_path / "0.csv")
+    review = tmp_path / "review.csv"
+    assert "records to review" in ok(
+        "review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review
+    )
+    listed = rows(review)
+    ambiguous = [r for r in listed if r["status"] == "ambiguous"]
+    assert {r["pos_id"] for r in ambiguous} == {
+        p for p, r in base.items() if r["match_status"] == "ambiguous"
+    }
+    assert all(r["cand1_id"] and r["cand2_id"] and r["decision"] == "" for r in ambiguous)
+    unsure = [r for r in listed if r["status"] != "ambiguous"]
+    assert all(0.6 <= float(r["score"]) < 0.95 and r["cand1_id"] for r in unsure)
+    assert ambiguous and unsure
+
+    # The reviewer picks the second candidate of an ambiguous record and "none" for a match
+    # they find wrong.
+    picked = ambiguous[0]
+    rejected = next(r for r in unsure if r["status"] == "matched")
+    assert base[rejected["pos_id"]]["jane_product_id"] == rejected["jane_product_id"] != ""
+    for r in listed:
+        if r is picked:
+            r["decision"] = r["cand2_id"]
+        elif r is rejected:
+            r["decision"] = "none"
+    with review.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(listed[0]))
+        writer.writeheader()
+        writer.writerows(listed)
+    applied = ok("review", "apply", review, "--decisions", decisions, "--catalog", CATALOG)
+    assert f"2 overrides from {review}" in applied
+    assert f"({len(listed) - 2} rows without a decision)" in applied
+
+    run(tmp_path / "1.csv", decisions)
+    after = by_id(tmp_path / "1.csv")
+    assert after[picked["pos_id"]]["jane_product_id"] == picked["cand2_id"]
+    assert after[picked["pos_id"]]["match_status"] == "matched"
+    assert after[rejected["pos_id"]]["jane_product_id"] == ""
+    assert after[rejected["pos_id"]]["match_status"] == "no_match"
+    # Reviewed records are not asked about again.
+    ok("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
+    assert {r["pos_id"] for r in rows(review)} == {r["pos_id"] for r in listed} - {
+        picked["pos_id"],
+        rejected["pos_id"],
+    }
+
+
+def test_review_apply_rejects_a_bad_file_whole(tmp_path: Path) -> None:
+    decisions = str(tmp_path / "d.db")
+    run(tmp_path / "0.csv", decisions)
+    review = tmp_path / "review.csv"
+    ok("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
+    listed = rows(review)
+    listed[0]["decision"] = "5101"
+    listed[-1]["decision"] = "12345678"  # not in the catalog
+    with review.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(listed[0]))
+        writer.writeheader()
+        writer.writerows(listed)
+    message = fails(
+        "review", "apply", review, "--decisions", decisions, "--catalog", CATALOG, code=3
+    )
+    assert f"line {len(listed) + 1}" in message and "not in the catalog" in message
+    assert "0 overrides" in ok("override", "list", "--decisions", decisions)
+    assert "give --catalog" in fails("review", "apply", review, "--decisions", decisions)
+    not_review = tmp_path / "x.csv"
+    not_review.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert "not a review file" in fails(
+        "review", "apply", not_review, "--decisions", decisions, code=3
+    )
+
+
+@pytest.mark.parametrize(
+    ("location", "message", "code"),
+    [
+        ("{tmp}/missing-dir/d.db", "no such directory", 4),
+        # retryable: the server may be back later
+        ("postgresql+psycopg://u:s3cret@127.0.0.1:9/db", "cannot open the decision store", 75),
+    ],
+)
+def test_bad_store_location_fails_cleanly(
+    tmp_path: Path, location: str, message: str, code: int
+) -> None:
+    out = tmp_path / "o.csv"
+    where = location.format(tmp=tmp_path)
+    error = fails(
+        "run", "--pos", POS, "--catalog", CATALOG, "--out", out, "--decisions", where, code=code
+    )
+    assert message in error and "s3cret" not in error
+    assert not out.exists()

@@ -1,0 +1,234 @@
+"""The Python API: the decisions `poslink run` gives, from a DataFrame, an Arrow table or a call."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import poslink
+from helpers import EXAMPLES, make_catalog
+from helpers import poslink as run_cli
+from poslink.exceptions import ConfigError, InputError
+from poslink.records import Match, Status
+from poslink.sinks.csv import csv_line, header_cells, output_cells
+from poslink.sources.jane_json import FIELDS
+from poslink.tables import MATCH_OUTPUT
+from poslink_dev.synth import generate
+
+CATALOG = EXAMPLES / "jane/catalog.db"
+
+
+@pytest.fixture(scope="module")
+def example() -> poslink.Matcher:
+    return poslink.Matcher.from_catalog(CATALOG)
+
+
+def csv_of(records: list[Any], frame: pd.DataFrame) -> bytes:
+    """The CSV `poslink run` writes for these jane-json records, from the API's columns."""
+    lines = [csv_line(header_cells(FIELDS))]
+    for raw, pid, score, status, reason in zip(
+        records,
+        frame["jane_product_id"],
+        frame["match_score"],
+        frame["match_status"],
+        frame["match_reason"],
+        strict=True,
+    ):
+        found = Match(0, None if pd.isna(pid) else str(pid), score, Status(status), reason)
+        cells = {f: raw.get(f) for f in FIELDS} if isinstance(raw, dict) else {}
+        lines.append(csv_line(output_cells(FIELDS, cells, found)))
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+
+def cli_and_api(pos: Path, catalog: Path, tmp_path: Path) -> tuple[bytes, bytes]:
+    out = tmp_path / "cli.csv"
+    result = run_cli("run", "--pos", pos, "--catalog", catalog, "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(pos.read_text(encoding="utf-8"))
+    frame = pd.DataFrame(records)
+    matched = poslink.match(frame, catalog=catalog)
+    return out.read_bytes(), csv_of(records, matched)
+
+
+def test_the_challenge_output_is_the_cli_output_byte_for_byte(
+    challenge: Path, tmp_path: Path
+) -> None:
+    cli, api = cli_and_api(challenge / "pos/products.json", challenge / "db/jane.db", tmp_path)
+    assert cli.count(b"\r\n") == 78  # header and 77 records
+    assert b",matched,matcher\r\n" in cli
+    assert api == cli
+
+
+def test_a_generated_feed_gives_the_cli_output_byte_for_byte(kushy: Path, tmp_path: Path) -> None:
+    work = generate(
+        kushy, tmp_path / "w", n_products=4000, n_records=1500, seed=3, formats=("json",)
+    )
+    records = json.loads(work.pos_json.read_text(encoding="utf-8"))
+    # Records a source rejects: the output row is the same, whatever the reason's wording.
+    records[5]["productName"] = None
+    records[9]["productName"] = "???"
+    pos = tmp_path / "pos.json"
+    pos.write_text(json.dumps(records), encoding="utf-8")
+    cli, api = cli_and_api(pos, work.catalog, tmp_path)
+    statuses = {line.rsplit(b",", 2)[-2] for line in cli.splitlines()[1:]}
+    assert statuses >= {b"matched", b"no_match", b"rejected"}
+    assert api == cli
+
+
+def test_an_arrow_table_gets_the_same_decisions_as_a_dataframe(
+    example: poslink.Matcher,
+) -> None:
+    records = json.loads((EXAMPLES / "jane/pos.json").read_text(encoding="utf-8"))
+    frame = pd.DataFrame(records)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    from_frame = example.match_table(frame)
+    from_table = example.match_table(table)
+    assert isinstance(from_table, pa.Table)
+    assert from_table.column_names == [*table.column_names, *MATCH_OUTPUT]
+    assert from_table.column("jane_product_id").to_pylist() == [
+        None if pd.isna(v) else str(v) for v in from_frame["jane_product_id"]
+    ]
+    assert from_table.column("match_status").to_pylist() == list(from_frame["match_status"])
+    batch = example.match_table(table.to_batches()[0])
+    assert isinstance(batch, pa.RecordBatch)
+    assert batch.column(batch.schema.get_field_index("match_status")).to_pylist() == list(
+        from_frame["match_status"]
+    )
+
+
+def test_match_table_adds_columns_in_row_order_and_leaves_the_input_alone(
+    example: poslink.Matcher,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "title": ["Citrus Comet -1.0g- Sunny Valley", None, "!!!", 42],
+            "kind": ["Usable Marijuana", "Usable Marijuana", "", None],
+        },
+        index=[10, 11, 12, 13],
+    )
+    before = frame.copy()
+    out = example.match_table(frame, columns={"name": "title", "category": "kind"})
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(out.index) == [10, 11, 12, 13]
+    assert list(out["match_status"]) == ["matched", "rejected", "rejected", "rejected"]
+    assert list(out["match_reason"][1:]) == [
+        "title is missing",
+        "title has no letters or digits",
+        "title must be text, found a number",
+    ]
+    first = example.match_one("Citrus Comet -1.0g- Sunny Valley", "Usable Marijuana")
+    assert out["jane_product_id"].iloc[0] == first.jane_product_id
+    assert out["jane_product_id"].isna().tolist() == [False, True, True, True]
+    again = example.match_table(out, columns={"name": "title", "category": "kind"})
+    assert list(again.columns) == list(out.columns)  # replaced, not added twice
+
+
+def test_a_table_without_a_name_column_is_refused_by_name(example: poslink.Matcher) -> None:
+    with pytest.raises(ConfigError, match="no name column"):
+        example.match_table(pd.DataFrame({"title": ["x"]}))
+    with pytest.raises(ConfigError, match="'nom' is not a column"):
+        example.match_table(pd.DataFrame({"title": ["x"]}), columns={"name": "nom"})
+    with pytest.raises(ConfigError, match="unknown field"):
+        example.match_table(pd.DataFrame({"name": ["x"]}), columns={"colour": "name"})
+    with pytest.raises(TypeError, match="DataFrame"):
+        example.match_table([{"name": "x"}])
+
+
+def test_match_one_takes_the_structured_fields(tmp_path: Path) -> None:
+    catalog = make_catalog(
+        tmp_path / "c.db",
+        [
+            (1, "1g", "Moon Farms", "Indica", "Velvet Moon", "flower", ""),
+            (2, "1g", "Moon Farms", "Sativa", "Velvet Moon", "flower", ""),
+        ],
+    )
+    matcher = poslink.Matcher.from_catalog(catalog)
+    # One name, form and size twice (the lineage fields aside): the first listed...
+    first = matcher.match_one("Velvet Moon", "Flower", brand="Moon Farms")
+    assert (first.jane_product_id, first.status) == ("1", Status.MATCHED)
+    assert "catalog duplicates" in first.reason
+    # ... unless the record's lineage field tells them apart.
+    found = matcher.match_one("Velvet Moon", "Flower", brand="Moon Farms", lineage="Sativa")
+    assert (found.jane_product_id, found.status) == ("2", Status.MATCHED)
+    assert matcher.match_one("").status is Status.REJECTED
+
+
+def test_a_saved_index_loads_to_the_same_decisions(
+    example: poslink.Matcher, tmp_path: Path
+) -> None:
+    saved = tmp_path / "index.json"
+    example.save(saved)
+    loaded = poslink.Matcher.load(saved, catalog=CATALOG)
+    assert loaded.catalog_version == example.catalog_version
+    frame = pd.DataFrame(json.loads((EXAMPLES / "jane/pos.json").read_text(encoding="utf-8")))
+    pd.testing.assert_frame_equal(loaded.match_table(frame), example.match_table(frame))
+
+
+def test_a_saved_index_of_another_catalog_is_refused(
+    example: poslink.Matcher, tmp_path: Path
+) -> None:
+    saved = tmp_path / "index.json"
+    example.save(saved)
+    changed = tmp_path / "catalog.db"
+    changed.write_bytes(CATALOG.read_bytes())
+    con = sqlite3.connect(changed)
+    con.execute("UPDATE products SET name = name || ' x' WHERE id = (SELECT min(id) FROM products)")
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="catalog has changed"):
+        poslink.Matcher.load(saved, catalog=changed)
+
+
+def test_explain_shows_the_candidates_and_the_decision_of_match_one(
+    example: poslink.Matcher,
+) -> None:
+    name, category = "Citrus Comet Sunny Valley", "Usable Marijuana"
+    explained = example.explain(name, category, top=3)
+    assert explained.match == example.match_one(name, category)
+    assert explained.parsed["core"] == "citrus comet"
+    assert explained.origins["brand"].startswith("name")
+    assert 1 <= len(explained.candidates) <= 3
+    assert explained.candidates[0].id == explained.match.jane_product_id
+    text = str(explained)
+    assert "citrus comet" in text and text.splitlines()[-1].startswith("decision: matched")
+    data = json.loads(json.dumps(explained.as_dict()))
+    assert data["match"]["status"] == "matched"
+    assert example.explain("???").candidates == ()
+
+
+def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
+    store = str(tmp_path / "decisions.db")
+    first = run_cli("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "none")
+    assert first.returncode == 0, first.stderr
+    matcher = poslink.Matcher.from_catalog(CATALOG, decisions=store)
+    name, category = "Citrus Comet -1.0g- Sunny Valley", "Usable Marijuana"
+    assert matcher.match_one(name, category).status is Status.MATCHED
+    overridden = matcher.match_one(name, category, pos_id=9001)
+    assert (overridden.jane_product_id, overridden.status) == (None, Status.NO_MATCH)
+    assert overridden.reason == "override by pos_id"
+    assert matcher.match_one(name, category, pos_id=9001, source="csv").status is Status.MATCHED
+    frame = pd.DataFrame(
+        {"productId": [9001, 9002], "productName": [name, name], "category": [category] * 2}
+    )
+    out = matcher.match_table(frame)
+    assert list(out["match_status"]) == ["no_match", "matched"]
+    assert math.isclose(out["match_score"].iloc[0], 1.0)
+
+
+def test_match_needs_a_catalog_or_an_index() -> None:
+    with pytest.raises(TypeError, match="catalog="):
+        poslink.match(pd.DataFrame({"name": ["x"]}))
+
+
+def test_the_public_api_is_exported() -> None:
+    for name in ("Matcher", "match", "Explanation", "ExplainedCandidate", "StoredOverrides"):
+        assert name in poslink.__all__
+        assert getattr(poslink, name) is not None
+    assert poslink.Matcher.__module__ == "poslink.api"  # the facade, not matching.Matcher

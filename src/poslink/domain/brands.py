@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from poslink.caching import BoundedCache
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.text import words
 from poslink.similarity import extract_many
@@ -127,10 +128,16 @@ class BrandIndex:
     _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _starting: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
-    _fuzzy_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
-    _exact_memo: dict[tuple[str, ...], tuple[str, int, int, str] | None] = field(
-        default_factory=dict, repr=False, compare=False
+    # Look-ups remembered (a copy, ``dataclasses.replace``, starts without them): a name's
+    # brand at its ends, misspelt brands, misspelt words of a brand's own names.
+    _own_fuzzy: BoundedCache[tuple[str, str], bool] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
+    _fuzzy_memo: BoundedCache[str, str | None] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
+    _exact_memo: BoundedCache[tuple[str, ...], tuple[str, int, int, str] | None] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
     # What the catalog team taught (``domain/learned.py``): the parser rewrites nicknames with it.
     learned: LearnedKnowledge | None = field(default=None, repr=False, compare=False)
@@ -199,7 +206,7 @@ class BrandIndex:
             )
             for key, own in self.own.items()
         }
-        self._own_fuzzy = {}
+        self._own_fuzzy = BoundedCache(_MEMO_LIMIT)
         self.brand_words = {
             k: frozenset(w for a in v for w in a.split() if w not in _STOP and len(w) >= 2)
             | _initials(k)
@@ -291,10 +298,7 @@ class BrandIndex:
         key = tuple(tokens)
         if key in self._exact_memo:
             return self._exact_memo[key]
-        if len(self._exact_memo) >= _MEMO_LIMIT:
-            self._exact_memo.clear()
-        found = self._exact_memo[key] = self._look_up_exact(tokens)
-        return found
+        return self._exact_memo.put(key, self._look_up_exact(tokens))
 
     def _look_up_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         found = self._look_up_at_ends(tokens)
@@ -334,7 +338,7 @@ class BrandIndex:
         for text, hits in zip(
             todo, extract_many(todo, self._fuzzy, self.rules.fuzzy_min_score, 1), strict=True
         ):
-            self._remember(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
+            self._fuzzy_memo.put(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
     def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
         """Grow a brand found at the end over preceding words that continue it, misspelt.
@@ -388,14 +392,7 @@ class BrandIndex:
         found = process.extractOne(
             text, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.rules.fuzzy_min_score
         )
-        key = self.aliases[found[0]] if found else None
-        self._remember(text, key)
-        return key
-
-    def _remember(self, text: str, key: str | None) -> None:
-        if len(self._fuzzy_memo) >= _MEMO_LIMIT:
-            self._fuzzy_memo.clear()
-        self._fuzzy_memo[text] = key
+        return self._fuzzy_memo.put(text, self.aliases[found[0]] if found else None)
 
     def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
         if len(token) < self.rules.fuzzy_min_length:
@@ -403,8 +400,7 @@ class BrandIndex:
         known = self._own_fuzzy.get((key, token))
         if known is None:
             cutoff = self.rules.fuzzy_min_score
-            known = any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
-            if len(self._own_fuzzy) >= _MEMO_LIMIT:
-                self._own_fuzzy.clear()
-            self._own_fuzzy[(key, token)] = known
+            known = self._own_fuzzy.put(
+                (key, token), any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
+            )
         return known

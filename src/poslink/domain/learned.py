@@ -146,9 +146,6 @@ class LearnedKnowledge:
             aliases=aliases,
             max_words=max((len(a.split()) for a in aliases), default=1),
             learned=self,
-            _fuzzy_memo={},
-            _exact_memo={},
-            _own_fuzzy={},
         )
         taught._prepare()
         return taught

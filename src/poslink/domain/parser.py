@@ -8,9 +8,10 @@ What the words mean comes from the data files (see ``knowledge.py``); this modul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
-from typing import NamedTuple, TypeVar
+from collections.abc import Container, Iterable, Sequence
+from typing import NamedTuple
 
+from poslink.caching import BoundedCache
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import CategoryTypes, Form, Knowledge, load_category_table
 from poslink.domain.measures import MeasureReader, Measures
@@ -79,9 +80,9 @@ class Parser:
         self._measures = MeasureReader(knowledge).read
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         # Memos of pure functions of short, much-repeated fields (brands, categories, amounts).
-        self._brand_keys: dict[str, str] = {}
-        self._category_types: dict[str, CategoryTypes | None] = {}
-        self._amounts: dict[str, Measures] = {}
+        self._brand_keys: BoundedCache[str, str] = BoundedCache(_MEMO_LIMIT)
+        self._category_types: BoundedCache[str, CategoryTypes | None] = BoundedCache(_MEMO_LIMIT)
+        self._amounts: BoundedCache[str, Measures] = BoundedCache(_MEMO_LIMIT)
 
     # -- public ------------------------------------------------------------------------------
 
@@ -367,13 +368,13 @@ class Parser:
         )
 
     def _brand_key(self, brand: str) -> str:
-        return _memo(self._brand_keys, brand, brand_key)
+        return self._brand_keys.get_or(brand, brand_key)
 
     def _declared(self, category: str) -> CategoryTypes | None:
-        return _memo(self._category_types, category, lambda c: self.categories.get(words(c)))
+        return self._category_types.get_or(category, lambda c: self.categories.get(words(c)))
 
     def _amount(self, amount: str) -> Measures:
-        return _memo(self._amounts, amount, lambda a: self._measures(fold(a))[1])
+        return self._amounts.get_or(amount, lambda a: self._measures(fold(a))[1])
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -600,18 +601,6 @@ class Parser:
 
 _WORD = re.compile(r"[a-z0-9]+")
 _MEMO_LIMIT = 50_000
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-def _memo(table: dict[_K, _V], key: _K, compute: Callable[[_K], _V]) -> _V:
-    """``compute(key)``, remembered; the table is emptied when full so memory stays bounded."""
-    if key in table:
-        return table[key]
-    if len(table) >= _MEMO_LIMIT:
-        table.clear()
-    value = table[key] = compute(key)
-    return value
 
 
 def unparsable(exc: Exception) -> str:

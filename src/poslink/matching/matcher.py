@@ -9,12 +9,13 @@ of exactly its name across brands, and only when that name is not one the whole 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields, replace
-from itertools import islice, pairwise
+from dataclasses import replace
+from itertools import pairwise
 from operator import attrgetter
 
 from rapidfuzz import fuzz, process
 
+from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
 from poslink.matching.align import SAME_WORD, word_similarity
@@ -37,13 +38,11 @@ from poslink.matching.score import (
     size_veto,
 )
 from poslink.matching.words import LINE_WEIGHT, BrandWords
-from poslink.records import Match, ParsedItem, Status
+from poslink.records import DECISION_FIELDS, Match, ParsedItem, Status
 
-# What a decision depends on: every parsed attribute but how the brand was found (reported only).
-_DECISION_FIELDS = tuple(f.name for f in fields(ParsedItem) if f.name != "brand_source")
 Key = tuple[object, ...]
 
-_decision_fields = attrgetter(*_DECISION_FIELDS)
+_decision_fields = attrgetter(*DECISION_FIELDS)
 
 # A brand with at most this many products has every one scored; a larger one, those sharing a
 # word with the record (the decision is the same: a test holds it).
@@ -84,8 +83,8 @@ class Matcher:
         )
         self._calibration = load_calibration()
         self._review = False  # scoring for a review: vetoed candidates' evidence too
-        self._cache: dict[Key, Decision] = {}
-        self._typos: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._cache: BoundedCache[Key, Decision] = BoundedCache(cache_size)
+        self._typos: BoundedCache[tuple[str, str], tuple[str, ...]] = BoundedCache(_MEMO_LIMIT)
         self._lines: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {}
         self.cache_hits = 0
 
@@ -95,12 +94,8 @@ class Matcher:
             key = decision_key(item)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._decide(item)
-            if len(self._cache) >= self.cache_size:
-                # Bounded, so memory follows the catalog and not the feed: the oldest tenth goes.
-                for old in list(islice(self._cache, max(1, self.cache_size // 10))):
-                    del self._cache[old]
-            self._cache[key] = cached
+            # Bounded, so memory follows the catalog and not the feed.
+            cached = self._cache.put(key, self._decide(item))
         else:
             self.cache_hits += 1
         pid, score, status, reason = cached
@@ -443,9 +438,7 @@ class Matcher:
             near += brand.with_prefix(word) if len(word) >= 4 else []
             whole = self._lexicon.strain_words
             hit = tuple(w for w in dict.fromkeys(near) if word_similarity(word, w, whole))
-            if len(self._typos) >= _MEMO_LIMIT:
-                self._typos.clear()
-            self._typos[memo] = hit
+            self._typos.put(memo, hit)
         return hit
 
     def _line(self, brand_key: str, ptype: str) -> tuple[str | None, frozenset[str]]:

@@ -15,14 +15,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@ $(STAMP) $(SERVE_STAMP)
+$(DEV_STAMP): pyproject.toml dev/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]' -e ./dev
+	touch $@ $(STAMP) $(SERVE_STAMP) $(DEVPKG_STAMP)
 
 # The HTTP service's dependencies (FastAPI, uvicorn), for its part of the benchmark.
 SERVE_STAMP := $(VENV)/.installed-serve
 $(SERVE_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[serve]'
+	touch $@ $(STAMP)
+
+# The development package (dev/, poslink_dev: the workload generator and the benchmark, which
+# adds `poslink bench`), installed beside poslink; never part of poslink's wheel.
+DEVPKG_STAMP := $(VENV)/.installed-devpkg
+$(DEVPKG_STAMP): pyproject.toml dev/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e . -e ./dev
 	touch $@ $(STAMP)
 
 run: $(STAMP)
@@ -41,19 +48,20 @@ chromium:
 	bash .ci/ensure-chromium
 
 test: $(DEV_STAMP) java postgres chromium
-	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff check src tests tools dev
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 # The benchmark (minutes; generated workloads are kept in out/bench): the full run writes
-# docs/benchmarks.md; `make bench SIZES=small` is a quick one.
+# docs/benchmarks.md; `make bench SIZES=small` is a quick one. `poslink bench` comes with the
+# development package (dev/).
 SIZES ?= full
 BENCH_DOC = $(if $(filter full,$(SIZES)),docs/benchmarks.md,out/bench/benchmarks-$(SIZES).md)
-bench: $(STAMP) $(SERVE_STAMP)
+bench: $(STAMP) $(SERVE_STAMP) $(DEVPKG_STAMP)
 	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC)
 
 # match_score's calibration (src/poslink/matching/data/calibration.json), refitted on the
-# labelled data beside the clone: see docs/matching.md.
+# labelled data beside the clone and generated workloads (dev/): see docs/matching.md.
 calibrate: $(DEV_STAMP)
 	$(BIN)/python tools/calibrate.py
 
@@ -62,9 +70,9 @@ screenshots: $(DEV_STAMP) chromium
 	cd tests && ../$(BIN)/python screenshots.py ../docs/img
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools dev
+	$(BIN)/ruff format --check src tests tools dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) out build *.egg-info src/*.egg-info
+	rm -rf $(VENV) out build *.egg-info src/*.egg-info dev/build dev/src/*.egg-info

@@ -1,6 +1,6 @@
 """Fake POS APIs on 127.0.0.1 for the pull tests: each system's documented shape, paging and auth.
 
-``FakeApi`` serves one system's records (rendered by ``poslink.synth.systems`` from a generated
+``FakeApi`` serves one system's records (rendered by ``poslink_dev.synth.systems`` from a generated
 feed) through a real HTTP server (pytest-httpserver, a werkzeug server in a thread): it checks
 the credentials the way the system does (HTTP Basic, the clientId/key headers, a bearer token
 from a client-credentials token endpoint) and answers 401 to wrong ones, pages the way the system
@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from poslink.synth.systems import page
+from poslink_dev.synth.systems import page
 
 # What each system's requests must carry, as the pull tests give it (never real keys).
 CREDENTIALS: dict[str, dict[str, str]] = {

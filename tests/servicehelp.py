@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from conftest import poslink
-from poslink.service.bench import terminate
+from poslink_dev.bench.service import terminate
 
 KEY_HEADER = "X-API-Key"
 

@@ -19,8 +19,8 @@ from poslink.exceptions import ConfigError, InputError
 from poslink.records import Match, Status
 from poslink.sinks.csv import csv_line, header_cells, output_cells
 from poslink.sources.jane_json import FIELDS
-from poslink.synth import generate
 from poslink.tables import MATCH_OUTPUT
+from poslink_dev.synth import generate
 
 CATALOG = EXAMPLES / "jane/catalog.db"
 

@@ -239,6 +239,7 @@ def test_sources_lists_each_with_its_options() -> None:
         "menu",
         "metrc",
         "metrc-items",
+        "parquet",
         "weedmaps",
     ]
     for line in (

@@ -175,3 +175,13 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_flag_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="option --matcher__margin: Input should be"):
         load_run_config(write(tmp_path, BASE), flags(matcher__margin=-1.0), {})
+
+
+@pytest.mark.parametrize(("written", "value"), [('"none"', None), ('"Never"', None), ("0.8", 0.8)])
+def test_unbranded_threshold_none_in_a_file(
+    tmp_path: Path, written: str, value: float | None
+) -> None:
+    # TOML has no null: the word says that a record naming no brand never gets an id.
+    path = tmp_path / "run.toml"
+    path.write_text(BASE + f"[matcher]\nunbranded_threshold = {written}\n")
+    assert load_run_config(path, None, {}).matcher.unbranded_threshold == value

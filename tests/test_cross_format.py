@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, Runner
 from poslink.cli import app
-from poslink.synth import generate
-from poslink.synth.systems import SYSTEMS, read_feed, write_export
+from poslink_dev.synth import generate
+from poslink_dev.synth.systems import SYSTEMS, read_feed, write_export
 
 # "Gelato RAW WAX -1.0g- Gold Leaf": name, tag, brand (the tag between the last two dashes).
 _SHAPE = re.compile(r"^(.*\S)\s*-\s*([^-]*?)\s*-\s*([^-]+)$")
@@ -173,7 +173,7 @@ def test_generated_products_get_the_same_ids_in_the_three_formats(
 def test_generated_products_get_the_same_ids_through_every_pos_system(
     kushy: Path, tmp_path: Path
 ) -> None:
-    """The same feed as each named POS system exports it (``poslink.synth.systems``).
+    """The same feed as each named POS system exports it (``poslink_dev.synth.systems``).
 
     Every system gives each structured field it has (the brand apart from the name, the
     category or type, the lineage, the weight): as with the CSV and the menu, a system may be

@@ -13,12 +13,12 @@ import pyarrow as pa
 import pytest
 
 from conftest import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
-from poslink.engines.spark.bench import bench_spark
 from poslink.engines.spark.frames import frame_batches, shipped_frame
 from poslink.exceptions import ConfigError, EngineError, InputError
 from poslink.pipeline import RunConfig, RunSummary, run
 from poslink.sources.jane_json import JaneJsonSource
-from poslink.synth import Workload, generate
+from poslink_dev.bench.spark import bench_spark
+from poslink_dev.synth import Workload, generate
 
 CHALLENGE_POS = "pos/products.json"
 CHALLENGE_DB = "db/jane.db"

@@ -23,6 +23,7 @@ from conftest import EXAMPLE_ARGS, EXAMPLES, poslink
 from faults import PAUSING, start, wait_for
 from poslink.cli._app import RunProgress
 from poslink.config import RunConfig
+from poslink.exceptions import ConfigError, InputError, Rule, StoreError, map_errors
 from poslink.logs import level_for
 from poslink.pipeline import run
 
@@ -161,3 +162,24 @@ def test_the_progress_bar_has_the_file_size_as_its_total(tmp_path: Path) -> None
         task = bar.tasks[0]
     size = storehelp.EXAMPLE_POS.stat().st_size
     assert (task.total, task.completed, task.fields["records"]) == (size, size, 29)
+
+
+def test_map_errors_raises_ours_from_theirs_and_lets_the_rest_pass() -> None:
+    rules: list[Rule] = [
+        (KeyError, lambda e: InputError(f"missing {e}")),
+        ((KeyError, LookupError), lambda e: StoreError("never: the first rule wins")),
+        (ValueError, lambda e: ConfigError(f"bad {e}")),
+    ]
+    with pytest.raises(InputError, match="missing 'k'") as caught, map_errors(*rules):
+        raise KeyError("k")
+    assert isinstance(caught.value.__cause__, KeyError)
+    with pytest.raises(ConfigError, match="bad v"), map_errors(*rules):
+        raise ValueError("v")
+    ours = StoreError("already ours")
+    with pytest.raises(StoreError) as kept, map_errors((Exception, lambda e: InputError("x"))):
+        raise ours
+    assert kept.value is ours
+    with pytest.raises(TypeError), map_errors(*rules):
+        raise TypeError("no rule names it")
+    with pytest.raises(KeyboardInterrupt), map_errors((Exception, lambda e: InputError("x"))):
+        raise KeyboardInterrupt

@@ -17,9 +17,9 @@ from rapidfuzz import fuzz
 
 from conftest import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
+from poslink.domain.similarity import _nonzero
 from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, _as_ascii, fold
 from poslink.records import Match, Status
-from poslink.similarity import _nonzero
 from poslink.sinks.base import _NUMBER, safe_cell
 from poslink.sinks.csv import output_cells
 from poslink.sources.validate import usable_name

@@ -1,6 +1,6 @@
 """The matcher's rules hold beyond the reference example: a Kushy-generated catalog and feed.
 
-The generated labels carry tiers (``poslink.synth``): ``exact`` (the catalog's own text),
+The generated labels carry tiers (``poslink_dev.synth``): ``exact`` (the catalog's own text),
 ``store`` (a store's rendering of a catalog product), ``store_none`` (a store's rendering of a
 catalog brand's product the catalog lacks) and ``other_brand``. The floors sit a little under
 what the matcher measured when the generator learnt real menus' renderings (layouts, nicknames,
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Runner, poslink
-from poslink.synth import generate
+from poslink_dev.synth import generate
 from tierhelp import assert_same_as_score_tiers
 
 

@@ -19,7 +19,7 @@ import pytest
 import storehelp
 from conftest import EXAMPLE_ARGS, poslink
 from faults import temp_files
-from poslink.sinks.files import AtomicFile, temp_name
+from poslink.files.atomic import AtomicFile, temp_name
 from storehelp import read_feed, write_feed
 
 ROOT = os.geteuid() == 0

@@ -157,8 +157,8 @@ def test_structured_brand_matches_a_name_without_it() -> None:
     from poslink.config import MatcherConfig
     from poslink.engines.base import Job
     from poslink.engines.local import LocalEngine
+    from poslink.files.rejects import RejectsFile
     from poslink.matching import CatalogIndex
-    from poslink.sinks.csv import RejectsFile
 
     catalog = MemoryCatalog(
         [
@@ -211,7 +211,6 @@ def test_matching_reads_the_record_fields_and_nothing_else(
             brand=brand,
             product_type=product_type,
             lineage=lineage,
-            strain=other,
             weight=weight,
             store=other,
             raw=raw,

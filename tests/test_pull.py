@@ -29,8 +29,8 @@ from poslink.exceptions import ConfigError, RetriableError
 from poslink.records import PosRecord
 from poslink.sources.pull import PullError
 from poslink.sources.system import SystemSource
-from poslink.synth import generate
-from poslink.synth.systems import NESTED, SYSTEMS, Listing, read_feed, render, write_export
+from poslink_dev.synth import generate
+from poslink_dev.synth.systems import NESTED, SYSTEMS, Listing, read_feed, render, write_export
 
 PAGE = 25
 Feed = tuple[Path, list[Listing]]
@@ -75,7 +75,7 @@ def source(system: str, location: str | Path, **options: Any) -> SystemSource:
 
 def outcome(records: Iterator[Any]) -> list[tuple[Any, ...]]:
     fields = ("row", "pos_id", "name", "category", "brand", "product_type", "lineage")
-    more = ("strain", "weight", "quantity", "raw")
+    more = ("weight", "quantity", "raw")
     return [tuple(getattr(r, f) for f in (*fields, *more)) for r in records]
 
 

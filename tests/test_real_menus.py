@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import SHARED, poslink
-from poslink.bench_real import BRAND, MENU_CSV_OPTIONS, NAMES, STORES, TARGETS
+from poslink_dev.bench.real import BRAND, MENU_CSV_OPTIONS, NAMES, STORES, TARGETS
 from tierhelp import assert_same_as_score_tiers
 
 MENUS = SHARED / "menus-nm"

@@ -8,6 +8,8 @@ import gc
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,16 +20,18 @@ from rapidfuzz import fuzz, process
 
 from conftest import SHARED, poslink
 from poslink.catalogs import open_catalog
-from poslink.collector import YOUNG_THRESHOLD, batch_collection
+from poslink.cli.collector import YOUNG_THRESHOLD
+from poslink.config import RunConfig
+from poslink.domain.similarity import extract_many
 from poslink.engines.base import match_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
 from poslink.matching.saved import load_index, save_index
+from poslink.pipeline import run
 from poslink.records import CatalogProduct
-from poslink.similarity import extract_many
 from poslink.sinks.csv import CsvSink
 from poslink.sources.jane_json import JaneJsonSource
-from poslink.synth import generate
+from poslink_dev.synth import generate
 
 
 @pytest.fixture(scope="module")
@@ -196,8 +200,10 @@ def test_an_index_parsed_on_several_processes_is_the_same(
         assert CatalogIndex.build(products, workers=workers) == one
 
 
-def test_the_index_is_built_with_fewer_collections(workload: tuple[Path, Path, Path]) -> None:
-    _, catalog, _ = workload
+def test_the_library_leaves_the_collector_alone_and_the_command_line_sets_it(
+    workload: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    pos, catalog, _ = workload
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
 
@@ -206,11 +212,17 @@ def test_the_index_is_built_with_fewer_collections(workload: tuple[Path, Path, P
         yield from open_catalog(str(catalog)).products()
 
     CatalogIndex.build(products(), workers=1)
-    assert seen[0][0] == max(before[0], YOUNG_THRESHOLD) > 700
-    assert gc.get_threshold() == before
-    with pytest.raises(ValueError), batch_collection():
-        raise ValueError  # left as it was, however the block ends
-    assert gc.get_threshold() == before
+    config = RunConfig(
+        pos=pos, catalog=str(catalog), out=tmp_path / "o.csv", engine_options={"workers": 1}
+    )
+    run(config, progress=lambda done: seen.append(gc.get_threshold()))
+    assert len(seen) > 1 and set(seen) == {before} == {gc.get_threshold()}
+    script = (
+        "import gc, sys\nfrom poslink.cli import main\nsys.argv = ['poslink', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    print(gc.get_threshold()[0])\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert shown.stdout.split()[-1] == str(YOUNG_THRESHOLD) != str(before[0]), shown
 
 
 def test_exact_names_built_with_the_index_are_those_built_on_first_use(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import poslink
-from poslink.bench import SIZES
-from poslink.service import bench
-from poslink.service.loadgen import Outcome, closed_loop
+from poslink_dev.bench import service as bench
+from poslink_dev.bench.generated import SIZES
+from poslink_dev.bench.loadgen import Outcome, closed_loop
 
 
 def test_the_load_generator_sends_to_loopback_only() -> None:

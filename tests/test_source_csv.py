@@ -23,7 +23,6 @@ FULL = {
     "category": "Cat",
     "product_type": "Type",
     "lineage": "Lineage",
-    "strain": "Strain",
     "weight": "Size",
     "quantity": "Qty",
     "store": "Store",
@@ -52,12 +51,7 @@ def test_every_mapped_field_reaches_the_record(tmp_path: Path) -> None:
         "Gold Leaf",
         "Concentrates",
     )
-    assert (record.product_type, record.lineage, record.strain, record.weight) == (
-        "Wax",
-        "Hybrid",
-        "Gelato",
-        "1g",
-    )
+    assert (record.product_type, record.lineage, record.weight) == ("Wax", "Hybrid", "1g")
     assert (record.quantity, record.store, record.source) == (4.0, "North", "csv")
     assert record.raw["Name"] == " Gelato Wax "  # verbatim, spaces and all
 

@@ -43,12 +43,11 @@ def test_one_record_per_variant_with_the_products_fields(tmp_path: Path) -> None
         (0, "BD-1", "1g", 4.0),
         (1, "99", "3.5g", 2.0),
     ]
-    assert (first.name, first.brand, first.category, first.lineage, first.strain) == (
+    assert (first.name, first.brand, first.category, first.lineage) == (
         "Blue Dream",
         "Gold Leaf",
         "FLOWER",
         "HYBRID",
-        "Blue Dream",
     )
     assert dict(first.raw) == {
         "product.id": 12,

@@ -28,8 +28,8 @@ from poslink.sources.redaction import safe_url
 from poslink.sources.system import SystemSource
 from poslink.sources.validate import usable_name
 from poslink.sources.weedmaps import WeedmapsSource
-from poslink.synth.systems import SYSTEMS
 from poslink.testing import Bad, Item, SourceConformance
+from poslink_dev.synth.systems import SYSTEMS
 
 _WEIGHT = re.compile(r"(\d[\d.e+-]*)(g|mg|kg|oz|lb|ml|floz)")
 
@@ -215,13 +215,13 @@ FIELD_CASES = [
           "masterCategory": "Flower", "brandName": "Acme", "strain": "Gelato",
           "strainType": "Hybrid", "quantityAvailable": "4", "unitWeight": 3.5,
           "unitWeightUnit": "Grams"}],
-        ("7", "Flower", "Acme", "Flower", "Hybrid", "Gelato", "3.5g", 4.0),
+        ("7", "Flower", "Acme", "Flower", "Hybrid", "3.5g", 4.0),
     ),
     (
         "dutchie-products",
         [{"productId": 8, "productName": "Gelato", "masterCategory": "Vaporizers",
           "category": "Carts", "brandName": "Acme", "size": "0.5g"}],
-        ("8", "Carts", "Acme", "Vaporizers", None, None, "0.5g", None),
+        ("8", "Carts", "Acme", "Vaporizers", None, "0.5g", None),
     ),
     (
         "flowhub",
@@ -231,7 +231,7 @@ FIELD_CASES = [
              "productUnitOfMeasure": "g", "quantity": 3,
              "cannabinoidInformation": [{"name": "thc", "upperRange": 100,
                                          "unitOfMeasure": "mg"}]}]},
-        ("f1", "Edible", "Kiva", "Candy", "Indica", None, "20g 100mg", 3.0),
+        ("f1", "Edible", "Kiva", "Candy", "Indica", "20g 100mg", 3.0),
     ),
     (
         "metrc",
@@ -239,19 +239,19 @@ FIELD_CASES = [
             "Name": "Acme Gummies", "ProductCategoryName": "Infused Edible (each)",
             "ItemBrandName": "Acme", "StrainName": None, "UnitThcContent": 100,
             "UnitThcContentUnitOfMeasureName": "Milligrams"}}]},
-        ("1A4000", "Infused Edible (each)", "Acme", None, None, None, "100mg", 2.0),
+        ("1A4000", "Infused Edible (each)", "Acme", None, None, "100mg", 2.0),
     ),
     (
         "metrc",  # a v1 package: the item's fields at the top
         [{"Label": "1A4001", "Quantity": 5, "ProductName": "Blue Dream Bud",
           "ProductCategoryName": "Buds"}],
-        ("1A4001", "Buds", None, None, None, None, None, 5.0),
+        ("1A4001", "Buds", None, None, None, None, 5.0),
     ),
     (
         "metrc-items",
         [{"Id": 31, "Name": "OG Cart", "ProductCategoryName": "Vape Cartridge (weight - each)",
           "StrainName": "OG Kush", "UnitWeight": 0.5, "UnitWeightUnitOfMeasureName": "Grams"}],
-        ("31", "Vape Cartridge (weight - each)", None, None, None, "OG Kush", "0.5g", None),
+        ("31", "Vape Cartridge (weight - each)", None, None, None, "0.5g", None),
     ),
     (
         "weedmaps",
@@ -260,13 +260,13 @@ FIELD_CASES = [
             "category_name": "Sativa", "genetics": "sativa", "strain_name": "Sour Diesel",
             "variants": [{"id": "v1", "weight": {"value": 3.5, "unit": "g"},
                           "inventory_quantity": 6}]}}]},
-        ("v1", "Flower", "Acme", "Sativa", "sativa", "Sour Diesel", "3.5g", 6.0),
+        ("v1", "Flower", "Acme", "Sativa", "sativa", "3.5g", 6.0),
     ),
     (
         "weedmaps",  # a unit item: no variants
         {"data": [{"id": "10", "type": "menu_item", "attributes": {
             "name": "Pen", "external_id": "ext-10", "inventory_quantity": 2}}]},
-        ("ext-10", "", None, None, None, None, None, 2.0),
+        ("ext-10", "", None, None, None, None, 2.0),
     ),
     (
         "leafly",
@@ -274,7 +274,7 @@ FIELD_CASES = [
                              "strain": "Jack Herer", "type": "preroll",
                              "variants": [{"sku": "s1", "amount": 1, "unit": "gram",
                                            "inventory": 9}]}]}},
-        ("s1", "", "Acme", "preroll", None, "Jack Herer", "1g", 9.0),
+        ("s1", "", "Acme", "preroll", None, "1g", 9.0),
     ),
 ]  # fmt: skip
 
@@ -287,7 +287,7 @@ def test_each_system_feeds_its_structured_fields(
     path.write_text(json.dumps(document))
     (record,) = open_system(system, path).records()
     assert isinstance(record, PosRecord), record
-    fields = ("pos_id", "category", "brand", "product_type", "lineage", "strain", "weight")
+    fields = ("pos_id", "category", "brand", "product_type", "lineage", "weight")
     assert (*(getattr(record, f) for f in fields), record.quantity) == expected
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import storehelp
-from poslink.store.bench import repeat_run
+from poslink_dev.bench.store import repeat_run
 
 
 def test_repeat_run_reports_identical_outputs(tmp_path: Path) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 from poslink.config import RunConfig
 from poslink.matching.calibration import fit
 from poslink.matching.matcher import Matcher
-from poslink.pipeline import CatalogAccess, build_source
 from poslink.records import RECORD_FIELDS, PosRecord
-from poslink.synth import generate
+from poslink.runs.parts import CatalogAccess, build_source
+from poslink_dev.synth import generate
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "poslink" / "matching" / "data" / "calibration.json"

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 import pyarrow as pa
 
 from poslink.catalogs import open_catalog
-from poslink.collector import batch_collection
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import match_record
@@ -95,8 +94,7 @@ class Matcher:
         overrides apply (those of ``source`` unless a call names another).
         """
         catalog = open_catalog(str(location), kind=kind, table=table, columns=columns)
-        with batch_collection():
-            index = CatalogIndex.build(catalog.products())
+        index = CatalogIndex.build(catalog.products())
         return cls(
             index,
             config,

@@ -21,12 +21,13 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from poslink.domain.knowledge import load_category_table
-from poslink.exceptions import ConfigError, PoslinkError
-from poslink.locations import is_url
+from poslink.exceptions import ConfigError, PoslinkError, first_error
+from poslink.files.locations import is_url
 
 ENV_PREFIX = "POSLINK_"
 # Keys whose values are paths; in a file they are relative to the file's folder.
@@ -60,6 +61,14 @@ class MatcherConfig(BaseModel):
         description="least probability to give an id to a record naming no catalog brand (its "
         "exact name across brands, or a brand read from a product line's word); none: never",
     )
+
+    @field_validator("unbranded_threshold", mode="before")
+    @classmethod
+    def _never(cls, value: object) -> object:
+        """TOML and the environment have no null: the word ``none`` says never."""
+        if isinstance(value, str) and value.strip().lower() in ("none", "never"):
+            return None
+        return value
 
 
 class Timeouts(BaseModel):
@@ -299,8 +308,6 @@ def _config_error(
     origins: dict[tuple[str, ...], tuple[Layer, str]],
     file: Path | None,
 ) -> ConfigError:
-    from poslink.sources.base import first_error
-
     dotted, message = first_error(exc, model)
     loc = prefix + tuple(dotted.split("."))
     if message == "required, not given":

@@ -18,11 +18,19 @@ PoslinkError
 The codes are the command line's exit codes (README: "Exit codes"); 75 is EX_TEMPFAIL of
 sysexits.h, the code schedulers and mail systems take as "try again later". An interrupted run
 exits 130 (SIGINT) or 143 (SIGTERM): see ``Terminated``.
+
+A library's own errors (a database driver's, Spark's, pydantic's) become these where poslink
+calls it: ``map_errors`` and ``first_error``.
 """
 
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 # The exit codes, by name.
 EXIT_OK = 0
@@ -137,3 +145,57 @@ class Terminated(KeyboardInterrupt):
     def exit_code(self) -> int:
         """128 + the signal's number: 143 for SIGTERM, as a shell reports it."""
         return 128 + self.signum
+
+
+# A foreign exception class (or classes) and how to make poslink's error of one.
+Rule = tuple[type[BaseException] | tuple[type[BaseException], ...], Callable[[Any], Exception]]
+
+
+@contextmanager
+def map_errors(*rules: Rule) -> Iterator[None]:
+    """Raise poslink's error for a library's: the first rule whose class the error is makes it.
+
+    Ours is raised from the original (kept as its cause, for ``-v`` and tracebacks). A poslink
+    error, and any error no rule names (an interrupt among them), leaves unchanged. Also a
+    decorator of plain functions (not of generators: wrap the body instead).
+    """
+    try:
+        yield
+    except PoslinkError:
+        raise
+    except BaseException as exc:
+        for kinds, ours in rules:
+            if isinstance(exc, kinds):
+                raise ours(exc) from exc
+        raise
+
+
+def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
+    """The dotted key and a plain message for the first error (unknown keys first: a misspelt
+    key is often why another one is missing)."""
+    errors = exc.errors()
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = [str(p) for p in error["loc"]]
+    key = ".".join(loc) or "(options)"
+    if error["type"] == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        known = ", ".join(parent.model_fields) if parent else ""
+        return key, "not a known key" + (f" (known: {known})" if known else "")
+    if error["type"] == "missing":
+        return key, "required, not given"
+    message = str(error["msg"])
+    if "input" in error and error["type"] not in ("model_type", "dict_type"):
+        message += f", got {error['input']!r}"
+    return key, message
+
+
+def _model_at(model: type[BaseModel], loc: list[str]) -> type[BaseModel] | None:
+    """The nested model a location points into, when it is one."""
+    current: type[BaseModel] = model
+    for part in loc:
+        info = current.model_fields.get(part)
+        inner = info.annotation if info else None
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return None
+        current = inner
+    return current

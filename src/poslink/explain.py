@@ -85,6 +85,11 @@ class Explanation:
         return "\n".join(lines)
 
 
+def item_fields(item: ParsedItem) -> dict[str, str]:
+    """Every attribute of a parsed item as explanations print it (``shown``), by name."""
+    return {f.name: shown(getattr(item, f.name)) for f in fields(item)}
+
+
 def shown(value: Any) -> str:
     """A parsed attribute as explanations print it: blank when unset."""
     if value is None or value is False:  # an unset flag says nothing worth a line

@@ -56,7 +56,6 @@ class PosRecord:
     brand: str | None = None
     product_type: str | None = None
     lineage: str | None = None
-    strain: str | None = None
     weight: str | None = None
     store: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)

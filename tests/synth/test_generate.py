@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from poslink.synth import Workload, generate
-from poslink.synth.catalog import TWIN, Catalog
-from poslink.synth.kushy import clean_text, load, name_key
-from poslink.synth.pools import Pools
-from poslink.synth.render import BrandAliases, typo
+from poslink_dev.synth import Workload, generate
+from poslink_dev.synth.catalog import TWIN, Catalog
+from poslink_dev.synth.kushy import clean_text, load, name_key
+from poslink_dev.synth.pools import Pools
+from poslink_dev.synth.render import BrandAliases, typo
 
 CATALOG_SCHEMA = (
     "CREATE TABLE products (id int primary key, amount text, brand text, lineage text, "

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from poslink import synth
-from poslink.synth.catalog import Catalog
-from poslink.synth.forms import CONFUSED_WITH, FORM_INDEX, FORMS
-from poslink.synth.kushy import load, name_key
-from poslink.synth.listings import FeedPlanner, Listing
-from poslink.synth.pools import Pools
-from poslink.synth.render import BrandAliases
-from poslink.synth.shortnames import ShortNames, truncate
-from poslink.synth.store_names import EXACT, OTHER_BRAND, STORE, STORE_NONE, StoreName
-from poslink.synth.vocab import vocabulary
+from poslink_dev import synth
+from poslink_dev.synth.catalog import Catalog
+from poslink_dev.synth.forms import CONFUSED_WITH, FORM_INDEX, FORMS
+from poslink_dev.synth.kushy import load, name_key
+from poslink_dev.synth.listings import FeedPlanner, Listing
+from poslink_dev.synth.pools import Pools
+from poslink_dev.synth.render import BrandAliases
+from poslink_dev.synth.shortnames import ShortNames, truncate
+from poslink_dev.synth.store_names import EXACT, OTHER_BRAND, STORE, STORE_NONE, StoreName
+from poslink_dev.synth.vocab import vocabulary
 
 KUSHY = Path(__file__).resolve().parents[3] / "shared" / "data" / "kushy"
 
@@ -195,9 +195,9 @@ def test_renderings_show_what_real_menus_show() -> None:
 
 
 def test_the_generator_does_not_read_the_parsers_tables() -> None:
-    # The generator renders from its own vocabulary: it imports nothing of poslink outside
-    # poslink.synth (not the parser's tables, not the matcher), so it does not share their
-    # blind spots.
+    # The generator renders from its own vocabulary: it imports nothing of poslink, nor of the
+    # development package outside poslink_dev.synth (not the parser's tables, not the matcher),
+    # so it does not share their blind spots.
     package = Path(synth.__file__).parent
     modules = sorted(package.glob("*.py"))
     assert len(modules) >= 8
@@ -211,5 +211,5 @@ def test_the_generator_does_not_read_the_parsers_tables() -> None:
             else:
                 continue
             for name in names:
-                if name.split(".")[0] == "poslink":
-                    assert name.startswith("poslink.synth"), (module.name, name)
+                if name.split(".")[0] in {"poslink", "poslink_dev"}:
+                    assert name.startswith("poslink_dev.synth"), (module.name, name)

@@ -10,19 +10,17 @@ timeout, then reported as locked: a retryable error.
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from poslink.catalogs.base import IDENTIFIER, Catalog, product_from_row
+from poslink.db.locks import ATTEMPT, wait_for_lock
 from poslink.exceptions import CatalogBusy, CatalogError
 from poslink.records import CatalogProduct
 
 # A SQLite database file starts with this; byte 18 is 2 in WAL mode.
 _MAGIC = b"SQLite format 3\x00"
-# How long one attempt waits for a lock: a signal is handled between attempts.
-ATTEMPT = 0.1
 
 
 def _is_wal(path: Path) -> bool:
@@ -32,28 +30,6 @@ def _is_wal(path: Path) -> bool:
     except OSError:
         return False
     return header.startswith(_MAGIC) and len(header) == 20 and header[18] == 2
-
-
-def wait_for_lock(
-    attempt: Callable[[], None], timeout: float, busy: Callable[[], Exception]
-) -> None:
-    """Call ``attempt`` until it is not refused by a SQLite lock, for up to ``timeout`` s.
-
-    Each attempt waits a short while itself (the connection's busy timeout); between them a
-    signal (Ctrl-C, SIGTERM) is handled, so a run waiting for a lock can still be stopped.
-    Then ``busy()`` is raised: a retryable error naming what is locked.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            attempt()
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise busy() from exc
-            time.sleep(ATTEMPT / 2)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

@@ -1,27 +1,41 @@
 """The command line: ``poslink run | eval | explain | sources | override | review``, and
-``poslink index build | bench``; ``poslink console | knowledge | gaps`` (the review console),
+``poslink index build``; ``poslink console | knowledge | gaps`` (the review console),
 ``poslink serve`` (and ``serve key``); ``poslink catalog check``.
 
 Each command module registers its commands on the shared Typer ``app``; importing the module
-is what adds them.
+is what adds them, and ``poslink --help`` lists them in that order. Installed packages add
+commands of their own through the entry point group ``poslink.commands`` (``extensions.py``):
+the development package (``dev/``) adds ``bench``.
 """
 
-from poslink.cli import (  # noqa: F401 - register their command groups
+# isort: off
+from poslink.cli import (  # noqa: F401 - register their commands, in this order
     catalog,
-    commands,
+    run,
+    evaluate,
+    explain,
+    sources,
     console,
     override,
     review,
     scale,
     serve,
 )
+
+# isort: on
 from poslink.cli._app import app
+from poslink.cli.collector import collect_for_batch_work
+from poslink.cli.extensions import add_installed_commands
 from poslink.signals import handle_termination
+
+add_installed_commands(app)
 
 
 def main() -> None:
-    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``)."""
+    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``), and
+    the garbage collector is set for batch work (``collector.py``)."""
     handle_termination()
+    collect_for_batch_work()
     app(prog_name="poslink")
 
 

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from poslink.cli._app import app, errors, out
+from poslink.files.atomic import AtomicFile
 from poslink.sinks.base import safe_cell
-from poslink.sinks.files import AtomicFile
 
 catalog_app = typer.Typer(help="Check a catalog: its duplicates.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")

@@ -64,7 +64,7 @@ def record_action(
     store: DecisionStore, user: str, action: str, subject: str, answer: str = ""
 ) -> int:
     """Audit an action that changes nothing else (a user added, say)."""
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         return audit(con, user, action, subject, answer, {})
 
 
@@ -96,7 +96,7 @@ def decide(
     keys = override_keys(listings, names)
     o = schema.overrides
     created = now()
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         replaced = []
         for source, kind, key in keys:
             old = con.execute(
@@ -144,7 +144,7 @@ def teach(
         scope, value = lessons.check_scope(scope, value)
         lesson = normalize(kind, text, target, brand)
         entries.append(lessons.Entry(lesson, scope, value, user, now(), example))
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         added = lessons.add_in(con, entries)
         targets = ", ".join(f"{e.lesson.text} -> {e.lesson.target}" for e in entries)
         detail = {"lessons": [{"id": i, "previous": old} for i, old in added]}
@@ -154,7 +154,7 @@ def teach(
 def undo(store: DecisionStore, user: str) -> AuditRow | None:
     """Undo this user's latest decision or lessons not yet undone; the row undone."""
     a = schema.audit
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         row = con.execute(
             sa.select(a)
             .where(a.c.user_name == user, a.c.action.in_((DECIDE, TEACH)), a.c.undone.is_(False))
@@ -220,5 +220,5 @@ def history(store: DecisionStore, limit: int = 200, user: str | None = None) -> 
     query = sa.select(a).order_by(a.c.id.desc()).limit(limit)
     if user is not None:
         query = query.where(a.c.user_name == user)
-    with store._errors("read"), store.engine.connect() as con:
+    with store.errors("read"), store.engine.connect() as con:
         return [_row(dict(r._mapping)) for r in con.execute(query)]

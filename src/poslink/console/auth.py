@@ -78,7 +78,7 @@ def add_user(store: DecisionStore, name: str, role: str, password: str) -> User:
     name = check_user(name, role, password)
     u = schema.console_users
     row = {"password_hash": _hasher.hash(password), "role": role, "created_at": now()}
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         found = con.execute(sa.select(u.c.name).where(u.c.name == name)).first()
         if found is None:
             con.execute(sa.insert(u).values(name=name, **row))
@@ -93,7 +93,7 @@ def add_user(store: DecisionStore, name: str, role: str, password: str) -> User:
 def remove_user(store: DecisionStore, name: str) -> bool:
     """Remove a user and end their sessions; whether there was one."""
     u, s = schema.console_users, schema.console_sessions
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         con.execute(sa.delete(s).where(s.c.user_name == name))
         return bool(con.execute(sa.delete(u).where(u.c.name == name)).rowcount)
 
@@ -101,7 +101,7 @@ def remove_user(store: DecisionStore, name: str) -> bool:
 def users(store: DecisionStore) -> list[User]:
     """Every user, by name."""
     u = schema.console_users.c
-    with store._errors("read"), store.engine.connect() as con:
+    with store.errors("read"), store.engine.connect() as con:
         rows = con.execute(sa.select(u.name, u.role).order_by(u.name))
         return [User(str(r[0]), str(r[1])) for r in rows]
 
@@ -109,7 +109,7 @@ def users(store: DecisionStore) -> list[User]:
 def verify(store: DecisionStore, name: str, password: str) -> User | None:
     """The user when the password is theirs, else None (as slow for an unknown name)."""
     u = schema.console_users.c
-    with store._errors("read"), store.engine.connect() as con:
+    with store.errors("read"), store.engine.connect() as con:
         row = con.execute(sa.select(u.password_hash, u.role).where(u.name == name.strip())).first()
     try:
         _hasher.verify(row[0] if row is not None else _DUMMY, password)
@@ -126,7 +126,7 @@ def start_session(store: DecisionStore, user: User) -> str:
     """A new session for ``user``; its token (for the cookie)."""
     token = secrets.token_urlsafe(32)
     s = schema.console_sessions
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         con.execute(sa.delete(s).where(s.c.expires < time.time()))
         con.execute(
             sa.insert(s).values(
@@ -149,7 +149,7 @@ def session(store: DecisionStore, token: str | None) -> Session | None:
         .join_from(schema.console_sessions, schema.console_users, s.user_name == u.name)
         .where(s.token_hash == _digest(token), s.expires > time.time())
     )
-    with store._errors("read"), store.engine.connect() as con:
+    with store.errors("read"), store.engine.connect() as con:
         row = con.execute(query).first()
     return None if row is None else Session(User(str(row[0]), str(row[2])), str(row[1]))
 
@@ -158,7 +158,7 @@ def end_session(store: DecisionStore, token: str | None) -> None:
     """Forget a session."""
     if token:
         s = schema.console_sessions
-        with store._errors("write"), store.engine.begin() as con:
+        with store.errors("write"), store.engine.begin() as con:
             con.execute(sa.delete(s).where(s.c.token_hash == _digest(token)))
 
 

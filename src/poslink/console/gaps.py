@@ -19,9 +19,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from poslink.console.queue import Listing
+from poslink.console.listings import Listing
 from poslink.exceptions import ConfigError
-from poslink.sinks.base import AtomicFile, safe_cell
+from poslink.files.atomic import AtomicFile
+from poslink.sinks.base import safe_cell
 
 SAME_NAME = 90.0
 EXAMPLES = 3

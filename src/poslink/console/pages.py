@@ -14,11 +14,11 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from poslink.cli.commands import _item_fields
 from poslink.console import actions, auth, guard
 from poslink.console.gaps import export as export_gaps
 from poslink.console.queue import SORTS, Group, select
 from poslink.exceptions import InputError
+from poslink.explain import item_fields
 from poslink.store import knowledge
 from poslink.store.overrides import parse_answer
 
@@ -107,7 +107,7 @@ def item_page(request: Request, gid: str, current: guard.Current) -> Response:
     earlier = order[at - 1] if at > 0 else None
     query = _query(filters)
     item, origins = bench.parsers.explain(group.listings[0])
-    fields = _item_fields(item)
+    fields = item_fields(item)
     decided = bench.done.get(gid, (None, ""))[1]
     return _page(
         request,

@@ -24,23 +24,17 @@ confidence, the best candidate's name similarity.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from poslink.domain.knowledge import load_knowledge
-from poslink.domain.learned import LearnedKnowledge
-from poslink.domain.parser import Parser
+from poslink.console.listings import Listing, Parsers, stored_listings
 from poslink.domain.text import words
-from poslink.engines.base import parse_record
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.score import Candidate
-from poslink.records import CatalogProduct, ParsedItem, PosRecord
+from poslink.records import CatalogProduct, ParsedItem
 from poslink.store.db import DecisionStore
-from poslink.store.overrides import OverrideSet
-from poslink.store.review import _category_table
 
 TOP = 3
 # The matcher's evidence (0-1) a candidate needs to be worth a look: a name cut short
@@ -53,28 +47,6 @@ WIDE_FLOOR = 0.6
 CONFIDENT = 0.95
 
 GroupKey = tuple[object, ...]
-
-
-@dataclass(slots=True)
-class Listing:
-    """One stored record as the queue shows it, with the matcher's stored decision."""
-
-    source: str
-    store: str
-    pos_id: str
-    record: PosRecord
-    status: str
-    score: float
-    jane_product_id: int | None
-    reason: str
-    item: ParsedItem | None = None
-    override: str | None = None  # "none" or a catalog id, when one applies
-    display: str = ""  # the name's words without brand and measures (gaps name products so)
-
-    @property
-    def quantity(self) -> float | None:
-        """The quantity on hand as last matched."""
-        return self.record.quantity
 
 
 @dataclass(slots=True)
@@ -159,86 +131,6 @@ def group_key(item: ParsedItem) -> GroupKey:
 def group_id(key: GroupKey) -> str:
     """A short stable id for a group key (it names the item's page)."""
     return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
-
-
-def stored_listings(store: DecisionStore) -> list[Listing]:
-    """Every stored decision as a listing, with the override that applies to it (if any)."""
-    out: list[Listing] = []
-    overrides: dict[str, OverrideSet] = {}
-    for d in store.decisions():
-        fields = json.loads(d["record"])
-        quantity = fields.pop("quantity", None)
-        fields["name"], fields["category"] = fields.get("name") or "", fields.get("category") or ""
-        record = PosRecord(
-            row=0,
-            source=d["source"],
-            pos_id=d["pos_id"],
-            store=d["store"],
-            quantity=quantity if isinstance(quantity, int | float) else None,
-            **fields,
-        )
-        if d["source"] not in overrides:
-            overrides[d["source"]] = store.override_set(d["source"])
-        found = overrides[d["source"]].find(record)
-        out.append(
-            Listing(
-                d["source"],
-                d["store"],
-                d["pos_id"],
-                record,
-                d["status"],
-                float(d["score"]),
-                d["jane_product_id"],
-                d["reason"],
-                override=found.answer if found is not None else None,
-            )
-        )
-    return out
-
-
-class Parsers:
-    """One parser per (source, store), each reading the knowledge taught for it."""
-
-    def __init__(
-        self, index: CatalogIndex, learned: Callable[[str, str], LearnedKnowledge]
-    ) -> None:
-        self.index = index
-        self.learned = learned
-        self._made: dict[tuple[str, str], Parser] = {}
-
-    def get(self, source: str, store: str) -> Parser:
-        """The parser for a listing of ``source`` at ``store``."""
-        key = (source, store)
-        if key not in self._made:
-            knowledge = self.learned(source, store)
-            brands = knowledge.apply(self.index.brands) if knowledge else self.index.brands
-            self._made[key] = Parser(load_knowledge(), brands, _category_table(source))
-        return self._made[key]
-
-    def display(self, listing: Listing) -> str:
-        """A listing's name as words, its brand and measures taken out."""
-        parser = self.get(listing.source, listing.store)
-        tokens = parser.words_of(listing.record.name).tokens
-        found = parser.brands.find(tokens)
-        if found and listing.item is not None and found[0] == listing.item.brand:
-            tokens = tokens[: found[1]] + tokens[found[2] :]
-        return " ".join(tokens)
-
-    def parse(self, listing: Listing) -> ParsedItem:
-        """A listing parsed as the engines would (exceptions: unparsable names)."""
-        return parse_record(self.get(listing.source, listing.store), listing.record)
-
-    def explain(self, listing: Listing) -> tuple[ParsedItem, dict[str, str]]:
-        """A listing parsed, and where each attribute came from (``poslink explain``)."""
-        r = listing.record
-        return self.get(listing.source, listing.store).explain_pos(
-            r.name,
-            r.category,
-            brand=r.brand,
-            product_type=r.product_type,
-            lineage=r.lineage,
-            weight=r.weight,
-        )
 
 
 def candidates(

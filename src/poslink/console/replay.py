@@ -26,7 +26,8 @@ from poslink.catalogs import open_catalog
 from poslink.config import RunConfig
 from poslink.console import actions
 from poslink.console.learn import propose
-from poslink.console.queue import Parsers, build_queue
+from poslink.console.listings import Parsers
+from poslink.console.queue import build_queue
 from poslink.evaluate import evaluate, read_labels, read_output
 from poslink.matching import CatalogIndex
 from poslink.pipeline import run

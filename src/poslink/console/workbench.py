@@ -14,15 +14,8 @@ from poslink.catalogs import open_catalog
 from poslink.console import actions
 from poslink.console.gaps import ProposedProduct, cluster
 from poslink.console.learn import Proposal, propose
-from poslink.console.queue import (
-    CONFIDENT,
-    FLOOR,
-    Group,
-    Listing,
-    Parsers,
-    Queue,
-    build_queue,
-)
+from poslink.console.listings import Listing, Parsers
+from poslink.console.queue import CONFIDENT, FLOOR, Group, Queue, build_queue
 from poslink.console.search import CatalogSearch
 from poslink.matching import CatalogIndex
 from poslink.matching.duplicates import duplicate_groups

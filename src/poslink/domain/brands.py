@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
 from poslink.domain.knowledge import BrandRules
+from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
-from poslink.similarity import extract_many
 
 if TYPE_CHECKING:
     from poslink.domain.learned import LearnedKnowledge

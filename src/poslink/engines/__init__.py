@@ -1,5 +1,5 @@
-"""Engines run the flow Source -> parse -> Matcher -> Sink; registered under ``poslink.engines``."""
+"""Engines run the flow Source -> parse -> Matcher -> Sink; registered under ``poslink.engines``.
 
-from poslink.engines.base import Engine, Job, match_record
-
-__all__ = ["Engine", "Job", "match_record"]
+The extension point is ``base.Engine`` (also ``poslink.Engine``); this package imports nothing
+itself, so that what the engines share (``forks.py``) can be imported on its own.
+"""

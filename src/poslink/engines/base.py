@@ -12,11 +12,11 @@ from pydantic import BaseModel, ValidationError
 
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser, unparsable
-from poslink.exceptions import ConfigError, SkippedRecord
+from poslink.exceptions import ConfigError, SkippedRecord, first_error
+from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import Match, ParsedItem, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,9 +49,8 @@ class Engine(ABC):
         try:
             return model.model_validate(self.options)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"engine {self.name!r} option {where}: {first['msg']}") from exc
+            key, message = first_error(exc, model)
+            raise ConfigError(f"engine {self.name!r} option {key}: {message}") from exc
 
     @abstractmethod
     def run(self, job: Job) -> Counter[Status]:

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from poslink.caching import BoundedCache
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
-from poslink.engines.pool import MatchPool, available_cores
+from poslink.engines.forks import available_cores
+from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
 from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 

@@ -1,66 +1,35 @@
-"""Where batches are matched: worker processes that each hold the index, or this process.
+"""The local engine's match workers: each holds the index, then only Arrow batches cross.
 
 A worker receives the index once, when it starts (inherited by ``fork`` where the platform has
-it, so nothing is copied or pickled; pickled once per worker elsewhere), then only Arrow
-batches cross the process boundary, never one Python object per row.
+it, so nothing is copied or pickled; pickled once per worker elsewhere: ``forks.py``), then
+only Arrow batches cross the process boundary, never one Python object per row. One worker
+matches in this process, without a pool.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from concurrent.futures import Future
 from types import TracebackType
-from typing import Any
 
 import pyarrow as pa
 
 from poslink.config import MatcherConfig
 from poslink.engines.batch import BatchMatcher
-from poslink.exceptions import EngineError
+from poslink.engines.forks import WorkerPool
 from poslink.matching import CatalogIndex
-from poslink.parallel import (
-    Lifeline,
-    available_cores,
-    can_fork,
-    die_with_parent,
-    frozen_heap,
-    stop_workers,
-)
 
 _WORKER: BatchMatcher | None = None
-__all__ = ["MatchPool", "available_cores"]
+__all__ = ["MatchPool"]
 
 
-def _start_worker(
-    index: CatalogIndex, config: MatcherConfig, category_table: str, lifeline: Lifeline | None
-) -> None:
+def _start_worker(index: CatalogIndex, config: MatcherConfig, category_table: str) -> None:
     global _WORKER
-    if lifeline is not None:
-        die_with_parent(lifeline)
     _WORKER = BatchMatcher(index, config, category_table)
 
 
 def _match_in_worker(batch: pa.RecordBatch) -> pa.RecordBatch:
     assert _WORKER is not None, "worker started without its index"
     return _WORKER.match_batch(batch)
-
-
-class InlineExecutor(Executor):
-    """Matches each batch in this process as it is submitted (one worker: no processes)."""
-
-    def __init__(self, index: CatalogIndex, config: MatcherConfig, category_table: str) -> None:
-        self.matcher = BatchMatcher(index, config, category_table)
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run ``fn`` now; its future is already done."""
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
 
 
 class MatchPool:
@@ -70,54 +39,31 @@ class MatchPool:
         self, index: CatalogIndex, config: MatcherConfig, category_table: str, workers: int
     ) -> None:
         self.workers = workers
-        self._held = ExitStack()
-        self._lifeline: Lifeline | None = None
-        self._executor: Executor
+        self._inline: BatchMatcher | None = None
+        self._pool: WorkerPool | None = None
         if workers <= 1:
-            inline = InlineExecutor(index, config, category_table)
-            self._executor = inline
-            self._match = inline.matcher.match_batch
-            return
-        context = multiprocessing.get_context("fork" if can_fork() else "spawn")
-        if context.get_start_method() == "fork":
-            # Forked workers share the index's memory pages while the pool lives.
-            self._held.enter_context(frozen_heap())
-            # ... and die with this process, whatever kills it (see ``parallel.py``).
-            self._lifeline = Lifeline()
-        self._executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(index, config, category_table, self._lifeline),
-        )
-        self._match = _match_in_worker
+            self._inline = BatchMatcher(index, config, category_table)
+        else:
+            self._pool = WorkerPool(workers, _start_worker, (index, config, category_table))
 
     def submit(self, batch: pa.RecordBatch) -> Future[pa.RecordBatch]:
-        """Match one batch; the future holds the matches batch."""
+        """Match one batch; the future holds the matches batch (at once, in this process)."""
+        if self._pool is not None:
+            return self._pool.submit(_match_in_worker, batch)
+        assert self._inline is not None
+        future: Future[pa.RecordBatch] = Future()
         try:
-            return self._executor.submit(self._match, batch)
-        except BrokenProcessPool as exc:
-            raise worker_died() from exc
+            future.set_result(self._inline.match_batch(batch))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
 
-    @staticmethod
-    def result(future: Future[pa.RecordBatch]) -> pa.RecordBatch:
-        """A submitted batch's matches; ``EngineError`` when its worker died."""
-        try:
-            return future.result()
-        except BrokenProcessPool as exc:
-            raise worker_died() from exc
+    result = staticmethod(WorkerPool.result)
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: once they are done, or (``cancel``: an error, an interrupt) now."""
-        try:
-            if cancel:
-                stop_workers(self._executor)
-            else:
-                self._executor.shutdown(wait=True)
-        finally:
-            if self._lifeline is not None:
-                self._lifeline.close()
-            self._held.close()
+        if self._pool is not None:
+            self._pool.close(cancel)
 
     def __enter__(self) -> MatchPool:
         return self
@@ -126,11 +72,3 @@ class MatchPool:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close(cancel=kind is not None)
-
-
-def worker_died() -> EngineError:
-    """The error of a run whose worker process was killed (out of memory, a signal)."""
-    return EngineError(
-        "a worker process died (killed by the system: out of memory? or by a signal);"
-        " no output was written"
-    )

@@ -16,13 +16,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from poslink.catalogs.base import id_order
-from poslink.collector import batch_collection
 from poslink.domain.brands import BrandIndex, brand_key
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser, exact_text
 from poslink.domain.text import fold, folded_words
+from poslink.engines.forks import available_cores, map_forked
 from poslink.matching.words import BrandWords
-from poslink.parallel import available_cores, map_forked
 from poslink.records import CatalogProduct, ParsedItem
 
 # What the scoring reads of a catalog product besides its core name: types, families,
@@ -137,7 +136,6 @@ class CatalogIndex:
     )
 
     @classmethod
-    @batch_collection()
     def build(
         cls,
         products: Iterable[CatalogProduct],

@@ -16,9 +16,9 @@ from typing import Any
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
 from poslink.exceptions import InputError
+from poslink.files.atomic import AtomicFile
 from poslink.matching.index import Block, CatalogIndex, profile_item, profile_key
 from poslink.records import CatalogProduct
-from poslink.sinks.base import AtomicFile
 
 FORMAT = "poslink-index"
 FORMAT_VERSION = 3

@@ -16,12 +16,10 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from poslink.exceptions import ConfigError, StoreError
 from poslink.store import schema
@@ -63,14 +61,6 @@ class KeyStore:
     def __init__(self, store: DecisionStore) -> None:
         self.store = store
 
-    @contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except SQLAlchemyError as exc:
-            first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
-            raise StoreError(f"{self.store.where}: cannot {doing} the API keys: {first}") from exc
-
     def add(self, name: str) -> str:
         """Make the key of integration ``name`` and return it (the only time it is shown).
 
@@ -85,7 +75,7 @@ class KeyStore:
         key = PREFIX + secrets.token_urlsafe(32)
         k = schema.api_keys.c
         row = {"key_hash": key_digest(key), "hint": key[:_HINT], "created_at": now()}
-        with self._errors("write"), self.store.engine.begin() as con:
+        with self.store.errors("write", "the API keys"), self.store.engine.begin() as con:
             found = con.execute(sa.select(k.revoked_at).where(k.name == name)).first()
             if found is not None and found[0] is None:
                 raise ConfigError(
@@ -108,13 +98,13 @@ class KeyStore:
         """Every integration's key, active or revoked, by name."""
         k = schema.api_keys.c
         query = sa.select(k.name, k.hint, k.created_at, k.revoked_at).order_by(k.name)
-        with self._errors("read"), self.store.engine.connect() as con:
+        with self.store.errors("read", "the API keys"), self.store.engine.connect() as con:
             return [ApiKey(*r) for r in con.execute(query)]
 
     def revoke(self, name: str) -> bool:
         """Stop serving ``name``'s key; whether it had an active one."""
         k = schema.api_keys.c
-        with self._errors("write"), self.store.engine.begin() as con:
+        with self.store.errors("write", "the API keys"), self.store.engine.begin() as con:
             result = con.execute(
                 sa.update(schema.api_keys)
                 .where(k.name == name, k.revoked_at.is_(None))
@@ -126,7 +116,7 @@ class KeyStore:
         """Digest -> integration name, for every active key."""
         k = schema.api_keys.c
         query = sa.select(k.key_hash, k.name).where(k.revoked_at.is_(None))
-        with self._errors("read"), self.store.engine.connect() as con:
+        with self.store.errors("read", "the API keys"), self.store.engine.connect() as con:
             return {str(r[0]): str(r[1]) for r in con.execute(query)}
 
 

@@ -1,4 +1,4 @@
-"""The Sink extension point and what every sink shares: atomic files and safe cells."""
+"""The Sink extension point and what every sink shares: the match columns and safe cells."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from types import TracebackType
 from typing import Any
 
 from poslink.records import Match
-from poslink.sinks.files import AtomicFile
 
-__all__ = ["MATCH_COLUMNS", "AtomicFile", "Sink", "safe_cell"]
+__all__ = ["MATCH_COLUMNS", "Sink", "safe_cell"]
 
 MATCH_COLUMNS = ("jane_product_id", "match_score", "match_status", "match_source")
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
+import sys
+import tempfile
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -14,9 +18,39 @@ from typing import Any, BinaryIO, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from poslink.exceptions import ConfigError, InputChanged, InputError, SkippedRecord
+from poslink.exceptions import (
+    ConfigError,
+    InputChanged,
+    InputError,
+    SkippedRecord,
+    first_error,
+)
 from poslink.records import PosRecord
 from poslink.sources.reading import InputTrail, open_input
+
+# ``--pos -``: the export comes on standard input.
+STDIN = "-"
+
+
+class StdinPath(type(Path())):  # type: ignore[misc]
+    """The spooled standard input: opened at its real place, named ``stdin`` in messages."""
+
+    def __str__(self) -> str:
+        return "stdin"
+
+    def __fspath__(self) -> str:
+        return str(super().__str__())
+
+
+def spool_stdin() -> Path:
+    """Standard input copied to a file in a private temporary folder, removed when the process
+    ends; a source then reads it as any file (snapshot, digest, twice)."""
+    folder = Path(tempfile.mkdtemp(prefix="poslink-stdin-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "stdin"
+    with path.open("wb") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+    return StdinPath(path)
 
 
 class SourceOptions(BaseModel):
@@ -56,7 +90,9 @@ class Source(ABC):
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
         self.location = str(path)
-        self.path = Path(path)
+        if self.location == STDIN:
+            path = spool_stdin()  # read whole first: a source may read its input twice
+        self.path = path if isinstance(path, StdinPath) else Path(path)
         # What the source has seen of its file (``open_bytes``): first size, digest, progress.
         self.trail = InputTrail()
         if isinstance(options, BaseModel):
@@ -144,37 +180,6 @@ def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseMo
     except ValidationError as exc:
         key, message = first_error(exc, source.Options)
         raise ConfigError(f"source {source.name!r} option {key}: {message}") from exc
-
-
-def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
-    """The dotted key and a plain message for the first error (unknown keys first: a misspelt
-    key is often why another one is missing)."""
-    errors = exc.errors()
-    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = [str(p) for p in error["loc"]]
-    key = ".".join(loc) or "(options)"
-    if error["type"] == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
-        known = ", ".join(parent.model_fields) if parent else ""
-        return key, "not a known key" + (f" (known: {known})" if known else "")
-    if error["type"] == "missing":
-        return key, "required, not given"
-    message = str(error["msg"])
-    if "input" in error and error["type"] not in ("model_type", "dict_type"):
-        message += f", got {error['input']!r}"
-    return key, message
-
-
-def _model_at(model: type[BaseModel], loc: list[str]) -> type[BaseModel] | None:
-    """The nested model a location points into, when it is one."""
-    current: type[BaseModel] = model
-    for part in loc:
-        info = current.model_fields.get(part)
-        inner = _nested_model(info.annotation) if info else None
-        if inner is None:
-            return None
-        current = inner
-    return current
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ class Columns(BaseModel):
     brand: str | None = Field(None, description="the brand")
     product_type: str | None = Field(None, description="the product type")
     lineage: str | None = Field(None, description="indica / sativa / hybrid")
-    strain: str | None = Field(None, description="the strain")
     weight: str | None = Field(None, description="the unit weight or size (3.5g, 1/8 oz)")
     quantity: str | None = Field(None, description="the quantity on hand")
     store: str | None = Field(None, description="the store or location")
@@ -174,7 +173,6 @@ class CsvSource(Source):
             brand=optional("brand"),
             product_type=optional("product_type"),
             lineage=optional("lineage"),
-            strain=optional("strain"),
             weight=optional("weight"),
             store=optional("store"),
             raw=raw,

@@ -43,7 +43,6 @@ class Draft:
     brand: Any = None
     product_type: Any = None
     lineage: Any = None
-    strain: Any = None
     weight: str | None = None
     quantity: Any = None
     quantity_key: str = "quantity"
@@ -66,7 +65,7 @@ def mapped(
     """A record whose fields are the item's values at dotted paths (a tuple: the first given).
 
     ``paths`` maps Draft fields (``category``, ``brand``, ``product_type``, ``lineage``,
-    ``strain``, ``quantity``) to where the system keeps them (None: it does not).
+    ``quantity``) to where the system keeps them (None: it does not).
     """
     values = {
         key: first_at(item, (p,) if isinstance(p, str) else p) if p else None

@@ -15,7 +15,7 @@ Both answer camelCase JSON as a bare array (an object wrapping the array under `
 name, the integrator key (where Dutchie issued one) as the password.
 
 Fed to matching: ``brandName`` (brand), ``masterCategory`` (type, looked up before the
-store's own ``category``), ``category``, ``strain``, ``strainType`` (lineage), the unit or net
+store's own ``category``), ``category``, ``strainType`` (lineage), the unit or net
 weight with its unit (weight), ``quantityAvailable`` (quantity).
 
 Not publicly documented, so following the documented style of the API: the largest page
@@ -88,7 +88,6 @@ class _Dutchie(SystemSource):
             brand="brandName",
             product_type="masterCategory",
             lineage="strainType",
-            strain="strain",
             quantity="quantityAvailable",
         )
 

@@ -11,7 +11,7 @@ Flowhub's own categories (``PackedBud``, ``PackedShake``, ``Concentrate``, ``Ext
 ``flowhub`` category table.
 
 Fed to matching: ``brand``, ``category``, ``customCategoryName`` or ``type`` (type, looked up
-before the category), ``speciesName`` (lineage), ``strainName``, ``productWeight`` with
+before the category), ``speciesName`` (lineage), ``productWeight`` with
 ``productUnitOfMeasure`` and a THC content in mg from ``cannabinoidInformation`` (weight and
 potency), ``quantity``.
 
@@ -82,7 +82,6 @@ class FlowhubSource(SystemSource):
             brand="brand",
             product_type=("customCategoryName", "type"),
             lineage="speciesName",
-            strain="strainName",
             quantity="quantity",
         )
 

@@ -9,7 +9,7 @@ the URL's path (``{integration_key}`` is filled in from LEAFLY_MENU_INTEGRATION_
 option, so it is never typed on a command line); requests carry an OAuth2 bearer token from
 client credentials (``https://api.leafly.com/oauth/token``, documented).
 
-Fed to matching: ``brand``, ``type`` (type), ``strain``, each variant's weight or size
+Fed to matching: ``brand``, ``type`` (type), each variant's weight or size
 (weight) and quantity. Leafly's item types (flower, preroll, vape, concentrate, edible, ...) are
 the ``leafly`` category table.
 
@@ -77,7 +77,6 @@ class LeaflySource(SystemSource):
             "name": item.get("name"),
             "product_type": item.get("type"),
             "brand": first_at(item, ("brand", "brand.name")),
-            "strain": first_at(item, ("strain", "strain.name")),
         }
         if variants is not None and not isinstance(variants, list):
             problem = f"variants is not a list ({type(variants).__name__})"

@@ -51,7 +51,6 @@ class MenuOptions(SourceOptions):
     category: Paths = _paths(["category"], "a product's POS category")
     product_type: Paths = _paths(["type", "productType"], "a product's type")
     lineage: Paths = _paths(["strainType", "lineage"], "indica / sativa / hybrid")
-    strain: Paths = _paths(["strain.name", "strain"], "a product's strain")
     variant_id: Paths = _paths(["sku", "id"], "a variant's id (its POS id)")
     weight: Paths = _paths(["option", "weight", "size"], "a variant's weight or size")
     quantity: Paths = _paths(["quantity", "quantityAvailable"], "a variant's quantity")
@@ -63,7 +62,6 @@ class MenuOptions(SourceOptions):
         "category",
         "product_type",
         "lineage",
-        "strain",
         "variant_id",
         "weight",
         "quantity",
@@ -147,7 +145,6 @@ class MenuSource(Source):
             "brand": _text(product, opts.brand),
             "product_type": _text(product, opts.product_type),
             "lineage": _text(product, opts.lineage),
-            "strain": _text(product, opts.strain),
         }
         if not variants:
             yield self._record(row, where, raw, product_id, name, shared, None)
@@ -201,7 +198,6 @@ class MenuSource(Source):
             brand=shared["brand"],
             product_type=shared["product_type"],
             lineage=shared["lineage"],
-            strain=shared["strain"],
             weight=_text(variant, opts.weight) if variant is not None else None,
             raw=raw,
         )

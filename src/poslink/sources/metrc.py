@@ -18,8 +18,8 @@ license number is a query parameter.
 The item categories ("Buds", "Shake/Trim", "Vape Cartridge (weight - each)", "Concentrate
 (each)", "Infused Edible (each)", ...) are the ``metrc`` category table.
 
-Fed to matching: ``ItemBrandName`` (brand), ``ProductCategoryName`` (category), ``StrainName``,
-the unit weight (or volume) and a THC content in mg (weight and potency), ``Quantity``. METRC
+Fed to matching: ``ItemBrandName`` (brand), ``ProductCategoryName`` (category), the unit
+weight (or volume) and a THC content in mg (weight and potency), ``Quantity``. METRC
 keeps no lineage on items.
 
 Not known for every state (each state's METRC instance enables its own fields and
@@ -137,6 +137,5 @@ def _draft(record: dict[str, Any], what: str, id_key: str, quantity: str | None)
         weight=joined(weight or volume, potency if potency and potency.endswith("mg") else None),
         category=f"{at}ProductCategoryName",
         brand=(f"{at}ItemBrandName", f"{at}ProductBrandName"),
-        strain=f"{at}StrainName",
         quantity=quantity,
     )

@@ -19,19 +19,29 @@ JSON_ARRAY = "json-array"
 JSON_OBJECT = "json-object"
 JSON_LINES = "json-lines"
 DELIMITED = "delimited"
+PARQUET = "parquet"
 
 _LABELS = {
     JSON_ARRAY: "a JSON array",
     JSON_OBJECT: "a JSON object (a menu)",
     JSON_LINES: "JSON Lines",
     DELIMITED: "delimited text (CSV)",
+    PARQUET: "Parquet",
 }
 # The built-in source that reads each format.
-_SOURCE_FOR = {JSON_ARRAY: "jane-json", JSON_OBJECT: "menu", JSON_LINES: "jsonl", DELIMITED: "csv"}
+_SOURCE_FOR = {
+    JSON_ARRAY: "jane-json",
+    JSON_OBJECT: "menu",
+    JSON_LINES: "jsonl",
+    DELIMITED: "csv",
+    PARQUET: "parquet",
+}
 
 
 def guess_format(text: str) -> str | None:
     """The format of an export beginning with ``text`` (None: no idea)."""
+    if text.startswith("PAR1"):
+        return PARQUET
     body = text.lstrip("\ufeff \t\r\n")
     if body.startswith("["):
         return JSON_ARRAY

@@ -270,7 +270,6 @@ class SystemSource(Source):
             brand=text_of(draft.brand),
             product_type=text_of(draft.product_type),
             lineage=text_of(draft.lineage),
-            strain=text_of(draft.strain),
             weight=draft.weight,
             raw=raw,
         )

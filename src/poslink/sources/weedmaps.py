@@ -9,7 +9,7 @@ is one record. Requests carry an OAuth2 bearer token (client credentials).
 
 Fed to matching: ``brand_name`` (brand), ``sub_category`` or ``category_name`` (type, looked up
 before the category), ``parent_category`` (category), ``genetics`` (lineage),
-``strain_name``, each variant's ``weight`` (weight), ``inventory_quantity`` (quantity). The
+each variant's ``weight`` (weight), ``inventory_quantity`` (quantity). The
 POS id of a variant is its ``external_id`` (else its ``id``; a lone variant without either
 takes the item's).
 
@@ -81,7 +81,6 @@ class WeedmapsSource(SystemSource):
             "product_type": first_at(attrs, ("sub_category", "category_name")),
             "brand": first_at(attrs, ("brand_name", "brand.name")),
             "lineage": attrs.get("genetics"),
-            "strain": first_at(attrs, ("strain_name", "strain.name")),
         }
         if variants is not None and not isinstance(variants, list):
             problem = f"attributes.variants is not a list ({type(variants).__name__})"

@@ -7,133 +7,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
-from poslink.catalogs.sql import describe_url, first_line, is_transient, make_engine
-from poslink.catalogs.sqlite import ATTEMPT, wait_for_lock
 from poslink.config import Timeouts
-from poslink.exceptions import StoreBusy, StoreError
+from poslink.db.connect import describe_url, make_engine
+from poslink.db.errors import database_errors
+from poslink.db.locks import sqlite_transactions
+from poslink.db.many import ManyRows
+from poslink.exceptions import StoreBusy, StoreError, map_errors
 from poslink.store import schema
 from poslink.store.migrate import migrate
 from poslink.store.overrides import Override, OverrideSet
+from poslink.store.rows import Published, RunRecord, StoredDecision
 
-# Rows per statement when writing many decisions (bounded memory, few round trips).
-CHUNK = 5_000
 # The PostgreSQL advisory lock held while a store's tables are created or migrated.
 SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
-
-
-def sqlite_transactions(engine: sa.Engine, where: str, lock_timeout: float) -> None:
-    """SQLite transactions begun by poslink, their locks taken as they begin, in turns.
-
-    pysqlite's own transaction handling is turned off (it begins lazily, so two writers that
-    both read first deadlock, and one fails at once). A write transaction takes the write lock
-    (``BEGIN IMMEDIATE``), a read transaction the shared lock, as it begins, trying every
-    ``ATTEMPT`` seconds until ``lock_timeout`` has passed: a signal is handled between tries.
-    """
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi: Any, record: Any) -> None:
-        dbapi.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(con: sa.Connection) -> None:
-        raw = con.connection.driver_connection
-        assert raw is not None
-        write = bool(con.get_execution_options().get("poslink_write"))
-
-        def attempt() -> None:
-            if raw.in_transaction:
-                raw.execute("ROLLBACK")
-            raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            if not write:  # take the shared lock now, while a signal can be handled
-                raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
-
-        raw.execute(f"PRAGMA busy_timeout = {round(ATTEMPT * 1000)}")
-        try:
-            wait_for_lock(
-                attempt,
-                lock_timeout,
-                lambda: StoreBusy(
-                    f"{where}: the decision store is locked by another run or program"
-                    f" (waited {lock_timeout:g} s); try again later"
-                ),
-            )
-        finally:
-            # A commit waits for readers to finish: that wait may take the whole timeout.
-            raw.execute(f"PRAGMA busy_timeout = {round(lock_timeout * 1000)}")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDecision:
-    """A decision as the store holds it, with what it depended on."""
-
-    fingerprint: str
-    brands: str
-    catalog_version: str
-    brand_key: str | None
-    jane_product_id: str | None
-    score: float
-    status: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    """An output file as published: its absolute path and the SHA-256 of its bytes."""
-
-    path: str
-    digest: str
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """What one run writes about itself."""
-
-    source: str
-    store: str
-    catalog_version: str
-    full: bool
-    records: int
-    matched_now: int
-    reused: int
-    counts: Mapping[str, int]
-    feed_key: str
-
-
-class _Many:
-    """Runs one statement for many rows through the driver's ``executemany``, in chunks.
-
-    The statement is compiled once; SQLAlchemy's per-row parameter handling would otherwise
-    cost more than the database's work on a run of 100,000 decisions.
-    """
-
-    def __init__(self, con: sa.Connection, stmt: Any) -> None:
-        self.con = con
-        self.compiled = stmt.compile(dialect=con.dialect)
-        self.sql = str(self.compiled)
-        self.order = self.compiled.positiontup if self.compiled.positional else None
-        self.chunk: list[Any] = []
-
-    def add(self, row: Mapping[str, Any]) -> None:
-        """Queue one row (a mapping of column names to values)."""
-        self.chunk.append(tuple(row[k] for k in self.order) if self.order else dict(row))
-        if len(self.chunk) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Send the queued rows."""
-        if self.chunk:
-            self.con.exec_driver_sql(self.sql, self.chunk)
-            self.chunk = []
 
 
 def store_url(location: str) -> str:
@@ -171,8 +66,16 @@ class DecisionStore:
             options["connect_args"] = {"timeout": self.timeouts.lock}
         self.engine = make_engine(url, StoreError, self.timeouts, **options)
         if self.engine.dialect.name == "sqlite":
-            sqlite_transactions(self.engine, self.where, self.timeouts.lock)
-        with self._errors("open"):
+            lock = self.timeouts.lock
+            sqlite_transactions(
+                self.engine,
+                lock,
+                lambda: StoreBusy(
+                    f"{self.where}: the decision store is locked by another run or program"
+                    f" (waited {lock:g} s); try again later"
+                ),
+            )
+        with self.errors("open"):
             self._open()
 
     def _open(self) -> None:
@@ -224,18 +127,11 @@ class DecisionStore:
             with con.begin():
                 yield con
 
-    @contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except SQLAlchemyError as exc:
-            first = first_line(exc)
-            if is_transient(exc):
-                raise StoreBusy(
-                    f"{self.where}: cannot {doing} the decision store now: {first}"
-                    " (try again later)"
-                ) from exc
-            raise StoreError(f"{self.where}: cannot {doing} the decision store: {first}") from exc
+    def errors(self, doing: str, what: str = "the decision store") -> AbstractContextManager[None]:
+        """The database's errors while ``doing`` (read, write) as ``StoreError``, or
+        ``StoreBusy`` when they may pass (a lock, a server that does not answer)."""
+        where = f"{self.where}: cannot {doing} {what}"
+        return map_errors(database_errors(where, StoreError, StoreBusy))
 
     def _insert(self, table: sa.Table) -> Any:
         """An INSERT that can take ON CONFLICT DO UPDATE, for this database's dialect."""
@@ -268,7 +164,7 @@ class DecisionStore:
             d.status,
             d.reason,
         ).where(d.source == source, d.rules == rules)
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             rows: Iterable[Sequence[Any]] = con.execute(query)
             return {(r[0], r[1]): StoredDecision(*r[2:]) for r in rows}
 
@@ -276,7 +172,7 @@ class DecisionStore:
         """The brand block hashes recorded for a catalog version (None when not recorded)."""
         b = schema.catalog_blocks.c
         query = sa.select(b.brand_key, b.hash).where(b.catalog_version == catalog_version)
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             found = {str(r[0]): str(r[1]) for r in con.execute(query)}
         return found or None
 
@@ -299,7 +195,7 @@ class DecisionStore:
         """
         upsert = self._upsert(schema.decisions)
         d, b = schema.decisions, schema.catalog_blocks
-        with self._errors("write"), self.writing() as con:
+        with self.errors("write"), self.writing() as con:
             values = {k: v for k, v in asdict(run).items() if k != "counts"}
             inserted = con.execute(
                 sa.insert(schema.runs).values(
@@ -323,12 +219,12 @@ class DecisionStore:
                     # An empty catalog still records that its blocks are known (all absent).
                     or [{"catalog_version": run.catalog_version, "brand_key": "", "hash": "-"}],
                 )
-            many = _Many(con, upsert)
+            many = ManyRows(con, upsert)
             for row in rows:
                 many.add({**row, "run_id": run_id})
             many.flush()
             if refreshed:
-                moved = _Many(
+                moved = ManyRows(
                     con,
                     sa.update(d)
                     .where(
@@ -353,7 +249,7 @@ class DecisionStore:
     def record_output(self, run_id: int, output: Published, rejects: Published | None) -> None:
         """Note where a run's output was published and its digest (after it is in place)."""
         r = schema.runs.c
-        with self._errors("write"), self.writing() as con:
+        with self.errors("write"), self.writing() as con:
             con.execute(
                 sa.update(schema.runs)
                 .where(r.id == run_id)
@@ -374,7 +270,7 @@ class DecisionStore:
             .order_by(r.id.desc())
             .limit(1)
         )
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             found = con.execute(query).first()
         return dict(found._mapping) if found is not None else None
 
@@ -384,7 +280,7 @@ class DecisionStore:
         query = sa.select(d).order_by(d.c.source, d.c.store, d.c.pos_id)
         if source is not None:
             query = query.where(d.c.source == source)
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             return [dict(r._mapping) for r in con.execute(query)]
 
     def for_review(
@@ -404,12 +300,12 @@ class DecisionStore:
         query = sa.select(d).where(uncertain).order_by(d.c.source, d.c.store, d.c.pos_id)
         if source is not None:
             query = query.where(d.c.source == source)
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             return [dict(r._mapping) for r in con.execute(query)]
 
     def runs(self) -> list[dict[str, Any]]:
         """Every run that wrote the store, oldest first."""
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             query = sa.select(schema.runs).order_by(schema.runs.c.id)
             return [dict(r._mapping) for r in con.execute(query)]
 
@@ -431,13 +327,13 @@ class DecisionStore:
             }
             for o in items
         ]
-        with self._errors("write"), self.writing() as con:
+        with self.errors("write"), self.writing() as con:
             con.execute(self._upsert(schema.overrides), rows)
 
     def remove_override(self, source: str, kind: str, key: str) -> bool:
         """Remove one override; whether there was one."""
         o = schema.overrides.c
-        with self._errors("write"), self.writing() as con:
+        with self.errors("write"), self.writing() as con:
             result = con.execute(
                 sa.delete(schema.overrides).where(
                     o.source == source, o.key_kind == kind, o.key == key
@@ -453,7 +349,7 @@ class DecisionStore:
         )
         if source is not None:
             query = query.where(o.source == source)
-        with self._errors("read"), self.engine.connect() as con:
+        with self.errors("read"), self.engine.connect() as con:
             return [Override(r[0], r[1], r[2], r[3], r[4]) for r in con.execute(query)]
 
     def override_set(self, source: str) -> OverrideSet:

@@ -1,18 +1,18 @@
 """A run with a decision store: only new or changed records reach the engine.
 
 Engine-independent: the engine gets a source that yields only the records without a valid
-stored decision, and a sink that hands its matches to an ``OrderedMerge``. The merge writes
-every record to the real sink in input order (a reused decision waits only for the engine's
-matches of earlier records), with overrides on top. The new decisions are saved in one
-transaction before the output is published. See ``store/basis.py`` for when a stored decision
-is valid.
+stored decision, and a sink that hands its matches to an ``OrderedMerge`` (``merge.py``). The
+merge writes every record to the real sink in input order (a reused decision waits only for
+the engine's matches of earlier records), with overrides on top. The new decisions are saved
+in one transaction before the output is published. See ``store/basis.py`` for when a stored
+decision is valid.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,28 +20,18 @@ from typing import Any
 
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser
-from poslink.engines.base import Engine, Job, parse_record
-from poslink.exceptions import PluginError, SkippedRecord
+from poslink.engines.base import Job, parse_record
+from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
-from poslink.records import Match, Origin, PosRecord, Status
+from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
-from poslink.store.basis import ABSENT, ALL, CatalogState, fingerprint, record_fields, rules_hash
-from poslink.store.db import DecisionStore, RunRecord, StoredDecision
-from poslink.store.overrides import OverrideSet
+from poslink.store.basis import ABSENT, ALL, CatalogState, record_fields, rules_hash
+from poslink.store.db import DecisionStore
+from poslink.store.merge import ChangedRecords, Entry, MergeSink, OrderedMerge
+from poslink.store.rows import RunRecord, StoredDecision
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Entry:
-    """One input record on its way to the output: reused (``stored``) or sent to the engine."""
-
-    record: PosRecord | SkippedRecord
-    store: str = ""
-    fingerprint: str = ""
-    stored: StoredDecision | None = None
 
 
 class Validity:
@@ -96,170 +86,6 @@ class Validity:
         return self._blocks[version]
 
 
-class OrderedMerge:
-    """Writes every record to the sink in input order as soon as its decision is known.
-
-    A reused decision and an unusable record (written to the rejects file too) are known at
-    once; a changed record waits for the engine's match.
-    """
-
-    def __init__(self, sink: Sink, rejects: RejectsFile, overrides: OverrideSet) -> None:
-        self.sink = sink
-        self.rejects = rejects
-        self.overrides = overrides
-        self.queue: deque[Entry] = deque()
-        self.captured: dict[int, Match] = {}
-        self.counts: Counter[Status] = Counter()
-        self.overridden = 0
-        self.reused = 0
-        self.new: list[tuple[Entry, Match]] = []
-
-    def push(self, entry: Entry) -> None:
-        """The next input record."""
-        self.queue.append(entry)
-        if entry.stored is not None:
-            self.reused += 1
-            self.flush()
-        elif isinstance(entry.record, SkippedRecord):
-            self.flush()
-
-    def capture(self, match: Match) -> None:
-        """A match from the engine."""
-        self.captured[match.row] = match
-        self.flush()
-
-    def flush(self) -> None:
-        """Write the records at the head of the queue whose decisions are known."""
-        queue, captured = self.queue, self.captured
-        while queue:
-            entry = queue[0]
-            record, stored = entry.record, entry.stored
-            if isinstance(record, SkippedRecord):
-                match = Match(record.row, None, 0.0, Status.REJECTED, record.reason)
-                self.rejects.write(record.row, record.pos_id, record.reason, record.raw)
-            elif stored is not None:
-                match = Match(
-                    record.row,
-                    stored.jane_product_id,
-                    stored.score,
-                    Status(stored.status),
-                    stored.reason,
-                    Origin.REUSED,
-                )
-            else:
-                found = captured.pop(record.row, None)
-                if found is None:
-                    return
-                match = found
-                self.new.append((entry, match))
-            queue.popleft()
-            self._write(record, match)
-
-    def _write(self, record: PosRecord | SkippedRecord, match: Match) -> None:
-        if isinstance(record, SkippedRecord):
-            self.sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
-        else:
-            final = self.overrides.apply(record, match) if self.overrides else match
-            self.overridden += final is not match
-            match = final
-            self.sink.write(record.raw, match)
-        self.counts[match.status] += 1
-
-    def finish(self, engine: str) -> None:
-        """Every record must have been written."""
-        self.flush()
-        if self.queue or self.captured:
-            row = self.queue[0].record.row if self.queue else min(self.captured)
-            raise PluginError(f"engine {engine!r} gave no single decision for record {row}")
-
-
-class ChangedRecords(Source):
-    """The wrapped source's records without a valid stored decision.
-
-    Every record read is pushed to the merge, so the output keeps input order; the reused and
-    the unusable ones go nowhere else.
-    """
-
-    def __init__(
-        self,
-        inner: Source,
-        run: StoreRun,
-        merge: OrderedMerge,
-        progress: Callable[[int], None] | None = None,
-    ) -> None:
-        super().__init__(inner.path, inner.options)
-        # The engine reads these as the wrapped source's: the same name and category table.
-        for attr in ("name", "description", "category_table"):
-            setattr(self, attr, getattr(inner, attr))
-        self.inner = inner
-        self.trail = inner.trail  # what is read of the file is the wrapped source's reading
-        self.run = run
-        self.merge = merge
-        self.tick = progress
-        self._pending = self._changed()
-        self._head: PosRecord | None = None
-        self._read = False
-
-    @property
-    def fields(self) -> list[str]:
-        """The wrapped source's fields."""
-        return self.inner.fields
-
-    def any(self) -> bool:
-        """Whether some record must be matched: reads the input up to the first such record."""
-        if self._head is None:
-            self._head = next(self._pending, None)
-        return self._head is not None
-
-    def records(self) -> Iterator[PosRecord]:
-        """The records the engine must match."""
-        if self._read:
-            raise PluginError("an engine may read the source only once in a run")
-        self._read = True
-        if self.any():
-            assert self._head is not None
-            yield self._head
-            yield from self._pending
-
-    def _changed(self) -> Iterator[PosRecord]:
-        run, merge, progress = self.run, self.merge, self.tick
-        for record in self.inner.records():
-            if isinstance(record, SkippedRecord):
-                merge.push(Entry(record))
-            else:
-                entry = Entry(record, record.store or run.default_store, fingerprint(record))
-                entry.stored = run.stored_for(entry)
-                merge.push(entry)
-                if entry.stored is None:
-                    yield record
-                    continue
-            if progress is not None:
-                progress(1)
-
-
-class MergeSink(Sink):
-    """The sink the engine writes to: hands each match to the merge."""
-
-    name = "merge"
-
-    def __init__(self, merge: OrderedMerge) -> None:
-        super().__init__("", [])
-        self.merge = merge
-
-    def open(self) -> None:
-        """The real sink is opened by the pipeline."""
-
-    def write(self, raw: Any, match: Match) -> None:
-        """Pass the match on."""
-        self.merge.capture(match)
-
-    def commit(self) -> None:
-        """The real sink is committed by the pipeline."""
-
-    def abort(self) -> None:
-        """The real sink is aborted by the pipeline."""
-
-
 @dataclass
 class StoreRunResult:
     """Counts of one run with a store."""
@@ -273,7 +99,10 @@ class StoreRunResult:
 
 
 class StoreRun:
-    """Runs a job against the decision store (see the module docstring)."""
+    """A run's records against the decision store (see the module docstring): ``sink``, then
+    ``job`` (for the engine, when some record needs it), then ``finish``."""
+
+    merge: OrderedMerge  # made by ``sink``
 
     def __init__(
         self,
@@ -311,30 +140,35 @@ class StoreRun:
             return None
         return found
 
-    def run(
-        self,
-        engine: Engine,
-        sink: Sink,
-        rejects: RejectsFile,
-        feed_key: Callable[[], str],
-        progress: Callable[[int], None] | None = None,
-    ) -> StoreRunResult:
-        """Match what changed, write every record to ``sink``, save the new decisions.
+    def sink(self, sink: Sink, rejects: RejectsFile) -> Sink:
+        """The sink the engine writes to: its matches join the reused decisions in input
+        order on their way to ``sink`` (with ``rejects``: the unusable records)."""
+        self.merge = OrderedMerge(sink, rejects, self.overrides)
+        return MergeSink(self.merge)
 
-        The engine (and the catalog's index) is set to work only when some record must be
-        matched: an unchanged feed against an unchanged catalog needs neither. ``feed_key``
-        gives the key of the feed as read (asked once every record is read).
+    def job(
+        self, sink: Sink, rejects: RejectsFile, progress: Callable[[int], None] | None = None
+    ) -> Job | None:
+        """The engine's job: the records without a valid stored decision, or None when every
+        record has one (then neither the engine nor the catalog's index is set to work).
+
+        ``sink`` is the one ``sink()`` gave; the real sink must be open: reading up to the
+        first record to match writes the reused ones before it.
         """
         if not self.full:
             self.stored = self.store.load(self.source_name, self.rules)
-        merge = OrderedMerge(sink, rejects, self.overrides)
-        changed = ChangedRecords(self.source, self, merge, progress)
-        if changed.any():
-            index = self.index()
-            engine.run(
-                Job(changed, index, self.matcher_config, MergeSink(merge), rejects, progress)
-            )
-        merge.finish(engine.name or type(engine).__name__)
+        changed = ChangedRecords(
+            self.source, self.stored_for, self.default_store, self.merge, progress
+        )
+        if not changed.any():
+            return None
+        return Job(changed, self.index(), self.matcher_config, sink, rejects, progress)
+
+    def finish(self, engine: str, feed_key: Callable[[], str]) -> StoreRunResult:
+        """Every record written (``engine`` gave a decision for each it got): save the new
+        decisions in one transaction. ``feed_key`` gives the key of the feed as read."""
+        merge = self.merge
+        merge.finish(engine)
         key = feed_key()
         log.info("saving %d new decisions to the decision store", len(merge.new))
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from poslink.domain.learned import LearnedKnowledge, Lesson, normalize
 from poslink.exceptions import InputError
-from poslink.sinks.base import AtomicFile, safe_cell
+from poslink.files.atomic import AtomicFile
+from poslink.sinks.base import safe_cell
 from poslink.store import schema
 from poslink.store.db import DecisionStore, now
 from poslink.store.review import _unneutralized
@@ -57,7 +58,7 @@ def check_scope(scope: str, value: str) -> tuple[str, str]:
 
 def add(store: DecisionStore, entries: Sequence[Entry]) -> list[int]:
     """Add or replace lessons (by kind, text, brand and scope), in one transaction; their ids."""
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         return [i for i, _ in add_in(con, entries)]
 
 
@@ -106,7 +107,7 @@ def remove(store: DecisionStore, ids: Iterable[int]) -> int:
     wanted = list(ids)
     if not wanted:
         return 0
-    with store._errors("write"), store.engine.begin() as con:
+    with store.errors("write"), store.engine.begin() as con:
         return int(con.execute(sa.delete(k).where(k.c.id.in_(wanted))).rowcount or 0)
 
 
@@ -114,7 +115,7 @@ def entries(store: DecisionStore) -> list[Entry]:
     """Every stored lesson, by kind, text and scope."""
     k = schema.knowledge.c
     query = sa.select(schema.knowledge).order_by(k.kind, k.text, k.brand, k.scope, k.scope_value)
-    with store._errors("read"), store.engine.connect() as con:
+    with store.errors("read"), store.engine.connect() as con:
         return [_entry(dict(r._mapping)) for r in con.execute(query)]
 
 

@@ -17,9 +17,10 @@ from typing import Any
 from poslink import plugins
 from poslink.engines.base import parse_record
 from poslink.exceptions import InputError, PluginError
+from poslink.files.atomic import AtomicFile
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import PosRecord
-from poslink.sinks.base import AtomicFile, safe_cell
+from poslink.sinks.base import safe_cell
 from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
 from poslink.store.overrides import Override, override_key, parse_answer
@@ -36,7 +37,8 @@ COLUMNS = (
 )
 
 
-def _category_table(source: str) -> str:
+def source_category_table(source: str) -> str:
+    """The category table a source reads by default ("default" for an unknown source)."""
     try:
         cls = plugins.load("sources", source)
     except PluginError:
@@ -62,7 +64,7 @@ def review_rows(
         record = PosRecord(row=0, source=d["source"], pos_id=d["pos_id"], **fields)
         if d["source"] not in overrides:
             overrides[d["source"]] = store.override_set(d["source"])
-            parsers[d["source"]] = index.parser(_category_table(d["source"]))
+            parsers[d["source"]] = index.parser(source_category_table(d["source"]))
         if overrides[d["source"]].find(record) is not None:
             continue
         item = parse_record(parsers[d["source"]], record)

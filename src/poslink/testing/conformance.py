@@ -39,9 +39,9 @@ from poslink.config import MatcherConfig
 from poslink.engines.base import Job
 from poslink.engines.local import LocalEngine
 from poslink.exceptions import InputError, SkippedRecord
+from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
 from poslink.records import CatalogProduct, PosRecord, Status
-from poslink.sinks.csv import RejectsFile
 from poslink.sources.base import Source
 from poslink.sources.validate import usable_name
 from poslink.testing.doubles import MemoryCatalog, MemorySink

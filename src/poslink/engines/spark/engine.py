@@ -27,10 +27,11 @@ from poslink.engines.spark.tasks import (
     index_parts,
 )
 from poslink.exceptions import ConfigError
-from poslink.locations import is_url
+from poslink.files.locations import is_url
+from poslink.files.rejects import RejectsFile
 from poslink.records import Status
 from poslink.sinks.base import Sink
-from poslink.sinks.csv import CsvSink, RejectsFile, csv_line, header_cells
+from poslink.sinks.csv import CsvSink, csv_line, header_cells
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -8,11 +8,10 @@ the driver inside Spark's own exception text; ``carried`` marks it on the way ou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from poslink import exceptions
-from poslink.exceptions import EngineError, InputError, PoslinkError
+from poslink.exceptions import EngineError, InputError, PoslinkError, map_errors
 
 _MARK = re.compile(r"\[poslink-error:(\w+)\] (.*?) \[/poslink-error\]", re.S)
 _RAISED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*:")
@@ -51,12 +50,6 @@ def _gist(text: str) -> str:
     return lines[0] if lines else ""
 
 
-@contextmanager
-def surfaced() -> Iterator[None]:
+def surfaced() -> AbstractContextManager[None]:
     """Run Spark calls; a failure leaves as the poslink error it stands for."""
-    try:
-        yield
-    except PoslinkError:
-        raise
-    except Exception as exc:
-        raise translate(exc) from exc
+    return map_errors((Exception, translate))

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from poslink.engines.spark.errors import carried
 from poslink.exceptions import InputError, PoslinkError, SkippedRecord
-from poslink.locations import is_url
+from poslink.files.locations import is_url
 from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 from poslink.sources.base import Source
 

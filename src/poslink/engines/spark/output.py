@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from poslink.exceptions import EngineError
-from poslink.locations import is_url
+from poslink.files.locations import is_url
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -22,9 +22,10 @@ from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import load_knowledge
 from poslink.domain.parser import Parser
 from poslink.engines.batch import BatchMatcher
+from poslink.files.rejects import reject_cells
 from poslink.matching import CatalogIndex
 from poslink.records import RECORD_FIELDS, Match, Status
-from poslink.sinks.csv import csv_line, output_cells, reject_cells
+from poslink.sinks.csv import csv_line, output_cells
 
 # Each record's decision, its output line and rejects-file line (CSV), and what a sink other
 # than CSV needs from the driver: the record's id, reason for being set aside, raw fields.

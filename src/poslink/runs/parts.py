@@ -1,0 +1,126 @@
+"""The parts a run configuration names, built: the source, the sink, the engine and the rejects
+file, and the catalog, read once for its version and its index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cached_property
+
+from poslink import plugins
+from poslink.catalogs import open_catalog
+from poslink.config import RunConfig
+from poslink.db.connect import describe
+from poslink.domain.knowledge import load_category_table
+from poslink.engines.base import Engine
+from poslink.exceptions import ConfigError, PluginError
+from poslink.files.atomic import is_stream
+from poslink.files.rejects import RejectsFile, rejects_path
+from poslink.matching import CatalogIndex
+from poslink.matching.index import catalog_version
+from poslink.matching.saved import load_index
+from poslink.records import CatalogProduct
+from poslink.sinks.base import Sink
+from poslink.sources.base import Source
+
+log = logging.getLogger(__name__)
+
+
+def build_source(config: RunConfig) -> Source:
+    """The configured source, opened on the POS export, its category table checked."""
+    cls = plugins.load("sources", config.source)
+    if not issubclass(cls, Source):
+        raise PluginError(f"source {config.source!r} is not a poslink Source")
+    if pulls(config) and getattr(plugins.load("engines", config.engine), "handles_urls", False):
+        raise ConfigError(
+            f"the {config.engine} engine reads its input itself: pull with the local engine, or"
+            " save the pages first (-o save_pages=DIR) and give --pos DIR"
+        )
+    source = cls(config.location("pos"), config.source_options)
+    load_category_table(source.category_table)
+    return source
+
+
+def pulls(config: RunConfig) -> bool:
+    """Whether the configured source pulls ``pos`` from an API itself (not a file or URL)."""
+    cls = plugins.load("sources", config.source)
+    return issubclass(cls, Source) and cls.pulls_from(str(config.location("pos")))
+
+
+class CatalogAccess:
+    """The configured catalog: its version on first use, its index only when asked for.
+
+    A run with a decision store needs the version to know whether anything must be matched,
+    and the index only when something must. The products read for the version are kept for
+    the index, so the catalog is read once and the index is of exactly that version.
+    """
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self._read: list[CatalogProduct] | None = None
+
+    def _products(self) -> Iterable[CatalogProduct]:
+        catalog = open_catalog(
+            self.config.catalog,
+            kind=self.config.catalog_kind,
+            table=self.config.catalog_table,
+            columns=self.config.catalog_columns,
+            timeouts=self.config.timeouts,
+        )
+        log.info("reading the catalog %s", describe(self.config.catalog))
+        return catalog.products()
+
+    @cached_property
+    def version(self) -> str:
+        """The catalog's version (``matching.index.catalog_version``)."""
+        self._read = list(self._products())
+        version = catalog_version(self._read)
+        log.debug("catalog: %d products, version %s", len(self._read), version)
+        return version
+
+    @cached_property
+    def index(self) -> CatalogIndex:
+        """The saved index when it fits the catalog, or one built from the catalog."""
+        if self.config.index is not None:
+            index = load_index(self.config.index, self.version)
+        else:
+            # Streamed from the catalog when the version was not asked for first.
+            index = CatalogIndex.build(self._read if self._read is not None else self._products())
+        log.debug("catalog index of %d products ready", len(index))
+        self._read = None
+        return index
+
+    def missing(self, ids: set[str]) -> set[str]:
+        """Those of ``ids`` the catalog does not have (reading its products if not yet done)."""
+        if not ids:
+            return set()
+        _ = self.version
+        products = self._read if self._read is not None else self.index.products
+        return ids - {p.id for p in products if p.id in ids}
+
+
+def build_index(config: RunConfig) -> CatalogIndex:
+    """Read the catalog and build its index, or load the saved one when it fits the catalog."""
+    return CatalogAccess(config).index
+
+
+def build_engine(config: RunConfig) -> Engine:
+    """The configured engine, its options validated."""
+    engine = plugins.load("engines", config.engine)(**config.engine_options)
+    assert isinstance(engine, Engine)
+    return engine
+
+
+def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:
+    """The configured sink (on the output path), engine and rejects file.
+
+    An output written straight (``-``, a device, a FIFO) has no rejects file beside it: the
+    rejected records are in the output, status ``rejected``.
+    """
+    sink_cls = plugins.load("sinks", config.sink)
+    sink = sink_cls(config.location("out"), fields)
+    engine = build_engine(config)
+    assert isinstance(sink, Sink)
+    out = config.location("out")
+    rejects = RejectsFile(None if is_stream(out) else rejects_path(out))
+    return sink, engine, rejects

@@ -1,0 +1,102 @@
+"""What a run may read and write: never an output over an input, URLs only for an engine that
+reads and writes them itself, a decision store's run on local files only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from poslink.config import RunConfig
+from poslink.engines.base import Engine
+from poslink.exceptions import ConfigError
+from poslink.files.atomic import is_stream
+from poslink.files.locations import is_url
+from poslink.files.rejects import rejects_path
+from poslink.runs.parts import build_engine, pulls
+
+
+def check_locations(config: RunConfig, engine: Engine) -> None:
+    """A URL for input or output needs an engine that reads and writes them itself, and a run
+    without a decision store (whose reuse is of local files). An API the source pulls itself is
+    not such a URL."""
+    pos = () if pulls(config) else (config.location("pos"),)
+    urls = [location for location in (*pos, config.location("out")) if is_url(location)]
+    if urls and config.decisions is not None:
+        raise ConfigError("a run with a decision store reads and writes local files, not URLs")
+    for location in urls:
+        if not engine.handles_urls:
+            raise ConfigError(
+                f"{location}: the {engine.name} engine reads and writes local paths only;"
+                " URLs need --engine spark"
+            )
+
+
+def _file_of(location: str | None) -> Path | None:
+    """The local file a catalog or store location names (None for a server URL)."""
+    if location is None:
+        return None
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None if "://" in location else Path(location).expanduser()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_paths(
+    config: RunConfig,
+    engine: Engine | None = None,
+    *,
+    inputs: Mapping[str, Path | None] | None = None,
+    outputs: Mapping[str, Path | None] | None = None,
+) -> None:
+    """Refuse, before anything is read or written, a run that would write over what it reads.
+
+    No output (``--out``, its rejects file, ``outputs``) may be, or lead by a link to, an input
+    (``--pos``, ``--catalog``, ``--index``, ``--decisions``, ``inputs``), and the decision store
+    may not be the catalog or the export. ``--out`` may not be a directory unless the engine
+    writes a directory there (Spark without ``--single-file``).
+    """
+    engine = engine or build_engine(config)
+    reads: dict[str, Path | None] = {
+        "--pos": None if is_url(config.location("pos")) else config.pos,
+        "--catalog": _file_of(config.catalog),
+        "--index": config.index,
+        **(inputs or {}),
+    }
+    store = _file_of(config.decisions)
+    out = config.location("out")
+    writes: dict[str, Path | None] = {**(outputs or {})}
+    if not is_url(out):
+        writes = {"--out": config.out, **writes}
+        if not is_stream(config.out):
+            writes["the rejects file of --out"] = rejects_path(config.out)
+    for wname, written in writes.items():
+        if written is None or is_stream(written):
+            continue
+        for rname, read in {**reads, "--decisions": store}.items():
+            if read is not None and _same_file(written, read):
+                raise ConfigError(
+                    f"{wname} {written} is the {rname} file: poslink never writes over what it"
+                    " reads; choose another output"
+                )
+    if store is not None:
+        for rname in ("--catalog", "--pos", "--index"):
+            read = reads.get(rname)
+            if read is not None and _same_file(store, read):
+                raise ConfigError(
+                    f"--decisions {store} is the {rname} file: the decision store is a file of"
+                    " its own"
+                )
+    if "--out" in writes and config.out.is_dir() and not engine.writes_directory():
+        raise ConfigError(
+            f"--out {config.out} is a directory: give the file to write"
+            " (Spark writes a directory of parts there without --single-file)"
+        )

@@ -1,0 +1,44 @@
+"""What the decision store keeps, as values: a decision with what it depended on, a run, an
+output as published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """A decision as the store holds it, with what it depended on."""
+
+    fingerprint: str
+    brands: str
+    catalog_version: str
+    brand_key: str | None
+    jane_product_id: str | None
+    score: float
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """An output file as published: its absolute path and the SHA-256 of its bytes."""
+
+    path: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What one run writes about itself."""
+
+    source: str
+    store: str
+    catalog_version: str
+    full: bool
+    records: int
+    matched_now: int
+    reused: int
+    counts: Mapping[str, int]
+    feed_key: str

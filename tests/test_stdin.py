@@ -1,0 +1,57 @@
+"""``--pos -``: the export on standard input, as any file (compressed or not, any source)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, poslink
+
+
+def run(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    exe = Path(sys.executable).with_name("poslink")
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    catalog = str(EXAMPLES / "jane/catalog.db")
+    return subprocess.run(
+        [str(exe), "run", "--pos", "-", "--catalog", catalog, *args],
+        input=stdin, capture_output=True, env=env, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_standard_input_to_standard_output_is_the_file_run(tmp_path: Path, packed: bool) -> None:
+    data = (EXAMPLES / "jane/pos.json").read_bytes()
+    piped = run(gzip.compress(data) if packed else data, "--out", "-")
+    assert piped.returncode == 0, piped.stderr
+    filed = tmp_path / "o.csv"
+    direct = poslink(
+        "run", "--pos", EXAMPLES / "jane/pos.json", "--catalog", EXAMPLES / "jane/catalog.db",
+        "--out", filed, "-q",
+    )  # fmt: skip
+    assert direct.returncode == 0
+    assert piped.stdout == filed.read_bytes()
+    assert b"29 records: 20 matched" in piped.stderr
+
+
+def test_a_bad_record_on_standard_input_is_named_by_stdin(tmp_path: Path) -> None:
+    data = b"SKU,Name\n1,Citrus Comet -1.0g- Sunny Valley\n2,--\n"
+    out = tmp_path / "o.csv"
+    done = run(data, "--source", "csv", "-o", "columns.id=SKU", "-o", "columns.name=Name",
+               "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rejects = (tmp_path / "o.rejects.csv").read_text()
+    assert "stdin line 3: column 'Name' (the name) has no letters or digits" in rejects
+
+
+def test_unreadable_standard_input_is_one_line(tmp_path: Path) -> None:
+    done = run(b"[{", "--out", str(tmp_path / "o.csv"))
+    assert done.returncode == 3
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("poslink: error: stdin: invalid JSON at line 1 column 3")
+    assert not (tmp_path / "o.csv").exists()

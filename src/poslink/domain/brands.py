@@ -2,114 +2,42 @@
 
 A POS writes "Natures Grace" for the catalog's "Nature's Grace and Wellness", "Cresco" for
 "Cresco Labs", "PTS" for "Progressive Treatment Solutions (PTS)" and "Pharmacann" for
-"PharmaCannis". The rules that produce those aliases live in ``data/brands.toml``; this module
-applies them and resolves a written brand to one catalog brand key, or to none.
+"PharmaCannis". The rules that produce those aliases live in ``data/brands.toml`` and are applied
+by ``brand_names.py``; this module indexes them and resolves a written brand to one catalog brand
+key, or to none.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
+from poslink.domain.brand_names import (
+    STOP_WORDS,
+    brand_key,
+    derive_aliases,
+    initials,
+    written_forms,
+)
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
 
-if TYPE_CHECKING:
-    from poslink.domain.learned import LearnedKnowledge
-
-_PARENS = re.compile(r"\(([^)]*)\)")
-_STOP = frozenset({"and", "of", "the", "for", "by"})
 _MEMO_LIMIT = 100_000
 MAX_FUZZY_WORDS = 4
 
 
-def brand_key(brand: str) -> str:
-    """The canonical key of a catalog brand: its normalized words."""
-    return words(brand)
+class Nicknames(Protocol):
+    """Words a store writes for a catalog name (``learned.LearnedKnowledge``, taught)."""
 
-
-def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
-    """Aliases of one brand: (strong, weak). Weak ones are kept only where unambiguous."""
-    full = words(brand)
-    strong = {full} if full else set()
-    outer = words(_PARENS.sub(" ", brand))
-    if outer:
-        strong.add(outer)
-    for inner in _PARENS.findall(brand):
-        if words(inner):
-            strong.add(words(inner))
-    for alias in list(strong):
-        strong |= _stripped(alias, rules)
-    strong |= {a.replace(" ", "") for a in strong if " " in a}
-    weak: set[str] = set()
-    base = min(_stripped(outer, rules) | {outer}, key=len) if outer else ""
-    parts = [p for p in outer.split() if p not in _STOP]
-    if len(parts) >= 3:
-        weak.add("".join(p[0] for p in parts))
-    every = outer.split()
-    if len(every) >= 3 and len(every) > len(parts):
-        weak.add("".join(p[0] for p in every))  # "TGH" of "The Green Heart"
-    # Stores drop the tail of a long name: "Sacred Mind" for "Sacred Mind & Body".
-    if len(parts) >= 3 and " ".join(parts[:2]) not in strong:
-        weak.add(" ".join(parts[:2]))
-    first = base.split()[0] if base else ""
-    if (
-        len(first) >= rules.first_word_min_length
-        and " " in outer
-        and first not in rules.common_first_words
-    ):
-        weak.add(first)
-    return strong, weak - strong
-
-
-def _stripped(alias: str, rules: BrandRules) -> set[str]:
-    out: set[str] = set()
-    current = alias
-    for prefix in rules.prefixes:
-        if current.startswith(prefix + " "):
-            current = current[len(prefix) + 1 :]
-            out.add(current)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in rules.suffixes:
-            if current.endswith(" " + suffix):
-                current = current[: -len(suffix) - 1].strip()
-                # "Herbal Edibles & Extracts": the "and" left by a suffix goes with it.
-                while current.rsplit(" ", 1)[-1] in _STOP and " " in current:
-                    current = current.rsplit(" ", 1)[0]
-                out.add(current)
-                changed = True
-                break
-    return {a for a in out if a}
-
-
-def _initials(key: str) -> frozenset[str]:
-    """A brand's initials as stores write them in a name ("EB's" of Enchanted Botanicals)."""
-    parts = [p for p in key.split() if p not in _STOP]
-    if len(parts) < 2:
-        return frozenset()
-    initials = "".join(p[0] for p in parts)
-    return frozenset({initials, initials + "s"})
-
-
-def written_forms(written: str, rules: BrandRules) -> list[str]:
-    """The forms a brand as a store wrote it may stand for, most literal first: the words,
-    without a parenthesis, the parenthesis alone, and each without corporate suffixes
-    ("Vana LLC" -> "vana", "Elevated Edibles" -> "elevated", "Lift (90002)" -> "lift")."""
-    forms = [words(written)]
-    outer = words(_PARENS.sub(" ", written))
-    forms += [outer] + [words(inner) for inner in _PARENS.findall(written)]
-    for form in list(forms):
-        forms += sorted(_stripped(form, rules), key=len, reverse=True)
-    return [f for f in dict.fromkeys(forms) if f]
+    def rewrite(self, tokens: list[str], brand: str | None) -> list[str]:
+        """The words with the nicknames that hold for ``brand`` written out."""
+        ...
 
 
 @dataclass
@@ -140,7 +68,7 @@ class BrandIndex:
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
     # What the catalog team taught (``domain/learned.py``): the parser rewrites nicknames with it.
-    learned: LearnedKnowledge | None = field(default=None, repr=False, compare=False)
+    learned: Nicknames | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -208,8 +136,8 @@ class BrandIndex:
         }
         self._own_fuzzy = BoundedCache(_MEMO_LIMIT)
         self.brand_words = {
-            k: frozenset(w for a in v for w in a.split() if w not in _STOP and len(w) >= 2)
-            | _initials(k)
+            k: frozenset(w for a in v for w in a.split() if w not in STOP_WORDS and len(w) >= 2)
+            | initials(k)
             for k, v in self.own.items()
         }
         self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)

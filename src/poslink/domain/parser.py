@@ -15,7 +15,8 @@ from collections.abc import Container, Iterable, Sequence
 from typing import NamedTuple
 
 from poslink.caching import BoundedCache
-from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.brand_names import brand_key
+from poslink.domain.brands import BrandIndex
 from poslink.domain.forms import read_forms
 from poslink.domain.knowledge import CategoryTypes, Knowledge, load_category_table
 from poslink.domain.measures import MeasureReader, Measures

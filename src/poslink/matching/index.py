@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from poslink.catalogs.base import id_order
-from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.brand_names import brand_key
+from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import Knowledge, load_knowledge
 from poslink.domain.parser import Parser, exact_text
 from poslink.domain.text import fold, folded_words

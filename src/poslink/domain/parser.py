@@ -3,9 +3,9 @@
 A name such as ``Blueberry Boost Vaporizer CARTRIDGE -500mg- IESO`` becomes a ``ParsedItem``:
 brand ``ieso``, core ``blueberry boost``, type ``vape``, subtype ``cartridge``, potency 500 mg.
 What the words mean comes from the data files (see ``knowledge.py``). A parse takes the measures
-out (``measures.py``), finds the brand (``brands.py``), reads the other words as the vocabulary's
-phrases (``vocabulary.py``) and decides what the form words say (``forms.py``); what is left is
-the core name. ``explain_pos`` tells a ``trace.Origins`` where each attribute came from.
+out (``measures.py``), finds the brand (``brand_in_name.py``), reads the other words as the
+vocabulary's phrases (``vocabulary.py``) and decides what the form words say (``forms.py``); what
+is left is the core name. ``explain_pos`` tells a ``trace.Origins`` where each attribute came from.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from collections.abc import Container, Iterable, Sequence
 from typing import NamedTuple
 
 from poslink.caching import BoundedCache
+from poslink.domain.brand_in_name import BrandInName
 from poslink.domain.brand_names import brand_key
 from poslink.domain.brands import BrandIndex
 from poslink.domain.forms import read_forms
 from poslink.domain.knowledge import CategoryTypes, Knowledge, load_category_table
-from poslink.domain.measures import MeasureReader, Measures
-from poslink.domain.text import fold, words
+from poslink.domain.measures import MeasureReader, Measures, measured
+from poslink.domain.text import exact_text, fold, words
 from poslink.domain.trace import NO_TRACE, Origins, Trace
 from poslink.domain.vocabulary import Vocabulary
 from poslink.records import CatalogProduct, ParsedItem
@@ -59,6 +60,7 @@ class Parser:
         # The catalog's whole names (``exact_text``): a POS name equal to one is that product's.
         self.exact_names = exact_names
         self.vocabulary = Vocabulary(knowledge)
+        self._brand_in_name = BrandInName(brands, self.vocabulary)
         self._measures = MeasureReader(knowledge).read
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         # Memos of pure functions of short, much-repeated fields (brands, categories, amounts).
@@ -145,11 +147,11 @@ class Parser:
             trace.brand_field(brand, how if key else "not in catalog")
             how = f"field {how}" if key else "field (not in catalog)"
             key = key or brand_key(brand)
-            found = self._find_brand(tokens)
+            found = self._brand_in_name.find(tokens)
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
         else:
-            found = self._find_brand(tokens)
+            found = self._brand_in_name.find(tokens)
             if found:
                 key, start, end, how = found
                 tokens = tokens[:start] + tokens[end:]
@@ -176,35 +178,6 @@ class Parser:
             exact=exact,
             trace=trace,
         )
-
-    def _find_brand(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
-        """``BrandIndex.find`` on the name's words, then between the tags stores put at its
-        ends ("(REC)", "BOGO", "93.6% THC"), then without end form words too ("(Distillate)"):
-        "Kuur (MED)" ends with its brand, "THC Design" and "Sacred Flower" are brands."""
-        tags = self.vocabulary.tags
-        for spans in self._spans(tokens):
-            start, end = spans
-            found = self.brands.find(tokens[start:end])
-            if found is not None:
-                key, first, last, how = found
-                if all(t in tags for t in tokens[start + first : start + last]):
-                    continue  # a tag ("(H)", "THC 80%") is not a brand written out
-                return key, start + first, start + last, how
-        return None
-
-    def _spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
-        """The spans ``_find_brand`` tries, in order, each once."""
-        spans = [(0, len(tokens))]
-        vocabulary = self.vocabulary
-        for tags in (vocabulary.tags - vocabulary.form_tags, vocabulary.tags):
-            start, end = 0, len(tokens)
-            while end - start > 1 and (tokens[end - 1] in tags or len(tokens[end - 1]) == 1):
-                end -= 1
-            while end - start > 1 and (tokens[start] in tags or len(tokens[start]) == 1):
-                start += 1
-            if (start, end) not in spans:
-                spans.append((start, end))
-        return spans
 
     def parse_many(self, records: Iterable[RecordValues]) -> list[ParsedItem | str]:
         """``parse_pos`` of many records, given as ``RecordValues``; where a record cannot be
@@ -236,7 +209,7 @@ class Parser:
                 waiting = todo[key] = []
             waiting.append((len(out), m))
             out.append("")
-        self._prefetch_brands((tokens, brand) for tokens, _, _, brand, _, _, _ in todo)
+        self._brand_in_name.prefetch((tokens, brand) for tokens, _, _, brand, _, _, _ in todo)
         for key, waiting in todo.items():
             tokens, _, category, brand, product_type, lineage, exact = key
             try:
@@ -252,24 +225,8 @@ class Parser:
                     out[slot] = unparsable(exc)
                 continue
             for slot, m in waiting:
-                out[slot] = _measured(item, m)
+                out[slot] = measured(item, m)
         return out
-
-    def _prefetch_brands(self, names: Iterable[tuple[Sequence[str], str | None]]) -> None:
-        """Look up in bulk the misspelt brands ``parse_words`` would look up for these
-        (words of the name, brand field) pairs, so that parsing them finds the answers ready."""
-        queries: list[str] = []
-        for tokens, brand in names:
-            if brand and brand.strip():
-                written = words(brand)
-                if not (
-                    self.brands.aliases.get(written)
-                    or self.brands.aliases.get(written.replace(" ", ""))
-                ):
-                    queries.append(written)
-            for start, end in self._spans(tokens):
-                queries += self.brands.fuzzy_queries(tokens[start:end])
-        self.brands.prefetch(queries)
 
     def parse_catalog(self, product: CatalogProduct, folded: str | None = None) -> ParsedItem:
         """Parse a catalog product: its fields are final, its name is parsed like a POS name.
@@ -416,40 +373,5 @@ def unparsable(exc: Exception) -> str:
     return f"cannot parse name: {exc!r}"
 
 
-def _measured(item: ParsedItem, m: Measures) -> ParsedItem:
-    """``item`` with the measures ``m``: what parsing its words with ``m`` gives."""
-    if (item.weight_g, item.potency_mg, item.pack) == (m.weight_g, m.potency_mg, m.pack):
-        return item
-    return ParsedItem(
-        brand=item.brand,
-        core=item.core,
-        types=item.types,
-        subtypes=item.subtypes,
-        hints=item.hints,
-        lineage=item.lineage,
-        ratio=item.ratio,
-        markers=item.markers,
-        implied=item.implied,
-        digits=item.digits,
-        weight_g=m.weight_g,
-        potency_mg=m.potency_mg,
-        pack=m.pack,
-        prefer=item.prefer,
-        declared=item.declared,
-        exact=item.exact,
-        brand_source=item.brand_source,
-        lineage_soft=item.lineage_soft,
-    )
-
-
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def exact_text(name: str) -> str:
-    """A name as compared whole: folded, spaces collapsed; punctuation kept (a catalog's
-    duplicates may differ in nothing else)."""
-    return _SPACES.sub(" ", fold(name)).strip()

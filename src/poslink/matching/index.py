@@ -19,8 +19,8 @@ from poslink.catalogs.base import id_order
 from poslink.domain.brand_names import brand_key
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import Knowledge, load_knowledge
-from poslink.domain.parser import Parser, exact_text
-from poslink.domain.text import fold, folded_words
+from poslink.domain.parser import Parser
+from poslink.domain.text import exact_text, fold, folded_words
 from poslink.engines.forks import available_cores, map_forked
 from poslink.matching.words import BrandWords
 from poslink.records import CatalogProduct, ParsedItem
@@ -125,7 +125,7 @@ class CatalogIndex:
     _exact: dict[str, int | list[int]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
-    # Whole catalog names (``parser.exact_text``) -> positions, and each brand's word
+    # Whole catalog names (``text.exact_text``) -> positions, and each brand's word
     # statistics: worked out on first use, in each process that uses them.
     _texts: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _brand_words: dict[str, BrandWords] = field(

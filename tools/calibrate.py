@@ -19,10 +19,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from poslink.config import RunConfig
-from poslink.engines.batch import RECORD_FIELDS
 from poslink.matching.calibration import fit
 from poslink.matching.matcher import Matcher
-from poslink.records import PosRecord
+from poslink.records import RECORD_FIELDS, PosRecord
 from poslink.runs.parts import CatalogAccess, build_source
 from poslink_dev.synth import generate
 

@@ -24,12 +24,12 @@ from poslink.catalogs import open_catalog
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_category_table
 from poslink.engines.base import match_record
-from poslink.engines.batch import RECORD_FIELDS, RECORD_SCHEMA, BatchMatcher
+from poslink.engines.batch import RECORD_SCHEMA, BatchMatcher
 from poslink.explain import Explanation, explain_item
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.matching.saved import load_index, save_index
-from poslink.records import Match, PosRecord, Status
+from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 from poslink.sources.validate import kind_of, usable_name
 from poslink.store.overrides import OverrideSet
 from poslink.store.refreshed import StoredOverrides

@@ -7,7 +7,7 @@ matcher). ``CatalogProduct`` is what a Catalog yields; it goes through the same 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, TypeVar, dataclass_transform
 
@@ -61,6 +61,12 @@ class PosRecord:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+# The fields of a ``PosRecord`` that matching reads: a record's decision depends on these alone.
+# Wherever they travel together (Arrow batches, Spark frames, ``Parser.parse_many``, the API's
+# columns, the decision store's fingerprint), they are these, in this order.
+RECORD_FIELDS = ("name", "category", "brand", "product_type", "lineage", "weight")
+
+
 @value_class
 class CatalogProduct:
     """One canonical catalog product."""
@@ -111,6 +117,11 @@ class ParsedItem:
     def tokens(self) -> tuple[str, ...]:
         """The core name's words."""
         return tuple(self.core.split())
+
+
+# What a decision depends on of a parsed record: every attribute but how its brand was found
+# (reported only). The matcher's cache key.
+DECISION_FIELDS = tuple(f.name for f in fields(ParsedItem) if f.name != "brand_source")
 
 
 @value_class

@@ -13,14 +13,14 @@ import pyarrow as pa
 
 from poslink.engines.batch import MATCH_SCHEMA
 from poslink.exceptions import ConfigError
-from poslink.records import Match
+from poslink.records import RECORD_FIELDS, Match
 
 __all__ = ["FIELDS", "MATCH_OUTPUT", "add_match_columns", "read_columns"]
 
 T = TypeVar("T")
 
 # What the API reads of a record: the matching fields, and what finds its override.
-FIELDS = ("pos_id", "name", "category", "brand", "product_type", "lineage", "weight", "source")
+FIELDS = ("pos_id", *RECORD_FIELDS, "source")
 # Columns tried for a field the caller does not map: its own name, then a POS export's usual
 # one (the ``jane-json`` export's ``productName``, ``productId``).
 _USUAL = {"name": ("name", "productName"), "pos_id": ("pos_id", "productId")}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from poslink.domain.brands import brand_key
+from poslink.domain.brand_names import brand_key
 from poslink.domain.learned import BRAND, NICKNAME
 from poslink.domain.parser import Parser
 from poslink.domain.text import words

@@ -2,113 +2,42 @@
 
 A POS writes "Natures Grace" for the catalog's "Nature's Grace and Wellness", "Cresco" for
 "Cresco Labs", "PTS" for "Progressive Treatment Solutions (PTS)" and "Pharmacann" for
-"PharmaCannis". The rules that produce those aliases live in ``data/brands.toml``; this module
-applies them and resolves a written brand to one catalog brand key, or to none.
+"PharmaCannis". The rules that produce those aliases live in ``data/brands.toml`` and are applied
+by ``brand_names.py``; this module indexes them and resolves a written brand to one catalog brand
+key, or to none.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
+from poslink.caching import BoundedCache
+from poslink.domain.brand_names import (
+    STOP_WORDS,
+    brand_key,
+    derive_aliases,
+    initials,
+    written_forms,
+)
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
 
-if TYPE_CHECKING:
-    from poslink.domain.learned import LearnedKnowledge
-
-_PARENS = re.compile(r"\(([^)]*)\)")
-_STOP = frozenset({"and", "of", "the", "for", "by"})
 _MEMO_LIMIT = 100_000
 MAX_FUZZY_WORDS = 4
 
 
-def brand_key(brand: str) -> str:
-    """The canonical key of a catalog brand: its normalized words."""
-    return words(brand)
+class Nicknames(Protocol):
+    """Words a store writes for a catalog name (``learned.LearnedKnowledge``, taught)."""
 
-
-def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
-    """Aliases of one brand: (strong, weak). Weak ones are kept only where unambiguous."""
-    full = words(brand)
-    strong = {full} if full else set()
-    outer = words(_PARENS.sub(" ", brand))
-    if outer:
-        strong.add(outer)
-    for inner in _PARENS.findall(brand):
-        if words(inner):
-            strong.add(words(inner))
-    for alias in list(strong):
-        strong |= _stripped(alias, rules)
-    strong |= {a.replace(" ", "") for a in strong if " " in a}
-    weak: set[str] = set()
-    base = min(_stripped(outer, rules) | {outer}, key=len) if outer else ""
-    parts = [p for p in outer.split() if p not in _STOP]
-    if len(parts) >= 3:
-        weak.add("".join(p[0] for p in parts))
-    every = outer.split()
-    if len(every) >= 3 and len(every) > len(parts):
-        weak.add("".join(p[0] for p in every))  # "TGH" of "The Green Heart"
-    # Stores drop the tail of a long name: "Sacred Mind" for "Sacred Mind & Body".
-    if len(parts) >= 3 and " ".join(parts[:2]) not in strong:
-        weak.add(" ".join(parts[:2]))
-    first = base.split()[0] if base else ""
-    if (
-        len(first) >= rules.first_word_min_length
-        and " " in outer
-        and first not in rules.common_first_words
-    ):
-        weak.add(first)
-    return strong, weak - strong
-
-
-def _stripped(alias: str, rules: BrandRules) -> set[str]:
-    out: set[str] = set()
-    current = alias
-    for prefix in rules.prefixes:
-        if current.startswith(prefix + " "):
-            current = current[len(prefix) + 1 :]
-            out.add(current)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in rules.suffixes:
-            if current.endswith(" " + suffix):
-                current = current[: -len(suffix) - 1].strip()
-                # "Herbal Edibles & Extracts": the "and" left by a suffix goes with it.
-                while current.rsplit(" ", 1)[-1] in _STOP and " " in current:
-                    current = current.rsplit(" ", 1)[0]
-                out.add(current)
-                changed = True
-                break
-    return {a for a in out if a}
-
-
-def _initials(key: str) -> frozenset[str]:
-    """A brand's initials as stores write them in a name ("EB's" of Enchanted Botanicals)."""
-    parts = [p for p in key.split() if p not in _STOP]
-    if len(parts) < 2:
-        return frozenset()
-    initials = "".join(p[0] for p in parts)
-    return frozenset({initials, initials + "s"})
-
-
-def written_forms(written: str, rules: BrandRules) -> list[str]:
-    """The forms a brand as a store wrote it may stand for, most literal first: the words,
-    without a parenthesis, the parenthesis alone, and each without corporate suffixes
-    ("Vana LLC" -> "vana", "Elevated Edibles" -> "elevated", "Lift (90002)" -> "lift")."""
-    forms = [words(written)]
-    outer = words(_PARENS.sub(" ", written))
-    forms += [outer] + [words(inner) for inner in _PARENS.findall(written)]
-    for form in list(forms):
-        forms += sorted(_stripped(form, rules), key=len, reverse=True)
-    return [f for f in dict.fromkeys(forms) if f]
+    def rewrite(self, tokens: list[str], brand: str | None) -> list[str]:
+        """The words with the nicknames that hold for ``brand`` written out."""
+        ...
 
 
 @dataclass
@@ -127,13 +56,19 @@ class BrandIndex:
     _ending: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _starting: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _own_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _own_fuzzy: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False, compare=False)
-    _fuzzy_memo: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
-    _exact_memo: dict[tuple[str, ...], tuple[str, int, int, str] | None] = field(
-        default_factory=dict, repr=False, compare=False
+    # Look-ups remembered (a copy, ``dataclasses.replace``, starts without them): a name's
+    # brand at its ends, misspelt brands, misspelt words of a brand's own names.
+    _own_fuzzy: BoundedCache[tuple[str, str], bool] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
+    _fuzzy_memo: BoundedCache[str, str | None] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
+    _exact_memo: BoundedCache[tuple[str, ...], tuple[str, int, int, str] | None] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
     # What the catalog team taught (``domain/learned.py``): the parser rewrites nicknames with it.
-    learned: LearnedKnowledge | None = field(default=None, repr=False, compare=False)
+    learned: Nicknames | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -199,10 +134,10 @@ class BrandIndex:
             )
             for key, own in self.own.items()
         }
-        self._own_fuzzy = {}
+        self._own_fuzzy = BoundedCache(_MEMO_LIMIT)
         self.brand_words = {
-            k: frozenset(w for a in v for w in a.split() if w not in _STOP and len(w) >= 2)
-            | _initials(k)
+            k: frozenset(w for a in v for w in a.split() if w not in STOP_WORDS and len(w) >= 2)
+            | initials(k)
             for k, v in self.own.items()
         }
         self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)
@@ -291,10 +226,7 @@ class BrandIndex:
         key = tuple(tokens)
         if key in self._exact_memo:
             return self._exact_memo[key]
-        if len(self._exact_memo) >= _MEMO_LIMIT:
-            self._exact_memo.clear()
-        found = self._exact_memo[key] = self._look_up_exact(tokens)
-        return found
+        return self._exact_memo.put(key, self._look_up_exact(tokens))
 
     def _look_up_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         found = self._look_up_at_ends(tokens)
@@ -334,7 +266,7 @@ class BrandIndex:
         for text, hits in zip(
             todo, extract_many(todo, self._fuzzy, self.rules.fuzzy_min_score, 1), strict=True
         ):
-            self._remember(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
+            self._fuzzy_memo.put(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
     def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
         """Grow a brand found at the end over preceding words that continue it, misspelt.
@@ -388,14 +320,7 @@ class BrandIndex:
         found = process.extractOne(
             text, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.rules.fuzzy_min_score
         )
-        key = self.aliases[found[0]] if found else None
-        self._remember(text, key)
-        return key
-
-    def _remember(self, text: str, key: str | None) -> None:
-        if len(self._fuzzy_memo) >= _MEMO_LIMIT:
-            self._fuzzy_memo.clear()
-        self._fuzzy_memo[text] = key
+        return self._fuzzy_memo.put(text, self.aliases[found[0]] if found else None)
 
     def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
         if len(token) < self.rules.fuzzy_min_length:
@@ -403,8 +328,7 @@ class BrandIndex:
         known = self._own_fuzzy.get((key, token))
         if known is None:
             cutoff = self.rules.fuzzy_min_score
-            known = any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
-            if len(self._own_fuzzy) >= _MEMO_LIMIT:
-                self._own_fuzzy.clear()
-            self._own_fuzzy[(key, token)] = known
+            known = self._own_fuzzy.put(
+                (key, token), any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
+            )
         return known

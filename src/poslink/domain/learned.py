@@ -20,13 +20,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
-from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.brand_names import brand_key
+from poslink.domain.brands import BrandIndex
 from poslink.domain.text import words
-
-if TYPE_CHECKING:
-    from poslink.matching import CatalogIndex
 
 BRAND = "brand"
 NICKNAME = "nickname"
@@ -146,9 +144,6 @@ class LearnedKnowledge:
             aliases=aliases,
             max_words=max((len(a.split()) for a in aliases), default=1),
             learned=self,
-            _fuzzy_memo={},
-            _exact_memo={},
-            _own_fuzzy={},
         )
         taught._prepare()
         return taught
@@ -186,7 +181,16 @@ def normalize(kind: str, text: str, target: str, brand: str = "") -> Lesson:
     return Lesson(NICKNAME, said, meant, brand_key(brand) if brand else "")
 
 
-def teach(index: CatalogIndex, learned: LearnedKnowledge) -> CatalogIndex:
+class Taught(Protocol):
+    """What ``teach`` changes: an index's brand index (``matching.CatalogIndex``'s)."""
+
+    brands: BrandIndex
+
+
+_Index = TypeVar("_Index", bound=Taught)
+
+
+def teach(index: _Index, learned: LearnedKnowledge) -> _Index:
     """The run's catalog index, made to read the taught knowledge (its brand index replaced).
 
     Every parser later made from the index (``CatalogIndex.parser``: worker processes, Spark

@@ -10,7 +10,7 @@ import re
 
 from poslink.domain.knowledge import Knowledge
 from poslink.domain.text import words
-from poslink.records import value_class
+from poslink.records import ParsedItem, value_class
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
@@ -116,3 +116,29 @@ class MeasureReader:
     def _lineage_words(self, found: re.Match[str]) -> str:
         letters = re.split(r"\s*[/,]\s*", found.group(1) or found.group(2))
         return " " + " ".join(self._k.lineage_letters[x] for x in letters) + " "
+
+
+def measured(item: ParsedItem, m: Measures) -> ParsedItem:
+    """``item`` with the measures ``m``: what parsing its words with ``m`` gives."""
+    if (item.weight_g, item.potency_mg, item.pack) == (m.weight_g, m.potency_mg, m.pack):
+        return item
+    return ParsedItem(
+        brand=item.brand,
+        core=item.core,
+        types=item.types,
+        subtypes=item.subtypes,
+        hints=item.hints,
+        lineage=item.lineage,
+        ratio=item.ratio,
+        markers=item.markers,
+        implied=item.implied,
+        digits=item.digits,
+        weight_g=m.weight_g,
+        potency_mg=m.potency_mg,
+        pack=m.pack,
+        prefer=item.prefer,
+        declared=item.declared,
+        exact=item.exact,
+        brand_source=item.brand_source,
+        lineage_soft=item.lineage_soft,
+    )

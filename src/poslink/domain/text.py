@@ -91,3 +91,12 @@ def folded_words(folded: str) -> str:
 def compact(text: str) -> str:
     """The words with spaces removed: "Chem Dawg" and "Chemdawg" have one compact form."""
     return text.replace(" ", "")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def exact_text(name: str) -> str:
+    """A name as compared whole: folded, spaces collapsed; punctuation kept (a catalog's
+    duplicates may differ in nothing else)."""
+    return _SPACES.sub(" ", fold(name)).strip()

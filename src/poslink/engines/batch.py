@@ -15,10 +15,9 @@ from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser, unparsable
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
-from poslink.records import ParsedItem, PosRecord, Status
+from poslink.records import RECORD_FIELDS, ParsedItem, PosRecord, Status
 
-# What matching reads of a record; every field a source may give, as nullable text.
-RECORD_FIELDS = ("name", "category", "brand", "product_type", "lineage", "weight")
+# What matching reads of a record (``RECORD_FIELDS``), as nullable text.
 RECORD_SCHEMA = pa.schema(
     [pa.field("row", pa.int64(), nullable=False)]
     + [pa.field(f, pa.string()) for f in RECORD_FIELDS]
@@ -40,19 +39,6 @@ def records_to_batch(records: Sequence[PosRecord]) -> pa.RecordBatch:
     for name in RECORD_FIELDS:
         columns.append(pa.array([getattr(r, name) for r in records], pa.string()))
     return pa.RecordBatch.from_arrays(columns, schema=RECORD_SCHEMA)
-
-
-def parse_fields(parser: Parser, values: Sequence[str | None]) -> ParsedItem:
-    """Parse one record from its ``RECORD_FIELDS`` values, in that order."""
-    name, category, brand, product_type, lineage, weight = values
-    return parser.parse_pos(
-        name or "",
-        category or "",
-        brand=brand,
-        product_type=product_type,
-        lineage=lineage,
-        weight=weight,
-    )
 
 
 class BatchMatcher:

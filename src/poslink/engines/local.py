@@ -10,23 +10,25 @@ chunks, not the feed.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from poslink.caching import BoundedCache
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
 from poslink.engines.forks import available_cores
 from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
-from poslink.records import Match, PosRecord, Status
+from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 
-# What a record's decision depends on: the fields matching reads (see ``batch.RECORD_FIELDS``).
+# What a record's decision depends on: the fields matching reads (``records.RECORD_FIELDS``).
 Key = tuple[str, str, str | None, str | None, str | None, str | None]
 Decision = tuple[str | None, float, Status, str]
 
@@ -41,28 +43,8 @@ class LocalOptions(BaseModel):
     cache_size: int = Field(500_000, ge=0, description="distinct decisions remembered")
 
 
-def record_key(r: PosRecord) -> Key:
-    """The fields one record's decision depends on."""
-    return (r.name, r.category, r.brand, r.product_type, r.lineage, r.weight)
-
-
-class DecisionCache:
-    """Decisions by record key, the oldest forgotten first once ``size`` are held."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: dict[Key, Decision] = {}
-        # The remembered decision of a key, if any: the dictionary's own lookup, called per record.
-        self.get = self._data.get
-
-    def put(self, key: Key, decision: Decision) -> None:
-        """Remember a decision."""
-        if not self.size:
-            return
-        if len(self._data) >= self.size:
-            for old in list(islice(self._data, max(1, self.size // 10))):
-                del self._data[old]
-        self._data[key] = decision
+# The fields one record's decision depends on, as a ``Key``.
+record_key: Callable[[PosRecord], Key] = attrgetter(*RECORD_FIELDS)
 
 
 @dataclass
@@ -97,7 +79,7 @@ class _Run:
         self.pool = pool
         self.batch_size = config.batch_size
         self.window = window
-        self.cache = DecisionCache(config.cache_size)
+        self.cache: BoundedCache[Key, Decision] = BoundedCache(config.cache_size)
         self.inflight: dict[Key, tuple[int, int]] = {}
         self.futures: dict[int, Future[pa.RecordBatch]] = {}
         self.sent: dict[int, list[Key]] = {}

@@ -3,8 +3,8 @@
 Built once per catalog, saved to a file (``saved.py``), inherited by worker processes or
 broadcast to Spark executors. It is kept compact for million-product catalogs: per product
 the product (its short fields shared), its core name, the strings RapidFuzz compares and a
-reference to its *profile*, the other attributes the vetoes read (type, form, ratio,
-cannabinoids, lineage, numbers, pack, potency), which a few thousand distinct objects cover.
+reference to its *profile* (``profiles.py``), the other attributes the vetoes read, which a
+few thousand distinct objects cover.
 """
 
 from __future__ import annotations
@@ -12,34 +12,18 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from poslink.catalogs.base import id_order
-from poslink.domain.brands import BrandIndex, brand_key
+from poslink.domain.brand_names import brand_key
+from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import Knowledge, load_knowledge
-from poslink.domain.parser import Parser, exact_text
-from poslink.domain.text import fold, folded_words
-from poslink.engines.forks import available_cores, map_forked
+from poslink.domain.parser import Parser
+from poslink.domain.text import exact_text, fold, folded_words
+from poslink.matching.profiles import Profile, parse_products, profile_item
 from poslink.matching.words import BrandWords
 from poslink.records import CatalogProduct, ParsedItem
-
-# What the scoring reads of a catalog product besides its core name: types, families,
-# lineage, ratio, markers, implied markers, digits, potency, pack, weight, whether the lineage
-# is a field's only.
-Profile = tuple[
-    frozenset[str],
-    frozenset[str],
-    str | None,
-    str | None,
-    frozenset[str],
-    frozenset[str],
-    tuple[str, ...],
-    float | None,
-    int | None,
-    float | None,
-    bool,
-]
 
 
 @dataclass(slots=True)
@@ -124,7 +108,7 @@ class CatalogIndex:
     _exact: dict[str, int | list[int]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
-    # Whole catalog names (``parser.exact_text``) -> positions, and each brand's word
+    # Whole catalog names (``text.exact_text``) -> positions, and each brand's word
     # statistics: worked out on first use, in each process that uses them.
     _texts: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _brand_words: dict[str, BrandWords] = field(
@@ -144,8 +128,9 @@ class CatalogIndex:
     ) -> CatalogIndex:
         """Parse and block every product (two passes: brands first, then names).
 
-        Names are parsed on ``workers`` processes (default: every core from ``PARALLEL_FROM``
-        products, else one); the index is the same whatever their number.
+        Names are parsed on ``workers`` processes (default: every core from
+        ``profiles.PARALLEL_FROM`` products, else one); the index is the same whatever their
+        number.
         """
         knowledge = knowledge or load_knowledge()
         # Id order, not storage order: every backend (SQLite rowid, PostgreSQL heap) then gives
@@ -168,39 +153,22 @@ class CatalogIndex:
         brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
         del name_words
         parser = Parser(knowledge, brands)
-        ids: list[str] = []
         profile_of: array[int] = array("I")
-        profiles: dict[Profile, int] = {}
+        numbers: dict[Profile, int] = {}
         cores: list[str] = []
-        blocks: dict[str, dict[str, Block]] = {}
-        every_brand: dict[str, Block] = {}
         brand_keys: list[str] = []
-        parsed = _parse_all(parser, kept, folded_names, workers)
-        for pos, (p, (brand, parsed_core, profile)) in enumerate(zip(kept, parsed, strict=True)):
-            ids.append(p.id)
+        for brand, core, profile in parse_products(parser, kept, folded_names, workers):
             brand_keys.append(brand)
-            profile_of.append(profiles.setdefault(profile, len(profiles)))
-            by_type = blocks.setdefault(brand, {})
-            words_sorted = sorted_name(parsed_core)
-            compact = parsed_core.replace(" ", "")
-            # Share one string object where the forms are equal (one-word names, mostly).
-            core = words_sorted if parsed_core == words_sorted else parsed_core
-            compact = core if compact == core else compact
             cores.append(core)
-            for ptype in profile[0] or {""}:
-                for block in (
-                    by_type.get(ptype) or by_type.setdefault(ptype, Block()),
-                    every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
-                ):
-                    block.positions.append(pos)
-                    block.sorted_names.append(words_sorted)
-                    block.compact_names.append(compact)
+            profile_of.append(numbers.setdefault(profile, len(numbers)))
+        profiles = [profile_item(k) for k in numbers]
+        blocks, every_brand = make_blocks(brand_keys, cores, profiles, profile_of)
         index = cls(
             products=kept,
             brand_keys=brand_keys,
-            ids=ids,
+            ids=[p.id for p in kept],
             profile_of=profile_of,
-            profiles=[profile_item(k) for k in profiles],
+            profiles=profiles,
             cores=cores,
             brands=brands,
             blocks=blocks,
@@ -309,27 +277,14 @@ class CatalogIndex:
             return self
         blocks = self.blocks.get(brand, {})
         places = sorted({p for block in blocks.values() for p in block.positions})
-        ids = [self.ids[p] for p in places]
         profile_of: array[int] = array("I", (self.profile_of[p] for p in places))
         cores = [self.cores[p] for p in places]
-        part_blocks: dict[str, dict[str, Block]] = {}
-        every_brand: dict[str, Block] = {}
-        for pos, old in enumerate(places):
-            core = cores[pos]
-            words_sorted, compact = sorted_name(core), core.replace(" ", "")
-            by_type = part_blocks.setdefault(self.brand_keys[old], {})
-            for ptype in self.profiles[profile_of[pos]].types or {""}:
-                for block in (
-                    by_type.setdefault(ptype, Block()),
-                    every_brand.setdefault(ptype, Block()),
-                ):
-                    block.positions.append(pos)
-                    block.sorted_names.append(words_sorted)
-                    block.compact_names.append(compact)
+        brand_keys = [self.brand_keys[p] for p in places]
+        part_blocks, every_brand = make_blocks(brand_keys, cores, self.profiles, profile_of)
         return CatalogIndex(
             products=[self.products[p] for p in places],
-            brand_keys=[self.brand_keys[p] for p in places],
-            ids=ids,
+            brand_keys=brand_keys,
+            ids=[self.ids[p] for p in places],
             profile_of=profile_of,
             profiles=self.profiles,
             cores=cores,
@@ -354,51 +309,6 @@ class CatalogIndex:
         return [by_type[t] for t in item.types if t in by_type]
 
 
-# Catalogs from this many products have their names parsed on every core.
-PARALLEL_FROM = 50_000
-
-# What a process parsing part of a catalog reads: set before the parsing processes fork.
-_PARSING: tuple[Parser, list[CatalogProduct], list[str]] | None = None
-
-# A part's profiles (numbered in order of first use) and each product's brand key, core name
-# and profile number: compact to send back from a parsing process.
-_Part = tuple[list[Profile], list[tuple[str, str, int]]]
-
-
-def _parse_part(start: int, stop: int) -> _Part:
-    assert _PARSING is not None
-    parser, kept, folded = _PARSING
-    numbers: dict[Profile, int] = {}
-    rows = []
-    for i in range(start, stop):
-        item = parser.parse_catalog(kept[i], folded[i])
-        number = numbers.setdefault(profile_key(item), len(numbers))
-        rows.append((item.brand or "", item.core, number))
-    return list(numbers), rows
-
-
-def _parse_all(
-    parser: Parser, kept: list[CatalogProduct], folded: list[str], workers: int | None
-) -> Iterator[tuple[str, str, Profile]]:
-    """Each product's brand key, core name and profile, in order, parsed on ``workers``."""
-    if workers is None:
-        workers = available_cores() if len(kept) >= PARALLEL_FROM else 1
-    if workers <= 1:
-        for p, name in zip(kept, folded, strict=True):
-            item = parser.parse_catalog(p, name)
-            yield item.brand or "", item.core, profile_key(item)
-        return
-    global _PARSING
-    _PARSING = (parser, kept, folded)
-    try:
-        parts = map_forked(_parse_part, len(kept), workers)
-    finally:
-        _PARSING = None
-    for profiles, rows in parts:
-        for brand, core, number in rows:
-            yield brand, core, profiles[number]
-
-
 def exact_names(cores: list[str]) -> dict[str, int | list[int]]:
     """Each core name's sorted and space-free forms -> the positions of the products having it."""
     exact: dict[str, int | list[int]] = {}
@@ -413,43 +323,35 @@ def exact_names(cores: list[str]) -> dict[str, int | list[int]]:
     return exact
 
 
-def profile_key(item: ParsedItem) -> Profile:
-    """The attributes of a parsed catalog product that ``score.compare`` reads, but its name."""
-    return (
-        item.types,
-        item.subtypes,
-        item.lineage,
-        item.ratio,
-        item.markers,
-        item.implied,
-        item.digits,
-        item.potency_mg,
-        item.pack,
-        item.weight_g,
-        item.lineage_soft,
-    )
-
-
-def profile_item(key: Profile) -> ParsedItem:
-    """A ``ParsedItem`` holding only a profile's attributes."""
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = key
-    return ParsedItem(
-        brand=None,
-        core="",
-        types=types,
-        subtypes=subtypes,
-        lineage=lineage,
-        ratio=ratio,
-        markers=markers,
-        implied=implied,
-        digits=digits,
-        potency_mg=potency,
-        pack=pack,
-        weight_g=weight,
-        lineage_soft=soft,
-    )
-
-
 def sorted_name(core: str) -> str:
     """Words in sorted order: word order does not tell products apart."""
     return " ".join(sorted(core.split()))
+
+
+def make_blocks(
+    brand_keys: Sequence[str],
+    cores: Sequence[str],
+    profiles: Sequence[ParsedItem],
+    profile_of: Sequence[int],
+) -> tuple[dict[str, dict[str, Block]], dict[str, Block]]:
+    """The products blocked by brand key then type, and by type alone (every brand's): each
+    block in position order, a product of no known type in the type "" block."""
+    blocks: dict[str, dict[str, Block]] = {}
+    every_brand: dict[str, Block] = {}
+    for pos, (brand, core) in enumerate(zip(brand_keys, cores, strict=True)):
+        words_sorted = sorted_name(core)
+        # One string object where the forms are equal (one-word names, mostly).
+        words_sorted = core if words_sorted == core else words_sorted
+        compact = core.replace(" ", "")
+        by_type = blocks.get(brand)
+        if by_type is None:
+            by_type = blocks[brand] = {}
+        for ptype in profiles[profile_of[pos]].types or {""}:
+            for block in (
+                by_type.get(ptype) or by_type.setdefault(ptype, Block()),
+                every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
+            ):
+                block.positions.append(pos)
+                block.sorted_names.append(words_sorted)
+                block.compact_names.append(compact)
+    return blocks, every_brand

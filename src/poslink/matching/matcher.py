@@ -9,51 +9,37 @@ of exactly its name across brands, and only when that name is not one the whole 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields, replace
-from itertools import islice, pairwise
+from dataclasses import replace
 from operator import attrgetter
 
-from rapidfuzz import fuzz, process
-
+from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
-from poslink.matching.align import SAME_WORD, word_similarity
+from poslink.matching.brand_candidates import SCORE_ALL, BrandCandidates
 from poslink.matching.calibration import load_calibration
 from poslink.matching.decide import WHOLE_NAME, Assessment, Decision, decide
 from poslink.matching.duplicates import duplicate_key
 from poslink.matching.index import CatalogIndex, sorted_name
 from poslink.matching.score import (
-    FLAVOUR_TYPES,
     FORM_FACTOR,
-    GENERIC,
-    SOFT_LINEAGE,
     Candidate,
     Lexicon,
     agreements,
     attribute_veto,
     form_relation,
-    name_evidence,
     number_veto,
     size_veto,
 )
-from poslink.matching.words import LINE_WEIGHT, BrandWords
-from poslink.records import Match, ParsedItem, Status
+from poslink.records import DECISION_FIELDS, Match, ParsedItem, Status
 
-# What a decision depends on: every parsed attribute but how the brand was found (reported only).
-_DECISION_FIELDS = tuple(f.name for f in fields(ParsedItem) if f.name != "brand_source")
 Key = tuple[object, ...]
 
-_decision_fields = attrgetter(*_DECISION_FIELDS)
+_decision_fields = attrgetter(*DECISION_FIELDS)
 
-# A brand with at most this many products has every one scored; a larger one, those sharing a
-# word with the record (the decision is the same: a test holds it).
-SCORE_ALL = 64
 # The evidence a record whose brand was read from a product line's word must reach.
 INFERRED = 0.85
 # How an id is found for a record naming no catalog brand: ``unbranded_threshold`` applies.
 UNBRANDED_KINDS = frozenset({"no brand", "inferred brand"})
-# Mistyped words looked up per brand, remembered up to this many.
-_MEMO_LIMIT = 200_000
 
 
 def decision_key(item: ParsedItem) -> Key:
@@ -73,7 +59,6 @@ class Matcher:
         score_all_to: int = SCORE_ALL,
     ) -> None:
         self.index = index
-        self.score_all_to = score_all_to
         self.cache_size = cache_size
         self.config = config or MatcherConfig()
         self.k = load_knowledge()
@@ -83,10 +68,8 @@ class Matcher:
             strain_words=frozenset(w for n in self.k.common_names for w in n.split()),
         )
         self._calibration = load_calibration()
-        self._review = False  # scoring for a review: vetoed candidates' evidence too
-        self._cache: dict[Key, Decision] = {}
-        self._typos: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._lines: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {}
+        self._brand = BrandCandidates(index, self.k, self._lexicon, score_all_to)
+        self._cache: BoundedCache[Key, Decision] = BoundedCache(cache_size)
         self.cache_hits = 0
 
     def match(self, row: int, item: ParsedItem, key: Key | None = None) -> Match:
@@ -95,12 +78,8 @@ class Matcher:
             key = decision_key(item)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._decide(item)
-            if len(self._cache) >= self.cache_size:
-                # Bounded, so memory follows the catalog and not the feed: the oldest tenth goes.
-                for old in list(islice(self._cache, max(1, self.cache_size // 10))):
-                    del self._cache[old]
-            self._cache[key] = cached
+            # Bounded, so memory follows the catalog and not the feed.
+            cached = self._cache.put(key, self._decide(item))
         else:
             self.cache_hits += 1
         pid, score, status, reason = cached
@@ -117,17 +96,14 @@ class Matcher:
         """The candidates ``decide`` reads, vetoed ones included, best first; with ``floor``,
         only those whose evidence reaches it, and for a record of no catalog brand every
         brand's products that share a word with it (for review: they are never given)."""
-        self._review = floor is not None
-        try:
-            found = self._candidates(item)
-            if floor is not None:
-                if not item.brand or item.brand not in self.index.blocks:
-                    seen = {c.position for c in found}
-                    found += [c for c in self._wide(item) if c.position not in seen]
-                    found.sort(key=_rank)
-                found = [c for c in found if c.name >= floor]
-        finally:
-            self._review = False
+        # For a review, vetoed candidates' evidence too (a veto may be wrong).
+        found = self._candidates(item, review=floor is not None)
+        if floor is not None:
+            if not item.brand or item.brand not in self.index.blocks:
+                seen = {c.position for c in found}
+                found += [c for c in self._wide(item) if c.position not in seen]
+                found.sort(key=_rank)
+            found = [c for c in found if c.name >= floor]
         return found
 
     def _wide(self, item: ParsedItem, limit: int = 200) -> list[Candidate]:
@@ -145,8 +121,8 @@ class Matcher:
             brand = self.index.brand_words(key)
             if brand is None:
                 continue
-            record = self._read_form(replace(item, brand=key), brand)
-            out.append(self._score(record, pos, brand))
+            record = self._brand.read_form(replace(item, brand=key), brand)
+            out.append(self._brand.score(record, pos, brand, review=True))
         return out
 
     def shortlist(self, item: ParsedItem) -> list[Candidate]:
@@ -155,7 +131,7 @@ class Matcher:
 
     # -- the steps ---------------------------------------------------------------------------
 
-    def _candidates(self, item: ParsedItem) -> list[Candidate]:
+    def _candidates(self, item: ParsedItem, review: bool = False) -> list[Candidate]:
         exact = self._exact(item)
         if exact:
             return exact
@@ -170,8 +146,9 @@ class Matcher:
         brand = self.index.brand_words(item.brand or "")
         if brand is None:
             return []
-        record = self._read_form(item, brand)
-        out = [self._score(record, pos, brand) for pos in self._gather(record, brand)]
+        within = self._brand
+        record = within.read_form(item, brand)
+        out = [within.score(record, pos, brand, review) for pos in within.gather(record, brand)]
         if item.brand_source == "inferred":
             # The brand was read from a product line's word: the product must carry it, and
             # the evidence must be full.
@@ -277,7 +254,7 @@ class Matcher:
         record = item
         brand = self.index.brand_words(owner) if owner else None
         if brand is not None:
-            record = self._read_form(replace(item, brand=owner), brand)
+            record = self._brand.read_form(replace(item, brand=owner), brand)
         found = []
         for pos in places:
             product = self.index.item(pos)
@@ -351,187 +328,6 @@ class Matcher:
             common = frozenset(sorted_name(n) for n in self.k.common_names)
             self._common_sorted = common
         return common
-
-    def _read_form(self, item: ParsedItem, brand: BrandWords) -> ParsedItem:
-        """The record's form as the brand's catalog reads it: a name naming no form is the
-        category's default (plain flower) when the brand sells that, else any form the category
-        allows; a product line's word says its form ("Twax" pre-rolls)."""
-        record = item
-        if not item.subtypes and item.hints:
-            # An edible's weak form word is its form when no strong one is named: "Lemon
-            # Cookie" is a baked good, not the brand's "Lemon Chew".
-            fams = self.k.families
-            hinted = {h for h in item.hints if h in fams and fams[h].product_type == "edible"}
-            if hinted and (not item.types or "edible" in item.types):
-                item = replace(item, types=frozenset({"edible"}), subtypes=frozenset(hinted))
-                record = item
-        if not item.subtypes:
-            lines = {brand.form_of[w] for w in item.tokens if w in brand.form_of}
-            if len(lines) == 1:
-                family = next(iter(lines))
-                ptype = self.k.families[family].product_type
-                if not item.types or ptype in item.types:
-                    return replace(item, types=frozenset({ptype}), subtypes=frozenset({family}))
-        if item.prefer and item.brand:
-            sold = self.index.blocks.get(item.brand, {})
-            if item.prefer in sold:
-                default = self.k.default_subtype.get(item.prefer)
-                record = replace(
-                    item,
-                    types=frozenset({item.prefer}),
-                    subtypes=frozenset({default}) if default else item.subtypes,
-                )
-        return record
-
-    def _gather(self, record: ParsedItem, brand: BrandWords) -> list[int]:
-        """The brand's products the record may be: all of a small brand; of a large one, the
-        generic ones and those sharing a word (or a mistyped, joined or shortened one)."""
-        types = record.types
-        if len(brand.positions) <= self.score_all_to:
-            places = brand.positions
-        else:
-            found: set[int] = set(brand.generic)
-            words = record.tokens
-            # A line's word (most of the brand's products have it) finds candidates only when
-            # no other word does: the others are the ones that can win.
-            lines = [w for w in words if w in brand.postings and brand.weight(w) <= LINE_WEIGHT]
-            for word in words:
-                if word in lines:
-                    continue
-                for known in self._known(word, record.brand or "", brand):
-                    found.update(brand.postings.get(known, ()))
-                found.update(brand.joined.get(word, ()))
-            for a, b in pairwise(words):
-                found.update(brand.postings.get(a + b, ()))
-            if len(found) == len(brand.generic):
-                for word in lines:
-                    found.update(brand.postings[word])
-            places = sorted(found)
-        if not types:
-            return list(places)
-        profiles, profile_of = self.index.profiles, self.index.profile_of
-        near = self.k.near_families
-        return [
-            p
-            for p in places
-            if not profiles[profile_of[p]].types
-            or profiles[profile_of[p]].types & types
-            or (
-                near
-                and record.subtypes
-                and any(
-                    frozenset((r, f)) in near
-                    for r in record.subtypes
-                    for f in profiles[profile_of[p]].subtypes
-                )
-            )
-        ]
-
-    def _known(self, word: str, brand_key: str, brand: BrandWords) -> tuple[str, ...]:
-        """The brand's words a record word may be: itself, or its mistyped or shortened forms."""
-        if word in brand.postings:
-            return (word,)
-        memo = (brand_key, word)
-        hit = self._typos.get(memo)
-        if hit is None:
-            near = [
-                w
-                for w, _, _ in process.extract(
-                    word, brand.vocabulary, scorer=fuzz.ratio, score_cutoff=SAME_WORD, limit=5
-                )
-            ]
-            near += brand.with_prefix(word) if len(word) >= 4 else []
-            whole = self._lexicon.strain_words
-            hit = tuple(w for w in dict.fromkeys(near) if word_similarity(word, w, whole))
-            if len(self._typos) >= _MEMO_LIMIT:
-                self._typos.clear()
-            self._typos[memo] = hit
-        return hit
-
-    def _line(self, brand_key: str, ptype: str) -> tuple[str | None, frozenset[str]]:
-        """The ratio and markers every product of a brand's type shares (or none)."""
-        memo = (brand_key, ptype)
-        found = self._lines.get(memo)
-        if found is None:
-            block = self.index.blocks.get(brand_key, {}).get(ptype)
-            profiles, profile_of = self.index.profiles, self.index.profile_of
-            items = [profiles[profile_of[p]] for p in block.positions] if block else []
-            found = (None, frozenset())
-            if len(items) >= 2:  # one product is no line
-                ratios = {i.ratio for i in items}
-                markers = frozenset.intersection(*(i.markers for i in items))
-                found = (next(iter(ratios)) if len(ratios) == 1 else None, markers)
-            self._lines[memo] = found
-        return found
-
-    def _score(self, record: ParsedItem, pos: int, brand: BrandWords) -> Candidate:
-        product = self.index.item(pos)
-        form = form_relation(record, product, self.k)
-        ptype = next(iter(product.types), "")
-        generic = not product.core
-        if (
-            form == "unknown"
-            and record.subtypes
-            and not product.subtypes
-            and any(f in brand.families for f in record.subtypes)
-        ):
-            # The brand lists its products of the record's form as such ("Hard Candy"): one of
-            # its products that names no form is not one of them.
-            form = ""
-        veto = (
-            ("" if form else _form_conflict(record, product))
-            or size_veto(record, product, product.weight_g)
-            or attribute_veto(record, product, self._line(record.brand or "", ptype))
-            or ("" if generic else number_veto(record, product, brand))
-        )
-        if veto:
-            # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
-            # with a floor: a veto may be wrong).
-            name = 0.0
-            if self._review and not generic:
-                name, _ = name_evidence(
-                    record.tokens, None, product.tokens, product.types, brand, self._lexicon
-                )
-            return Candidate(pos, round(name, 6), veto=veto, form=form)
-        if generic:
-            # A record is the brand's generic product only when it is surely of its type and
-            # form: one type, and the same family (or neither names one).
-            sure = len(record.types) == 1 and record.types <= product.types
-            fits = form in ("same", "related") or (
-                form == "unknown" and not record.subtypes and not product.subtypes
-            )
-            if product.types & FLAVOUR_TYPES and record.core:
-                # A generic edible stands for the brand's plain one: a flavour or a variant
-                # named ("Energy Softgels") is another product. A generic cartridge stands for
-                # any strain of the line.
-                fits = False
-            score = GENERIC * FORM_FACTOR[form] if sure and fits else 0.0
-            covered = 1.0
-        else:
-            family = next(iter(record.subtypes)) if len(record.subtypes) == 1 else None
-            score, covered = name_evidence(
-                record.tokens, family, product.tokens, product.types, brand, self._lexicon
-            )
-            score *= FORM_FACTOR[form]
-        doubt = ""
-        if record.lineage and product.lineage and record.lineage != product.lineage:
-            score *= SOFT_LINEAGE
-            doubt = f"lineage {record.lineage} vs {product.lineage} (catalog field)"
-        return Candidate(
-            pos,
-            round(score, 6),
-            agreements=agreements(record, product, form, self.k),
-            covered=covered,
-            form=form,
-            generic=generic,
-            doubt=doubt,
-        )
-
-
-def _form_conflict(record: ParsedItem, product: ParsedItem) -> str:
-    if record.types and product.types and not (record.types & product.types):
-        return f"type {'/'.join(sorted(record.types))} vs {'/'.join(sorted(product.types))}"
-    return f"form {'/'.join(sorted(record.subtypes))} vs {'/'.join(sorted(product.subtypes))}"
 
 
 def _rank(c: Candidate) -> tuple[bool, float, int, int]:

@@ -17,11 +17,13 @@ from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
 from poslink.exceptions import InputError
 from poslink.files.atomic import AtomicFile
-from poslink.matching.index import Block, CatalogIndex, profile_item, profile_key
+from poslink.matching.index import CatalogIndex, make_blocks
+from poslink.matching.profiles import profile_item, profile_key
 from poslink.records import CatalogProduct
 
 FORMAT = "poslink-index"
-FORMAT_VERSION = 3
+# 4: the blocks are not saved; a load makes them from the products, as a build does.
+FORMAT_VERSION = 4
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 
 
@@ -45,11 +47,6 @@ def save_index(index: CatalogIndex, path: Path) -> None:
         "profile_of": index.profile_of.tolist(),
         "profiles": [_profile_out(p) for p in map(profile_key, index.profiles)],
         "cores": index.cores,
-        "blocks": [
-            [brand, ptype, b.positions.tolist(), b.sorted_names, b.compact_names]
-            for brand, by_type in index.blocks.items()
-            for ptype, b in by_type.items()
-        ],
     }
     out = AtomicFile(path, newline="\n")
     try:
@@ -88,12 +85,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             _fuzzy=list(b["fuzzy"]),
         )
         brands._prepare()
-        blocks: dict[str, dict[str, Block]] = {}
-        for brand, ptype, positions, sorted_names, compact_names in data["blocks"]:
-            blocks.setdefault(brand, {})[ptype] = Block(
-                array("I", positions), sorted_names, compact_names
-            )
-        cores = list(data["cores"])
+        cores = [str(c) for c in data["cores"]]
         columns = data["products"]
         if len(columns) != len(PRODUCT_FIELDS):
             raise ValueError("product columns")
@@ -104,16 +96,19 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
         ]
         sets: dict[frozenset[str], frozenset[str]] = {}
         profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
+        brand_keys = [str(k) for k in data["brand_keys"]]
+        profile_of = array("I", data["profile_of"])
+        blocks, every_brand = make_blocks(brand_keys, cores, profiles, profile_of)
         return CatalogIndex(
             products=products,
-            brand_keys=[str(k) for k in data["brand_keys"]],
+            brand_keys=brand_keys,
             ids=[p.id for p in products],
-            profile_of=array("I", data["profile_of"]),
+            profile_of=profile_of,
             profiles=profiles,
             cores=cores,
             brands=brands,
             blocks=blocks,
-            by_type=_every_brand(blocks),
+            by_type=every_brand,
             version=str(built),
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -179,22 +174,3 @@ def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) ->
         None if weight is None else float(weight),
         bool(soft),
     )
-
-
-def _every_brand(blocks: dict[str, dict[str, Block]]) -> dict[str, Block]:
-    """The blocks by type alone, as ``CatalogIndex.build`` makes them: in position order."""
-    rows: dict[str, list[tuple[int, str, str]]] = {}
-    for by_type in blocks.values():
-        for ptype, b in by_type.items():
-            rows.setdefault(ptype, []).extend(
-                zip(b.positions, b.sorted_names, b.compact_names, strict=True)
-            )
-    for found in rows.values():
-        found.sort(key=lambda r: r[0])
-    every: dict[str, Block] = {}
-    # keys in the order build met them: by each type's first position
-    for ptype, found in sorted(rows.items(), key=lambda kv: kv[1][0][0]):
-        every[ptype] = Block(
-            array("I", (r[0] for r in found)), [r[1] for r in found], [r[2] for r in found]
-        )
-    return every

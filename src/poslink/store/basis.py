@@ -28,9 +28,8 @@ from importlib.resources.abc import Traversable
 from poslink.config import MatcherConfig
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import load_category_table
-from poslink.engines.batch import RECORD_FIELDS
 from poslink.matching import CatalogIndex
-from poslink.records import PosRecord
+from poslink.records import RECORD_FIELDS, PosRecord
 
 # The block hash of a brand the catalog does not have.
 ABSENT = "-"

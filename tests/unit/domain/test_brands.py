@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from poslink.domain import BrandIndex, load_knowledge
-from poslink.domain.brands import derive_aliases
+from poslink.domain.brand_names import derive_aliases
 
 RULES = load_knowledge().brand_rules
 

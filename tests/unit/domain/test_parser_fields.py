@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poslink.domain import BrandIndex, Parser, load_knowledge
+from poslink.records import RECORD_FIELDS, PosRecord
 from poslink.testing import MemoryCatalog, MemorySink, MemorySource
 
 BRANDS = ["Gold Leaf", "Sunny Valley Farms", "Emerald Coast Extracts"]
@@ -184,3 +185,39 @@ def test_structured_brand_matches_a_name_without_it() -> None:
         ("c", None, "no_match"),  # no brand, and "Gelato" is a name the whole trade uses
         ("d", None, "no_match"),
     ]
+
+
+@settings(max_examples=100)
+@given(st.tuples(text, text, optional, optional, optional, optional), text)
+def test_matching_reads_the_record_fields_and_nothing_else(
+    values: tuple[str, str, str | None, str | None, str | None, str | None], other: str
+) -> None:
+    """Two records equal in ``RECORD_FIELDS`` parse alike and share a decision key, whatever
+    else differs; ``parse_many`` of those fields' values (in order) parses as one record does."""
+    from poslink.engines.base import parse_record
+    from poslink.engines.local import record_key
+
+    k = load_knowledge()
+    parser = Parser(k, BrandIndex.build(BRANDS, k.brand_rules))
+    name, category, brand, product_type, lineage, weight = values
+    a, b = (
+        PosRecord(
+            row=row,
+            source=other + "x",
+            pos_id=other,
+            name=name,
+            category=category,
+            quantity=quantity,
+            brand=brand,
+            product_type=product_type,
+            lineage=lineage,
+            weight=weight,
+            store=other,
+            raw=raw,
+        )
+        for row, other, quantity, raw in ((1, "a", None, {}), (2, other, 3.0, {"x": 1}))
+    )
+    assert parse_record(parser, a) == parse_record(parser, b)
+    assert record_key(a) == record_key(b) == values
+    assert dict(zip(RECORD_FIELDS, values, strict=True))["weight"] == weight
+    assert parser.parse_many([record_key(a)]) == [parse_record(parser, a)]

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from poslink.engines.batch import RECORD_FIELDS
 from poslink.engines.spark.errors import carried
 from poslink.exceptions import InputError, PoslinkError, SkippedRecord
 from poslink.files.locations import is_url
-from poslink.records import Match, PosRecord, Status
+from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 from poslink.sources.base import Source
 
 if TYPE_CHECKING:

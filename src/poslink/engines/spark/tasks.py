@@ -21,10 +21,10 @@ from poslink.config import MatcherConfig
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import load_knowledge
 from poslink.domain.parser import Parser
-from poslink.engines.batch import RECORD_FIELDS, BatchMatcher, parse_fields
+from poslink.engines.batch import BatchMatcher
 from poslink.files.rejects import reject_cells
 from poslink.matching import CatalogIndex
-from poslink.records import Match, Status
+from poslink.records import RECORD_FIELDS, Match, Status
 from poslink.sinks.csv import csv_line, output_cells
 
 # Each record's decision, its output line and rejects-file line (CSV), and what a sink other
@@ -154,15 +154,15 @@ class KeyTask:
         parser = Parser(load_knowledge(), self.context.value[0], self.category_table)
         for frame in batches:
             data = frame.select(["reject", *RECORD_FIELDS]).to_pydict()
-            keys = []
-            for i, reason in enumerate(data["reject"]):
-                key = ""
-                if reason is None:
-                    try:
-                        key = parse_fields(parser, [data[f][i] for f in RECORD_FIELDS]).brand or ""
-                    except Exception:  # the match step rejects it, with the reason
-                        key = ""
-                keys.append(key)
+            good = [i for i, reason in enumerate(data["reject"]) if reason is None]
+            # An unparsable record (its reason in place of an item) gets "": the match step
+            # rejects it, with the reason.
+            columns = [[data[f][i] for i in good] for f in RECORD_FIELDS]
+            parsed = parser.parse_many(zip(*columns, strict=True))
+            keys = [""] * len(data["reject"])
+            for i, item in zip(good, parsed, strict=True):
+                if not isinstance(item, str):
+                    keys[i] = item.brand or ""
             yield frame.append_column("key", pa.array(keys, pa.string()))
 
 

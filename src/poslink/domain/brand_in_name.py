@@ -1,0 +1,69 @@
+"""Where a POS name writes its brand: at either end, or between the tags stores put there.
+
+Stores wrap names in tags ("(REC)", "BOGO", "93.6% THC") and end them with form words
+("(Distillate)"): "Kuur (MED)" ends with its brand. The brand index (``brands.py``) is asked
+for the brand in the whole name, then in the name without its end tags, then without its end
+form words too; a tag alone is never a brand written out, but "THC Design" and "Sacred Flower"
+are brands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from poslink.domain.brands import BrandIndex
+from poslink.domain.text import words
+from poslink.domain.vocabulary import Vocabulary
+
+
+class BrandInName:
+    """Finds a catalog brand in a name's words with one brand index and one vocabulary."""
+
+    def __init__(self, brands: BrandIndex, vocabulary: Vocabulary) -> None:
+        self.brands = brands
+        self._tags = vocabulary.tags
+        # The tags taken off a name's ends, in the order tried: all but form words, then all.
+        self._trims = (vocabulary.tags - vocabulary.form_tags, vocabulary.tags)
+
+    def find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
+        """The brand key, where its words start and end among ``tokens``, and how it was found
+        (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone)."""
+        tags = self._tags
+        for start, end in self.spans(tokens):
+            found = self.brands.find(tokens[start:end])
+            if found is not None:
+                key, first, last, how = found
+                if all(t in tags for t in tokens[start + first : start + last]):
+                    continue  # a tag ("(H)", "THC 80%") is not a brand written out
+                return key, start + first, start + last, how
+        return None
+
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        """The spans ``find`` tries, in order, each once: the whole name, then without its
+        end tags (one-letter words too) but form words, then without any."""
+        spans = [(0, len(tokens))]
+        for tags in self._trims:
+            start, end = 0, len(tokens)
+            while end - start > 1 and (tokens[end - 1] in tags or len(tokens[end - 1]) == 1):
+                end -= 1
+            while end - start > 1 and (tokens[start] in tags or len(tokens[start]) == 1):
+                start += 1
+            if (start, end) not in spans:
+                spans.append((start, end))
+        return spans
+
+    def prefetch(self, names: Iterable[tuple[Sequence[str], str | None]]) -> None:
+        """Look up in bulk the misspelt brands that finding the brands of these (words of the
+        name, brand field) pairs would look up, so that the parse finds the answers ready."""
+        brands = self.brands
+        queries: list[str] = []
+        for tokens, brand in names:
+            if brand and brand.strip():
+                written = words(brand)
+                if not (
+                    brands.aliases.get(written) or brands.aliases.get(written.replace(" ", ""))
+                ):
+                    queries.append(written)
+            for start, end in self.spans(tokens):
+                queries += brands.fuzzy_queries(tokens[start:end])
+        brands.prefetch(queries)

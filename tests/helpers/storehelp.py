@@ -42,7 +42,7 @@ class CountingEngine(LocalEngine):
         return super().run(job)
 
 
-COUNTING = "storehelp:CountingEngine"
+COUNTING = "helpers.storehelp:CountingEngine"
 
 
 def read_feed(path: Path = EXAMPLE_POS) -> list[dict[str, Any]]:

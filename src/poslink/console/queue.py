@@ -24,7 +24,7 @@ confidence, the best candidate's name similarity.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -282,12 +282,4 @@ def select(
         and (not product_type or g.product_type == product_type)
     ]
     out.sort(key=SORTS.get(sort, SORTS["impact"]))
-    return out
-
-
-def by_source(listings: Iterable[Listing]) -> dict[str, list[Listing]]:
-    """Listings by source."""
-    out: dict[str, list[Listing]] = defaultdict(list)
-    for x in listings:
-        out[x.source].append(x)
     return out

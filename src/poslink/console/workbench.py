@@ -21,7 +21,7 @@ from poslink.matching import CatalogIndex
 from poslink.matching.duplicates import duplicate_groups
 from poslink.records import CatalogProduct
 from poslink.store.db import DecisionStore
-from poslink.store.knowledge import SOURCE, load_learned
+from poslink.store.knowledge import load_learned
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,3 @@ class Workbench:
             hit = sum(1 for g in groups if len(ids & {c.product.id for c in g.candidates}) >= 2)
             out.append((dup, hit))
         return out
-
-    def default_scope(self, source: str) -> tuple[str, str]:
-        """The scope a lesson is offered with: the listing's source."""
-        return SOURCE, source

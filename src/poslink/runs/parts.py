@@ -99,11 +99,6 @@ class CatalogAccess:
         return ids - {p.id for p in products if p.id in ids}
 
 
-def build_index(config: RunConfig) -> CatalogIndex:
-    """Read the catalog and build its index, or load the saved one when it fits the catalog."""
-    return CatalogAccess(config).index
-
-
 def build_engine(config: RunConfig) -> Engine:
     """The configured engine, its options validated."""
     engine = plugins.load("engines", config.engine)(**config.engine_options)

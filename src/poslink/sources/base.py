@@ -117,10 +117,6 @@ class Source(ABC):
         """Whether the source fetches ``location`` itself (an API URL) instead of reading a file."""
         return False
 
-    def size_hint(self) -> int | None:
-        """How many records to expect, when cheap to know (for progress bars)."""
-        return None
-
     def open_bytes(self) -> BinaryIO:
         """The export's bytes, for a source to read (``sources/reading.py``).
 

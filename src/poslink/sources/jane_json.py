@@ -1,6 +1,6 @@
 """A JSON array export: ``[{category, productId, productName, quantityAvailable}, ...]``.
 
-The array is streamed (``json_stream``): memory does not grow with the export.
+The array is streamed (``json_items.py``, ijson): memory does not grow with the export.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from poslink.exceptions import SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source
-from poslink.sources.json_stream import iter_json_array
+from poslink.sources.json_items import iter_array
 from poslink.sources.validate import kind_of, usable_name
 
 FIELDS = ["category", "productId", "productName", "quantityAvailable"]
@@ -36,7 +36,7 @@ class JaneJsonSource(Source):
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """Every element of the array, validated, read as the file is streamed."""
         self.check_readable()
-        for row, obj in enumerate(iter_json_array(self.path, self.open_bytes)):
+        for row, obj in enumerate(iter_array(self.path, self.open_bytes)):
             yield self._record(row, obj)
 
     def _record(self, row: int, obj: Any) -> PosRecord | SkippedRecord:

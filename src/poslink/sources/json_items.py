@@ -1,16 +1,24 @@
-"""JSON arrays read one element at a time with ijson, wherever in a document they sit.
+"""JSON documents read as streams with ijson: every JSON source's one reader.
 
-A source names the array by its ijson prefix (``item`` for a top-level array,
-``products.item`` for ``{"products": [...]}``) and gets its elements as the file streams in.
-A syntax error is reported with the line and column the json module finds, as one line naming
-the file; a file that is not UTF-8 says so. A source passes its ``open_bytes`` as the opener,
-so that what it reads is decompressed, bounded and hashed (``sources/reading.py``); without
-one the file is opened as it is.
+A source names the array it reads by its ijson prefix (``item`` for a top-level array,
+``products.item`` for ``{"products": [...]}``) and gets its elements as the file streams in,
+one at a time: memory does not grow with the export. The JSON is RFC 8259's: the json
+module's extensions (``NaN``, ``Infinity``, numbers beyond a float's range) are errors.
+
+An error is one line naming the file and where its JSON breaks: the json module's message,
+line and column, or, where the json module cannot say (a document larger than it should hold
+in memory, or one it would accept), the line and column of the symbol the parser refused. A
+file that is not UTF-8 says so. A source passes its ``open_bytes`` as the opener, so that what
+it reads is decompressed, bounded and hashed (``sources/reading.py``); without one the file
+is opened as it is.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -19,12 +27,20 @@ from typing import IO, Any
 import ijson  # type: ignore[import-untyped]
 
 from poslink.exceptions import InputError
+from poslink.sources.validate import kind_of
 
-# A syntax error is located precisely by re-reading with the json module, up to this size.
+# A syntax error is located by re-reading with the json module, up to this size.
 EXACT_ERROR_LIMIT = 64 << 20
+# The parser's read size (ijson's default); tests make it small to cut elements across reads.
+BUF_SIZE = 64 * 1024
 
 # What opens a document's bytes: a source's ``open_bytes``, or the file as it is.
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+
+# The pure Python parser's refusal, with the character offset of what it refused.
+_UNEXPECTED = re.compile(r"Unexpected symbol '(?P<symbol>.*)' at (?P<at>\d+)\Z", re.S)
+# The word a refused symbol starts ("NaN", "-Infinity", "1e400"), for the message.
+_WORD = re.compile(r"[^\s,:\[\]{}\"]{1,40}")
 
 
 def _opener(path: Path, opener: Opener | None) -> Opener:
@@ -56,12 +72,66 @@ def iter_items(path: Path, prefix: str, opener: Opener | None = None) -> Iterato
             raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
 
 
+def iter_array(path: Path, opener: Opener | None = None) -> Iterator[Any]:
+    """The elements of the document's top-level array, parsed one at a time.
+
+    ``InputError`` as ``iter_items`` gives it, and one that says what the document holds
+    when it is valid JSON but not an array.
+    """
+    if first_char(path, opener) == "[":
+        yield from iter_items(path, "item", opener)
+        return
+    # Not an array: an invalid document says where it breaks; a valid one what it holds. (Its
+    # items are not read: ijson's prefix "item" names the array at key "" of an object too.)
+    for _ in iter_items(path, "item", opener):
+        pass
+    found = kind_of(_top_level(path, opener))
+    raise InputError(f"{path}: expected a JSON array of records, found {found}")
+
+
+def _top_level(path: Path, opener: Opener | None) -> Any:
+    """A value of the kind the (valid, not an array) document holds, read from its first event."""
+    with _opener(path, opener)() as handle:
+        skip_bom(handle)
+        for _, event, value in ijson.get_backend("python").parse(handle, use_float=True):
+            return {} if event == "start_map" else value
+    return None
+
+
 def _items(opener: Opener, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
     with opener() as handle:
         skip_bom(handle)
-        for n, item in enumerate(backend.items(handle, prefix, use_float=True)):
+        stream = _Sealed(handle) if backend is ijson else handle
+        items = backend.items(stream, prefix, use_float=True, buf_size=BUF_SIZE)
+        for n, item in enumerate(items):
             if n >= skip:
                 yield item
+
+
+class _Sealed:
+    """A document's bytes with one closing quote after the last.
+
+    The C parser (yajl) never finishes a string still open at the end of the bytes: after a
+    whole array or object, ``"`` and anything after it would pass unreported. The quote fed
+    after the last byte closes such a string, which the parser then reports as trailing
+    garbage; after a valid document it opens a string that is never finished, and so is
+    ignored. (A document that is a lone value keeps its bytes as they are.)
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.first = b""
+        self.sealed = False
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes; at the end, the quote once."""
+        data = self.handle.read(size)
+        if not self.first and data.strip():
+            self.first = data.lstrip()[:1]
+        if not data and not self.sealed and self.first in (b"[", b"{"):
+            self.sealed = True
+            return b'"'
+        return data
 
 
 def found_at(path: Path, dotted: str, opener: Opener | None = None) -> str | None:
@@ -104,13 +174,86 @@ def syntax_error(path: Path, exc: Exception, opener: Opener | None = None) -> st
     if path.stat().st_size <= EXACT_ERROR_LIMIT:
         try:
             with _opener(path, opener)() as handle:
-                json.loads(handle.read(EXACT_ERROR_LIMIT * 8).decode("utf-8-sig"))
+                text = handle.read(EXACT_ERROR_LIMIT * 8).decode("utf-8-sig")
+            json.loads(text, parse_constant=_refuse, parse_float=_finite)
         except json.JSONDecodeError as found:
             return f"{path}: invalid JSON at line {found.lineno} column {found.colno}: {found.msg}"
         except UnicodeDecodeError as found:
             return f"{path}: not UTF-8 text (byte {found.start})"
+        except ValueError:
+            pass  # what the json module reads but JSON is not: located below
+    return _located(path, exc, opener)
+
+
+def _refuse(constant: str) -> Any:
+    raise ValueError(constant)
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(number)
+    return value
+
+
+def _located(path: Path, exc: Exception, opener: Opener | None) -> str:
+    """Where a document too large for the json module, or one it reads (``NaN``), breaks: the
+    byte that is not UTF-8, or the line and column of the symbol the pure Python parser refuses
+    (it counts characters, as a reader does); else the fast parser's own message."""
+    bad_byte = _not_utf8_at(path, opener)
+    if bad_byte is not None:
+        return f"{path}: not UTF-8 text (byte {bad_byte})"
+    try:
+        with _opener(path, opener)() as handle:
+            skip_bom(handle)
+            for _ in ijson.get_backend("python").basic_parse(handle, use_float=True):
+                pass
+    except ijson.JSONError as refused:
+        found = _UNEXPECTED.match(str(refused))
+        if found is not None:
+            line, column, word = _position(path, opener, int(found["at"]))
+            where = f"{path}: invalid JSON at line {line} column {column}"
+            return f"{where}: unexpected {word or found['symbol']!r}"
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return f"{path}: invalid JSON: {first}"
+
+
+def _not_utf8_at(path: Path, opener: Opener | None) -> int | None:
+    """The offset (after a byte-order mark) of the first byte that is not UTF-8, if any."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with _opener(path, opener)() as handle:
+        skip_bom(handle)
+        while True:
+            chunk = handle.read(1 << 20)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return done - pending + exc.start
+            if not chunk:
+                return None
+            done += len(chunk)
+
+
+def _position(path: Path, opener: Opener | None, offset: int) -> tuple[int, int, str]:
+    """The line and column (from 1) of the character at ``offset`` of the decoded document,
+    and the word that starts there."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, column, seen = 1, 1, 0
+    with _opener(path, opener)() as handle:
+        skip_bom(handle)
+        while chunk := handle.read(1 << 20):
+            text = decoder.decode(chunk)
+            head = text[: offset - seen]
+            newlines = head.count("\n")
+            line += newlines
+            column = len(head) - head.rfind("\n") if newlines else column + len(head)
+            seen += len(head)
+            if seen == offset and len(head) < len(text):
+                word = _WORD.match(text, len(head))
+                return line, column, word.group() if word else ""
+    return line, column, ""
 
 
 def skip_bom(handle: IO[bytes]) -> None:

@@ -59,10 +59,6 @@ class ParquetSource(Source):
         """The file's column names, in order."""
         return list(self._file().schema_arrow.names)
 
-    def size_hint(self) -> int | None:
-        """The rows the file says it holds."""
-        return int(self._file().metadata.num_rows)
-
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """Every row, a row group at a time."""
         file = self._file()

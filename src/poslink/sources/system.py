@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, Field, SecretStr
 
-from poslink.exceptions import ConfigError, InputError, SkippedRecord
+from poslink.exceptions import ConfigError, InputError, OutputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.base import Source
 from poslink.sources.drafts import Draft
@@ -367,4 +367,4 @@ def _save(files: list[Path], folder: Path) -> list[Path]:
             old.unlink()
         return [Path(shutil.move(str(f), folder / f.name)) for f in files]
     except OSError as exc:
-        raise InputError(f"{folder}: cannot save the pulled pages: {exc.strerror}") from exc
+        raise OutputError(f"{folder}: cannot save the pulled pages: {exc.strerror}") from exc

@@ -25,7 +25,7 @@ from helpers import poslink
 from helpers.apiserver import CREDENTIALS, PATHS, FakeApi
 from poslink import plugins
 from poslink.cli import app
-from poslink.exceptions import ConfigError, RetriableError
+from poslink.exceptions import EXIT_ENVIRONMENT, ConfigError, OutputError, RetriableError
 from poslink.records import PosRecord
 from poslink.sources.pull import PullError
 from poslink.sources.system import SystemSource
@@ -286,6 +286,21 @@ def test_pages_can_be_saved_and_read_again(
     names = sorted(p.name for p in folder.iterdir())
     assert names == [f"page-{n:05d}.json" for n in range(1, 5)]
     assert outcome(source("metrc", folder).records()) == got
+
+
+def test_pages_that_cannot_be_saved_are_an_output_error(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, feed: Feed,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    for name, value in CREDENTIALS["metrc"].items():
+        monkeypatch.setenv(name, value)
+    api = api_for(httpserver, "metrc", feed[1])
+    taken = tmp_path / "taken"
+    taken.write_text("a file where the folder should be")
+    pulled = source("metrc", api.url, page_size=40, save_pages=str(taken))
+    with pytest.raises(OutputError, match="taken: cannot save the pulled pages") as info:
+        list(pulled.records())
+    assert info.value.exit_code == EXIT_ENVIRONMENT
 
 
 # -- the command line, as a user runs it -----------------------------------------------------

@@ -68,6 +68,10 @@ def test_bad_records_are_skipped_with_a_reason(tmp_path: Path, record: object, r
         ('{"products": []}', "expected a JSON array of records, found an object"),
         ("", "invalid JSON"),
         ("\xff\xfe garbage", "not UTF-8"),
+        (
+            '[{"productId": 1, "productName": "x", "quantityAvailable": NaN}]',
+            "invalid JSON at line 1 column 60: unexpected 'NaN'",
+        ),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: str, message: str) -> None:
@@ -86,8 +90,13 @@ def test_missing_file(tmp_path: Path) -> None:
         list(JaneJsonSource(tmp_path / "absent.json").records())
 
 
+# JSON's values: no NaN or Infinity (json.dumps writes them; JSON has no such numbers).
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
     ),

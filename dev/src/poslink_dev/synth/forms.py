@@ -329,8 +329,6 @@ CONFUSED_WITH: list[tuple[int, ...]] = [
     tuple(sorted({i} | {FORM_INDEX[k] for group in CONFUSABLE if form.key in group for k in group}))
     for i, form in enumerate(FORMS)
 ]
-STRAIN_FORMS: tuple[int, ...] = tuple(i for i, f in enumerate(FORMS) if f.strain_based)
-PRODUCT_FORMS: tuple[int, ...] = tuple(i for i, f in enumerate(FORMS) if not f.strain_based)
 
 # How often each family appears in a brand's line-up when the data set says nothing about it.
 FAMILY_WEIGHTS: dict[str, float] = {

@@ -70,7 +70,6 @@ class SparkEngine(Engine):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.settings = self.validated(SparkOptions)
-        self.strategy_used: str | None = None
 
     def writes_directory(self) -> bool:
         """A directory of ``part-NNNNN.csv`` files, unless ``single_file``."""
@@ -137,7 +136,6 @@ class SparkEngine(Engine):
         if strategy == "auto":
             big = len(payload) > self.settings.broadcast_limit_mb * 2**20
             strategy = "join" if big else "broadcast"
-        self.strategy_used = strategy
         log.info("spark: index of %d bytes, matching by %s", len(payload), strategy)
         sc = spark.sparkContext
         if strategy == "broadcast":

@@ -18,7 +18,7 @@ import storehelp
 from conftest import make_catalog
 from poslink.domain.learned import BRAND, NICKNAME, normalize
 from poslink.network.manifest import StoreEntry
-from poslink.network.report import NetworkReport
+from poslink.network.report import NetworkReport, ReportBuilder
 from poslink.network.sync import Layout, store_output, sync_network
 from poslink.pipeline import RunConfig, run
 from poslink.store import knowledge
@@ -211,3 +211,27 @@ def test_what_one_store_was_taught_stays_with_it(tmp_path: Path) -> None:
         options = {"decisions": alone_db, "store_id": name}
         expected = run(RunConfig(pos=pos, catalog=str(catalog), out=tmp_path / name, **options))
         assert (out / f"{name}.csv").read_bytes() == Path(expected.output).read_bytes()
+
+
+def test_report_figures_are_those_of_the_outputs(tmp_path: Path) -> None:
+    feed = read_feed()
+    north = write_feed(tmp_path / "north.json", feed)
+    south = write_feed(tmp_path / "south.json", feed[5:] + feed[:3])
+    out = tmp_path / "out"
+    entries = [entry("north", north), entry("south", south)]
+    report = sync_network(entries, config(out), out, "parquet")
+    # The same figures counted from the published outputs themselves (Parquet: the text as it
+    # was, where CSV quotes a cell a spreadsheet would run).
+    builder = ReportBuilder()
+    for result in report.stores:
+        table = pq.read_table(store_output(out, result.store, "parquet").output)
+        names = ["name" if c == "productName" else c for c in table.column_names]
+        builder.add_batch(table.rename_columns(names), None)
+        builder.end_store(result)
+    expected = builder.build(report.seconds)
+    assert report.histogram == expected.histogram
+    assert report.unmatched == expected.unmatched
+    assert sum(report.histogram["given"]) == report.totals.matched
+    cats = report.as_dict()["per_category"]
+    assert sum(c["records"] for c in cats.values()) == report.totals.records
+    assert sum(c["matched"] for c in cats.values()) == report.totals.matched

@@ -5,6 +5,10 @@ already decided (or on its way to a worker) is not sent again: only the distinct
 chunk go, as one Arrow batch, to a worker process. Chunks are written in input order as soon
 as the batches they wait for are back, so memory follows the catalog and a bounded window of
 chunks, not the feed.
+
+Several runs may share one pool and one cache (``LocalEngine.sharing``: a network sync, one
+run per store): a record decided for one store is then not decided again for another. The
+cache is kept per POS category table, since the table is part of what a decision depends on.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter
@@ -21,11 +26,13 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from poslink.caching import BoundedCache
+from poslink.config import MatcherConfig
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
 from poslink.engines.forks import available_cores
 from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
+from poslink.matching import CatalogIndex
 from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 
 # What a record's decision depends on: the fields matching reads (``records.RECORD_FIELDS``).
@@ -46,6 +53,54 @@ class LocalOptions(BaseModel):
 # The fields one record's decision depends on, as a ``Key``.
 record_key: Callable[[PosRecord], Key] = attrgetter(*RECORD_FIELDS)
 
+# Decisions by record key, the oldest forgotten first once the cache is full.
+DecisionCache = BoundedCache[Key, Decision]
+
+
+class SharedDecisions:
+    """One pool and one decision cache kept over several runs (``LocalEngine.sharing``).
+
+    The pool is started by the first run that needs it, on that run's index. A later run on
+    another index, other brands (taught knowledge) or other matcher settings starts a new pool
+    and a new cache in their place, so sharing never changes a decision. ``decided`` counts the
+    records sent to the matcher, ``answered`` those answered from the cache, over every run.
+    """
+
+    def __init__(self, config: LocalOptions) -> None:
+        self.config = config
+        self.pool: MatchPool | None = None
+        self.caches: dict[str, DecisionCache] = {}
+        self.decided = 0
+        self.answered = 0
+        self._basis: tuple[CatalogIndex, object, MatcherConfig] | None = None
+
+    def pool_for(self, job: Job, workers: int) -> MatchPool:
+        """The pool (and the caches) for the job's index, brands and settings."""
+        basis = self._basis
+        same = basis is not None and (
+            basis[0] is job.index and basis[1] is job.index.brands and basis[2] == job.matcher
+        )
+        if not same:
+            self.close()
+            self.caches = {}
+        if self.pool is None:
+            self.pool = MatchPool(job.index, job.matcher, job.source.category_table, workers)
+            self._basis = (job.index, job.index.brands, job.matcher)
+        return self.pool
+
+    def cache_for(self, category_table: str) -> DecisionCache:
+        """The decisions of records read with this POS category table."""
+        found = self.caches.get(category_table)
+        if found is None:
+            found = self.caches[category_table] = DecisionCache(self.config.cache_size)
+        return found
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the pool's workers."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close(cancel)
+
 
 @dataclass
 class _Chunk:
@@ -63,25 +118,64 @@ class LocalEngine(Engine):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.config = self.validated(LocalOptions)
+        self.shared: SharedDecisions | None = None
+
+    @contextmanager
+    def sharing(self) -> Iterator[SharedDecisions]:
+        """Runs made meanwhile share one worker pool and one decision cache (see the module
+        docstring); the workers stop when the block ends."""
+        shared = self.shared = SharedDecisions(self.config)
+        try:
+            yield shared
+        except BaseException:
+            shared.close(cancel=True)
+            raise
+        finally:
+            self.shared = None
+        shared.close()
 
     def run(self, job: Job) -> Counter[Status]:
         """Stream the source through the workers into the sink."""
         workers = self.config.workers or available_cores()
+        window = 2 * workers + 2
+        shared = self.shared
+        if shared is not None:
+            pool = shared.pool_for(job, workers)
+            cache = shared.cache_for(job.source.category_table)
+            # A store of a sync is often one chunk: its new records go to every worker.
+            run = _Run(job, pool, self.config, window, cache, parts=workers)
+            try:
+                return run.all()
+            finally:
+                shared.decided += run.decided
+                shared.answered += run.answered
         with MatchPool(job.index, job.matcher, job.source.category_table, workers) as pool:
-            return _Run(job, pool, self.config, window=2 * workers + 2).all()
+            return _Run(job, pool, self.config, window).all()
 
 
 class _Run:
     """One run's bookkeeping: the cache, the batches in flight and the chunks not yet written."""
 
-    def __init__(self, job: Job, pool: MatchPool, config: LocalOptions, window: int) -> None:
+    def __init__(
+        self,
+        job: Job,
+        pool: MatchPool,
+        config: LocalOptions,
+        window: int,
+        cache: DecisionCache | None = None,
+        parts: int = 1,
+    ) -> None:
         self.job = job
+        self.parts = parts  # batches a chunk's new records are cut into, at most
         self.pool = pool
         self.batch_size = config.batch_size
         self.window = window
-        self.cache: BoundedCache[Key, Decision] = BoundedCache(config.cache_size)
+        self.cache = cache if cache is not None else DecisionCache(config.cache_size)
+        self.table = job.source.category_table
+        self.decided = 0  # records sent to the matcher
+        self.answered = 0  # records answered from the cache
         self.inflight: dict[Key, tuple[int, int]] = {}
-        self.futures: dict[int, Future[pa.RecordBatch]] = {}
+        self.futures: dict[int, list[Future[pa.RecordBatch]]] = {}
         self.sent: dict[int, list[Key]] = {}
         self.done: dict[int, list[Decision]] = {}
         self.users: Counter[int] = Counter()
@@ -112,6 +206,7 @@ class _Run:
             known = remembered(key)
             if known is not None:
                 decisions[slot] = known
+                self.answered += 1
                 continue
             where = inflight.get(key)
             if where is None:
@@ -121,7 +216,11 @@ class _Run:
             chunk.waiting.append((slot, *where))
             chunk.needs.add(where[0])
         if new:
-            self.futures[batch_id] = self.pool.submit(records_to_batch(new))
+            self.decided += len(new)
+            self.futures[batch_id] = [
+                self.pool.submit(records_to_batch(part), self.table)
+                for part in _parts(new, self.parts)
+            ]
             self.sent[batch_id] = keys
             self._next += 1
         for needed in chunk.needs:
@@ -129,13 +228,17 @@ class _Run:
         return chunk
 
     def _ready(self, chunk: _Chunk) -> bool:
-        return all(b in self.done or self.futures[b].done() for b in chunk.needs)
+        return all(b in self.done or all(f.done() for f in self.futures[b]) for b in chunk.needs)
 
     def _collect(self, batch_id: int) -> list[Decision]:
         """A batch's decisions, taken from its worker once and remembered."""
         found = self.done.get(batch_id)
         if found is None:
-            found = self.done[batch_id] = _decisions(self.pool.result(self.futures.pop(batch_id)))
+            found = self.done[batch_id] = [
+                decision
+                for future in self.futures.pop(batch_id)
+                for decision in _decisions(self.pool.result(future))
+            ]
             for key, decision in zip(self.sent.pop(batch_id), found, strict=True):
                 self.cache.put(key, decision)
                 del self.inflight[key]
@@ -181,6 +284,17 @@ def _decisions(batch: pa.RecordBatch) -> list[Decision]:
             strict=True,
         )
     ]
+
+
+# Records of a batch worth sending to a worker of their own.
+_LEAST_PART = 256
+
+
+def _parts(records: list[PosRecord], parts: int) -> list[list[PosRecord]]:
+    """``records`` cut into at most ``parts`` runs of at least ``_LEAST_PART``, in order."""
+    parts = max(1, min(parts, len(records) // _LEAST_PART))
+    size = -(-len(records) // parts)
+    return [records[i : i + size] for i in range(0, len(records), size)]
 
 
 def _chunks(

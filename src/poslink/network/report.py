@@ -41,6 +41,9 @@ class StoreResult:
     reused: int = 0
     seconds: float = 0.0
     output: str = ""
+    # Records this store sent to the matcher, and those the sync's shared cache answered.
+    decided: int = 0
+    cached: int = 0
 
     @property
     def match_rate(self) -> float:
@@ -249,6 +252,7 @@ class ReportBuilder:
             mine = self._categories[name]
             mine.records += got.records
             mine.matched += got.matched
+            mine.stores += 1
         for key, counts in store.histogram.items():
             self._histogram[key] = [
                 a + b for a, b in zip(self._histogram[key], counts, strict=True)

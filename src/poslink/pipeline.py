@@ -7,6 +7,9 @@ decision store (``RunConfig.decisions``), ``store/layer.py`` wraps them, so that
 changed records reach the engine and every record still reaches the sink, in input order. The
 output and the rejects file are published whole, or not at all.
 
+A network sync (``network/sync.py``) makes one run per store, all taking the catalog's index
+and the engine from ``Shared`` (``runs/parts.py``) instead of building their own.
+
 ``RunConfig`` lives in ``poslink.config`` and ``RunSummary`` in ``runs/summary.py``; both are
 imported here too for callers of ``run``.
 """
@@ -26,7 +29,7 @@ from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
 from poslink.records import Status
-from poslink.runs.parts import CatalogAccess, build_output, build_source, pulls
+from poslink.runs.parts import CatalogAccess, Shared, build_output, build_source, pulls
 from poslink.runs.paths import check_locations, check_paths
 from poslink.runs.summary import InputProgress, Progress, RunSummary
 from poslink.signals import deferred
@@ -35,7 +38,7 @@ from poslink.sources.base import Source
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Layer", "RunConfig", "RunSummary", "publish", "run"]
+__all__ = ["Layer", "RunConfig", "RunSummary", "Shared", "publish", "run"]
 
 
 class Layer(Protocol):
@@ -94,31 +97,39 @@ class Direct:
 
 
 @contextmanager
-def _layer(config: RunConfig, source: Source, catalog: CatalogAccess) -> Iterator[Layer]:
+def _layer(
+    config: RunConfig, source: Source, catalog: CatalogAccess, rejects: RejectsFile
+) -> Iterator[Layer]:
     if config.decisions is None:
         yield Direct(catalog.index, config.matcher, source)
         return
     # Imported here: SQLAlchemy loads only when a run uses a decision store.
     from poslink.store.layer import DecisionLayer
 
-    with DecisionLayer.open(config, source, catalog) as layer:
+    with DecisionLayer.open(config, source, catalog, rejects.path) as layer:
         yield layer
 
 
-def run(config: RunConfig, progress: Progress | None = None) -> RunSummary:
+def run(
+    config: RunConfig, progress: Progress | None = None, *, shared: Shared | None = None
+) -> RunSummary:
     """Match the POS export against the catalog and write the output; return the summary.
 
     Nothing is read or written before the paths are checked (``check_paths``). The output
-    appears whole or not at all; an interrupted run (Ctrl-C, SIGTERM) leaves none.
+    appears whole or not at all; an interrupted run (Ctrl-C, SIGTERM) leaves none. One run of
+    many (``shared``) takes the catalog and the engine from there.
     """
-    check_paths(config)
+    check_paths(config, shared.engine if shared is not None else None)
     started = time.perf_counter()
     source = build_source(config)
-    sink, engine, rejects = build_output(config, source.fields)
+    sink, engine, rejects = build_output(config, source.fields, shared)
     check_locations(config, engine)
     if not is_url(config.location("pos")) or pulls(config):
         source.check_readable()
-    with _layer(config, source, CatalogAccess(config)) as layer:
+    if shared is not None and shared.tap is not None:
+        source, sink = shared.tap(source, sink)
+    catalog = shared.catalog if shared is not None else CatalogAccess(config)
+    with _layer(config, source, catalog, rejects) as layer:
         earlier = layer.replay(started)
         if earlier is not None:
             return earlier

@@ -1,4 +1,4 @@
-"""The command line: ``poslink run | eval | explain | sources | override | review``, and
+"""The command line: ``poslink run | sync | eval | explain | sources | override | review``, and
 ``poslink index build``; ``poslink console | knowledge | gaps`` (the review console),
 ``poslink serve`` (and ``serve key``); ``poslink catalog check``.
 
@@ -12,6 +12,7 @@ the development package (``dev/``) adds ``bench``.
 from poslink.cli import (  # noqa: F401 - register their commands, in this order
     catalog,
     run,
+    sync,
     evaluate,
     explain,
     sources,

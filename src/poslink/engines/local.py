@@ -5,6 +5,10 @@ already decided (or on its way to a worker) is not sent again: only the distinct
 chunk go, as one Arrow batch, to a worker process. Chunks are written in input order as soon
 as the batches they wait for are back, so memory follows the catalog and a bounded window of
 chunks, not the feed.
+
+Several runs may share one pool and one cache (``LocalEngine.sharing``: a network sync, one
+run per store): a record decided for one store is then not decided again for another. The
+cache is kept per POS category table, since the table is part of what a decision depends on.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -19,11 +24,13 @@ from typing import Any
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from poslink.config import MatcherConfig
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
 from poslink.engines.forks import available_cores
 from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
+from poslink.matching import CatalogIndex
 from poslink.records import Match, PosRecord, Status
 
 # What a record's decision depends on: the fields matching reads (see ``batch.RECORD_FIELDS``).
@@ -65,6 +72,52 @@ class DecisionCache:
         self._data[key] = decision
 
 
+class SharedDecisions:
+    """One pool and one decision cache kept over several runs (``LocalEngine.sharing``).
+
+    The pool is started by the first run that needs it, on that run's index; a later run on
+    another index, other brands (taught knowledge) or other matcher settings gets a pool and a
+    cache of its own, so sharing never changes a decision. ``decided`` counts the records sent
+    to the matcher, ``answered`` those answered from the cache, over every run.
+    """
+
+    def __init__(self, config: LocalOptions) -> None:
+        self.config = config
+        self.pool: MatchPool | None = None
+        self.caches: dict[str, DecisionCache] = {}
+        self.decided = 0
+        self.answered = 0
+        self._basis: tuple[CatalogIndex, object, MatcherConfig] | None = None
+
+    def fits(self, job: Job) -> bool:
+        """Whether the job may use this pool and cache (same index, brands and settings)."""
+        basis = self._basis
+        if basis is None:
+            return True
+        index, brands, matcher = basis
+        return job.index is index and job.index.brands is brands and job.matcher == matcher
+
+    def pool_for(self, job: Job, workers: int) -> MatchPool:
+        """The shared pool, started on the job's index the first time."""
+        if self.pool is None:
+            self.pool = MatchPool(job.index, job.matcher, job.source.category_table, workers)
+            self._basis = (job.index, job.index.brands, job.matcher)
+        return self.pool
+
+    def cache_for(self, category_table: str) -> DecisionCache:
+        """The decisions of records read with this POS category table."""
+        found = self.caches.get(category_table)
+        if found is None:
+            found = self.caches[category_table] = DecisionCache(self.config.cache_size)
+        return found
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the pool's workers."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close(cancel)
+
+
 @dataclass
 class _Chunk:
     records: list[PosRecord | SkippedRecord]
@@ -81,23 +134,59 @@ class LocalEngine(Engine):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.config = self.validated(LocalOptions)
+        self.shared: SharedDecisions | None = None
+
+    @contextmanager
+    def sharing(self) -> Iterator[SharedDecisions]:
+        """Runs made meanwhile share one worker pool and one decision cache (see the module
+        docstring); the workers stop when the block ends."""
+        shared = self.shared = SharedDecisions(self.config)
+        try:
+            yield shared
+        except BaseException:
+            shared.close(cancel=True)
+            raise
+        finally:
+            self.shared = None
+        shared.close()
 
     def run(self, job: Job) -> Counter[Status]:
         """Stream the source through the workers into the sink."""
         workers = self.config.workers or available_cores()
+        window = 2 * workers + 2
+        shared = self.shared
+        if shared is not None and shared.fits(job):
+            pool = shared.pool_for(job, workers)
+            cache = shared.cache_for(job.source.category_table)
+            run = _Run(job, pool, self.config, window, cache)
+            try:
+                return run.all()
+            finally:
+                shared.decided += run.decided
+                shared.answered += run.answered
         with MatchPool(job.index, job.matcher, job.source.category_table, workers) as pool:
-            return _Run(job, pool, self.config, window=2 * workers + 2).all()
+            return _Run(job, pool, self.config, window).all()
 
 
 class _Run:
     """One run's bookkeeping: the cache, the batches in flight and the chunks not yet written."""
 
-    def __init__(self, job: Job, pool: MatchPool, config: LocalOptions, window: int) -> None:
+    def __init__(
+        self,
+        job: Job,
+        pool: MatchPool,
+        config: LocalOptions,
+        window: int,
+        cache: DecisionCache | None = None,
+    ) -> None:
         self.job = job
         self.pool = pool
         self.batch_size = config.batch_size
         self.window = window
-        self.cache = DecisionCache(config.cache_size)
+        self.cache = cache if cache is not None else DecisionCache(config.cache_size)
+        self.table = job.source.category_table
+        self.decided = 0  # records sent to the matcher
+        self.answered = 0  # records answered from the cache
         self.inflight: dict[Key, tuple[int, int]] = {}
         self.futures: dict[int, Future[pa.RecordBatch]] = {}
         self.sent: dict[int, list[Key]] = {}
@@ -130,6 +219,7 @@ class _Run:
             known = remembered(key)
             if known is not None:
                 decisions[slot] = known
+                self.answered += 1
                 continue
             where = inflight.get(key)
             if where is None:
@@ -139,7 +229,8 @@ class _Run:
             chunk.waiting.append((slot, *where))
             chunk.needs.add(where[0])
         if new:
-            self.futures[batch_id] = self.pool.submit(records_to_batch(new))
+            self.decided += len(new)
+            self.futures[batch_id] = self.pool.submit(records_to_batch(new), self.table)
             self.sent[batch_id] = keys
             self._next += 1
         for needed in chunk.needs:

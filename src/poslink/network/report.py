@@ -41,6 +41,9 @@ class StoreResult:
     reused: int = 0
     seconds: float = 0.0
     output: str = ""
+    # Records this store sent to the matcher, and those the sync's shared cache answered.
+    decided: int = 0
+    cached: int = 0
 
     @property
     def match_rate(self) -> float:

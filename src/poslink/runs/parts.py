@@ -4,8 +4,10 @@ file, and the catalog, read once for its version and its index."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
@@ -111,7 +113,25 @@ def build_engine(config: RunConfig) -> Engine:
     return engine
 
 
-def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, RejectsFile]:
+@dataclass
+class Shared:
+    """What one run of many (a network sync, one run per store) takes from the others.
+
+    ``catalog`` is read and indexed once for all of them and ``engine`` is one engine (its
+    worker pool and decision cache kept between runs: ``LocalEngine.sharing``). ``tap`` puts
+    itself around the run's source and sink (the sync's report reads every record and row as
+    it passes); ``rejects`` is where the run's rejects file goes instead of beside the output.
+    """
+
+    catalog: CatalogAccess
+    engine: Engine
+    tap: Callable[[Source, Sink], tuple[Source, Sink]] | None = None
+    rejects: Path | None = None
+
+
+def build_output(
+    config: RunConfig, fields: list[str], shared: Shared | None = None
+) -> tuple[Sink, Engine, RejectsFile]:
     """The configured sink (on the output path), engine and rejects file.
 
     An output written straight (``-``, a device, a FIFO) has no rejects file beside it: the
@@ -119,8 +139,11 @@ def build_output(config: RunConfig, fields: list[str]) -> tuple[Sink, Engine, Re
     """
     sink_cls = plugins.load("sinks", config.sink)
     sink = sink_cls(config.location("out"), fields)
-    engine = build_engine(config)
+    engine = shared.engine if shared is not None else build_engine(config)
     assert isinstance(sink, Sink)
     out = config.location("out")
-    rejects = RejectsFile(None if is_stream(out) else rejects_path(out))
+    if shared is not None and shared.rejects is not None:
+        rejects = RejectsFile(shared.rejects)
+    else:
+        rejects = RejectsFile(None if is_stream(out) else rejects_path(out))
     return sink, engine, rejects

@@ -104,10 +104,17 @@ class DecisionLayer:
     """A run's decision store around its source and sink (see the module docstring)."""
 
     def __init__(
-        self, config: RunConfig, source: Source, catalog: CatalogAccess, store: DecisionStore
+        self,
+        config: RunConfig,
+        source: Source,
+        catalog: CatalogAccess,
+        store: DecisionStore,
+        rejects: Path | None = None,
     ) -> None:
         self.config = config
         self.store = store
+        # Where this run's rejects file goes (beside the output unless the run says otherwise).
+        self.rejects = rejects if rejects is not None else rejects_path(config.out)
         self.streamed = is_stream(config.out)
         default_store = config.store_id or config.pos.name
         # What the catalog team taught for this source and store (the review console).
@@ -130,12 +137,16 @@ class DecisionLayer:
     @classmethod
     @contextmanager
     def open(
-        cls, config: RunConfig, source: Source, catalog: CatalogAccess
+        cls,
+        config: RunConfig,
+        source: Source,
+        catalog: CatalogAccess,
+        rejects: Path | None = None,
     ) -> Iterator[DecisionLayer]:
         """The layer of the configured store, open for the run (closed when it ends)."""
         assert config.decisions is not None
         with DecisionStore(config.decisions, config.timeouts) as store:
-            yield cls(config, source, catalog, store)
+            yield cls(config, source, catalog, store, rejects)
 
     def _index(self) -> CatalogIndex:
         """The catalog's index with what was taught (built on first use only)."""
@@ -173,7 +184,7 @@ class DecisionLayer:
             return None
         if rejects is not None and file_digest(rejects) != prev["rejects_digest"]:
             return None
-        new_rejects = rejects_path(config.out)
+        new_rejects = self.rejects
         with deferred():
             if rejects is not None and not _same(rejects, new_rejects):
                 publish_copy(rejects, new_rejects)

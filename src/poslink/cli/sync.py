@@ -1,0 +1,210 @@
+"""``poslink sync``: every store of a manifest matched in one run, with a network report."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from poslink import logs
+from poslink.cli._app import Outcome, app, err, errors, out
+from poslink.cli.run import LogFormatChoice, build_config
+from poslink.exceptions import ConfigError
+from poslink.network.manifest import read_manifest
+from poslink.network.report import NetworkReport, StoreResult
+from poslink.network.sync import Layout, publish_report, report_paths, sync_network
+
+log = logging.getLogger("poslink")
+
+# Stores listed in the printed table (the lowest match rates; failed stores always).
+SHOWN_STORES = 20
+
+
+@app.command("sync")
+def sync_cmd(
+    manifest: Annotated[
+        Path, typer.Option("--manifest", help="the stores: a TOML or CSV manifest")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="the folder to write each store's output and the report")
+    ],
+    catalog: Annotated[
+        str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="a TOML run configuration (flags override it)"),
+    ] = None,
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            "--format", help="csv: OUT/<store>.csv; parquet: OUT/store=<store>/part-0.parquet"
+        ),
+    ] = Layout.csv,
+    index: Annotated[
+        Path | None, typer.Option(help="a saved index (`poslink index build`) of the catalog")
+    ] = None,
+    decisions: Annotated[
+        str | None,
+        typer.Option(
+            "--decisions",
+            "--store",
+            help="decision store (SQLite path or SQLAlchemy URL): each store matches only its"
+            " new or changed records",
+        ),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="with a decision store: match every record again")
+    ] = False,
+    report_html: Annotated[
+        Path | None,
+        typer.Option(
+            help="the HTML report (default: report.html in --out, _report.html for parquet)"
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="processes that match (default: every core)")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="least probability to give an id (default: 0.5)")
+    ] = None,
+    margin: Annotated[
+        float | None,
+        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.1)"),
+    ] = None,
+    catalog_table: Annotated[
+        str | None, typer.Option(help="the catalog's table (default: products)")
+    ] = None,
+    catalog_column: Annotated[
+        list[str] | None,
+        typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
+    ] = None,
+    max_reject_rate: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="a store rejecting more than this share of its records fails (default: 0.5)",
+        ),
+    ] = None,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option(help="seconds to wait for a locked catalog or store (default: 30)"),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no progress or table; errors only on stderr")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="say what the sync does (-vv: more)")
+    ] = 0,
+    log_format: Annotated[
+        LogFormatChoice, typer.Option(help="stderr messages as text or JSON lines")
+    ] = LogFormatChoice.text,
+) -> None:
+    """Match every store of a manifest against the catalog in one run; write each store's
+    output and the network report (JSON, a table, an HTML page).
+
+    The catalog is indexed once and one decision cache serves every store. Exit codes: 0 every
+    store synced, 1 some store failed (reported, the others complete), 2 usage or an unusable
+    manifest, 3 the catalog cannot be read, 4 environment error, 75 retryable, 130
+    interrupted, 143 terminated.
+    """
+    logs.configure(logs.level_for(verbose, quiet), log_format.value)
+    given = {
+        # Each store's own export and output replace these two.
+        ("pos",): ("--manifest", str(manifest)),
+        ("out",): ("--out", str(out_dir)),
+        ("catalog",): ("--catalog", catalog),
+        ("matcher", "threshold"): ("--threshold", threshold),
+        ("matcher", "margin"): ("--margin", margin),
+        ("catalog_table",): ("--catalog-table", catalog_table),
+        ("decisions",): ("--decisions", decisions),
+        ("full",): ("--full", full or None),
+        ("index",): ("--index", index),
+        ("engine_options", "workers"): ("--workers", workers),
+        ("max_reject_rate",): ("--max-reject-rate", max_reject_rate),
+        ("timeouts", "lock"): ("--lock-timeout", lock_timeout),
+    }
+    outcome = Outcome()
+    with errors(outcome):
+        config = build_config(config_file, given, [], catalog_column or [])
+        if config.engine != "local":
+            raise ConfigError(f"sync runs on the local engine (not {config.engine!r}) for now")
+        entries = read_manifest(manifest)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ConfigError(f"--out {out_dir}: not a folder")
+        json_path, html_path = report_paths(out_dir, layout)
+        done = 0
+
+        def tick(result: StoreResult) -> None:
+            nonlocal done
+            done += 1
+            if not quiet and err.is_terminal:
+                err.print(f"  {done}/{len(entries)} {result.store}", highlight=False)
+
+        report = sync_network(entries, config, out_dir, layout, progress=tick)
+        publish_report(report, json_path, report_html or html_path)
+        if not quiet:
+            print_report(report)
+        out.print(
+            f"poslink: report -> {json_path} and {report_html or html_path}",
+            markup=False,
+            highlight=False,
+        )
+        if report.failed:
+            raise typer.Exit(1)
+
+
+def print_report(report: NetworkReport) -> None:
+    """The totals, each source system and the stores (failed ones and the lowest rates) as
+    Rich tables."""
+    totals = report.totals
+    out.print(
+        f"{len(report.stores)} stores ({len(report.failed)} failed), {totals.records:,} records:"
+        f" {totals.matched:,} matched, {totals.no_match:,} no match, {totals.ambiguous:,}"
+        f" ambiguous, {totals.rejected:,} rejected; match rate {totals.match_rate:.1%};"
+        f" {report.decisions:,} decided; {report.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+    systems = Table("source", "stores", "records", "matched", "rate", title="per source system")
+    for name, share in sorted(report.systems.items()):
+        systems.add_row(
+            name,
+            f"{share.stores:,}",
+            f"{share.records:,}",
+            f"{share.matched:,}",
+            f"{share.rate:.1%}",
+        )
+    out.print(systems)
+    stores = Table(
+        "store",
+        "records",
+        "matched",
+        "no match",
+        "ambig.",
+        "rejected",
+        "rate",
+        "status",
+        title="stores (failed first, then the lowest rates)",
+    )
+    ordered = sorted(report.stores, key=lambda s: (s.status == "ok", s.match_rate, s.store))
+    for s in ordered[:SHOWN_STORES]:
+        stores.add_row(
+            s.store,
+            f"{s.records:,}",
+            f"{s.matched:,}",
+            f"{s.no_match:,}",
+            f"{s.ambiguous:,}",
+            f"{s.rejected:,}",
+            f"{s.match_rate:.1%}",
+            "ok" if s.status == "ok" else "FAILED",
+        )
+    out.print(stores)
+    for s in report.failed:
+        out.print(f"failed: {s.store}: {s.error}", markup=False, highlight=False)
+    if len(ordered) > SHOWN_STORES:
+        out.print(f"... {len(ordered) - SHOWN_STORES} more stores in the JSON and HTML reports")

@@ -1,0 +1,130 @@
+"""``poslink sync`` as a user runs it: a manifest of stores in, each store's output (the same
+bytes as ``poslink run`` of that store alone), the report as JSON, a table and an HTML page;
+exit 1 when a store failed, 2 when the manifest is unusable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, poslink
+
+CATALOG = EXAMPLES / "jane/catalog.db"
+CSV_OPTIONS = (
+    '{"delimiter": ";", "columns": {"id": "SKU", "name": "Product Name", "brand": "Brand",'
+    ' "category": "Category", "weight": "Unit Weight", "quantity": "Qty On Hand"}}'
+)
+
+
+def csv_manifest(folder: Path, extra: str = "") -> Path:
+    """A CSV manifest: the example's JSON export, and its CSV export with its columns."""
+    manifest = folder / "stores.csv"
+    options = CSV_OPTIONS.replace('"', '""')
+    manifest.write_text(
+        "store,source,pos,options\n"
+        f"north,jane-json,{EXAMPLES / 'jane/pos.json'},\n"
+        f'south,csv,{EXAMPLES / "jane/pos.csv"},"{options}"\n' + extra,
+        encoding="utf-8",
+    )
+    return manifest
+
+
+def test_sync_writes_what_each_run_alone_writes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = poslink("sync", "--manifest", csv_manifest(tmp_path), "--catalog", CATALOG, "--out", out)
+    assert done.returncode == 0, done.stderr
+    north = tmp_path / "north.csv"
+    south = tmp_path / "south.csv"
+    plain = ("--catalog", CATALOG, "-q")
+    assert (
+        poslink("run", "--pos", EXAMPLES / "jane/pos.json", "--out", north, *plain).returncode == 0
+    )
+    options = [("-o", f"columns.{k}={v}") for k, v in json.loads(CSV_OPTIONS)["columns"].items()]
+    alone = poslink(
+        "run",
+        "--pos",
+        EXAMPLES / "jane/pos.csv",
+        "--source",
+        "csv",
+        "-o",
+        "delimiter=;",
+        *[arg for pair in options for arg in pair],
+        "--out",
+        south,
+        *plain,
+    )
+    assert alone.returncode == 0, alone.stderr
+    assert (out / "north.csv").read_bytes() == north.read_bytes()
+    assert (out / "south.csv").read_bytes() == south.read_bytes()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["stores"] == 2 and report["failed"] == 0
+    assert set(report["per_source"]) == {"jane-json", "csv"}
+    assert [s["store"] for s in report["per_store"]] == ["north", "south"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert (
+        "north" in page
+        and "<svg" in page
+        and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    )
+    # The readable table names each store.
+    assert "north" in done.stdout and "south" in done.stdout and "per source system" in done.stdout
+
+
+def test_a_bad_store_is_reported_and_the_others_complete(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('[{"productId": 1, "productName": "Blue', encoding="utf-8")
+    manifest = csv_manifest(
+        tmp_path,
+        f"gone,jane-json,{tmp_path / 'missing.json'},\n"
+        f"broken,jane-json,{corrupt},\n"
+        f"north,jane-json,{EXAMPLES / 'jane/pos.json'},\n",
+    )
+    out = tmp_path / "out"
+    html = tmp_path / "page.html"
+    done = poslink(
+        "sync",
+        "--manifest",
+        manifest,
+        "--catalog",
+        CATALOG,
+        "--out",
+        out,
+        "--format",
+        "parquet",
+        "--report-html",
+        html,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("failed: ")]
+    assert len(lines) == 3, done.stdout
+    assert any("gone" in line and "no such file" in line for line in lines)
+    assert any("broken" in line and "corrupt.json" in line for line in lines)
+    assert any("north" in line and "given twice" in line for line in lines)
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_report.json",
+        "store=north",
+        "store=south",
+    ]
+    assert html.is_file()
+
+
+@pytest.mark.parametrize(
+    ("manifest", "says"),
+    [
+        (None, "no such manifest"),
+        ("[[store]\nid =", "not valid TOML"),
+        ("[defaults]\nsource = 'csv'\n", "lists no store"),
+    ],
+)
+def test_an_unusable_manifest_exits_2(tmp_path: Path, manifest: str | None, says: str) -> None:
+    path = tmp_path / "stores.toml"
+    if manifest is not None:
+        path.write_text(manifest, encoding="utf-8")
+    out = tmp_path / "out"
+    done = poslink("sync", "--manifest", path, "--catalog", CATALOG, "--out", out)
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert not out.exists()

@@ -74,7 +74,7 @@ def test_figures_per_store_source_category_and_score() -> None:
         "jane-json": {"records": 4, "matched": 1, "stores": 1, "rate": 0.25},
     }
     # Categories count what the source says, over every store that has the column.
-    assert data["per_category"]["Flower"] == {"records": 2, "matched": 0, "stores": 0, "rate": 0.0}
+    assert data["per_category"]["Flower"] == {"records": 2, "matched": 0, "stores": 1, "rate": 0.0}
     assert data["per_category"]["Vape"]["matched"] == 1
     assert "Half Read" not in json.dumps(data)
     # Tenths of match_score: ids given at 0.97 and 1.0; blanks at 0.2, 0.31 and 0.55.

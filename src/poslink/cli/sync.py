@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from poslink import logs
@@ -180,7 +181,10 @@ def print_report(report: NetworkReport) -> None:
         markup=False,
         highlight=False,
     )
-    systems = Table("source", "stores", "records", "matched", "rate", title="per source system")
+    systems = Table(title="per source system", box=box.SIMPLE_HEAD)
+    systems.add_column("source", no_wrap=True)
+    for name in ("stores", "records", "matched", "rate"):
+        systems.add_column(name, justify="right")
     for name, share in sorted(report.systems.items()):
         systems.add_row(
             name,
@@ -190,17 +194,10 @@ def print_report(report: NetworkReport) -> None:
             f"{share.rate:.1%}",
         )
     out.print(systems)
-    stores = Table(
-        "store",
-        "records",
-        "matched",
-        "no match",
-        "ambig.",
-        "rejected",
-        "rate",
-        "status",
-        title="stores (failed first, then the lowest rates)",
-    )
+    stores = Table(title="stores (failed first, then the lowest rates)", box=box.SIMPLE_HEAD)
+    stores.add_column("store", no_wrap=True)
+    for name in ("records", "matched", "none", "ambig.", "rejected", "rate", "status"):
+        stores.add_column(name, justify="right")
     ordered = sorted(report.stores, key=lambda s: (s.status == "ok", s.match_rate, s.store))
     for s in ordered[:SHOWN_STORES]:
         stores.add_row(

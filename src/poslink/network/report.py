@@ -252,6 +252,7 @@ class ReportBuilder:
             mine = self._categories[name]
             mine.records += got.records
             mine.matched += got.matched
+            mine.stores += 1
         for key, counts in store.histogram.items():
             self._histogram[key] = [
                 a + b for a, b in zip(self._histogram[key], counts, strict=True)

@@ -149,8 +149,11 @@ class DecisionStore:
 
     # decisions
 
-    def load(self, source: str, rules: str) -> dict[tuple[str, str], StoredDecision]:
-        """The decisions of one source made under these rules, by (store, POS id)."""
+    def load(
+        self, source: str, rules: str, store: str | None = None
+    ) -> dict[tuple[str, str], StoredDecision]:
+        """The decisions of one source made under these rules, by (store, POS id); only those
+        of ``store`` when it is given (read by the primary key's prefix)."""
         d = schema.decisions.c
         query = sa.select(
             d.store,
@@ -164,6 +167,8 @@ class DecisionStore:
             d.status,
             d.reason,
         ).where(d.source == source, d.rules == rules)
+        if store is not None:
+            query = query.where(d.store == store)
         with self.errors("read"), self.engine.connect() as con:
             rows: Iterable[Sequence[Any]] = con.execute(query)
             return {(r[0], r[1]): StoredDecision(*r[2:]) for r in rows}

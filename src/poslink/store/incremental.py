@@ -86,6 +86,27 @@ class Validity:
         return self._blocks[version]
 
 
+class StoredDecisions:
+    """The decisions of one source under a run's rules, read from the store one store at a time,
+    when a record of that store first asks: a feed (one store of a network sync) reads its own
+    store's decisions, not every store's."""
+
+    def __init__(self, store: DecisionStore | None, source: str, rules: str) -> None:
+        self.store = store
+        self.source = source
+        self.rules = rules
+        self._by_store: dict[str, dict[str, StoredDecision]] = {}
+
+    def get(self, key: tuple[str, str]) -> StoredDecision | None:
+        """The stored decision of (store, POS id), if any."""
+        store, pos_id = key
+        found = self._by_store.get(store)
+        if found is None:
+            loaded = self.store.load(self.source, self.rules, store) if self.store else {}
+            found = self._by_store[store] = {k[1]: v for k, v in loaded.items()}
+        return found.get(pos_id)
+
+
 @dataclass
 class StoreRunResult:
     """Counts of one run with a store."""
@@ -128,7 +149,7 @@ class StoreRun:
         self.matcher_config = matcher_config
         self.state = CatalogState(catalog_version, index)
         self.rules = rules_hash(matcher_config, source.category_table, knowledge)
-        self.stored: dict[tuple[str, str], StoredDecision] = {}
+        self.stored = StoredDecisions(None, self.source_name, self.rules)
         self.overrides = store.override_set(source.name)
         self.validity = Validity(store, self.state, lambda: index().parser(source.category_table))
 
@@ -156,7 +177,7 @@ class StoreRun:
         first record to match writes the reused ones before it.
         """
         if not self.full:
-            self.stored = self.store.load(self.source_name, self.rules)
+            self.stored = StoredDecisions(self.store, self.source_name, self.rules)
         changed = ChangedRecords(
             self.source, self.stored_for, self.default_store, self.merge, progress
         )

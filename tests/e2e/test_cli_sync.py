@@ -128,3 +128,13 @@ def test_an_unusable_manifest_exits_2(tmp_path: Path, manifest: str | None, says
     assert done.returncode == 2
     assert says in done.stderr
     assert not out.exists()
+
+
+def test_an_unreadable_catalog_stops_the_sync_with_3(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = poslink(
+        "sync", "--manifest", csv_manifest(tmp_path), "--catalog", tmp_path / "no.db", "--out", out
+    )
+    assert done.returncode == 3
+    assert "no such catalog file" in done.stderr
+    assert not list(out.glob("*.csv")) and not (out / "report.json").exists()

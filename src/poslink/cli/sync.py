@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich import box
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from poslink import logs
@@ -148,15 +158,8 @@ def sync_cmd(
         if out_dir.exists() and not out_dir.is_dir():
             raise ConfigError(f"--out {out_dir}: not a folder")
         json_path, html_path = report_paths(out_dir, layout)
-        done = 0
-
-        def tick(result: StoreResult) -> None:
-            nonlocal done
-            done += 1
-            if not quiet and err.is_terminal:
-                err.print(f"  {done}/{len(entries)} {result.store}", highlight=False)
-
-        report = sync_network(entries, config, out_dir, layout, progress=tick)
+        with _stores_bar(len(entries), not quiet and err.is_terminal) as tick:
+            report = sync_network(entries, config, out_dir, layout, progress=tick)
         publish_report(report, json_path, report_html or html_path)
         if not quiet:
             print_report(report)
@@ -167,6 +170,29 @@ def sync_cmd(
         )
         if report.failed:
             raise typer.Exit(1)
+
+
+@contextmanager
+def _stores_bar(total: int, enabled: bool) -> Iterator[Callable[[StoreResult], None] | None]:
+    """A progress bar of the stores done on stderr, or nothing."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("syncing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[store]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("stores", total=total, store="")
+
+        def tick(result: StoreResult) -> None:
+            bar.update(task, advance=1, store=f"{result.store}: {result.status}")
+
+        yield tick
 
 
 def print_report(report: NetworkReport) -> None:

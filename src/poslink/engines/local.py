@@ -75,10 +75,10 @@ class DecisionCache:
 class SharedDecisions:
     """One pool and one decision cache kept over several runs (``LocalEngine.sharing``).
 
-    The pool is started by the first run that needs it, on that run's index; a later run on
-    another index, other brands (taught knowledge) or other matcher settings gets a pool and a
-    cache of its own, so sharing never changes a decision. ``decided`` counts the records sent
-    to the matcher, ``answered`` those answered from the cache, over every run.
+    The pool is started by the first run that needs it, on that run's index. A later run on
+    another index, other brands (taught knowledge) or other matcher settings starts a new pool
+    and a new cache in their place, so sharing never changes a decision. ``decided`` counts the
+    records sent to the matcher, ``answered`` those answered from the cache, over every run.
     """
 
     def __init__(self, config: LocalOptions) -> None:
@@ -89,16 +89,15 @@ class SharedDecisions:
         self.answered = 0
         self._basis: tuple[CatalogIndex, object, MatcherConfig] | None = None
 
-    def fits(self, job: Job) -> bool:
-        """Whether the job may use this pool and cache (same index, brands and settings)."""
-        basis = self._basis
-        if basis is None:
-            return True
-        index, brands, matcher = basis
-        return job.index is index and job.index.brands is brands and job.matcher == matcher
-
     def pool_for(self, job: Job, workers: int) -> MatchPool:
-        """The shared pool, started on the job's index the first time."""
+        """The pool (and the caches) for the job's index, brands and settings."""
+        basis = self._basis
+        same = basis is not None and (
+            basis[0] is job.index and basis[1] is job.index.brands and basis[2] == job.matcher
+        )
+        if not same:
+            self.close()
+            self.caches = {}
         if self.pool is None:
             self.pool = MatchPool(job.index, job.matcher, job.source.category_table, workers)
             self._basis = (job.index, job.index.brands, job.matcher)
@@ -155,7 +154,7 @@ class LocalEngine(Engine):
         workers = self.config.workers or available_cores()
         window = 2 * workers + 2
         shared = self.shared
-        if shared is not None and shared.fits(job):
+        if shared is not None:
             pool = shared.pool_for(job, workers)
             cache = shared.cache_for(job.source.category_table)
             run = _Run(job, pool, self.config, window, cache)

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from poslink import pipeline
 from poslink.config import RunConfig
+from poslink.domain.brands import BrandIndex
+from poslink.domain.learned import LearnedKnowledge, teach
 from poslink.engines.base import Engine
 from poslink.engines.local import LocalEngine, SharedDecisions
 from poslink.exceptions import (
@@ -89,9 +91,13 @@ def report_paths(out: Path, layout: Layout | str) -> tuple[Path, Path]:
 
 
 class _Catalog(CatalogAccess):
-    """The catalog of every store, indexed once. A decision store's taught knowledge for one
-    store changes the index's brands (``domain.learned.teach``): ``restore`` undoes that
-    before the next store."""
+    """The catalog of every store, indexed once.
+
+    A decision store's taught knowledge replaces the index's brands for the stores it holds
+    for (``domain.learned.teach``): the brands taught are kept by the knowledge's digest, so
+    that stores taught the same (a global lesson) read the very same brands, and the engine's
+    pool and cache serve them all; ``restore`` puts the brands as built back after each store.
+    """
 
     @cached_property
     def index(self) -> CatalogIndex:
@@ -99,6 +105,23 @@ class _Catalog(CatalogAccess):
         index = CatalogAccess.index.func(self)  # type: ignore[attr-defined]
         assert isinstance(index, CatalogIndex)
         self.brands = index.brands
+        self._taught: dict[str, BrandIndex] = {}
+        return index
+
+    def taught(self, learned: LearnedKnowledge) -> CatalogIndex:
+        """The index with the brands ``learned`` teaches, taught once per distinct knowledge."""
+        index = self.index
+        if not learned:
+            index.brands = self.brands
+            return index
+        key = learned.digest()
+        brands = self._taught.get(key)
+        if brands is None:
+            index.brands = self.brands
+            teach(index, learned)
+            self._taught[key] = index.brands
+        else:
+            index.brands = brands
         return index
 
     def restore(self) -> None:

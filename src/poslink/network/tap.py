@@ -1,10 +1,12 @@
 """The report's view of one store's run: every record read and every output row written.
 
 A sync puts a ``Tap`` around each store's source and sink (``pipeline.Shared.tap``): the source
-notes each record's name and POS category by its row, the sink pairs them with the row's match
-as it is written, and every few thousand rows the figures go to the report as one Arrow table
-(``ReportBuilder.add_batch``). Nothing is changed on the way: the engine, the decision store and
-the sink see the source and the rows they would see without it.
+notes each record's name and POS category as it is read, the sink each row's match as it is
+written, and every few thousand rows the figures go to the report as one Arrow table
+(``ReportBuilder.add_batch``). Rows are written in input order, one per record, whatever the
+engine and the decision store do, so the n-th row written is the n-th record read. Nothing is
+changed on the way: the engine, the decision store and the sink see the source and the rows
+they would see without it.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ class Tap:
 
     def __init__(self, report: ReportBuilder) -> None:
         self.report = report
-        self.seen: dict[int, tuple[str, str | None]] = {}
+        # Of the records read (ahead of the rows written by the engine's window of chunks) ...
         self.names: list[str] = []
         self.categories: list[str | None] = []
+        # ... and of the rows written.
         self.statuses: list[str] = []
         self.scores: list[float | None] = []
 
@@ -43,42 +46,39 @@ class Tap:
         return TappedSource(source, self), TappedSink(sink, self)
 
     def record(self, record: PosRecord | SkippedRecord) -> None:
-        """A record read: its name and category, kept until its row is written."""
+        """A record read: its name and category."""
         if isinstance(record, SkippedRecord):
-            self.seen[record.row] = ("", None)
+            self.names.append("")
+            self.categories.append(None)
         else:
-            self.seen[record.row] = (record.name, record.category or None)
+            self.names.append(record.name)
+            self.categories.append(record.category or None)
 
     def row(self, match: Match) -> None:
-        """A row written."""
-        name, category = self.seen.pop(match.row, ("", None))
-        rejected = match.status is Status.REJECTED
-        self.add(name, category, match.status.value, None if rejected else match.score)
-
-    def add(self, name: str, category: str | None, status: str, score: float | None) -> None:
-        """One row's figures."""
-        self.names.append(name)
-        self.categories.append(category)
-        self.statuses.append(status)
-        self.scores.append(score)
+        """A row written: its status and score (none for a rejected record)."""
+        status = match.status
+        self.statuses.append(status.value)
+        self.scores.append(None if status is Status.REJECTED else match.score)
         if len(self.statuses) >= ROWS_PER_BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Count the rows gathered."""
-        if not self.statuses:
+        """Count the rows written so far, with the records they are of."""
+        n = len(self.statuses)
+        if not n:
             return
         table = pa.table(
             {
-                "name": pa.array(self.names, pa.string()),
-                "category": pa.array(self.categories, pa.string()),
+                "name": pa.array(self.names[:n], pa.string()),
+                "category": pa.array(self.categories[:n], pa.string()),
                 "match_status": pa.array(self.statuses, pa.string()),
                 "match_score": pa.array(self.scores, pa.float64()),
             }
         )
         self.report.add_batch(table, "category")
-        for column in (self.names, self.categories, self.statuses, self.scores):
-            column.clear()
+        del self.names[:n], self.categories[:n]
+        self.statuses.clear()
+        self.scores.clear()
 
     def replayed(self, source: Source, output: Path, parquet: bool) -> None:
         """The figures of an output a decision store reused whole (nothing passed the tap):
@@ -96,8 +96,10 @@ class Tap:
         scores = [_score(s) for s in table.column("match_score").to_pylist()]
         for record, status, score in zip(source.records(), statuses, scores, strict=True):
             self.record(record)
-            name, category = self.seen.pop(record.row)
-            self.add(name, category, status, score)
+            self.statuses.append(status)
+            self.scores.append(score)
+            if len(self.statuses) >= ROWS_PER_BATCH:
+                self.flush()
 
 
 def _score(value: Any) -> float | None:

@@ -14,6 +14,7 @@ from poslink.catalogs import open_catalog
 from poslink.config import RunConfig
 from poslink.db.connect import describe
 from poslink.domain.knowledge import load_category_table
+from poslink.domain.learned import LearnedKnowledge, teach
 from poslink.engines.base import Engine
 from poslink.exceptions import ConfigError, PluginError
 from poslink.files.atomic import is_stream
@@ -91,6 +92,10 @@ class CatalogAccess:
         log.debug("catalog index of %d products ready", len(index))
         self._read = None
         return index
+
+    def taught(self, learned: LearnedKnowledge) -> CatalogIndex:
+        """The index, made to read what the catalog team taught (``domain.learned.teach``)."""
+        return teach(self.index, learned)
 
     def missing(self, ids: set[str]) -> set[str]:
         """Those of ``ids`` the catalog does not have (reading its products if not yet done)."""

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from poslink.config import RunConfig
-from poslink.domain.learned import teach
 from poslink.engines.base import Engine, Job
 from poslink.files.atomic import is_stream, publish_copy
 from poslink.files.rejects import RejectsFile, rejects_path
@@ -151,7 +150,7 @@ class DecisionLayer:
     def _index(self) -> CatalogIndex:
         """The catalog's index with what was taught (built on first use only)."""
         if self._taught is None:
-            self._taught = teach(self.catalog.index, self.learned)
+            self._taught = self.catalog.taught(self.learned)
         return self._taught
 
     def _refuse_unknown_overrides(self) -> None:

@@ -5,6 +5,7 @@ incremental on its own."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,17 @@ from typing import Any
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+import consolehelp
 import storehelp
+from conftest import make_catalog
+from poslink.domain.learned import BRAND, NICKNAME, normalize
 from poslink.network.manifest import StoreEntry
-from poslink.network.report import NetworkReport
+from poslink.network.report import NetworkReport, ReportBuilder
 from poslink.network.sync import Layout, store_output, sync_network
 from poslink.pipeline import RunConfig, run
+from poslink.store import knowledge
+from poslink.store.db import DecisionStore
+from poslink.store.knowledge import STORE
 from storehelp import COUNTING, CountingEngine, read_feed, write_feed
 
 CATALOG = storehelp.EXAMPLE_CATALOG
@@ -160,3 +167,71 @@ def test_each_store_incremental_on_its_own(tmp_path: Path, decisions: str) -> No
         assert (out / f"{name}.csv").read_bytes() != b""
         plain = storehelp.without_source(full / f"{name}.csv")
         assert storehelp.without_source(out / f"{name}.csv") == plain
+
+
+def demo_feed(path: Path, rows: list[tuple[str, str, str, int]]) -> Path:
+    records = [
+        {"category": c, "productId": i, "productName": n, "quantityAvailable": float(q)}
+        for i, n, c, q in rows
+    ]
+    return write_feed(path, records)
+
+
+def ids(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {r["productId"]: r["jane_product_id"] for r in csv.DictReader(handle)}
+
+
+def test_what_one_store_was_taught_stays_with_it(tmp_path: Path) -> None:
+    catalog = make_catalog(tmp_path / "catalog.db", consolehelp.CATALOG)
+    north = demo_feed(tmp_path / "north.json", consolehelp.NORTH)
+    south = demo_feed(tmp_path / "south.json", consolehelp.SOUTH)
+    stores_db, alone_db = (str(tmp_path / f"{name}.db") for name in ("sync", "alone"))
+    for db in (stores_db, alone_db):
+        with DecisionStore(db) as store:
+            # "Daddy" for Big Daddy Edibles and "exp" for express, taught at south only.
+            knowledge.add(
+                store,
+                [
+                    knowledge.Entry(normalize(BRAND, "Daddy", "Big Daddy Edibles"), STORE, "south"),
+                    knowledge.Entry(
+                        normalize(NICKNAME, "exp", "express", "Sunny Valley Farms"), STORE, "south"
+                    ),
+                ],
+            )
+    out = tmp_path / "out"
+    # South first: were its lesson left in the shared index, north would read it too.
+    entries = [entry("south", south), entry("north", north)]
+    sync = RunConfig(pos=out, catalog=str(catalog), out=out, decisions=stores_db)
+    report = sync_network(entries, sync, out)
+    assert [s.status for s in report.stores] == ["ok", "ok"]
+    got = {name: ids(out / f"{name}.csv") for name in ("north", "south")}
+    assert (got["south"]["s4"], got["south"]["s1"], got["north"]["n1"]) == ("7001", "7002", "")
+    for name, pos in (("north", north), ("south", south)):
+        options = {"decisions": alone_db, "store_id": name}
+        expected = run(RunConfig(pos=pos, catalog=str(catalog), out=tmp_path / name, **options))
+        assert (out / f"{name}.csv").read_bytes() == Path(expected.output).read_bytes()
+
+
+def test_report_figures_are_those_of_the_outputs(tmp_path: Path) -> None:
+    feed = read_feed()
+    north = write_feed(tmp_path / "north.json", feed)
+    south = write_feed(tmp_path / "south.json", feed[5:] + feed[:3])
+    out = tmp_path / "out"
+    entries = [entry("north", north), entry("south", south)]
+    report = sync_network(entries, config(out), out, "parquet")
+    # The same figures counted from the published outputs themselves (Parquet: the text as it
+    # was, where CSV quotes a cell a spreadsheet would run).
+    builder = ReportBuilder()
+    for result in report.stores:
+        table = pq.read_table(store_output(out, result.store, "parquet").output)
+        names = ["name" if c == "productName" else c for c in table.column_names]
+        builder.add_batch(table.rename_columns(names), None)
+        builder.end_store(result)
+    expected = builder.build(report.seconds)
+    assert report.histogram == expected.histogram
+    assert report.unmatched == expected.unmatched
+    assert sum(report.histogram["given"]) == report.totals.matched
+    cats = report.as_dict()["per_category"]
+    assert sum(c["records"] for c in cats.values()) == report.totals.records
+    assert sum(c["matched"] for c in cats.values()) == report.totals.matched

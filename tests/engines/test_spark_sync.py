@@ -17,7 +17,8 @@ from poslink.network.sync import Layout, sync_network
 from poslink_dev.bench.network import dataset, same_tables
 from poslink_dev.synth.network import Network, generate_network
 
-# Stores whose export cannot be synced, and one (the example) with a record a source sets aside.
+# Stores whose export cannot be synced, one (the example) with a record a source sets aside,
+# and one without records.
 EXTRA = """
 [[store]]
 id = "gone"
@@ -30,6 +31,10 @@ pos = "exports/broken/pos.json"
 [[store]]
 id = "example"
 pos = "exports/example/pos.json"
+
+[[store]]
+id = "empty"
+pos = "exports/empty/pos.json"
 """
 
 
@@ -39,6 +44,8 @@ def network(kushy: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
     made = generate_network(kushy, out, n_stores=6, per_store=120, n_products=1500, gzip_share=0.3)
     (out / "exports/broken").mkdir()
     (out / "exports/broken/pos.json").write_text('[{"productId": 1, "productName": "Ac', "utf-8")
+    (out / "exports/empty").mkdir()
+    (out / "exports/empty/pos.json").write_text("[]", "utf-8")
     (out / "exports/example").mkdir()
     shutil.copyfile(EXAMPLES / "jane/pos.json", out / "exports/example/pos.json")
     with made.manifest.open("a", encoding="utf-8") as handle:
@@ -82,7 +89,8 @@ def test_spark_writes_the_local_engines_dataset(
         mine, theirs = dataset(spark_out), dataset(local_out)
     finally:
         shutil.move(spark_out.parent / "kept", spark_out / "store=gone")
-    assert len(theirs) == 7  # six generated stores and the example
+    assert len(theirs) == 8  # six generated stores, the example and an empty one
+    assert theirs["empty"].num_rows == 0
     assert same_tables(mine, theirs)
     # Hive style: one folder a store, Parquet parts in it; no staging folder left behind.
     assert all(list((spark_out / f"store={s}").glob("part-*.parquet")) for s in mine)

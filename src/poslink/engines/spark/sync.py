@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.spark.engine import SparkOptions
@@ -47,6 +48,7 @@ from poslink.network.sync import Layout, store_config, store_output
 from poslink.records import Status
 from poslink.runs.parts import CatalogAccess, build_source
 from poslink.sinks.base import MATCH_COLUMNS
+from poslink.sinks.parquet import output_schema
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -105,6 +107,7 @@ def sync_on_spark(
             if index is not None:
                 index.unpersist()
         figures = pa.concat_tables(tables) if tables else None
+        _empty_stores(staging, groups, figures)
         _publish(staging, out, figures, results)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -202,13 +205,30 @@ def _arrow(frame: DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
 
 
+def _empty_stores(
+    staging: Path,
+    groups: dict[tuple[tuple[str, ...], str], list[StoreExport]],
+    figures: pa.Table | None,
+) -> None:
+    """An empty Parquet file (its columns, no row) for each store whose export held no record:
+    Spark writes no folder for a store without rows, the local engine an empty file."""
+    seen = set(figures.column("store").to_pylist()) if figures is not None else set()
+    for (fields, _), stores in groups.items():
+        for store in stores:
+            if store.store not in seen:
+                folder = staging / "empty" / f"store={store.store}"
+                folder.mkdir(parents=True)
+                table = output_schema(list(fields)).empty_table()
+                pq.write_table(table, folder / "part-0.parquet", compression="zstd")
+
+
 def _publish(
     staging: Path, out: Path, figures: pa.Table | None, results: dict[str, StoreResult]
 ) -> None:
     """Move each store's folder from the staging folder into place, with its rejects."""
     failed = _failures(figures)
     rejects = _rejects(figures)
-    for group in sorted(staging.glob("group-*")):
+    for group in sorted([*staging.glob("group-*"), staging / "empty"]):
         for folder in sorted(group.glob("store=*")):
             store = folder.name.removeprefix("store=")
             if store in failed:

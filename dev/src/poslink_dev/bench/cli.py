@@ -174,10 +174,7 @@ def _network_part(case: NetworkCase, work: Path, kushy: Path, workers: int | Non
     """Run the network part; its Markdown lines (also printed)."""
     from poslink_dev.bench import engines, network
 
-    lines = network.network_lines(case, work, kushy, workers, engines.spark_available())
-    for line in lines:
-        _say(line)
-    return lines
+    return network.network_lines(case, work, kushy, workers, engines.spark_available(), _say)
 
 
 def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) -> list[str]:

@@ -168,10 +168,16 @@ def network_lines(
             "",
             f"## Network sync ({case.label})",
             "",
-            f"Measured by `poslink bench --parts network --network {case.spec}` (`make bench "
-            f"BENCH_PARTS=network BENCH_NETWORK={case.spec}`); each figure is one process timed "
-            "from outside,",
-            "its process tree's memory sampled (peak PSS: what the run really holds).",
+            f"Measured by `poslink bench --parts network --network {case.spec}` (`make bench",
+            f"BENCH_PARTS=network BENCH_NETWORK={case.spec}`; `BENCH_NETWORK=100x1000` for a "
+            "quicker one);",
+            "each figure is one process timed from outside, its process tree's memory sampled "
+            "(peak PSS:",
+            "what the run really holds). The network (`poslink_dev.synth.network`, cached in",
+            "`out/bench/`): one catalog, each store's export in its own format (JSON, CSV with its",
+            "columns, menu; a tenth gzip-compressed) with labels, a `stores.toml` manifest, and a "
+            "copy",
+            "with 2% of each store's records changed.",
             "",
         ]
     )

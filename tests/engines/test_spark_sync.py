@@ -18,7 +18,7 @@ from poslink_dev.bench.network import dataset, same_tables
 from poslink_dev.synth.network import Network, generate_network
 
 # Stores whose export cannot be synced, one (the example) with a record a source sets aside,
-# and one without records.
+# one without records, and an id given twice.
 EXTRA = """
 [[store]]
 id = "gone"
@@ -35,6 +35,10 @@ pos = "exports/example/pos.json"
 [[store]]
 id = "empty"
 pos = "exports/empty/pos.json"
+
+[[store]]
+id = "empty"
+pos = "exports/example/pos.json"
 """
 
 
@@ -111,7 +115,7 @@ def test_spark_report_counts_as_the_local_one(
         ]
 
     assert counts(spark) == counts(ours)
-    assert {s.store for s in spark.failed} == {"gone", "broken"}
+    assert [s.store for s in spark.failed] == ["gone", "broken", "empty"]  # the id given twice
     assert [astuple(u) for u in spark.unmatched] == [astuple(u) for u in ours.unmatched]
     assert spark.histogram == ours.histogram
     assert {k: astuple(v) for k, v in spark.systems.items()} == {

@@ -77,15 +77,19 @@ def sync_on_spark(
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     report = ReportBuilder()
+    # In manifest order; by store id only the stores that can be synced (their ids are unique).
+    ordered: list[StoreResult] = []
     results: dict[str, StoreResult] = {}
     groups: dict[tuple[tuple[str, ...], str], list[StoreExport]] = defaultdict(list)
     for entry in entries:
-        result = results[entry.store] = StoreResult(entry.store, entry.source, entry.location)
+        result = StoreResult(entry.store, entry.source, entry.location)
+        ordered.append(result)
         try:
             store, group = _prepare(entry, config, out)
         except (InputError, ConfigError, PluginError) as exc:
             result.error = f"line {entry.line}: {entry.problem}" if entry.problem else str(exc)
             continue
+        results[entry.store] = result
         groups[group].append(store)
     catalog = CatalogAccess(config)
     spark, owned = start_session(settings.master, settings.app_name)
@@ -113,7 +117,7 @@ def sync_on_spark(
         shutil.rmtree(staging, ignore_errors=True)
         if owned:
             spark.stop()
-    for result in results.values():
+    for result in ordered:
         _report(report, result, figures, config.max_reject_rate)
         if progress is not None:
             progress(result)

@@ -98,7 +98,11 @@ class Direct:
 
 @contextmanager
 def _layer(
-    config: RunConfig, source: Source, catalog: CatalogAccess, rejects: RejectsFile
+    config: RunConfig,
+    source: Source,
+    catalog: CatalogAccess,
+    rejects: RejectsFile,
+    shared: Shared | None,
 ) -> Iterator[Layer]:
     if config.decisions is None:
         yield Direct(catalog.index, config.matcher, source)
@@ -106,7 +110,8 @@ def _layer(
     # Imported here: SQLAlchemy loads only when a run uses a decision store.
     from poslink.store.layer import DecisionLayer
 
-    with DecisionLayer.open(config, source, catalog, rejects.path) as layer:
+    store = shared.decisions if shared is not None else None
+    with DecisionLayer.open(config, source, catalog, rejects.path, store) as layer:
         yield layer
 
 
@@ -129,7 +134,7 @@ def run(
     if shared is not None and shared.tap is not None:
         source, sink = shared.tap(source, sink)
     catalog = shared.catalog if shared is not None else CatalogAccess(config)
-    with _layer(config, source, catalog, rejects) as layer:
+    with _layer(config, source, catalog, rejects, shared) as layer:
         earlier = layer.replay(started)
         if earlier is not None:
             return earlier

@@ -157,7 +157,8 @@ class LocalEngine(Engine):
         if shared is not None:
             pool = shared.pool_for(job, workers)
             cache = shared.cache_for(job.source.category_table)
-            run = _Run(job, pool, self.config, window, cache)
+            # A store of a sync is often one chunk: its new records go to every worker.
+            run = _Run(job, pool, self.config, window, cache, parts=workers)
             try:
                 return run.all()
             finally:
@@ -177,8 +178,10 @@ class _Run:
         config: LocalOptions,
         window: int,
         cache: DecisionCache | None = None,
+        parts: int = 1,
     ) -> None:
         self.job = job
+        self.parts = parts  # batches a chunk's new records are cut into, at most
         self.pool = pool
         self.batch_size = config.batch_size
         self.window = window
@@ -187,7 +190,7 @@ class _Run:
         self.decided = 0  # records sent to the matcher
         self.answered = 0  # records answered from the cache
         self.inflight: dict[Key, tuple[int, int]] = {}
-        self.futures: dict[int, Future[pa.RecordBatch]] = {}
+        self.futures: dict[int, list[Future[pa.RecordBatch]]] = {}
         self.sent: dict[int, list[Key]] = {}
         self.done: dict[int, list[Decision]] = {}
         self.users: Counter[int] = Counter()
@@ -229,7 +232,10 @@ class _Run:
             chunk.needs.add(where[0])
         if new:
             self.decided += len(new)
-            self.futures[batch_id] = self.pool.submit(records_to_batch(new), self.table)
+            self.futures[batch_id] = [
+                self.pool.submit(records_to_batch(part), self.table)
+                for part in _parts(new, self.parts)
+            ]
             self.sent[batch_id] = keys
             self._next += 1
         for needed in chunk.needs:
@@ -237,13 +243,17 @@ class _Run:
         return chunk
 
     def _ready(self, chunk: _Chunk) -> bool:
-        return all(b in self.done or self.futures[b].done() for b in chunk.needs)
+        return all(b in self.done or all(f.done() for f in self.futures[b]) for b in chunk.needs)
 
     def _collect(self, batch_id: int) -> list[Decision]:
         """A batch's decisions, taken from its worker once and remembered."""
         found = self.done.get(batch_id)
         if found is None:
-            found = self.done[batch_id] = _decisions(self.pool.result(self.futures.pop(batch_id)))
+            found = self.done[batch_id] = [
+                decision
+                for future in self.futures.pop(batch_id)
+                for decision in _decisions(self.pool.result(future))
+            ]
             for key, decision in zip(self.sent.pop(batch_id), found, strict=True):
                 self.cache.put(key, decision)
                 del self.inflight[key]
@@ -289,6 +299,17 @@ def _decisions(batch: pa.RecordBatch) -> list[Decision]:
             strict=True,
         )
     ]
+
+
+# Records of a batch worth sending to a worker of their own.
+_LEAST_PART = 256
+
+
+def _parts(records: list[PosRecord], parts: int) -> list[list[PosRecord]]:
+    """``records`` cut into at most ``parts`` runs of at least ``_LEAST_PART``, in order."""
+    parts = max(1, min(parts, len(records) // _LEAST_PART))
+    size = -(-len(records) // parts)
+    return [records[i : i + size] for i in range(0, len(records), size)]
 
 
 def _chunks(

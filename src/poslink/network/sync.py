@@ -29,10 +29,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from poslink import pipeline
 from poslink.config import RunConfig
@@ -55,6 +56,9 @@ from poslink.network.page import render_page
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
 from poslink.network.tap import Tap
 from poslink.runs.parts import CatalogAccess, Shared, build_engine, build_source
+
+if TYPE_CHECKING:
+    from poslink.store.db import DecisionStore
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +169,18 @@ def _sharing(engine: Engine) -> Iterator[SharedDecisions | None]:
         yield None
 
 
+@contextmanager
+def _decision_store(config: RunConfig) -> Iterator[DecisionStore | None]:
+    """The decision store, opened once for every store's run."""
+    if config.decisions is None:
+        yield None
+        return
+    from poslink.store.db import DecisionStore  # SQLAlchemy: only with a decision store
+
+    with DecisionStore(config.decisions, config.timeouts) as store:
+        yield store
+
+
 def sync_network(
     entries: list[StoreEntry],
     config: RunConfig,
@@ -188,9 +204,13 @@ def sync_network(
     report = ReportBuilder()
     catalog = _Catalog(config)
     engine = build_engine(config)
-    with _sharing(engine) as decisions:
+    with _sharing(engine) as decisions, _decision_store(config) as store:
+        shared = Shared(catalog, engine, decisions=store)
         for entry in entries:
-            result = _sync_store(entry, config, out, layout, catalog, engine, decisions, report)
+            try:
+                result = _sync_store(entry, config, out, layout, shared, decisions, report)
+            finally:
+                catalog.restore()  # what the store was taught stays with it
             if progress is not None:
                 progress(result)
     extra: dict[str, object] = {"layout": layout.value}
@@ -209,8 +229,7 @@ def _sync_store(
     base: RunConfig,
     out: Path,
     layout: Layout,
-    catalog: _Catalog,
-    engine: Engine,
+    shared: Shared,
     decisions: SharedDecisions | None,
     report: ReportBuilder,
 ) -> StoreResult:
@@ -227,8 +246,7 @@ def _sync_store(
     started = time.perf_counter()
     try:
         config = store_config(base, entry, where.output, layout)
-        shared = Shared(catalog, engine, tap, where.rejects)
-        summary = pipeline.run(config, shared=shared)
+        summary = pipeline.run(config, shared=replace(shared, tap=tap, rejects=where.rejects))
         if summary.output_reused:
             tap.replayed(build_source(config), where.output, layout is Layout.parquet)
         tap.flush()
@@ -241,8 +259,6 @@ def _sync_store(
         _drop_empty(where.output.parent, out)
         log.warning("store %s failed: %s", entry.store, exc)
         return result
-    finally:
-        catalog.restore()
     result.records = summary.records
     result.matched = summary.matched
     result.no_match = summary.no_match

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
@@ -25,6 +26,9 @@ from poslink.matching.saved import load_index
 from poslink.records import CatalogProduct
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a run uses a decision store
+    from poslink.store.db import DecisionStore
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +129,15 @@ class Shared:
     ``catalog`` is read and indexed once for all of them and ``engine`` is one engine (its
     worker pool and decision cache kept between runs: ``LocalEngine.sharing``). ``tap`` puts
     itself around the run's source and sink (the sync's report reads every record and row as
-    it passes); ``rejects`` is where the run's rejects file goes instead of beside the output.
+    it passes); ``rejects`` is where the run's rejects file goes instead of beside the output;
+    ``decisions`` is the decision store, opened once for all the runs.
     """
 
     catalog: CatalogAccess
     engine: Engine
     tap: Callable[[Source, Sink], tuple[Source, Sink]] | None = None
     rejects: Path | None = None
+    decisions: DecisionStore | None = None
 
 
 def build_output(

@@ -141,11 +141,16 @@ class DecisionLayer:
         source: Source,
         catalog: CatalogAccess,
         rejects: Path | None = None,
+        store: DecisionStore | None = None,
     ) -> Iterator[DecisionLayer]:
-        """The layer of the configured store, open for the run (closed when it ends)."""
+        """The layer of the configured store, open for the run (closed when it ends); of
+        ``store`` when the caller holds it open (a sync's runs, one a store)."""
         assert config.decisions is not None
-        with DecisionStore(config.decisions, config.timeouts) as store:
+        if store is not None:
             yield cls(config, source, catalog, store, rejects)
+            return
+        with DecisionStore(config.decisions, config.timeouts) as opened:
+            yield cls(config, source, catalog, opened, rejects)
 
     def _index(self) -> CatalogIndex:
         """The catalog's index with what was taught (built on first use only)."""

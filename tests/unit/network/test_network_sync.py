@@ -235,3 +235,22 @@ def test_report_figures_are_those_of_the_outputs(tmp_path: Path) -> None:
     cats = report.as_dict()["per_category"]
     assert sum(c["records"] for c in cats.values()) == report.totals.records
     assert sum(c["matched"] for c in cats.values()) == report.totals.matched
+
+
+def test_a_store_cut_across_the_workers_writes_what_it_writes_alone(tmp_path: Path) -> None:
+    # More new records than one worker's share: the store's one chunk goes to both workers.
+    feed = read_feed()
+    records = [
+        {
+            **feed[k % len(feed)],
+            "productId": 70000 + k,
+            "productName": f"{feed[k % len(feed)].get('productName', '')} {k % 97}",
+        }
+        for k in range(1200)
+    ]
+    pos = write_feed(tmp_path / "big.json", records)
+    out = tmp_path / "out"
+    report = sync_network([entry("big", pos)], config(out, engine_options={"workers": 2}), out)
+    assert report.stores[0].decided > 2 * 256
+    expected = alone(pos, tmp_path / "alone.csv", engine_options={"workers": 1})
+    assert (out / "big.csv").read_bytes() == expected.read_bytes()

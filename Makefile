@@ -57,8 +57,13 @@ test: $(DEV_STAMP) java postgres chromium
 # development package (dev/).
 SIZES ?= full
 BENCH_DOC = $(if $(filter full,$(SIZES)),docs/benchmarks.md,out/bench/benchmarks-$(SIZES).md)
+# The network part's size (`make bench BENCH_NETWORK=100x1000`: 100 stores of 1,000 records) and
+# the parts to run (`BENCH_PARTS=network`); by default the size goes with SIZES, every part runs.
+BENCH_NETWORK ?=
+BENCH_PARTS ?=
+BENCH_ARGS = $(if $(BENCH_NETWORK),--network $(BENCH_NETWORK)) $(if $(BENCH_PARTS),--parts $(BENCH_PARTS))
 bench: $(STAMP) $(SERVE_STAMP) $(DEVPKG_STAMP)
-	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC)
+	$(BIN)/poslink bench --sizes $(SIZES) --doc $(BENCH_DOC) $(BENCH_ARGS)
 
 # match_score's calibration (src/poslink/matching/data/calibration.json), refitted on the
 # labelled data beside the clone and generated workloads (dev/): see docs/matching.md.

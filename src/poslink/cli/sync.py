@@ -79,6 +79,14 @@ def sync_cmd(
     workers: Annotated[
         int | None, typer.Option(min=1, help="processes that match (default: every core)")
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="engine: local (default), or spark (poslink[spark], --format parquet)"),
+    ] = None,
+    master: Annotated[
+        str | None,
+        typer.Option(help="spark: the master URL (default: local[*], or spark-submit's)"),
+    ] = None,
     threshold: Annotated[
         float | None, typer.Option(help="least probability to give an id (default: 0.5)")
     ] = None,
@@ -136,14 +144,16 @@ def sync_cmd(
         ("full",): ("--full", full or None),
         ("index",): ("--index", index),
         ("engine_options", "workers"): ("--workers", workers),
+        ("engine",): ("--engine", engine),
+        ("engine_options", "master"): ("--master", master),
         ("max_reject_rate",): ("--max-reject-rate", max_reject_rate),
         ("timeouts", "lock"): ("--lock-timeout", lock_timeout),
     }
     outcome = Outcome()
     with errors(outcome):
         config = build_config(config_file, given, [], catalog_column or [])
-        if config.engine != "local":
-            raise ConfigError(f"sync runs on the local engine (not {config.engine!r}) for now")
+        if config.engine not in ("local", "spark"):
+            raise ConfigError(f"sync runs on the local or spark engine (not {config.engine!r})")
         entries = read_manifest(manifest)
         if out_dir.exists() and not out_dir.is_dir():
             raise ConfigError(f"--out {out_dir}: not a folder")

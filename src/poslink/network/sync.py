@@ -195,6 +195,10 @@ def sync_network(
     each store's own). ``progress`` is told of each store once it is done.
     """
     layout = Layout(layout)
+    if config.engine == "spark":  # one Spark job for the network (engines/spark/sync.py)
+        from poslink.engines.spark.sync import sync_on_spark
+
+        return sync_on_spark(entries, config, out, layout, progress)
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     report = ReportBuilder()

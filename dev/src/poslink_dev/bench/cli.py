@@ -4,7 +4,8 @@ it too).
 
 Each part lives in its own module, imported only when asked for: ``generated.py`` (the local
 engine on generated workloads, beside a naive baseline), ``real.py`` (the labelled real data),
-``engines.py`` (Spark and repeated syncs), ``service.py`` (``poslink serve`` under load).
+``engines.py`` (Spark and repeated syncs), ``service.py`` (``poslink serve`` under load),
+``network.py`` (``poslink sync`` on a generated network of stores).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import typer
 
 if TYPE_CHECKING:
     from poslink_dev.bench.generated import Case
+    from poslink_dev.bench.network import NetworkCase
 
 _KUSHY = Path("..") / "shared" / "data" / "kushy"
 _MENUS = Path("..") / "shared" / "data" / "menus-nm"
@@ -52,13 +54,21 @@ def bench(
             help="what to measure, comma-separated: local (with the naive baseline), real (the "
             "labelled real menus and the reference example, per tier), spark (local[2], when "
             "PySpark is installed), repeat (a second run with a decision store), service "
-            "(poslink serve under load, when poslink[serve] is installed)"
+            "(poslink serve under load, when poslink[serve] is installed), network (poslink sync "
+            "on a generated network of stores, see --network)"
         ),
-    ] = "local,real,spark,repeat,service",
+    ] = "local,real,spark,repeat,service,network",
     menus: Annotated[
         Path, typer.Option(help="the labelled real menus (catalog.db, pos/, labels.csv)")
     ] = _MENUS,
     challenge: Annotated[Path, typer.Option(help="the reference example")] = _CHALLENGE,
+    network: Annotated[
+        str | None,
+        typer.Option(
+            help="the network part's size, STORESxRECORDS[xPRODUCTS] (default by --sizes: "
+            "full 1000x1000, small 100x1000, tiny 10x200x2000; 100,000 products unless given)"
+        ),
+    ] = None,
 ) -> None:
     """Measure poslink on generated workloads beside a naive RapidFuzz baseline."""
     from poslink.cli._app import errors
@@ -70,9 +80,10 @@ def bench(
         if sizes not in generated.SIZES:
             raise ConfigError(f"--sizes must be one of {', '.join(generated.SIZES)}, not {sizes!r}")
         wanted = {p.strip() for p in parts.split(",") if p.strip()}
-        unknown = wanted - {"local", "real", "spark", "repeat", "service"}
+        unknown = wanted - {"local", "real", "spark", "repeat", "service", "network"}
         if unknown:
             raise ConfigError(f"--parts: unknown part(s) {', '.join(sorted(unknown))}")
+        net = _network_case(network or "", sizes) if "network" in wanted else None
         if wanted - {"real"} and not (kushy / "products.csv").is_file():
             raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
         _say(f"machine: {generated.machine()}")
@@ -91,15 +102,45 @@ def bench(
             _say("\n".join(["", *tiers]))
         real = _real_part(menus, challenge, work, workers) if "real" in wanted else []
         extra = real + _engine_parts(wanted, generated.SIZES[sizes], work, kushy)
+        if net is not None:
+            extra += _network_part(net, work, kushy, workers)
         if doc is not None:
             stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             doc.parent.mkdir(parents=True, exist_ok=True)
-            text = (
-                generated.document(results, sizes, stamp, workers, sample, misses, tiers)
-                if results
-                else ""
-            )
-            doc.write_text(text + "\n".join(extra) + ("\n" if extra else ""), encoding="utf-8")
+            measured = "\n".join(extra) + ("\n" if extra else "")
+            if results:
+                text = generated.document(results, sizes, stamp, workers, sample, misses, tiers)
+                text += measured
+            elif doc.is_file():
+                # A run of some parts only updates their sections of an existing document.
+                text = merge_sections(doc.read_text(encoding="utf-8"), measured)
+            else:
+                text = measured
+            doc.write_text(text, encoding="utf-8")
+
+
+def merge_sections(old: str, new: str) -> str:
+    """``old`` Markdown with each ``## `` section of ``new`` in place of the one of the same
+    heading (appended when ``old`` has none); what ``new`` has before its first heading goes."""
+    sections = _sections(new)
+    sections.pop("", None)
+    kept = _sections(old)
+    text = "".join(sections.get(h, body) for h, body in kept.items())
+    for heading, body in sections.items():
+        if heading not in kept:
+            text = text.rstrip("\n") + "\n\n" + body
+    return text
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Text by ``## `` heading (the text before the first one under "")."""
+    found: dict[str, str] = {}
+    heading = ""
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            heading = line.strip()
+        found[heading] = found.get(heading, "") + line
+    return found
 
 
 def _real_part(menus: Path, challenge: Path, work: Path, workers: int | None) -> list[str]:
@@ -116,6 +157,24 @@ def _real_part(menus: Path, challenge: Path, work: Path, workers: int | None) ->
     for line in lines:
         _say(line)
     return lines
+
+
+def _network_case(spec: str, sizes: str) -> NetworkCase:
+    """The network to measure: ``--network``, else the one of ``--sizes``."""
+    from poslink.exceptions import ConfigError
+    from poslink_dev.bench import network
+
+    try:
+        return network.parse(spec or network.DEFAULT[sizes])
+    except ValueError as exc:
+        raise ConfigError(f"--network: {exc}") from None
+
+
+def _network_part(case: NetworkCase, work: Path, kushy: Path, workers: int | None) -> list[str]:
+    """Run the network part; its Markdown lines (also printed)."""
+    from poslink_dev.bench import engines, network
+
+    return network.network_lines(case, work, kushy, workers, engines.spark_available(), _say)
 
 
 def _engine_parts(wanted: set[str], cases: list[Case], work: Path, kushy: Path) -> list[str]:

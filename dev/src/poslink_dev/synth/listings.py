@@ -175,36 +175,56 @@ class FeedPlanner:
         while left > 0:
             size = min(left, rng.randint(200, 2500))
             self.shelved.clear()
-            listings: list[Listing] = []
-            count = 0
-            while count < size:
-                listing = self._next_listing()
-                cut = count + len(listing.rows) - size
-                if cut > 0:  # the last listing loses sizes to fit exactly
-                    keep = len(listing.rows) - cut
-                    listing.rows, listing.names = listing.rows[:keep], listing.names[:keep]
-                    listing.lots = max(0, listing.lots - cut)
-                listings.append(listing)
-                count += len(listing.rows)
-            listings.sort(key=lambda item: item.names[0][1].lower())
+            listings = shelf(size, self._next_listing)
             left -= size
             pos_id += rng.randint(1_000, 50_000)  # every store numbers its own products
-            store: list[tuple[Listing, list[Record]]] = []
-            for listing in listings:
-                records: list[Record] = []
-                first_lot = len(listing.rows) - listing.lots
-                for k, ((size_, _), (full, short)) in enumerate(
-                    zip(listing.rows, listing.names, strict=True)
-                ):
-                    if k < first_lot or k == 0:
-                        pos_id += pick(_ID_STEPS, rng)
-                    weight = size_ or listing.form.weights[0]
-                    price = round(weight.price * rng.uniform(0.85, 1.3), 2)
-                    option = size_.option if size_ else ""
-                    quantity = float(1 + below(60, rng))
-                    records.append(Record(pos_id, full, short, option, quantity, price))
-                store.append((listing, records))
+            store, pos_id = self.shelve(listings, pos_id)
             yield store
+
+    def shelve(
+        self, listings: list[Listing], pos_id: int
+    ) -> tuple[list[tuple[Listing, list[Record]]], int]:
+        """The records of one store's listings, POS ids rising from ``pos_id``; and the last id."""
+        rng = self.rng
+        store: list[tuple[Listing, list[Record]]] = []
+        for listing in listings:
+            records: list[Record] = []
+            first_lot = len(listing.rows) - listing.lots
+            for k, ((size_, _), (full, short)) in enumerate(
+                zip(listing.rows, listing.names, strict=True)
+            ):
+                if k < first_lot or k == 0:
+                    pos_id += pick(_ID_STEPS, rng)
+                weight = size_ or listing.form.weights[0]
+                price = round(weight.price * rng.uniform(0.85, 1.3), 2)
+                option = size_.option if size_ else ""
+                quantity = float(1 + below(60, rng))
+                records.append(Record(pos_id, full, short, option, quantity, price))
+            store.append((listing, records))
+        return store, pos_id
+
+    # --- for generators that plan their own stores (``network.py``) -------------------------
+
+    def seeded(self, rng: random.Random) -> FeedPlanner:
+        """This planner drawing from ``rng`` from now on (its renderer too)."""
+        self.rng = self.renderer.rng = rng
+        return self
+
+    def draw_spec(self, absent: bool) -> Spec:
+        """A catalog product (``absent``: a product the catalog lacks), drawn at random."""
+        return self._absent_spec() if absent else self._present()
+
+    def render(self, spec: Spec) -> Listing:
+        """The listing of ``spec`` as this planner's renderer writes it, with its sizes."""
+        return self._render(spec)
+
+    def resized(self, listing: Listing) -> Listing:
+        """The same listing (one lot) in another store: flower with the sizes it shelves."""
+        if listing.form.family == "flower" and listing.tier != EXACT:
+            rows = self._rows(listing.spec, listing.form)
+        else:
+            rows = listing.rows[: len(listing.rows) - listing.lots]  # a second lot is local
+        return replace(listing, rows=rows, names=listing.named(rows), lots=0)
 
     def _next_listing(self) -> Listing:
         rng = self.rng
@@ -245,11 +265,7 @@ class FeedPlanner:
         """The same product in another store: mostly the same name; flower sizes vary."""
         if self.rng.random() < 0.2:
             return self._render(listing.spec)
-        if listing.form.family == "flower" and listing.tier != EXACT:
-            rows = self._rows(listing.spec, listing.form)
-        else:
-            rows = listing.rows[: len(listing.rows) - listing.lots]  # a second lot is local
-        return replace(listing, rows=rows, names=listing.named(rows), lots=0)
+        return self.resized(listing)
 
     # --- what the listing names ---------------------------------------------------------
 
@@ -394,6 +410,23 @@ class FeedPlanner:
         else:
             sizes = [pick(form.weights, rng) if rng.random() < 0.75 else None]
         return [(size, pick(size.displays, rng) if size else "") for size in sizes]
+
+
+def shelf(size: int, draw: Callable[[], Listing]) -> list[Listing]:
+    """Listings from ``draw`` holding ``size`` records exactly, sorted by name as exports are."""
+    listings: list[Listing] = []
+    count = 0
+    while count < size:
+        listing = draw()
+        cut = count + len(listing.rows) - size
+        if cut > 0:  # the last listing loses sizes to fit exactly
+            keep = len(listing.rows) - cut
+            listing.rows, listing.names = listing.rows[:keep], listing.names[:keep]
+            listing.lots = max(0, listing.lots - cut)
+        listings.append(listing)
+        count += len(listing.rows)
+    listings.sort(key=lambda item: item.names[0][1].lower())
+    return listings
 
 
 def _strain_variant(core: str, rng: random.Random) -> str | None:

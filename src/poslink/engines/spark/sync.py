@@ -1,0 +1,304 @@
+"""A network sync on Spark (``poslink sync --engine spark``): one job for every store.
+
+Executors read the stores' exports (each with its own source and options, as the local engine
+reads them), match every record against one broadcast index (a worker's decision cache spans
+every store it meets) and Spark writes one hive-partitioned Parquet dataset,
+``OUT/store=<store>/part-*.parquet``, holding the rows the local engine's sync writes for each
+store, in the same order, with the same columns and values. Stores with the same output
+columns (the same source fields) and category table are written by one job each.
+
+The driver keeps what the network report needs (each record's name, category, status and
+score, as Arrow) and the few rejected records, which it writes to ``store=<store>/_rejects.csv``
+as the local engine does. Spark writes into a staging folder inside ``OUT``; each store's
+folder is moved into place only when every job succeeded. A store whose export cannot be read
+(missing, corrupt) is reported and left out; the others complete.
+
+Not (yet) on Spark: a decision store (``--decisions``), and the CSV layout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import shutil
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from poslink.config import MatcherConfig, RunConfig
+from poslink.engines.spark.engine import SparkOptions
+from poslink.engines.spark.errors import surfaced
+from poslink.engines.spark.frames import FRAME_DDL
+from poslink.engines.spark.session import require_pyspark, start_session
+from poslink.engines.spark.synctasks import HEAD_DDL, MatchStores, ReadStores, StoreExport
+from poslink.exceptions import ConfigError, InputError, PluginError
+from poslink.files.locations import is_url
+from poslink.files.rejects import RejectsFile
+from poslink.network.manifest import StoreEntry
+from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
+from poslink.network.sync import Layout, store_config, store_output
+from poslink.records import Status
+from poslink.runs.parts import CatalogAccess, build_source
+from poslink.sinks.base import MATCH_COLUMNS
+from poslink.sinks.parquet import output_schema
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+log = logging.getLogger(__name__)
+
+
+def sync_on_spark(
+    entries: list[StoreEntry],
+    config: RunConfig,
+    out: Path,
+    layout: Layout | str,
+    progress: Callable[[StoreResult], None] | None = None,
+) -> NetworkReport:
+    """Sync every store of ``entries`` on Spark into the Parquet dataset ``out``; the report."""
+    if Layout(layout) is not Layout.parquet:
+        raise ConfigError(
+            "sync on the spark engine writes the parquet layout: add --format parquet"
+        )
+    if config.decisions:
+        raise ConfigError("sync on the spark engine does not use a decision store (yet)")
+    require_pyspark()
+    settings = SparkOptions.model_validate(
+        {k: v for k, v in config.engine_options.items() if k in SparkOptions.model_fields}
+    )
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    report = ReportBuilder()
+    # In manifest order; by store id only the stores that can be synced (their ids are unique).
+    ordered: list[StoreResult] = []
+    results: dict[str, StoreResult] = {}
+    groups: dict[tuple[tuple[str, ...], str], list[StoreExport]] = defaultdict(list)
+    for entry in entries:
+        result = StoreResult(entry.store, entry.source, entry.location)
+        ordered.append(result)
+        try:
+            store, group = _prepare(entry, config, out)
+        except (InputError, ConfigError, PluginError) as exc:
+            result.error = f"line {entry.line}: {entry.problem}" if entry.problem else str(exc)
+            continue
+        results[entry.store] = result
+        groups[group].append(store)
+    catalog = CatalogAccess(config)
+    spark, owned = start_session(settings.master, settings.app_name)
+    staging = out / f".spark-{uuid.uuid4().hex[:12]}"
+    try:
+        with surfaced():
+            index = (
+                spark.sparkContext.broadcast(
+                    pickle.dumps(catalog.index, protocol=pickle.HIGHEST_PROTOCOL)
+                )
+                if groups
+                else None
+            )
+            token = uuid.uuid4().hex  # one matcher a worker, whatever the group
+            tables = [
+                _sync_group(spark, stores, group, (index, token), config.matcher, settings, staging)
+                for group, stores in groups.items()
+            ]
+            if index is not None:
+                index.unpersist()
+        figures = pa.concat_tables(tables) if tables else None
+        _empty_stores(staging, groups, figures)
+        _publish(staging, out, figures, results)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if owned:
+            spark.stop()
+    for result in ordered:
+        _report(report, result, figures, config.max_reject_rate)
+        if progress is not None:
+            progress(result)
+    seconds = time.perf_counter() - started
+    version = str(catalog.__dict__.get("version", ""))
+    return report.build(seconds, catalog_version=version, decisions=0, layout="parquet")
+
+
+def _prepare(
+    entry: StoreEntry, config: RunConfig, out: Path
+) -> tuple[StoreExport, tuple[tuple[str, ...], str]]:
+    """A manifest entry as the executors read it, and its group: its output's source fields
+    and its category table."""
+    if entry.problem:
+        raise ConfigError(entry.problem)
+    where = store_output(out, entry.store, Layout.parquet)
+    source = build_source(store_config(config, entry, where.output, Layout.parquet))
+    if is_url(source.location):
+        raise ConfigError(f"{source.location}: sync on spark reads local exports only (for now)")
+    source.check_readable()
+    path = str(Path(source.location).resolve())
+    options = source.options.model_dump()
+    store = StoreExport(entry.store, type(source), options, path, source.location)
+    return store, (tuple(source.fields), source.category_table)
+
+
+def _sync_group(
+    spark: SparkSession,
+    stores: list[StoreExport],
+    group: tuple[tuple[str, ...], str],
+    index: tuple[Any, str],
+    matcher: MatcherConfig,
+    settings: SparkOptions,
+    staging: Path,
+) -> pa.Table:
+    """Read, match and write the stores of one output layout; their report figures.
+
+    A store is read and matched in one task, its rows in order: the stores are spread over
+    the tasks, and nothing is shuffled. ``index``: the broadcast index and its token.
+    """
+    partitions = 2 * spark.sparkContext.defaultParallelism
+    slots = spark.createDataFrame([(i,) for i in range(len(stores))], "slot int")
+    read = ReadStores(stores, settings.chunk_records)
+    frame = slots.repartition(min(len(stores), partitions)).mapInArrow(
+        read, f"{FRAME_DDL}, store string, failure string"
+    )
+    fields, table = list(group[0]), group[1]
+    cells = ", ".join(f"f{i} string" for i in range(len(fields)))
+    task = MatchStores(index[0], matcher, table, fields)
+    task.token = index[1]
+    matched = frame.mapInArrow(task, f"{HEAD_DDL}, {cells}".rstrip(", "))
+    matched = matched.persist()
+    try:
+        good = matched.where("failure IS NULL")
+        columns = [f"f{i} AS `{name.replace('`', '``')}`" for i, name in enumerate(fields)]
+        output = good.selectExpr("store", "row", *columns, *MATCH_COLUMNS)
+        target = staging / f"group-{len(list(staging.glob('group-*')))}"
+        (
+            output.sortWithinPartitions("store", "row")
+            .drop("row")
+            .write.partitionBy("store")
+            .option("compression", "zstd")
+            .parquet(str(target))
+        )
+        figures = matched.select(
+            "store",
+            "row",
+            "name",
+            "category",
+            "match_status",
+            "match_score",
+            "failure",
+            "pos_id",
+            "reject",
+            "raw",
+        )
+        return _arrow(figures)
+    finally:
+        matched.unpersist()
+
+
+def _arrow(frame: DataFrame) -> pa.Table:
+    """A DataFrame as an Arrow table on the driver."""
+    to_arrow = getattr(frame, "toArrow", None)
+    if to_arrow is not None:
+        table = to_arrow()
+        assert isinstance(table, pa.Table)
+        return table
+    return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
+
+
+def _empty_stores(
+    staging: Path,
+    groups: dict[tuple[tuple[str, ...], str], list[StoreExport]],
+    figures: pa.Table | None,
+) -> None:
+    """An empty Parquet file (its columns, no row) for each store whose export held no record:
+    Spark writes no folder for a store without rows, the local engine an empty file."""
+    seen = set(figures.column("store").to_pylist()) if figures is not None else set()
+    for (fields, _), stores in groups.items():
+        for store in stores:
+            if store.store not in seen:
+                folder = staging / "empty" / f"store={store.store}"
+                folder.mkdir(parents=True)
+                table = output_schema(list(fields)).empty_table()
+                pq.write_table(table, folder / "part-0.parquet", compression="zstd")
+
+
+def _publish(
+    staging: Path, out: Path, figures: pa.Table | None, results: dict[str, StoreResult]
+) -> None:
+    """Move each store's folder from the staging folder into place, with its rejects."""
+    failed = _failures(figures)
+    rejects = _rejects(figures)
+    for group in sorted([*staging.glob("group-*"), staging / "empty"]):
+        for folder in sorted(group.glob("store=*")):
+            store = folder.name.removeprefix("store=")
+            if store in failed:
+                continue
+            for stray in folder.glob(".*.crc"):
+                stray.unlink()
+            lines = rejects.get(store, [])
+            if lines:
+                file = RejectsFile(folder / "_rejects.csv")
+                for row, pos_id, reason, raw in sorted(lines, key=lambda r: r[0]):
+                    file.write(row, pos_id, reason, raw)
+                file.prepare()
+                file.commit()
+            target = out / folder.name
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(folder, target)
+            results[store].output = str(target)
+    for store, reason in failed.items():
+        results[store].error = reason
+
+
+def _failures(figures: pa.Table | None) -> dict[str, str]:
+    if figures is None:
+        return {}
+    failed = figures.filter(pc.is_valid(figures.column("failure")))
+    return dict(
+        zip(failed.column("store").to_pylist(), failed.column("failure").to_pylist(), strict=True)
+    )
+
+
+def _rejects(figures: pa.Table | None) -> dict[str, list[tuple[int, str, str, object]]]:
+    found: dict[str, list[tuple[int, str, str, object]]] = defaultdict(list)
+    if figures is None:
+        return found
+    rejected = figures.filter(
+        pc.and_(pc.is_valid(figures.column("reject")), pc.is_null(figures.column("failure")))
+    )
+    for row in rejected.select(["store", "row", "pos_id", "reject", "raw"]).to_pylist():
+        found[row["store"]].append(
+            (row["row"], row["pos_id"] or "", row["reject"], pickle.loads(row["raw"]))
+        )
+    return found
+
+
+def _report(
+    report: ReportBuilder, result: StoreResult, figures: pa.Table | None, max_reject: float
+) -> None:
+    """One store's figures into the report (a failed store as failed)."""
+    if result.error or figures is None:
+        report.fail_store(result)
+        return
+    mine = figures.filter(pc.equal(figures.column("store"), result.store))
+    mine = mine.filter(pc.is_null(mine.column("failure")))
+    counts = Counter(mine.column("match_status").to_pylist())
+    result.records = mine.num_rows
+    result.matched = counts[Status.MATCHED.value]
+    result.no_match = counts[Status.NO_MATCH.value]
+    result.ambiguous = counts[Status.AMBIGUOUS.value]
+    result.rejected = counts[Status.REJECTED.value]
+    report.add_batch(mine.select(["name", "category", "match_status", "match_score"]), "category")
+    if result.records and result.rejected / result.records > max_reject:
+        result.error = (
+            f"{result.rejected} of {result.records} records rejected, more than the"
+            f" --max-reject-rate {max_reject:g}"
+        )
+        report.fail_store(result)
+        return
+    report.end_store(result)

@@ -1,0 +1,169 @@
+"""``poslink sync --engine spark``: the local engine's Parquet dataset and report, on Spark."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import astuple
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, poslink
+from poslink.config import RunConfig
+from poslink.exceptions import ConfigError
+from poslink.network.manifest import read_manifest
+from poslink.network.report import NetworkReport
+from poslink.network.sync import Layout, sync_network
+from poslink_dev.bench.network import dataset, same_tables
+from poslink_dev.synth.network import Network, generate_network
+
+# Stores whose export cannot be synced, one (the example) with a record a source sets aside,
+# one without records, and an id given twice.
+EXTRA = """
+[[store]]
+id = "gone"
+pos = "exports/gone/pos.json"
+
+[[store]]
+id = "broken"
+pos = "exports/broken/pos.json"
+
+[[store]]
+id = "example"
+pos = "exports/example/pos.json"
+
+[[store]]
+id = "empty"
+pos = "exports/empty/pos.json"
+
+[[store]]
+id = "empty"
+pos = "exports/example/pos.json"
+"""
+
+
+@pytest.fixture(scope="module")
+def network(kushy: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
+    out = tmp_path_factory.mktemp("network")
+    made = generate_network(kushy, out, n_stores=6, per_store=120, n_products=1500, gzip_share=0.3)
+    (out / "exports/broken").mkdir()
+    (out / "exports/broken/pos.json").write_text('[{"productId": 1, "productName": "Ac', "utf-8")
+    (out / "exports/empty").mkdir()
+    (out / "exports/empty/pos.json").write_text("[]", "utf-8")
+    (out / "exports/example").mkdir()
+    shutil.copyfile(EXAMPLES / "jane/pos.json", out / "exports/example/pos.json")
+    with made.manifest.open("a", encoding="utf-8") as handle:
+        handle.write(EXTRA)
+    return made
+
+
+def sync(network: Network, out: Path, engine: str, **options: object) -> NetworkReport:
+    config = RunConfig(
+        pos=network.manifest,
+        catalog=str(network.catalog),
+        out=out,
+        engine=engine,
+        engine_options=options,
+    )
+    return sync_network(read_manifest(network.manifest), config, out, Layout.parquet)
+
+
+@pytest.fixture(scope="module")
+def local(network: Network, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, NetworkReport]:
+    out = tmp_path_factory.mktemp("local") / "out"
+    return out, sync(network, out, "local", workers=1)
+
+
+@pytest.fixture(scope="module")
+def on_spark(
+    spark: object, network: Network, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, NetworkReport]:
+    out = tmp_path_factory.mktemp("spark") / "out"
+    (out / "store=gone").mkdir(parents=True)  # an earlier sync's folder of a store now failing
+    (out / "store=gone/part-0.parquet").write_bytes(b"earlier")
+    return out, sync(network, out, "spark", master="local[2]")
+
+
+def test_spark_writes_the_local_engines_dataset(
+    local: tuple[Path, NetworkReport], on_spark: tuple[Path, NetworkReport]
+) -> None:
+    (local_out, _), (spark_out, _) = local, on_spark
+    shutil.move(spark_out / "store=gone", spark_out.parent / "kept")  # not this sync's
+    try:
+        mine, theirs = dataset(spark_out), dataset(local_out)
+    finally:
+        shutil.move(spark_out.parent / "kept", spark_out / "store=gone")
+    assert len(theirs) == 8  # six generated stores, the example and an empty one
+    assert theirs["empty"].num_rows == 0
+    assert same_tables(mine, theirs)
+    # Hive style: one folder a store, Parquet parts in it; no staging folder left behind.
+    assert all(list((spark_out / f"store={s}").glob("part-*.parquet")) for s in mine)
+    assert not [p for p in spark_out.iterdir() if p.name.startswith(".")]
+    rejects = "store=example/_rejects.csv"
+    assert (spark_out / rejects).read_bytes() == (local_out / rejects).read_bytes()
+
+
+def test_spark_report_counts_as_the_local_one(
+    local: tuple[Path, NetworkReport], on_spark: tuple[Path, NetworkReport]
+) -> None:
+    (_, ours), (_, spark) = local, on_spark
+
+    def counts(report: NetworkReport) -> list[tuple[object, ...]]:
+        return [
+            (s.store, s.status, s.records, s.matched, s.no_match, s.ambiguous, s.rejected)
+            for s in report.stores
+        ]
+
+    assert counts(spark) == counts(ours)
+    assert [s.store for s in spark.failed] == ["gone", "broken", "empty"]  # the id given twice
+    assert [astuple(u) for u in spark.unmatched] == [astuple(u) for u in ours.unmatched]
+    assert spark.histogram == ours.histogram
+    assert {k: astuple(v) for k, v in spark.systems.items()} == {
+        k: astuple(v) for k, v in ours.systems.items()
+    }
+    broken = next(s for s in spark.stores if s.store == "broken")
+    assert "exports/broken/pos.json" in broken.error
+
+
+def test_a_failed_stores_earlier_output_is_left_alone(on_spark: tuple[Path, NetworkReport]) -> None:
+    out, _ = on_spark
+    assert (out / "store=gone/part-0.parquet").read_bytes() == b"earlier"
+    assert not (out / "store=broken").exists()
+
+
+@pytest.mark.parametrize(
+    ("layout", "decisions", "message"),
+    [(Layout.csv, None, "--format parquet"), (Layout.parquet, "d.db", "decision store")],
+)
+def test_what_spark_sync_does_not_do_is_said(
+    network: Network, tmp_path: Path, layout: Layout, decisions: str | None, message: str
+) -> None:
+    config = RunConfig(
+        pos=network.manifest,
+        catalog=str(network.catalog),
+        out=tmp_path,
+        engine="spark",
+        decisions=str(tmp_path / decisions) if decisions else None,
+    )
+    with pytest.raises(ConfigError, match=message):
+        sync_network(read_manifest(network.manifest), config, tmp_path / "out", layout)
+
+
+def test_cli_takes_the_engine_and_says_what_it_needs(network: Network, tmp_path: Path) -> None:
+    # Refused before any Spark starts: the flags reach the sync, the layout is checked.
+    done = poslink(
+        "sync",
+        "--manifest",
+        network.manifest,
+        "--catalog",
+        network.catalog,
+        "--out",
+        tmp_path / "out",
+        "--engine",
+        "spark",
+        "--master",
+        "local[1]",
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--format parquet" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, poslink
+from helpers import EXAMPLES, poslink
 from poslink.config import RunConfig
 from poslink.exceptions import ConfigError
 from poslink.network.manifest import read_manifest

@@ -125,10 +125,6 @@ class Matcher:
             out.append(self._brand.score(record, pos, brand, review=True))
         return out
 
-    def shortlist(self, item: ParsedItem) -> list[Candidate]:
-        """The candidates ``decide`` reads, best first (every one: they are few)."""
-        return self._candidates(item)
-
     # -- the steps ---------------------------------------------------------------------------
 
     def _candidates(self, item: ParsedItem, review: bool = False) -> list[Candidate]:

@@ -53,22 +53,31 @@ def iter_items(path: Path, prefix: str, opener: Opener | None = None) -> Iterato
     Numbers with a fraction come as floats. ``InputError`` names the file when it is not
     valid JSON or not UTF-8.
     """
+    yield from _read(path, prefix, opener, ijson)
+
+
+def _read(path: Path, prefix: str, opener: Opener | None, backend: Any) -> Iterator[Any]:
     done = 0
-    backend: Any = ijson
     while True:
         try:
             for item in _items(_opener(path, opener), backend, prefix, skip=done):
                 done += 1
                 yield item
             return
-        except ijson.JSONError as exc:
-            # The C parser stops at integers beyond 64 bits, which are valid JSON: the pure
-            # Python parser goes on from where it stopped.
+        except (ijson.JSONError, json.JSONDecodeError) as exc:
+            # (The pure Python parser reports a control character in a string as the json
+            # module does.) The C parser stops at integers beyond 64 bits, which are valid
+            # JSON: the pure Python parser goes on from where it stopped.
             if "integer overflow" in str(exc) and backend is ijson:
                 backend = ijson.get_backend("python")
                 continue
             raise InputError(syntax_error(path, exc, opener)) from exc
         except UnicodeDecodeError as exc:
+            # The C parser also fails here on an escaped lone surrogate ("\\ud800"), which is
+            # valid JSON: when the bytes are UTF-8, the pure Python parser goes on, as json does.
+            if backend is ijson and _not_utf8_at(path, opener) is None:
+                backend = ijson.get_backend("python")
+                continue
             raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
 
 
@@ -83,7 +92,10 @@ def iter_array(path: Path, opener: Opener | None = None) -> Iterator[Any]:
         return
     # Not an array: an invalid document says where it breaks; a valid one what it holds. (Its
     # items are not read: ijson's prefix "item" names the array at key "" of an object too.)
-    for _ in iter_items(path, "item", opener):
+    # A lone value is read by the pure Python parser: the C parser's seal (``_Sealed``) holds
+    # for arrays and objects only, so a string left open after a lone value would pass.
+    lone = first_char(path, opener) != "{"
+    for _ in _read(path, "item", opener, ijson.get_backend("python") if lone else ijson):
         pass
     found = kind_of(_top_level(path, opener))
     raise InputError(f"{path}: expected a JSON array of records, found {found}")
@@ -139,22 +151,28 @@ def found_at(path: Path, dotted: str, opener: Opener | None = None) -> str | Non
 
     ``dotted`` is "" for the top level. Read as a stream, stopping at the first event there.
     """
-    with _opener(path, opener)() as handle:
+    try:
+        return _found_at(_opener(path, opener), dotted, ijson)
+    except (ijson.JSONError, json.JSONDecodeError) as exc:
+        raise InputError(syntax_error(path, exc, opener)) from exc
+    except UnicodeDecodeError as exc:
+        if _not_utf8_at(path, opener) is None:  # an escaped lone surrogate: see _read
+            return _found_at(_opener(path, opener), dotted, ijson.get_backend("python"))
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+
+
+def _found_at(opener: Opener, dotted: str, backend: Any) -> str | None:
+    with opener() as handle:
         skip_bom(handle)
-        try:
-            for prefix, event, _ in ijson.parse(handle):
-                if prefix != dotted:
-                    continue
-                if event == "start_array":
-                    return "array"
-                if event == "start_map":
-                    return "object"
-                if event in ("string", "number", "boolean", "null"):
-                    return "value"
-        except ijson.JSONError as exc:
-            raise InputError(syntax_error(path, exc, opener)) from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        for prefix, event, _ in backend.parse(handle):
+            if prefix != dotted:
+                continue
+            if event == "start_array":
+                return "array"
+            if event == "start_map":
+                return "object"
+            if event in ("string", "number", "boolean", "null"):
+                return "value"
     return None
 
 
@@ -208,7 +226,7 @@ def _located(path: Path, exc: Exception, opener: Opener | None) -> str:
             skip_bom(handle)
             for _ in ijson.get_backend("python").basic_parse(handle, use_float=True):
                 pass
-    except ijson.JSONError as refused:
+    except (ijson.JSONError, json.JSONDecodeError) as refused:
         found = _UNEXPECTED.match(str(refused))
         if found is not None:
             line, column, word = _position(path, opener, int(found["at"]))

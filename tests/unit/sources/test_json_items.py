@@ -129,6 +129,27 @@ BAD_BYTES = [
 ]
 
 
+# Documents the C parser alone gets wrong: an escaped lone surrogate where it fails to decode
+# one (valid JSON, read as the json module reads it; elsewhere it reads one as "?"), a string
+# left open after a lone value, a control character in a string the pure Python parser reads.
+EDGES = [
+    b'"\\u001f\\ud800,\\udc00"',
+    b'1\n"',
+    b'"\n[""]',
+]
+
+
+@pytest.mark.parametrize("buf_size", [1, 64 * 1024])
+@pytest.mark.parametrize("raw", EDGES)
+def test_what_the_fast_parser_misreads_is_read_as_json_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, buf_size: int
+) -> None:
+    monkeypatch.setattr(json_items, "BUF_SIZE", buf_size)
+    path = tmp_path / "p.json"
+    path.write_bytes(raw)
+    assert streamed(path) == reference(raw)
+
+
 @pytest.mark.parametrize("raw", BAD_BYTES)
 def test_bad_bytes_are_located_like_the_whole_file_reader(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "p.json"

@@ -29,8 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +50,7 @@ from poslink.exceptions import (
 from poslink.files.atomic import AtomicFile
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
+from poslink.network.layout import Layout, StoreOutput, report_paths, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.page import render_page
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
@@ -62,36 +62,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Layout", "StoreOutput", "publish_report", "store_output", "sync_network"]
-
-
-class Layout(StrEnum):
-    """How a sync lays out its outputs (``--format``)."""
-
-    csv = "csv"
-    parquet = "parquet"
-
-
-@dataclass(frozen=True)
-class StoreOutput:
-    """Where one store's output and rejects go."""
-
-    output: Path
-    rejects: Path
-
-
-def store_output(out: Path, store: str, layout: Layout | str) -> StoreOutput:
-    """The output and rejects file of ``store`` under ``out``."""
-    if Layout(layout) is Layout.parquet:
-        folder = out / f"store={store}"
-        return StoreOutput(folder / "part-0.parquet", folder / "_rejects.csv")
-    return StoreOutput(out / f"{store}.csv", out / f"{store}.rejects.csv")
-
-
-def report_paths(out: Path, layout: Layout | str) -> tuple[Path, Path]:
-    """Where the report's JSON and HTML go by default."""
-    prefix = "_" if Layout(layout) is Layout.parquet else ""
-    return out / f"{prefix}report.json", out / f"{prefix}report.html"
+__all__ = [
+    "Layout",
+    "StoreOutput",
+    "publish_report",
+    "report_paths",
+    "store_config",
+    "store_output",
+    "sync_network",
+]
 
 
 class _Catalog(CatalogAccess):
@@ -144,20 +123,6 @@ class _Catalog(CatalogAccess):
 
 # A store's own failures: its export, its source, its options. Anything else stops the sync.
 _STORE_ERRORS = (InputError, ConfigError, PluginError)
-
-
-def store_config(base: RunConfig, entry: StoreEntry, output: Path, layout: Layout) -> RunConfig:
-    """One store's run configuration: the sync's, with the store's export, source and output."""
-    data = base.model_dump()
-    data.update(
-        pos=entry.pos,
-        out=output,
-        source=entry.source,
-        source_options=entry.options,
-        store_id=entry.store,
-        sink="parquet" if layout is Layout.parquet else "csv",
-    )
-    return RunConfig.model_validate(data)
 
 
 @contextmanager

@@ -42,9 +42,9 @@ from poslink.engines.spark.synctasks import HEAD_DDL, MatchStores, ReadStores, S
 from poslink.exceptions import ConfigError, InputError, PluginError
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
+from poslink.network.layout import Layout, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
-from poslink.network.sync import Layout, store_config, store_output
 from poslink.records import Status
 from poslink.runs.parts import CatalogAccess, build_source
 from poslink.sinks.base import MATCH_COLUMNS

@@ -51,17 +51,23 @@ class Served:
         headers = {KEY_HEADER: key} if key else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
-    def wait_ready(self, key: str, timeout: float = 60) -> None:
-        """Until /ready answers 200; fails when the process ends first."""
+    def wait_ready(self, key: str, timeout: float = 60, connections: int = 1) -> None:
+        """Until /ready answers 200 on ``connections`` new connections in a row; fails when the
+        process ends first. With several workers each connection may reach another worker
+        (the kernel spreads them): 20 in a row all but rule out a worker still loading."""
         deadline = time.monotonic() + timeout
-        with self.client(key) as client:
-            while time.monotonic() < deadline:
-                assert self.process.poll() is None, self.output()
+        in_a_row = 0
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output()
+            with self.client(key) as client:
                 try:
-                    if client.get("/ready").status_code == 200:
-                        return
+                    ready = client.get("/ready").status_code == 200
                 except httpx.TransportError:
-                    pass
+                    ready = False
+            in_a_row = in_a_row + 1 if ready else 0
+            if in_a_row >= connections:
+                return
+            if not ready:
                 time.sleep(0.05)
         raise AssertionError(f"not ready after {timeout} s:\n{self.output()}")
 

@@ -105,7 +105,7 @@ def test_two_workers_serve_and_stop_together(tmp_path: Path) -> None:
     key = add_key(decisions, "pos")
     served = Served(tmp_path, "--catalog", CATALOG, "--decisions", decisions, "--workers", "2")
     try:
-        served.wait_ready(key)
+        served.wait_ready(key, connections=20)  # both workers loaded, not only the first
         for _ in range(12):  # new connections: the kernel spreads them over the two sockets
             with served.client(key) as client:
                 assert client.post("/v1/match", json=GOOD).json()["status"] == "matched"

@@ -215,8 +215,11 @@ class DecisionStore:
                 .where(b.c.catalog_version == run.catalog_version)
             ).scalar()
             if not known:
+                # Runs at once on a new catalog version may each find it unknown (PostgreSQL
+                # reads committed rows): the hashes are the catalog's, the same for each, so a
+                # row another run wrote first is left as it is.
                 con.execute(
-                    sa.insert(b),
+                    self._insert(b).on_conflict_do_nothing(),
                     [
                         {"catalog_version": run.catalog_version, "brand_key": k, "hash": h}
                         for k, h in blocks().items()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -35,6 +36,12 @@ class Alignment:
     extra: list[str]
 
 
+# Pairs of words whose similarity is remembered: a feed's words repeat, and a brand's products
+# share theirs.
+_SIMILARITY_MEMO = 1 << 18
+
+
+@lru_cache(maxsize=_SIMILARITY_MEMO)
 def word_similarity(
     record_word: str, product_word: str, whole: frozenset[str] = frozenset()
 ) -> float:

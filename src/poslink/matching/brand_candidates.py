@@ -53,6 +53,8 @@ class BrandCandidates:
         self._lexicon = lexicon
         self._typos: BoundedCache[tuple[str, str], tuple[str, ...]] = BoundedCache(_MEMO_LIMIT)
         self._lines: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {}
+        # Form relations by the two sides' types and families: a few hundred pairs in all.
+        self._forms: dict[tuple[frozenset[str], ...], str] = {}
 
     def read_form(self, item: ParsedItem, brand: BrandWords) -> ParsedItem:
         """The record's form as the brand's catalog reads it: a name naming no form is the
@@ -164,41 +166,46 @@ class BrandCandidates:
             self._lines[memo] = found
         return found
 
+    def score_all(
+        self, record: ParsedItem, places: list[int], brand: BrandWords, review: bool = False
+    ) -> list[Candidate]:
+        """``score`` of each product at ``places``; the form and vetoes, which read only a
+        product's profile, are worked out once per profile (a brand has few)."""
+        memo: dict[tuple[int, bool], tuple[str, str]] = {}
+        return [self.score(record, pos, brand, review, memo) for pos in places]
+
     def score(
-        self, record: ParsedItem, pos: int, brand: BrandWords, review: bool = False
+        self,
+        record: ParsedItem,
+        pos: int,
+        brand: BrandWords,
+        review: bool = False,
+        memo: dict[tuple[int, bool], tuple[str, str]] | None = None,
     ) -> Candidate:
         """The record's candidate at ``pos`` of ``brand``: its vetoes, else its evidence.
 
         ``review``: a vetoed candidate's evidence is worked out too (deciding reads none).
+        ``memo``: form and veto by (profile, generic) for this record, filled as found.
         """
-        product = self.index.item(pos)
-        form = form_relation(record, product, self.k)
-        ptype = next(iter(product.types), "")
-        generic = not product.core
-        if (
-            form == "unknown"
-            and record.subtypes
-            and not product.subtypes
-            and any(f in brand.families for f in record.subtypes)
-        ):
-            # The brand lists its products of the record's form as such ("Hard Candy"): one of
-            # its products that names no form is not one of them.
-            form = ""
-        veto = (
-            ("" if form else _form_conflict(record, product))
-            or size_veto(record, product, product.weight_g)
-            or attribute_veto(record, product, self._line(record.brand or "", ptype))
-            or ("" if generic else number_veto(record, product, brand))
-        )
+        generic = not self.index.cores[pos]
+        key = (self.index.profile_of[pos], generic)
+        known = memo.get(key) if memo is not None else None
+        if known is None:
+            known = self._form_and_veto(record, self.index.profiles[key[0]], brand, generic)
+            if memo is not None:
+                memo[key] = known
+        form, veto = known
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
             name = 0.0
             if review and not generic:
+                product = self.index.item(pos)
                 name, _ = name_evidence(
                     record.tokens, None, product.tokens, product.types, brand, self._lexicon
                 )
             return Candidate(pos, round(name, 6), veto=veto, form=form)
+        product = self.index.item(pos)
         if generic:
             # A record is the brand's generic product only when it is surely of its type and
             # form: one type, and the same family (or neither names one).
@@ -232,6 +239,32 @@ class BrandCandidates:
             generic=generic,
             doubt=doubt,
         )
+
+    def _form_and_veto(
+        self, record: ParsedItem, product: ParsedItem, brand: BrandWords, generic: bool
+    ) -> tuple[str, str]:
+        """The form relation of the record to a product of this profile, and the first veto."""
+        sides = (record.types, record.subtypes, product.types, product.subtypes)
+        form = self._forms.get(sides)
+        if form is None:
+            form = self._forms[sides] = form_relation(record, product, self.k)
+        if (
+            form == "unknown"
+            and record.subtypes
+            and not product.subtypes
+            and any(f in brand.families for f in record.subtypes)
+        ):
+            # The brand lists its products of the record's form as such ("Hard Candy"): one of
+            # its products that names no form is not one of them.
+            form = ""
+        ptype = next(iter(product.types), "")
+        veto = (
+            ("" if form else _form_conflict(record, product))
+            or size_veto(record, product, product.weight_g)
+            or attribute_veto(record, product, self._line(record.brand or "", ptype))
+            or ("" if generic else number_veto(record, product, brand))
+        )
+        return form, veto
 
 
 def _form_conflict(record: ParsedItem, product: ParsedItem) -> str:

@@ -144,7 +144,7 @@ class Matcher:
             return []
         within = self._brand
         record = within.read_form(item, brand)
-        out = [within.score(record, pos, brand, review) for pos in within.gather(record, brand)]
+        out = within.score_all(record, within.gather(record, brand), brand, review)
         if item.brand_source == "inferred":
             # The brand was read from a product line's word: the product must carry it, and
             # the evidence must be full.

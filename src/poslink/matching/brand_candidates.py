@@ -1,8 +1,9 @@
 """A record of a catalog brand: its form as the brand's catalog reads it, the brand's products
 it may be, and each one's vetoes and evidence.
 
-A small brand has every product scored; a large one, its generic products and those sharing a
-word with the record, or a mistyped, joined or shortened one. The evidence and vetoes
+A brand's candidates are its generic products and those sharing a word with the record, or a
+mistyped, joined or shortened one (``score_all_to`` scores every product of brands up to that
+size instead: the tests compare the two). The evidence and vetoes
 themselves are ``score.py``'s; which candidate wins is ``decide.py``'s.
 """
 
@@ -34,9 +35,12 @@ from poslink.matching.score import (
 from poslink.matching.words import LINE_WEIGHT, BrandWords
 from poslink.records import ParsedItem
 
-# A brand with at most this many products has every one scored; a larger one, those sharing a
-# word with the record (the decision is the same: a test holds it).
-SCORE_ALL = 64
+# A brand with at most this many products has every one scored. 0: every brand's candidates
+# are those sharing a word with the record, and its generic ones. Scoring all products of the
+# small brands too decides the same (a test holds it) and cost a third of the matching time;
+# what it changed was the score of records given no id (the best unvetoed product's,
+# sharing no word with the record).
+SCORE_ALL = 0
 # Mistyped words looked up (by brand), remembered up to this many.
 _MEMO_LIMIT = 200_000
 
@@ -88,8 +92,8 @@ class BrandCandidates:
         return record
 
     def gather(self, record: ParsedItem, brand: BrandWords) -> list[int]:
-        """The brand's products the record may be: all of a small brand; of a large one, the
-        generic ones and those sharing a word (or a mistyped, joined or shortened one)."""
+        """The brand's products the record may be: its generic ones and those sharing a word
+        (or a mistyped, joined or shortened one); all of a brand of ``score_all_to`` or fewer."""
         types = record.types
         if len(brand.positions) <= self.score_all_to:
             places = brand.positions

@@ -37,6 +37,17 @@ def reference_fold(text: str) -> str:
 
 
 def reference_find(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, int, int] | None:
+    found = _reference_at_ends(index, tokens)
+    if found is None and len(tokens) > 2 and tokens[-1] in index._suffix_words:
+        # A corporate word after the brand ("... Seed Junky Genetics"): the brand still ends
+        # the name.
+        found = _reference_at_ends(index, tokens[:-1])
+        if found is not None and found[2] == len(tokens) - 1:
+            found = (found[0], found[1], len(tokens))
+    return found
+
+
+def _reference_at_ends(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, int, int] | None:
     n = len(tokens)
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[n - size :]))

@@ -315,7 +315,7 @@ class Parser:
             preferred_type=preferred_type,
             trace=trace,
         )
-        # A catalog product named by nothing but noise words ("Natural") is not generic.
+        # A catalog product named by nothing but noise words ("Natural", "PK") is not generic.
         plain = scan.noise if authoritative and not scan.forms else []
         text = " ".join(scan.core or plain)
         trace.rest(markers, m.ratio)

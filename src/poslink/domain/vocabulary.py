@@ -158,7 +158,7 @@ class Vocabulary:
                 found.markers.add(str(value))
             elif kind == LINEAGE and value:
                 lineages.add(str(value))
-            elif kind == NOISE and len(phrase) > 2:
+            elif kind == NOISE:
                 found.noise.append(phrase)
             i += size
         return found

@@ -11,6 +11,10 @@ from poslink.domain.knowledge import Knowledge
 from poslink.domain.trace import Trace
 from poslink.domain.vocabulary import Scan
 
+# Edibles, tinctures and topicals are known by their flavour; flowers, pre-rolls, vapes and
+# concentrates by their strain.
+FLAVOUR_TYPES = frozenset({"edible", "tincture", "topical"})
+
 # The types and form a name's words give: the types it may be, the subtypes (form families)
 # named, hints (weak forms' families), and the type read when the brand sells it (no form word:
 # the category's default).

@@ -18,7 +18,7 @@ from poslink.caching import BoundedCache
 from poslink.domain.brand_in_name import BrandInName
 from poslink.domain.brand_names import brand_key
 from poslink.domain.brands import BrandIndex
-from poslink.domain.forms import read_forms
+from poslink.domain.forms import FLAVOUR_TYPES, read_forms
 from poslink.domain.knowledge import CategoryTypes, Knowledge, load_category_table
 from poslink.domain.measures import MeasureReader, Measures, measured
 from poslink.domain.text import exact_text, fold, words
@@ -315,8 +315,12 @@ class Parser:
             preferred_type=preferred_type,
             trace=trace,
         )
-        # A catalog product named by nothing but noise words ("Natural", "PK") is not generic.
-        plain = scan.noise if authoritative and not scan.forms else []
+        # A catalog product named by nothing but noise words ("Natural", "PK") is not generic,
+        # nor one known by its strain whose name adds noise words to its form ("Natural
+        # Cartridge", "PK Popcorn"): those words are its name, not any strain's. A plain
+        # tincture ("Natural Tincture") is generic: a record naming a flavour never is it.
+        strain_type = not (types_read & FLAVOUR_TYPES)
+        plain = scan.noise if authoritative and (strain_type or not scan.forms) else []
         text = " ".join(scan.core or plain)
         trace.rest(markers, m.ratio)
         return ParsedItem(

@@ -15,11 +15,11 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
+from poslink.domain.forms import FLAVOUR_TYPES
 from poslink.domain.knowledge import Knowledge
 from poslink.matching.align import SAME_WORD, word_similarity
 from poslink.matching.index import CatalogIndex
 from poslink.matching.score import (
-    FLAVOUR_TYPES,
     FORM_FACTOR,
     GENERIC,
     SOFT_LINEAGE,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from poslink.domain.forms import FLAVOUR_TYPES
 from poslink.domain.knowledge import Knowledge
 from poslink.matching.align import align
 from poslink.matching.words import LINE_WEIGHT, BrandWords
@@ -189,11 +190,10 @@ class Lexicon:
     strain_words: frozenset[str]
 
 
-# Edibles, tinctures and topicals are known by their flavour: a record naming a product's
-# flavour, and nothing it lacks, is that product even when the catalog adds decoration
-# ("Lime" for "1:1 Lime Twist 5mg"). A flower, pre-roll, vape or concentrate is known by its
-# strain, every word of it ("Gelato" is not "Gelato Cake").
-FLAVOUR_TYPES = frozenset({"edible", "tincture", "topical"})
+# Products known by their flavour (``FLAVOUR_TYPES``): a record naming a product's flavour, and
+# nothing it lacks, is that product even when the catalog adds decoration ("Lime" for "1:1
+# Lime Twist 5mg"). A flower, pre-roll, vape or concentrate is known by its strain, every
+# word of it ("Gelato" is not "Gelato Cake").
 # The evidence a record naming only (and uniquely) part of a product's name gives.
 PART = 0.8
 # What a descriptor and a weak form word weigh, in a product's name and as a record's word.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from poslink import logs
+from poslink.cli import options as opt
 from poslink.cli._app import Outcome, app, err, errors, out, poslink_version, progress
 from poslink.config import Layer, RunConfig, load_run_config, parse_value
 from poslink.db.connect import describe
@@ -25,24 +25,13 @@ from poslink.sources.sniff import format_hint
 log = logging.getLogger("poslink")
 
 
-class LogFormatChoice(StrEnum):
-    """``--log-format``."""
-
-    text = "text"
-    json = "json"
-
-
 @app.command("run")
 def run_cmd(
-    config_file: Annotated[
-        Path | None, typer.Option("--config", help="a TOML run configuration (flags override it)")
-    ] = None,
+    config_file: opt.ConfigFile = None,
     pos: Annotated[
         str | None, typer.Option("--pos", help="the POS export to read (a path; spark: or a URL)")
     ] = None,
-    catalog: Annotated[
-        str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
-    ] = None,
+    catalog: opt.Catalog = None,
     out_path: Annotated[
         str | None, typer.Option("--out", help="the CSV to write (a path; spark: or a URL)")
     ] = None,
@@ -58,10 +47,7 @@ def run_cmd(
     engine: Annotated[
         str | None, typer.Option(help="engine: local (default), or spark (poslink[spark])")
     ] = None,
-    master: Annotated[
-        str | None,
-        typer.Option(help="spark: the master URL (default: local[*], or spark-submit's)"),
-    ] = None,
+    master: opt.Master = None,
     single_file: Annotated[
         bool, typer.Option("--single-file", help="spark: one CSV file, not a CSV directory")
     ] = False,
@@ -70,54 +56,27 @@ def run_cmd(
         typer.Option(help="spark: broadcast the index, join by brand, or auto (by index size)"),
     ] = None,
     sink: Annotated[str | None, typer.Option(help="output format (default: csv)")] = None,
-    threshold: Annotated[
-        float | None, typer.Option(help="least name similarity to match (default: 0.86)")
-    ] = None,
-    margin: Annotated[
-        float | None,
-        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="no progress bar; errors only on stderr")
-    ] = False,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="processes that match (default: every core)")
-    ] = None,
-    index: Annotated[
-        Path | None, typer.Option(help="a saved index (`poslink index build`) of the catalog")
-    ] = None,
-    catalog_table: Annotated[
-        str | None, typer.Option(help="the catalog's table (default: products)")
-    ] = None,
-    catalog_column: Annotated[
-        list[str] | None,
-        typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
-    ] = None,
+    threshold: opt.Threshold = None,
+    margin: opt.Margin = None,
+    quiet: Annotated[bool, opt.quiet("no progress bar; errors only on stderr")] = False,
+    workers: opt.Workers = None,
+    index: opt.SavedIndex = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
     decisions: Annotated[
-        str | None,
-        typer.Option(
-            help="decision store (SQLite path or SQLAlchemy URL): match only new or changed"
-            " records, apply overrides"
-        ),
+        str | None, opt.decisions("match only new or changed records, apply overrides")
     ] = None,
     store_id: Annotated[
         str | None, typer.Option(help="the store the export comes from (default: its file name)")
     ] = None,
-    full: Annotated[
-        bool, typer.Option("--full", help="with a decision store: match every record again")
-    ] = False,
+    full: opt.Full = False,
     max_reject_rate: Annotated[
         float | None,
-        typer.Option(
-            min=0.0,
-            max=1.0,
-            help="exit 1 when the source rejects more than this share of records (default: 0.5)",
+        opt.max_reject_rate(
+            "exit 1 when the source rejects more than this share of records (default: 0.5)"
         ),
     ] = None,
-    lock_timeout: Annotated[
-        float | None,
-        typer.Option(help="seconds to wait for a locked catalog or store (default: 30)"),
-    ] = None,
+    lock_timeout: opt.LockTimeout = None,
     connect_timeout: Annotated[
         float | None,
         typer.Option(help="seconds to wait for a database server to connect (default: 10)"),
@@ -130,12 +89,8 @@ def run_cmd(
         Path | None,
         typer.Option(help="also write the run's summary (or its error) as JSON to this file"),
     ] = None,
-    verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="say what the run does (-vv: more)")
-    ] = 0,
-    log_format: Annotated[
-        LogFormatChoice, typer.Option(help="stderr messages as text or JSON lines")
-    ] = LogFormatChoice.text,
+    verbose: Annotated[int, opt.verbose("say what the run does (-vv: more)")] = 0,
+    log_format: opt.LogFormat = opt.LogFormatChoice.text,
 ) -> None:
     """Match a POS export against the catalog and write every record with its catalog id.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from poslink.cli import options as opt
 from poslink.cli._app import app, err, errors, out
 
 if TYPE_CHECKING:
@@ -20,7 +21,9 @@ app.add_typer(serve_app, name="serve")
 key_app = typer.Typer(help="API keys: one per integration, stored hashed in the decision store.")
 serve_app.add_typer(key_app, name="key")
 
-_DECISIONS_HELP = "decision store (SQLite path or SQLAlchemy URL): API keys and overrides"
+_Decisions = Annotated[
+    str | None, opt.decisions("API keys and overrides", envvar="POSLINK_DECISIONS")
+]
 
 
 @serve_app.callback()
@@ -33,9 +36,7 @@ def serve_cmd(
         str | None,
         typer.Option(help="the catalog: indexed at start-up without --index, else checked"),
     ] = None,
-    decisions: Annotated[
-        str | None, typer.Option(help=_DECISIONS_HELP, envvar="POSLINK_DECISIONS")
-    ] = None,
+    decisions: _Decisions = None,
     host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: all)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
     workers: Annotated[
@@ -47,13 +48,8 @@ def serve_cmd(
     category_table: Annotated[
         str, typer.Option(help="the category table: a built-in name or a .toml path")
     ] = "default",
-    threshold: Annotated[
-        float | None, typer.Option(help="least name similarity to match (default: 0.86)")
-    ] = None,
-    margin: Annotated[
-        float | None,
-        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.03)"),
-    ] = None,
+    threshold: opt.Threshold = None,
+    margin: opt.Margin = None,
     max_body: Annotated[
         int, typer.Option(min=1024, help="largest request body, in bytes")
     ] = 1_048_576,
@@ -121,9 +117,6 @@ def _keys(decisions: str | None) -> KeyStore:
     if decisions is None:
         raise ConfigError("give --decisions (or POSLINK_DECISIONS): API keys live there")
     return KeyStore(DecisionStore(decisions))
-
-
-_Decisions = Annotated[str | None, typer.Option(help=_DECISIONS_HELP, envvar="POSLINK_DECISIONS")]
 
 
 @key_app.command("add")

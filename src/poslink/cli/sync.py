@@ -21,8 +21,9 @@ from rich.progress import (
 from rich.table import Table
 
 from poslink import logs
+from poslink.cli import options as opt
 from poslink.cli._app import Outcome, app, err, errors, out
-from poslink.cli.run import LogFormatChoice, build_config
+from poslink.cli.run import build_config
 from poslink.exceptions import ConfigError
 from poslink.network.manifest import read_manifest
 from poslink.network.report import NetworkReport, StoreResult
@@ -42,86 +43,46 @@ def sync_cmd(
     out_dir: Annotated[
         Path, typer.Option("--out", help="the folder to write each store's output and the report")
     ],
-    catalog: Annotated[
-        str | None, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
-    ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option("--config", help="a TOML run configuration (flags override it)"),
-    ] = None,
+    catalog: opt.Catalog = None,
+    config_file: opt.ConfigFile = None,
     layout: Annotated[
         Layout,
         typer.Option(
             "--format", help="csv: OUT/<store>.csv; parquet: OUT/store=<store>/part-0.parquet"
         ),
     ] = Layout.csv,
-    index: Annotated[
-        Path | None, typer.Option(help="a saved index (`poslink index build`) of the catalog")
-    ] = None,
+    index: opt.SavedIndex = None,
     decisions: Annotated[
         str | None,
-        typer.Option(
-            "--decisions",
-            "--store",
-            help="decision store (SQLite path or SQLAlchemy URL): each store matches only its"
-            " new or changed records",
-        ),
+        opt.decisions("each store matches only its new or changed records", "--store"),
     ] = None,
-    full: Annotated[
-        bool, typer.Option("--full", help="with a decision store: match every record again")
-    ] = False,
+    full: opt.Full = False,
     report_html: Annotated[
         Path | None,
         typer.Option(
             help="the HTML report (default: report.html in --out, _report.html for parquet)"
         ),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="processes that match (default: every core)")
-    ] = None,
+    workers: opt.Workers = None,
     engine: Annotated[
         str | None,
         typer.Option(help="engine: local (default), or spark (poslink[spark], --format parquet)"),
     ] = None,
-    master: Annotated[
-        str | None,
-        typer.Option(help="spark: the master URL (default: local[*], or spark-submit's)"),
-    ] = None,
-    threshold: Annotated[
-        float | None, typer.Option(help="least probability to give an id (default: 0.5)")
-    ] = None,
-    margin: Annotated[
-        float | None,
-        typer.Option(help="runner-up closeness that makes it ambiguous (default: 0.1)"),
-    ] = None,
-    catalog_table: Annotated[
-        str | None, typer.Option(help="the catalog's table (default: products)")
-    ] = None,
-    catalog_column: Annotated[
-        list[str] | None,
-        typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
-    ] = None,
+    master: opt.Master = None,
+    threshold: opt.Threshold = None,
+    margin: opt.Margin = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
     max_reject_rate: Annotated[
         float | None,
-        typer.Option(
-            min=0.0,
-            max=1.0,
-            help="a store rejecting more than this share of its records fails (default: 0.5)",
+        opt.max_reject_rate(
+            "a store rejecting more than this share of its records fails (default: 0.5)"
         ),
     ] = None,
-    lock_timeout: Annotated[
-        float | None,
-        typer.Option(help="seconds to wait for a locked catalog or store (default: 30)"),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="no progress or table; errors only on stderr")
-    ] = False,
-    verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="say what the sync does (-vv: more)")
-    ] = 0,
-    log_format: Annotated[
-        LogFormatChoice, typer.Option(help="stderr messages as text or JSON lines")
-    ] = LogFormatChoice.text,
+    lock_timeout: opt.LockTimeout = None,
+    quiet: Annotated[bool, opt.quiet("no progress or table; errors only on stderr")] = False,
+    verbose: Annotated[int, opt.verbose("say what the sync does (-vv: more)")] = 0,
+    log_format: opt.LogFormat = opt.LogFormatChoice.text,
 ) -> None:
     """Match every store of a manifest against the catalog in one run; write each store's
     output and the network report (JSON, a table, an HTML page).

@@ -64,21 +64,25 @@ def _read(path: Path, prefix: str, opener: Opener | None, backend: Any) -> Itera
                 done += 1
                 yield item
             return
-        except (ijson.JSONError, json.JSONDecodeError) as exc:
+        except (ijson.JSONError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            if backend is ijson and _c_parser_cannot_go_on(exc, path, opener):
+                # Valid JSON: the pure Python parser goes on from where the C parser stopped.
+                backend = ijson.get_backend("python")
+                continue
+            if isinstance(exc, UnicodeDecodeError):
+                raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
             # (The pure Python parser reports a control character in a string as the json
-            # module does.) The C parser stops at integers beyond 64 bits, which are valid
-            # JSON: the pure Python parser goes on from where it stopped.
-            if "integer overflow" in str(exc) and backend is ijson:
-                backend = ijson.get_backend("python")
-                continue
+            # module does.)
             raise InputError(syntax_error(path, exc, opener)) from exc
-        except UnicodeDecodeError as exc:
-            # The C parser also fails here on an escaped lone surrogate ("\\ud800"), which is
-            # valid JSON: when the bytes are UTF-8, the pure Python parser goes on, as json does.
-            if backend is ijson and _not_utf8_at(path, opener) is None:
-                backend = ijson.get_backend("python")
-                continue
-            raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+
+
+def _c_parser_cannot_go_on(exc: Exception, path: Path, opener: Opener | None) -> bool:
+    """Whether the C parser stopped on valid JSON it cannot read: an integer beyond 64 bits,
+    or an escaped lone surrogate ("\\ud800") it cannot decode, in a document whose bytes are
+    UTF-8 (the json module reads both)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _not_utf8_at(path, opener) is None
+    return "integer overflow" in str(exc)
 
 
 def iter_array(path: Path, opener: Opener | None = None) -> Iterator[Any]:
@@ -156,7 +160,7 @@ def found_at(path: Path, dotted: str, opener: Opener | None = None) -> str | Non
     except (ijson.JSONError, json.JSONDecodeError) as exc:
         raise InputError(syntax_error(path, exc, opener)) from exc
     except UnicodeDecodeError as exc:
-        if _not_utf8_at(path, opener) is None:  # an escaped lone surrogate: see _read
+        if _c_parser_cannot_go_on(exc, path, opener):  # an escaped lone surrogate
             return _found_at(_opener(path, opener), dotted, ijson.get_backend("python"))
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
 

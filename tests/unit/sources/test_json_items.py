@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import strategies
 from poslink.exceptions import InputError
 from poslink.sources import json_items
 from poslink.sources.json_items import iter_array
@@ -69,18 +70,7 @@ def streamed(path: Path) -> list[Any] | str:
         return message.removeprefix(f"{path}: ")
 
 
-# JSON's values (RFC 8259): no NaN or Infinity, which json.dumps would write.
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=5),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
-    ),
-    max_leaves=10,
-)
+json_values = strategies.json_values(10, text=st.text(max_size=5), keys=st.text(max_size=3))
 
 
 @st.composite

@@ -55,16 +55,28 @@ def system(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def credentials(system: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def log_in(monkeypatch: pytest.MonkeyPatch, system: str) -> dict[str, str]:
     """The system's credentials in the environment, as a user sets them."""
     for name, value in CREDENTIALS[system].items():
         monkeypatch.setenv(name, value)
     return CREDENTIALS[system]
 
 
+@pytest.fixture
+def credentials(system: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The system's credentials in the environment, as a user sets them."""
+    return log_in(monkeypatch, system)
+
+
 def api_for(server: HTTPServer, system: str, listings: list[Listing]) -> FakeApi:
     return FakeApi(server, system, render(system, listings))
+
+
+@pytest.fixture
+def metrc_api(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, feed: Feed) -> FakeApi:
+    """Metrc's API serving the feed, its credentials in the environment."""
+    log_in(monkeypatch, "metrc")
+    return api_for(httpserver, "metrc", feed[1])
 
 
 def source(system: str, location: str | Path, **options: Any) -> SystemSource:
@@ -112,8 +124,7 @@ def test_a_pull_reads_every_page_as_the_saved_export_through_429_and_503(
 def test_retry_after_is_honoured(
     httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, feed: Feed
 ) -> None:
-    for name, value in CREDENTIALS["dutchie"].items():
-        monkeypatch.setenv(name, value)
+    log_in(monkeypatch, "dutchie")
     api = api_for(httpserver, "dutchie", feed[1])
     api.faults = [(429, {"Retry-After": "1"})]
     list(source("dutchie", api.url, page_size=100).records())
@@ -140,17 +151,12 @@ def test_a_wrong_key_stops_at_once_without_showing_it(
 
 
 @pytest.mark.parametrize("status", [403, 422])
-def test_other_refusals_stop_at_once(
-    httpserver: HTTPServer, status: int, monkeypatch: pytest.MonkeyPatch, feed: Feed
-) -> None:
-    for name, value in CREDENTIALS["metrc"].items():
-        monkeypatch.setenv(name, value)
-    api = api_for(httpserver, "metrc", feed[1])
-    api.answer = lambda request: Response('{"Message": "no"}', status=status)
+def test_other_refusals_stop_at_once(metrc_api: FakeApi, status: int) -> None:
+    metrc_api.answer = lambda request: Response('{"Message": "no"}', status=status)
     with pytest.raises(PullError, match=f"HTTP {status}") as raised:
-        list(source("metrc", api.url).records())
+        list(source("metrc", metrc_api.url).records())
     assert ("refused" in str(raised.value)) == (status == 403)
-    assert len(api.requests) == 1
+    assert len(metrc_api.requests) == 1
 
 
 def test_missing_credentials_name_the_variable_before_any_request(
@@ -271,33 +277,21 @@ def test_secrets_stay_out_of_logs(
             assert secret not in logged
 
 
-def test_pages_can_be_saved_and_read_again(
-    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, feed: Feed,
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    for name, value in CREDENTIALS["metrc"].items():
-        monkeypatch.setenv(name, value)
-    api = api_for(httpserver, "metrc", feed[1])
+def test_pages_can_be_saved_and_read_again(metrc_api: FakeApi, tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "page-00099.json").write_text("stale")
-    pulled = source("metrc", api.url, page_size=40, save_pages=str(folder))
+    pulled = source("metrc", metrc_api.url, page_size=40, save_pages=str(folder))
     got = outcome(pulled.records())
     names = sorted(p.name for p in folder.iterdir())
     assert names == [f"page-{n:05d}.json" for n in range(1, 5)]
     assert outcome(source("metrc", folder).records()) == got
 
 
-def test_pages_that_cannot_be_saved_are_an_output_error(
-    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, feed: Feed,
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    for name, value in CREDENTIALS["metrc"].items():
-        monkeypatch.setenv(name, value)
-    api = api_for(httpserver, "metrc", feed[1])
+def test_pages_that_cannot_be_saved_are_an_output_error(metrc_api: FakeApi, tmp_path: Path) -> None:
     taken = tmp_path / "taken"
     taken.write_text("a file where the folder should be")
-    pulled = source("metrc", api.url, page_size=40, save_pages=str(taken))
+    pulled = source("metrc", metrc_api.url, page_size=40, save_pages=str(taken))
     with pytest.raises(OutputError, match="taken: cannot save the pulled pages") as info:
         list(pulled.records())
     assert info.value.exit_code == EXIT_ENVIRONMENT

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import strategies
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.jane_json import JaneJsonSource
@@ -90,18 +91,7 @@ def test_missing_file(tmp_path: Path) -> None:
         list(JaneJsonSource(tmp_path / "absent.json").records())
 
 
-# JSON's values: no NaN or Infinity (json.dumps writes them; JSON has no such numbers).
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
-    ),
-    max_leaves=8,
-)
+json_values = strategies.json_values(8)
 record_like = st.fixed_dictionaries(
     {},
     optional={

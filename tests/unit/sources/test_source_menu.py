@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import strategies
 from poslink.exceptions import ConfigError, InputError, SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.menu import MenuSource, flatten
@@ -221,17 +222,7 @@ def test_flatten_keeps_scalars_and_arrays_as_json() -> None:
     }
 
 
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
-    ),
-    max_leaves=6,
-)
+json_values = strategies.json_values(6)
 variants = st.lists(
     st.fixed_dictionaries(
         {}, optional={"sku": json_values, "option": json_values, "quantity": json_values}

@@ -112,6 +112,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _catalog(data: kushy.KushyData, out_dir: Path, n_products: int, seed: int) -> Catalog:
+    """The catalog of ``n_products`` for ``seed``, written to ``out_dir/catalog.db``: a workload
+    and a network of the same size and seed have the same file."""
+    pools = Pools(data, random.Random(f"{seed}:pools"))
+    catalog = Catalog(pools, n_products, random.Random(f"{seed}:catalog"))
+    catalog.write(out_dir / "catalog.db")
+    return catalog
+
+
 def _generate(
     data: kushy.KushyData,
     out_dir: Path,
@@ -124,9 +133,7 @@ def _generate(
     csv_delimiter: str,
 ) -> Workload:
     out_dir.mkdir(parents=True, exist_ok=True)
-    pools = Pools(data, random.Random(f"{seed}:pools"))
-    catalog = Catalog(pools, n_products, random.Random(f"{seed}:catalog"))
-    catalog.write(out_dir / "catalog.db")
+    catalog = _catalog(data, out_dir, n_products, seed)
     planner = FeedPlanner(catalog, random.Random(f"{seed}:feed"), absent_share, repetition)
     with FeedWriter(out_dir, formats, csv_delimiter) as writer:
         writer.write_all(planner.stores(n_records))

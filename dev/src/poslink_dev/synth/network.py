@@ -30,11 +30,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from poslink_dev.synth import _gc_paused, _kushy
+from poslink_dev.synth import _catalog, _gc_paused, _kushy
 from poslink_dev.synth.catalog import Catalog
 from poslink_dev.synth.feed import FILE_NAMES, FeedWriter
 from poslink_dev.synth.listings import FeedPlanner, Listing, Record, shelf
-from poslink_dev.synth.pools import Pools
 from poslink_dev.synth.render import Weighted
 
 __all__ = ["NETWORK_VERSION", "Network", "generate_network"]
@@ -116,9 +115,7 @@ def generate_network(
         shutil.rmtree(old, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     with _gc_paused():
-        pools = Pools(_kushy(Path(kushy_dir).resolve()), random.Random(f"{seed}:pools"))
-        catalog = Catalog(pools, n_products, random.Random(f"{seed}:catalog"))
-        catalog.write(out_dir / "catalog.db")
+        catalog = _catalog(_kushy(Path(kushy_dir).resolve()), out_dir, n_products, seed)
         plan = _Plan(catalog, seed, shared, max(1, pool_factor * per_store), groups, absent_share)
         plan.own_spelling = own_spelling
         mix = Weighted([(f, _FORMAT_MIX[f]) for f in formats])

@@ -87,6 +87,17 @@ class Knowledge:
         """Whether two form families can name one product: equal, or one a kind of the other."""
         return a == b or self.kind_of(a, b) or self.kind_of(b, a)
 
+    def near(self, a: str, b: str) -> bool:
+        """Two kinds of one family, or a pair of ``forms.toml [near]`` (or kinds of such)."""
+        fams = self.families
+        pa = fams[a].parent if a in fams else ""
+        pb = fams[b].parent if b in fams else ""
+        if pa and pa == pb:
+            return True
+        return any(
+            x and y and frozenset((x, y)) in self.near_families for x in (a, pa) for y in (b, pb)
+        )
+
 
 def _read(name: str) -> dict[str, Any]:
     data = resources.files("poslink.domain").joinpath("data", name).read_text("utf-8")

@@ -23,7 +23,7 @@ from poslink.domain.knowledge import CategoryTypes, Knowledge, load_category_tab
 from poslink.domain.measures import MeasureReader, Measures, measured
 from poslink.domain.text import exact_text, fold, words
 from poslink.domain.trace import NO_TRACE, Origins, Trace
-from poslink.domain.vocabulary import Vocabulary
+from poslink.domain.vocabulary import Scan, Vocabulary
 from poslink.records import CatalogProduct, ParsedItem
 
 _DIGITS = re.compile(r"\d+")
@@ -321,6 +321,10 @@ class Parser:
         # tincture ("Natural Tincture") is generic: a record naming a flavour never is it.
         strain_type = not (types_read & FLAVOUR_TYPES)
         plain = scan.noise if authoritative and (strain_type or not scan.forms) else []
+        if authoritative and not scan.core and not plain:
+            # Nor one naming a second form its own can never be ("RSO Wax" of a brand's
+            # waxes): that form word is its name.
+            plain = self._other_forms(scan, types, subtypes)
         text = " ".join(scan.core or plain)
         trace.rest(markers, m.ratio)
         return ParsedItem(
@@ -343,6 +347,20 @@ class Parser:
             exact=exact,
             brand_source=how,
         )
+
+    def _other_forms(self, scan: Scan, types: frozenset[str], subtypes: set[str]) -> list[str]:
+        """The form phrases of a catalog name of a family of its own type that is neither one
+        of ``subtypes``, a kind of one, nor near one ("Live Resin" of a cartridge is its kind
+        of oil, another type's form)."""
+        k = self.k
+        return [
+            phrase
+            for form, phrase, _ in scan.placed
+            if form.subtype
+            and subtypes
+            and form.product_type in types
+            and not any(k.compatible(form.subtype, s) or k.near(form.subtype, s) for s in subtypes)
+        ]
 
     def _lineage(
         self, lineages: set[str], declared: str, implied: set[str], trace: Trace

@@ -92,18 +92,7 @@ def _specific(families: frozenset[str], k: Knowledge) -> frozenset[str]:
 
 def _near(rf: frozenset[str], pf: frozenset[str], k: Knowledge) -> bool:
     """Two kinds of one family, or a pair of ``forms.toml [near]`` (or kinds of such)."""
-    fams = k.families
-    for r in rf:
-        for p in pf:
-            rp = fams[r].parent if r in fams else ""
-            pp = fams[p].parent if p in fams else ""
-            if rp and rp == pp:
-                return True
-            for a in (r, rp):
-                for b in (p, pp):
-                    if a and b and frozenset((a, b)) in k.near_families:
-                        return True
-    return False
+    return any(k.near(r, p) for r in rf for p in pf)
 
 
 def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | None) -> str:

@@ -472,3 +472,26 @@ def test_category_wins_over_a_contradicting_form_word(parser: Parser) -> None:
         "Cherry Pie Hash Bar (10-Pack) - SCCS", "Solid Marijuana Infused Edible"
     )
     assert set(item.types) == {"edible"}
+
+
+# A catalog product whose name names its form only is the brand's generic product of that form
+# (core ""); a name holding words that say which one it is is not.
+GENERIC_CASES = [
+    ("vape cart", "vape", "Cartridges", ""),
+    ("live resin badder", "extract", "Badders", ""),
+    ("natural tincture", "tincture", "", ""),
+    ("natural", "tincture", "", "natural"),
+    ("pk", "flower", "", "pk"),
+    ("natural cartridge", "vape", "Cartridges", "natural"),
+    ("mix popcorn", "flower", "Popcorn", "mix"),
+    ("rso wax", "extract", "Waxes", "rso"),
+    ("shatter wax", "extract", "Waxes", "shatter"),
+]
+
+
+@pytest.mark.parametrize(("name", "ptype", "subtype", "core"), GENERIC_CASES)
+def test_generic_catalog_products(
+    parser: Parser, name: str, ptype: str, subtype: str, core: str
+) -> None:
+    product = CatalogProduct("1", name, "Gold Leaf", ptype, subtype)
+    assert parser.parse_catalog(product).core == core

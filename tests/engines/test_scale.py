@@ -246,6 +246,9 @@ def test_bench_smoke(kushy: Path, tmp_path: Path) -> None:
         "bench",
         "--sizes",
         "tiny",
+        # The service part has its own end-to-end test (tests/dev/test_service_bench.py).
+        "--parts",
+        "local,real,spark,repeat,network",
         "--work",
         tmp_path / "work",
         "--kushy",

@@ -27,16 +27,31 @@ class BrandInName:
 
     def find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
         """The brand key, where its words start and end among ``tokens``, and how it was found
-        (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone)."""
+        (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone; when that
+        one is at the start and a later span finds another brand at the end, the longer
+        written of the two)."""
         tags = self._tags
+        chosen = None
         for start, end in self.spans(tokens):
             found = self.brands.find(tokens[start:end])
             if found is not None:
                 key, first, last, how = found
                 if all(t in tags for t in tokens[start + first : start + last]):
                     continue  # a tag ("(H)", "THC 80%") is not a brand written out
-                return key, start + first, start + last, how
-        return None
+                here = key, start + first, start + last, how
+                if chosen is None:
+                    if how.endswith("suffix"):
+                        return here
+                    chosen = here  # a brand at the start: is another at the end, behind tags?
+                elif (
+                    how.endswith("suffix")
+                    and key != chosen[0]
+                    and here[1] >= chosen[2]
+                    and _written(tokens, here) > _written(tokens, chosen)
+                ):
+                    # Both ends name a brand: the longer written one is (``BrandIndex.find``).
+                    return here
+        return chosen
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         """The spans ``find`` tries, in order, each once: the whole name, then without its
@@ -67,3 +82,8 @@ class BrandInName:
             for start, end in self.spans(tokens):
                 queries += brands.fuzzy_queries(tokens[start:end])
         brands.prefetch(queries)
+
+
+def _written(tokens: Sequence[str], found: tuple[str, int, int, str]) -> int:
+    """How many letters the brand found takes in the name."""
+    return sum(len(t) for t in tokens[found[1] : found[2]])

@@ -240,17 +240,27 @@ class BrandIndex:
     def _look_up_at_ends(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         n = len(tokens)
         # The end first: most POS systems write the brand last.
+        last = None
         for size in self._ending.get(tokens[-1], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[n - size :]))
                 if key:
-                    return key, self._extend_left(key, tokens, n - size), n, "suffix"
+                    last = key, self._extend_left(key, tokens, n - size), n, "suffix"
+                    break
+        first = None
         for size in self._starting.get(tokens[0], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[:size]))
                 if key:
-                    return key, 0, self._extend_right(key, tokens, size), "prefix"
-        return None
+                    first = key, 0, self._extend_right(key, tokens, size), "prefix"
+                    break
+        if last is None or first is None or first[2] > last[1] or first[0] == last[0]:
+            return last or first
+        # Both ends name a brand ("Kali Krumz | 1g Shatter | Big Rodd OG"): the longer written
+        # one is the brand; a short one is more often a strain's word ("OG", "Fire", "Alien").
+        written_last = sum(len(t) for t in tokens[last[1] :])
+        written_first = sum(len(t) for t in tokens[: first[2]])
+        return first if written_first > written_last else last
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Look up many misspelt-brand texts at once, ahead of ``resolve`` and ``find``.

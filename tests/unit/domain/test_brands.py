@@ -67,3 +67,23 @@ def test_first_word_used_by_other_brands_names_is_dropped() -> None:
     names = {"bedford": {"another brand"}}
     index = BrandIndex.build(["Bedford Grow", "Another Brand"], RULES, names)
     assert index.resolve("Bedford")[0] is None
+
+
+# A name whose two ends each name a catalog brand: the longer written one is the brand (a short
+# one is more often a strain's word); one brand at one end only is that brand.
+ENDS = BrandIndex.build(["Kali Krumz", "O.G. Cannabis", "Urbols", "Fire Farms", "Maxx"], RULES)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("kali krumz 1g shatter big rodd og", "kali krumz"),
+        ("big rodd og", "o g cannabis"),
+        ("maxx 1g shatter big rodd og", "maxx"),
+        ("og 1g cart urbols", "urbols"),
+        ("fire og cart urbols", "urbols"),
+    ],
+)
+def test_a_brand_at_each_end(name: str, key: str) -> None:
+    found = ENDS.find(name.split())
+    assert found is not None and found[0] == key

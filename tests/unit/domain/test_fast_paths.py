@@ -49,15 +49,27 @@ def reference_find(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, int, 
 
 def _reference_at_ends(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, int, int] | None:
     n = len(tokens)
+    last = first = None
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[n - size :]))
         if key:
-            return key, index._extend_left(key, tokens, n - size), n
+            last = key, index._extend_left(key, tokens, n - size), n
+            break
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[:size]))
         if key:
-            return key, 0, index._extend_right(key, tokens, size)
-    return None
+            first = key, 0, index._extend_right(key, tokens, size)
+            break
+    # A brand at each end: the one taking more letters.
+    if (
+        last
+        and first
+        and first[0] != last[0]
+        and first[2] <= last[1]
+        and len("".join(tokens[: first[2]])) > len("".join(tokens[last[1] :]))
+    ):
+        return first
+    return last or first
 
 
 def reference_strip(index: BrandIndex, key: str, tokens: Sequence[str]) -> list[str]:

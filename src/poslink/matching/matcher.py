@@ -239,11 +239,12 @@ class Matcher:
         form, they are the catalog's duplicates."""
         if not item.exact:
             return []
-        places = [
-            pos
-            for pos in self.index.exact_texts().get(item.exact, ())
-            if not item.brand or self.index.brand_keys[pos] == item.brand
-        ]
+        every = self.index.exact_texts().get(item.exact, ())
+        places = [p for p in every if not item.brand or self.index.brand_keys[p] == item.brand]
+        if not places and not item.brand_source.startswith("field"):
+            # The brand was read from the name, and no product of it has this whole name: the
+            # brand's alias is a word of another's product name ("Exclusive OG Shatter").
+            places = list(every)
         if not places:
             return []
         owner = self.index.brand_keys[places[0]]

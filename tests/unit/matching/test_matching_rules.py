@@ -69,6 +69,9 @@ CATALOG = [
     (70, "", "Gonzo Family Farms", "", "sour tangie", "flower", ""),
     (80, "", "Tart Co", "", "1:1 lime twist 5mg", "edible", "Candies"),
     (81, "", "Tart Co", "", "1:1 mango tango 5mg", "edible", "Candies"),
+    (90, "", "Peak Extracts", "", "exclusive og", "extract", "Shatters"),
+    (91, "", "Peak Extracts", "", "sunrise og", "extract", "Shatters"),
+    (92, "", "O.G. Cannabis", "", "og kush", "flower", ""),
 ]
 
 CASES = [
@@ -117,6 +120,11 @@ CASES = [
     ("Tart Co Lime 1:1 Gummies", "", "80"),
     ("Tart Co Lychee 1:1 Gummies", "", None),
     ("Tart Co Lime Lychee 1:1 Gummies", "", None),
+    # A brand at each end: the longer written one ("OG" is O.G. Cannabis' alias and a strain's
+    # word). A whole name that is a product's text is that product, whatever brand's alias
+    # one of its words is.
+    ("Peak Extracts | 1g Shatter | Sunrise OG", "", "91"),
+    ("Exclusive OG", "", "90"),
 ]
 
 

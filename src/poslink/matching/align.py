@@ -78,6 +78,7 @@ def word_similarity(
     return 0.0
 
 
+@lru_cache(maxsize=_SIMILARITY_MEMO)
 def _single(word: str) -> str:
     """The word with doubled letters written once."""
     return _DOUBLED.sub(r"\1", word)

@@ -217,10 +217,13 @@ class BrandCandidates:
             fits = form in ("same", "related") or (
                 form == "unknown" and not record.subtypes and not product.subtypes
             )
-            if product.types & FLAVOUR_TYPES and record.core:
+            if record.core and (
+                product.types & FLAVOUR_TYPES or product.subtypes & brand.named_families
+            ):
                 # A generic edible stands for the brand's plain one: a flavour or a variant
                 # named ("Energy Softgels") is another product. A generic cartridge stands for
-                # any strain of the line.
+                # any strain of the line, unless the brand lists strains of its form by name:
+                # a strain it does not list is then not its generic one (a house blend).
                 fits = False
             score = GENERIC * FORM_FACTOR[form] if sure and fits else 0.0
             covered = 1.0

@@ -39,8 +39,10 @@ class BrandWords:
     form_of: dict[str, str] = field(default_factory=dict)
     generic: list[int] = field(default_factory=list)
     vocabulary: list[str] = field(default_factory=list)
-    # The form families the brand's products name.
+    # The form families the brand's products name, and those its products with a name of
+    # their own (not generic ones) name.
     families: frozenset[str] = frozenset()
+    named_families: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -95,6 +97,9 @@ class BrandWords:
             generic=generic,
             vocabulary=sorted(postings),
             families=frozenset(f for fams in families for f in fams),
+            named_families=frozenset(
+                f for p, fams in zip(places, families, strict=True) if tokens[p] for f in fams
+            ),
         )
 
     def weight(self, word: str) -> float:

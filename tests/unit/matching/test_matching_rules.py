@@ -72,6 +72,8 @@ CATALOG = [
     (90, "", "Peak Extracts", "", "exclusive og", "extract", "Shatters"),
     (91, "", "Peak Extracts", "", "sunrise og", "extract", "Shatters"),
     (92, "", "O.G. Cannabis", "", "og kush", "flower", ""),
+    (95, "", "Kiln Co", "", "vape cart", "vape", "Cartridges"),
+    (96, "", "Kiln Co", "", "blue dream cart", "vape", "Cartridges"),
 ]
 
 CASES = [
@@ -102,6 +104,11 @@ CASES = [
     # another form.
     ("Sol Farms Tangie Cart 1g", "", "30"),
     ("Sol Farms Tangie Gummies", "", None),
+    # ... unless the brand lists strains of that form by name: a strain it does not list is
+    # not its generic product.
+    ("Kiln Co Tangie Cart 1g", "", None),
+    ("Kiln Co Blue Dream Cart 1g", "", "96"),
+    ("Kiln Co Vape Cart", "", "95"),
     # No brand named: a word only one brand's products use (a product line) names the brand,
     # and the record must then name the product in full.
     ("Zapp - Blueberry infused prerolls", "", "40"),

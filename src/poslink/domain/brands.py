@@ -205,11 +205,31 @@ class BrandIndex:
         for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
             key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
             if key:
-                return key, n - size, n, "fuzzy suffix"
+                return key, n - self._fewest(key, tokens[n - size :], True), n, "fuzzy suffix"
             key = self._fuzzy_lookup(" ".join(tokens[:size]))
             if key:
-                return key, 0, size, "fuzzy prefix"
+                return key, 0, self._fewest(key, tokens[:size], False), "fuzzy prefix"
         return None
+
+    def _fewest(self, key: str, window: Sequence[str], at_end: bool) -> int:
+        """How many of a misspelt brand's words ``window`` holds: a window one word shorter
+        (on the side away from the name's end) that reads the brand more surely is it, so that
+        the brand does not take a word of the name ("CO2 Oil | Whitee Label Extracts")."""
+        aliases = self.own.get(key, ())
+
+        def sureness(part: Sequence[str]) -> float:
+            text = " ".join(part)
+            return max((fuzz.ratio(text, a) for a in aliases), default=0.0)
+
+        size = len(window)
+        best = sureness(window)
+        while size > 1:
+            part = window[len(window) - size + 1 :] if at_end else window[: size - 1]
+            score = sureness(part)
+            if score <= best:
+                break
+            size, best = size - 1, score
+        return size
 
     def fuzzy_queries(self, tokens: Sequence[str]) -> list[str]:
         """The texts ``find`` may look up fuzzily for these words (it stops at the first hit)."""

@@ -87,3 +87,17 @@ ENDS = BrandIndex.build(["Kali Krumz", "O.G. Cannabis", "Urbols", "Fire Farms", 
 def test_a_brand_at_each_end(name: str, key: str) -> None:
     found = ENDS.find(name.split())
     assert found is not None and found[0] == key
+
+
+@pytest.mark.parametrize(
+    ("name", "span"),
+    [
+        # A misspelt brand takes no more words than it needs: "oil" stays in the name.
+        ("cinex co2 oil whitee label extracts", (3, 6)),
+        ("perrmafrost distributors pre roll light saber", (0, 2)),
+    ],
+)
+def test_a_misspelt_brand_takes_no_word_of_the_name(name: str, span: tuple[int, int]) -> None:
+    brands = BrandIndex.build(["White Label Extracts", "Permafrost Distributors"], RULES)
+    found = brands.find(name.split())
+    assert found is not None and found[1:3] == span and found[3].startswith("fuzzy")

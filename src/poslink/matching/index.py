@@ -201,6 +201,11 @@ class CatalogIndex:
             self._texts = texts
         return self._texts
 
+    def text_brands(self) -> dict[str, frozenset[str]]:
+        """Each product's whole name -> the brand keys of the products having it."""
+        keys = self.brand_keys
+        return {t: frozenset(keys[p] for p in ps) for t, ps in self.exact_texts().items()}
+
     def word_postings(self) -> dict[str, list[int]]:
         """Each word of the catalog's core names -> the products having it (for review)."""
         if self._postings is None:

@@ -142,10 +142,9 @@ class SparkEngine(Engine):
             index = sc.broadcast(payload)
             return frame.mapInArrow(MatchTask(index, job.matcher, table, fields), OUT_DDL)
         empty = pickle.dumps(job.index.part(ABSENT), protocol=pickle.HIGHEST_PROTOCOL)
-        context = sc.broadcast((job.index.brands, empty))
+        context = sc.broadcast((job.index.brands, empty, job.index.text_brands()))
         keyed = frame.mapInArrow(KeyTask(context, table), f"{_ddl(frame)}, {KEY_DDL}")
-        every = job.matcher.unbranded_threshold is not None
-        parts = spark.createDataFrame(index_parts(job.index, every))
+        parts = spark.createDataFrame(index_parts(job.index))
         join = JoinTask(context, job.matcher, table, fields).function()
         return keyed.groupBy("key").cogroup(parts.groupBy("key")).applyInArrow(join, OUT_DDL)
 

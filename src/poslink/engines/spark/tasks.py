@@ -146,12 +146,14 @@ class KeyTask:
     """mapInArrow: each frame row with its blocking key, the brand key its name parses to."""
 
     def __init__(self, context: Any, category_table: str) -> None:
-        self.context = context  # a pyspark Broadcast of (BrandIndex, pickled empty part)
+        # A pyspark Broadcast of (BrandIndex, pickled empty part, whole names -> brand keys).
+        self.context = context
         self.category_table = category_table
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """The frame batches, with a ``key`` column."""
-        parser = Parser(load_knowledge(), self.context.value[0], self.category_table)
+        brands, _, texts = self.context.value
+        parser = Parser(load_knowledge(), brands, self.category_table, texts)
         for frame in batches:
             data = frame.select(["reject", *RECORD_FIELDS]).to_pydict()
             good = [i for i, reason in enumerate(data["reject"]) if reason is None]
@@ -161,8 +163,17 @@ class KeyTask:
             parsed = parser.parse_many(zip(*columns, strict=True))
             keys = [""] * len(data["reject"])
             for i, item in zip(good, parsed, strict=True):
-                if not isinstance(item, str):
-                    keys[i] = item.brand or ""
+                if isinstance(item, str):
+                    continue
+                keys[i] = item.brand or ""
+                if (
+                    item.exact
+                    and not item.brand_source.startswith("field")
+                    and item.brand not in texts[item.exact]
+                ):
+                    # Its whole name is another brand's product's: the brand read from the
+                    # name may give way to it (``Matcher._exact``): the whole index.
+                    keys[i] = ""
             yield frame.append_column("key", pa.array(keys, pa.string()))
 
 
@@ -172,7 +183,7 @@ class JoinTask:
     def __init__(
         self, context: Any, config: MatcherConfig, category_table: str, fields: list[str]
     ) -> None:
-        self.context = context  # a pyspark Broadcast of (BrandIndex, pickled empty part)
+        self.context = context  # as ``KeyTask``'s
         self.token = uuid.uuid4().hex
         self.config = config
         self.category_table = category_table
@@ -182,7 +193,7 @@ class JoinTask:
         """The output lines of this key's records (Spark passes the key first)."""
         if records.num_rows == 0:
             return OUT_SCHEMA.empty_table()
-        brands, empty = self.context.value
+        brands, empty, _ = self.context.value
         part = pickle.loads(parts.column("part")[0].as_py() if parts.num_rows else empty)
         parser = self._parser(brands, part, key)
         matcher = BatchMatcher(part, self.config, self.category_table, parser=parser)
@@ -218,17 +229,16 @@ class JoinTask:
 ABSENT = "\x00"
 
 
-def index_parts(index: CatalogIndex, every: bool) -> pa.Table:
+def index_parts(index: CatalogIndex) -> pa.Table:
     """The join's right side: each brand key with its part of the index, pickled.
 
-    With ``every`` (records that name no brand may match any brand's product) the key ``""``
-    of those records gets the whole index, in one row.
+    The key ``""`` gets the whole index, in one row: records that name no brand may match any
+    brand's product, and so may a record whose whole name is another brand's product's.
     """
     keys = [key for key in index.blocks if key]
     parts = [index.part(key) for key in keys]
-    if every:
-        keys.append("")
-        parts.append(index.part(None))
+    keys.append("")
+    parts.append(index.part(None))
     return pa.table(
         {
             "key": pa.array(keys, pa.string()),

@@ -118,6 +118,7 @@ class DecisionStore:
                     f" {schema.SCHEMA_VERSION}"
                 )
             schema.metadata.create_all(con)
+            schema.runs_by_feed.create(con, checkfirst=True)  # a store made before it
             if found is None:
                 con.execute(
                     sa.insert(schema.meta).values(

@@ -9,12 +9,14 @@ import dataclasses
 import gc
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from helpers import storehelp
 from helpers.storehelp import COUNTING, read_feed, write_feed
 from poslink.catalogs import open_catalog
 from poslink.matching import CatalogIndex
 from poslink.pipeline import RunConfig, run
-from poslink.store import basis
+from poslink.store import basis, schema
 from poslink.store.db import DecisionStore
 
 
@@ -64,3 +66,18 @@ def test_brands_hash_is_worked_out_once_per_brand_index() -> None:
     del other
     gc.collect()
     assert key not in basis._BRANDS_HASHES
+
+
+def _run_indexes(store: DecisionStore) -> set[str]:
+    with store.engine.connect() as con:
+        return {str(i["name"]) for i in sa.inspect(con).get_indexes(schema.runs.name)}
+
+
+def test_runs_are_found_by_feed_through_an_index_made_when_missing(decisions: str) -> None:
+    with DecisionStore(decisions) as store:
+        assert schema.runs_by_feed.name in _run_indexes(store)
+        with store.writing() as con:  # a store made before the index
+            schema.runs_by_feed.drop(con)
+        assert schema.runs_by_feed.name not in _run_indexes(store)
+    with DecisionStore(decisions) as store:
+        assert schema.runs_by_feed.name in _run_indexes(store)

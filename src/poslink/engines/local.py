@@ -286,8 +286,11 @@ def _decisions(batch: pa.RecordBatch) -> list[Decision]:
     ]
 
 
-# Records of a batch worth sending to a worker of their own.
-_LEAST_PART = 256
+# Records of a batch worth sending to a worker of their own. A store of a re-sync with a
+# decision store sends a few changed records (20 of 1,000 at 2% changed): they are cut too, so
+# every worker matches some while the others wait (a part costs a batch's IPC, well under one
+# record's matching).
+_LEAST_PART = 8
 
 
 def _parts(records: list[PosRecord], parts: int) -> list[list[PosRecord]]:

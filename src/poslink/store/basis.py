@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import weakref
 from collections.abc import Callable, Iterator
 from functools import cache, cached_property
 from importlib import resources
@@ -89,8 +90,26 @@ def rules_hash(matcher: MatcherConfig, category_table: str, knowledge: str = "")
     return _digest(*parts, *([knowledge] if knowledge else []))
 
 
+# ``brands_hash`` of each brand index alive, by its id: a sync's stores share one index (or one
+# per taught knowledge), hashed once instead of once a store. An entry goes with its index.
+_BRANDS_HASHES: dict[int, str] = {}
+
+
 def brands_hash(brands: BrandIndex) -> str:
-    """Every alias and which brand it reads as: what decides a record's brand."""
+    """Every alias and which brand it reads as: what decides a record's brand.
+
+    Worked out once per brand index: an index is not changed once built (what is taught makes a
+    new one, ``domain.learned.teach``).
+    """
+    key = id(brands)
+    found = _BRANDS_HASHES.get(key)
+    if found is None:
+        found = _BRANDS_HASHES[key] = _hash_brands(brands)
+        weakref.finalize(brands, _BRANDS_HASHES.pop, key, None)
+    return found
+
+
+def _hash_brands(brands: BrandIndex) -> str:
     return _digest(
         json.dumps(sorted(brands.aliases.items())),
         json.dumps(sorted((k, sorted(v)) for k, v in brands.own.items())),

@@ -31,6 +31,22 @@ from poslink.store.rows import Published, RunRecord, StoredDecision
 SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
 
 
+# The columns of a ``StoredDecision``, in its fields' order.
+_STORED = tuple(
+    schema.decisions.c[name]
+    for name in (
+        "fingerprint",
+        "brands",
+        "catalog_version",
+        "brand_key",
+        "jane_product_id",
+        "score",
+        "status",
+        "reason",
+    )
+)
+
+
 def store_url(location: str) -> str:
     """A SQLAlchemy URL for a store location: URLs as they are, paths as SQLite files."""
     if "://" in location:
@@ -102,6 +118,7 @@ class DecisionStore:
                     f" {schema.SCHEMA_VERSION}"
                 )
             schema.metadata.create_all(con)
+            schema.runs_by_feed.create(con, checkfirst=True)  # a store made before it
             if found is None:
                 con.execute(
                     sa.insert(schema.meta).values(
@@ -155,23 +172,22 @@ class DecisionStore:
         """The decisions of one source made under these rules, by (store, POS id); only those
         of ``store`` when it is given (read by the primary key's prefix)."""
         d = schema.decisions.c
-        query = sa.select(
-            d.store,
-            d.pos_id,
-            d.fingerprint,
-            d.brands,
-            d.catalog_version,
-            d.brand_key,
-            d.jane_product_id,
-            d.score,
-            d.status,
-            d.reason,
-        ).where(d.source == source, d.rules == rules)
+        query = sa.select(d.store, d.pos_id, *_STORED).where(d.source == source, d.rules == rules)
         if store is not None:
             query = query.where(d.store == store)
         with self.errors("read"), self.engine.connect() as con:
             rows: Iterable[Sequence[Any]] = con.execute(query)
             return {(r[0], r[1]): StoredDecision(*r[2:]) for r in rows}
+
+    def load_store(self, source: str, rules: str, store: str) -> dict[str, StoredDecision]:
+        """The decisions of one source and store made under these rules, by POS id: one query
+        on the primary key's prefix, its rows fetched at once."""
+        d = schema.decisions.c
+        query = sa.select(d.pos_id, *_STORED)
+        query = query.where(d.source == source, d.store == store, d.rules == rules)
+        with self.errors("read"), self.engine.connect() as con:
+            rows = con.execute(query).all()
+        return {r[0]: StoredDecision(*r[1:]) for r in rows}
 
     def blocks(self, catalog_version: str) -> dict[str, str] | None:
         """The brand block hashes recorded for a catalog version (None when not recorded)."""

@@ -102,8 +102,9 @@ class StoredDecisions:
         store, pos_id = key
         found = self._by_store.get(store)
         if found is None:
-            loaded = self.store.load(self.source, self.rules, store) if self.store else {}
-            found = self._by_store[store] = {k[1]: v for k, v in loaded.items()}
+            found = self._by_store[store] = (
+                self.store.load_store(self.source, self.rules, store) if self.store else {}
+            )
         return found.get(pos_id)
 
 

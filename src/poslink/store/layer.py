@@ -65,9 +65,8 @@ def feed_key(config: RunConfig, runner: StoreRun, digest: str | None) -> str:
     if digest is None:
         return ""
     source = runner.source
-    overrides = sorted(
-        (o.kind, o.key, o.answer) for o in runner.store.list_overrides(runner.source_name)
-    )
+    # The overrides the run reads (read once, when the run began).
+    overrides = sorted((o.kind, o.key, o.answer) for o in runner.overrides.every())
     parts: list[Any] = [
         runner.source_name,
         source.options.model_dump(mode="json"),

@@ -69,6 +69,10 @@ class OverrideSet:
             (self.by_pos_id if o.kind == "pos_id" else self.by_name)[o.key] = o
         self.unknown = frozenset(unknown)
 
+    def every(self) -> list[Override]:
+        """Every override, by POS id then by name."""
+        return [*self.by_pos_id.values(), *self.by_name.values()]
+
     def ids(self) -> set[str]:
         """The catalog ids the overrides give."""
         every = (*self.by_pos_id.values(), *self.by_name.values())

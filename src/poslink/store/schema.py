@@ -82,6 +82,10 @@ runs = sa.Table(
     sa.Column("rejects", sa.Text, nullable=True),
     sa.Column("rejects_digest", sa.Text, nullable=True),
 )
+# A run looks for the last published output of its feed (``DecisionStore.last_published``): by
+# its source and feed key, not by reading every run a store ever recorded. Not part of the
+# schema version: a store made without it gets it when next opened, and reads the same.
+runs_by_feed = sa.Index("poslink_runs_feed", runs.c.source, runs.c.feed_key)
 
 meta = sa.Table(
     "poslink_meta",

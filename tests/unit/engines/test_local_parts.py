@@ -1,0 +1,31 @@
+"""How the local engine cuts a chunk's new records across its workers (a sync's shared mode)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from poslink.engines.local import _LEAST_PART, _parts
+
+
+@pytest.mark.parametrize(
+    ("records", "workers", "sizes"),
+    [
+        (20, 2, [10, 10]),  # a store of a re-sync at 2% changed: both workers match
+        (21, 2, [11, 10]),
+        (15, 2, [15]),  # too few for two parts of _LEAST_PART
+        (1, 4, [1]),
+        (40, 4, [10, 10, 10, 10]),
+        (2048, 2, [1024, 1024]),
+        (30, 1, [30]),
+    ],
+)
+def test_new_records_are_cut_in_order_into_one_part_a_worker(
+    records: int, workers: int, sizes: list[int]
+) -> None:
+    new: list[Any] = list(range(records))  # any list is cut the same way
+    parts = _parts(new, workers)
+    assert [len(p) for p in parts] == sizes
+    assert [r for p in parts for r in p] == new
+    assert len(parts) == 1 or min(sizes) >= _LEAST_PART

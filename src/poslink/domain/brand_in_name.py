@@ -28,8 +28,8 @@ class BrandInName:
     def find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
         """The brand key, where its words start and end among ``tokens``, and how it was found
         (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone; when that
-        one is at the start and a later span finds another brand at the end, the longer
-        written of the two)."""
+        one is at the start and a later span finds another brand at the end, the one
+        ``BrandIndex.either_end`` prefers)."""
         tags = self._tags
         chosen = None
         for start, end in self.spans(tokens):
@@ -43,14 +43,9 @@ class BrandInName:
                     if how.endswith("suffix"):
                         return here
                     chosen = here  # a brand at the start: is another at the end, behind tags?
-                elif (
-                    how.endswith("suffix")
-                    and key != chosen[0]
-                    and here[1] >= chosen[2]
-                    and _written(tokens, here) > _written(tokens, chosen)
-                ):
-                    # Both ends name a brand: the longer written one is (``BrandIndex.find``).
-                    return here
+                elif how.endswith("suffix") and key != chosen[0] and here[1] >= chosen[2]:
+                    # Both ends name a brand: ``BrandIndex.either_end`` says which.
+                    return self.brands.either_end(tokens, chosen, here)
         return chosen
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
@@ -82,8 +77,3 @@ class BrandInName:
             for start, end in self.spans(tokens):
                 queries += brands.fuzzy_queries(tokens[start:end])
         brands.prefetch(queries)
-
-
-def _written(tokens: Sequence[str], found: tuple[str, int, int, str]) -> int:
-    """How many letters the brand found takes in the name."""
-    return sum(len(t) for t in tokens[found[1] : found[2]])

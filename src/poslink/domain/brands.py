@@ -24,7 +24,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
-from poslink.domain.knowledge import BrandRules
+from poslink.domain.knowledge import BrandRules, load_knowledge
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
 
@@ -141,6 +141,10 @@ class BrandIndex:
             for k, v in self.own.items()
         }
         self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)
+        k = load_knowledge()
+        # Names that are a strain's (its words) or a form's: as a brand alias, the weaker one.
+        self._strain_words = frozenset(w for n in k.common_names for w in n.split())
+        self._form_names = frozenset(k.strong_forms) | frozenset(k.weak_forms)
 
     def resolve(self, written: str) -> tuple[str | None, str]:
         """The brand key a written brand stands for, and how it was found ("" when not found).
@@ -276,11 +280,27 @@ class BrandIndex:
                     break
         if last is None or first is None or first[2] > last[1] or first[0] == last[0]:
             return last or first
-        # Both ends name a brand ("Kali Krumz | 1g Shatter | Big Rodd OG"): the longer written
-        # one is the brand; a short one is more often a strain's word ("OG", "Fire", "Alien").
-        written_last = sum(len(t) for t in tokens[last[1] :])
-        written_first = sum(len(t) for t in tokens[: first[2]])
-        return first if written_first > written_last else last
+        return self.either_end(tokens, first, last)
+
+    def either_end(
+        self,
+        tokens: Sequence[str],
+        first: tuple[str, int, int, str],
+        last: tuple[str, int, int, str],
+    ) -> tuple[str, int, int, str]:
+        """Of a brand found at the start and another at the end of ``tokens``, the brand: the
+        one not written as a strain's or a form's name ("OG", "Northern Lights", "Hard
+        Candy"), else the longer written ("Kali Krumz | 1g Shatter | Big Rodd OG")."""
+        start, end = tokens[first[1] : first[2]], tokens[last[1] : last[2]]
+        weak_start, weak_end = self._weak(start), self._weak(end)
+        if weak_start != weak_end:
+            return last if weak_start else first
+        return first if sum(map(len, start)) > sum(map(len, end)) else last
+
+    def _weak(self, written: Sequence[str]) -> bool:
+        return (
+            all(w in self._strain_words for w in written) or " ".join(written) in self._form_names
+        )
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Look up many misspelt-brand texts at once, ahead of ``resolve`` and ``find``.

@@ -69,9 +69,13 @@ def test_first_word_used_by_other_brands_names_is_dropped() -> None:
     assert index.resolve("Bedford")[0] is None
 
 
-# A name whose two ends each name a catalog brand: the longer written one is the brand (a short
-# one is more often a strain's word); one brand at one end only is that brand.
-ENDS = BrandIndex.build(["Kali Krumz", "O.G. Cannabis", "Urbols", "Fire Farms", "Maxx"], RULES)
+# A name whose two ends each name a catalog brand: the one not written as a strain's or a form's
+# name, else the longer written one (a short one is more often a strain's word); one brand at
+# one end only is that brand.
+ENDS = BrandIndex.build(
+    ["Kali Krumz", "O.G. Cannabis", "Urbols", "Fire Farms", "Maxx", "Northern Lights", "Kiz"],
+    RULES,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +86,9 @@ ENDS = BrandIndex.build(["Kali Krumz", "O.G. Cannabis", "Urbols", "Fire Farms", 
         ("maxx 1g shatter big rodd og", "maxx"),
         ("og 1g cart urbols", "urbols"),
         ("fire og cart urbols", "urbols"),
+        # ... unless the longer one is written as a strain's name: the other one is the brand.
+        ("kiz 1g cart northern lights", "kiz"),
+        ("northern lights 1g cart kiz", "kiz"),
     ],
 )
 def test_a_brand_at_each_end(name: str, key: str) -> None:

@@ -60,16 +60,22 @@ def _reference_at_ends(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, i
         if key:
             first = key, 0, index._extend_right(key, tokens, size)
             break
-    # A brand at each end: the one taking more letters.
-    if (
-        last
-        and first
-        and first[0] != last[0]
-        and first[2] <= last[1]
-        and len("".join(tokens[: first[2]])) > len("".join(tokens[last[1] :]))
-    ):
-        return first
+    if last and first and first[0] != last[0] and first[2] <= last[1]:
+        # A brand at each end: the one not written as a strain's or a form's name, else the
+        # one taking more letters.
+        start, end = " ".join(tokens[: first[2]]), " ".join(tokens[last[1] :])
+        if _weak_name(start) != _weak_name(end):
+            return last if _weak_name(start) else first
+        return first if len(start.replace(" ", "")) > len(end.replace(" ", "")) else last
     return last or first
+
+
+def _weak_name(text: str) -> bool:
+    k = load_knowledge()
+    strain_words = {w for name in k.common_names for w in name.split()}
+    return all(w in strain_words for w in text.split()) or (
+        text in k.strong_forms or text in k.weak_forms
+    )
 
 
 def reference_strip(index: BrandIndex, key: str, tokens: Sequence[str]) -> list[str]:

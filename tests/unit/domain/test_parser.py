@@ -497,7 +497,7 @@ def test_generic_catalog_products(
     assert parser.parse_catalog(product).core == core
 
 
-def test_a_brand_behind_tags_at_the_end_beats_a_shorter_one_at_the_start() -> None:
+def test_a_brand_behind_tags_at_the_end_beats_a_weaker_one_at_the_start() -> None:
     k = load_knowledge()
     parser = Parser(
         k, BrandIndex.build(["Fire Farms", "Urbols", "Hard Candy Farms"], k.brand_rules)
@@ -505,5 +505,7 @@ def test_a_brand_behind_tags_at_the_end_beats_a_shorter_one_at_the_start() -> No
     item = parser.parse_pos("Fire OG VAPORIZER CARTRIDGE - Urbols THC 91.1%", "")
     assert item.brand == "urbols"
     assert item.core == "fire og"
+    # "Hard Candy" is a form's name: the brand at the other end is the brand.
     item = parser.parse_pos("Hard Candy - 2:1 Pineapple - Urbols (REC)", "")
-    assert item.brand == "hard candy farms"  # the longer written brand
+    assert item.brand == "urbols"
+    assert item.subtypes == {"hard candy"}

@@ -24,6 +24,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
+from poslink.domain.brand_windows import fewest, other_end
 from poslink.domain.knowledge import BrandRules, load_knowledge
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
@@ -204,42 +205,52 @@ class BrandIndex:
             return None
         exact = self._find_exact(tokens)
         if exact:
+            if self._weak(tokens[exact[1] : exact[2]]):
+                # Written as a strain's or a form's name ("OG"): a misspelt brand at the other
+                # end is the brand ("OG Ringo Diamonds - The Herbsmiith").
+                other = self._fuzzy_at_other_end(tokens, exact)
+                if other is not None:
+                    return other
             return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
         for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
             key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
             if key:
-                return key, n - self._fewest(key, tokens[n - size :], True), n, "fuzzy suffix"
+                own = self.own.get(key, ())
+                return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
             key = self._fuzzy_lookup(" ".join(tokens[:size]))
             if key:
-                return key, 0, self._fewest(key, tokens[:size], False), "fuzzy prefix"
+                return key, 0, fewest(self.own.get(key, ()), tokens[:size], False), "fuzzy prefix"
         return None
 
-    def _fewest(self, key: str, window: Sequence[str], at_end: bool) -> int:
-        """How many of a misspelt brand's words ``window`` holds: a window one word shorter
-        (on the side away from the name's end) that reads the brand more surely is it, so that
-        the brand does not take a word of the name ("CO2 Oil | Whitee Label Extracts")."""
-        aliases = self.own.get(key, ())
+    def _fuzzy_at_other_end(
+        self, tokens: Sequence[str], exact: tuple[str, int, int, str]
+    ) -> tuple[str, int, int, str] | None:
+        """A misspelt brand, not ``exact``'s, at the end of ``tokens`` away from ``exact``."""
+        n = len(tokens)
+        for text in other_end(tokens, exact[1], exact[2], self._longest()):
+            key = self._fuzzy_lookup(text)
+            if key and key != exact[0]:
+                size = text.count(" ") + 1
+                own = self.own.get(key, ())
+                if exact[1] == 0:
+                    return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
+                return key, 0, fewest(own, tokens[:size], False), "fuzzy prefix"
+        return None
 
-        def sureness(part: Sequence[str]) -> float:
-            text = " ".join(part)
-            return max((fuzz.ratio(text, a) for a in aliases), default=0.0)
-
-        size = len(window)
-        best = sureness(window)
-        while size > 1:
-            part = window[len(window) - size + 1 :] if at_end else window[: size - 1]
-            score = sureness(part)
-            if score <= best:
-                break
-            size, best = size - 1, score
-        return size
+    def _longest(self) -> int:
+        """The most words a misspelt brand's window holds."""
+        return min(self.max_words + 1, MAX_FUZZY_WORDS)
 
     def fuzzy_queries(self, tokens: Sequence[str]) -> list[str]:
         """The texts ``find`` may look up fuzzily for these words (it stops at the first hit)."""
         n = len(tokens)
-        if not n or self._find_exact(tokens):
+        if not n:
             return []
+        exact = self._find_exact(tokens)
+        if exact:
+            weak = self._weak(tokens[exact[1] : exact[2]])
+            return other_end(tokens, exact[1], exact[2], self._longest()) if weak else []
         out = []
         for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
             out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]

@@ -108,3 +108,12 @@ def test_a_misspelt_brand_takes_no_word_of_the_name(name: str, span: tuple[int, 
     brands = BrandIndex.build(["White Label Extracts", "Permafrost Distributors"], RULES)
     found = brands.find(name.split())
     assert found is not None and found[1:3] == span and found[3].startswith("fuzzy")
+
+
+def test_a_brand_written_as_a_strain_gives_way_to_a_misspelt_one_at_the_other_end() -> None:
+    brands = BrandIndex.build(["O.G. Cannabis", "The Herbsmith", "Kali Krumz"], RULES)
+    found = brands.find(["og", "ringo", "diamonds", "the", "herbsmiith"])
+    assert found is not None and found[0] == "the herbsmith" and found[1:3] == (3, 5)
+    # A brand not written as a strain's name stays.
+    found = brands.find(["kali", "krumz", "ringo", "diamonds", "the", "herbsmiith"])
+    assert found is not None and found[0] == "kali krumz"

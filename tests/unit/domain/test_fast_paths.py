@@ -136,7 +136,12 @@ def test_find_is_the_reference_find(words: list[str]) -> None:
     found = INDEX.find(words)
     exact = reference_find(INDEX, words)
     if exact is not None:
-        assert found is not None and found[:3] == exact
+        assert found is not None
+        if found[:3] != exact:
+            # A brand written as a strain's or a form's name gives way to a misspelt one at
+            # the other end.
+            assert found[3].startswith("fuzzy")
+            assert _weak_name(" ".join(words[exact[1] : exact[2]]))
     else:
         assert found is None or found[3].startswith("fuzzy")
 

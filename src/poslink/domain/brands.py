@@ -25,7 +25,7 @@ from poslink.domain.brand_names import (
     written_forms,
 )
 from poslink.domain.brand_windows import fewest, other_end
-from poslink.domain.knowledge import BrandRules, load_knowledge
+from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
 
@@ -142,10 +142,6 @@ class BrandIndex:
             for k, v in self.own.items()
         }
         self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)
-        k = load_knowledge()
-        # Names that are a strain's (its words) or a form's: as a brand alias, the weaker one.
-        self._strain_words = frozenset(w for n in k.common_names for w in n.split())
-        self._form_names = frozenset(k.strong_forms) | frozenset(k.weak_forms)
 
     def resolve(self, written: str) -> tuple[str | None, str]:
         """The brand key a written brand stands for, and how it was found ("" when not found).
@@ -213,29 +209,32 @@ class BrandIndex:
                     return other
             return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
-        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
+        for size in range(min(self._longest(), n - 1), 0, -1):
             key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
             if key:
-                own = self.own.get(key, ())
-                return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
+                return self._misspelt(key, tokens, size, at_end=True)
             key = self._fuzzy_lookup(" ".join(tokens[:size]))
             if key:
-                return key, 0, fewest(self.own.get(key, ()), tokens[:size], False), "fuzzy prefix"
+                return self._misspelt(key, tokens, size, at_end=False)
         return None
+
+    def _misspelt(
+        self, key: str, tokens: Sequence[str], size: int, at_end: bool
+    ) -> tuple[str, int, int, str]:
+        """A misspelt brand found in the ``size`` last (``at_end``) or first words."""
+        n, own = len(tokens), self.own.get(key, ())
+        if at_end:
+            return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
+        return key, 0, fewest(own, tokens[:size], False), "fuzzy prefix"
 
     def _fuzzy_at_other_end(
         self, tokens: Sequence[str], exact: tuple[str, int, int, str]
     ) -> tuple[str, int, int, str] | None:
         """A misspelt brand, not ``exact``'s, at the end of ``tokens`` away from ``exact``."""
-        n = len(tokens)
         for text in other_end(tokens, exact[1], exact[2], self._longest()):
             key = self._fuzzy_lookup(text)
             if key and key != exact[0]:
-                size = text.count(" ") + 1
-                own = self.own.get(key, ())
-                if exact[1] == 0:
-                    return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
-                return key, 0, fewest(own, tokens[:size], False), "fuzzy prefix"
+                return self._misspelt(key, tokens, text.count(" ") + 1, at_end=exact[1] == 0)
         return None
 
     def _longest(self) -> int:
@@ -252,7 +251,7 @@ class BrandIndex:
             weak = self._weak(tokens[exact[1] : exact[2]])
             return other_end(tokens, exact[1], exact[2], self._longest()) if weak else []
         out = []
-        for size in range(min(self.max_words + 1, MAX_FUZZY_WORDS, n - 1), 0, -1):
+        for size in range(min(self._longest(), n - 1), 0, -1):
             out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]
         return out
 
@@ -309,8 +308,10 @@ class BrandIndex:
         return first if sum(map(len, start)) > sum(map(len, end)) else last
 
     def _weak(self, written: Sequence[str]) -> bool:
+        """Whether a brand as written is a strain's or a form's name (``BrandRules``)."""
+        rules = self.rules
         return (
-            all(w in self._strain_words for w in written) or " ".join(written) in self._form_names
+            all(w in rules.strain_words for w in written) or " ".join(written) in rules.form_names
         )
 
     def prefetch(self, texts: Iterable[str]) -> None:

@@ -42,6 +42,10 @@ class BrandRules:
     first_word_min_length: int
     fuzzy_min_score: float
     fuzzy_min_length: int
+    # What makes a brand as written the weaker of two in one name: words of the strain names
+    # the whole trade uses, and form phrases ("OG", "Northern Lights", "Hard Candy").
+    strain_words: frozenset[str] = frozenset()
+    form_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,8 @@ def load_knowledge() -> Knowledge:
             first_word_min_length=int(brands["first_word_min_length"]),
             fuzzy_min_score=float(brands["fuzzy_min_score"]),
             fuzzy_min_length=int(brands["fuzzy_min_length"]),
+            strain_words=frozenset(w for n in strains["common"]["names"] for w in words(n).split()),
+            form_names=frozenset(strong) | frozenset(weak),
         ),
         max_phrase_words=max(phrase_lengths),
     )

@@ -8,7 +8,7 @@ of exactly its name across brands, and only when that name is not one the whole 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import replace
 from operator import attrgetter
 
@@ -40,6 +40,13 @@ _decision_fields = attrgetter(*DECISION_FIELDS)
 INFERRED = 0.85
 # How an id is found for a record naming no catalog brand: ``unbranded_threshold`` applies.
 UNBRANDED_KINDS = frozenset({"no brand", "inferred brand"})
+
+
+def name_read_past(item: ParsedItem, brands: Container[str]) -> bool:
+    """Whether a record whose whole name is the catalog text of products of ``brands`` is read
+    past its brand: one read from the name (not a Brand field) that has no product of this
+    text is a word of another's product name ("Exclusive OG Shatter")."""
+    return not item.brand_source.startswith("field") and item.brand not in brands
 
 
 def decision_key(item: ParsedItem) -> Key:
@@ -240,10 +247,9 @@ class Matcher:
         if not item.exact:
             return []
         every = self.index.exact_texts().get(item.exact, ())
-        places = [p for p in every if not item.brand or self.index.brand_keys[p] == item.brand]
-        if not places and not item.brand_source.startswith("field"):
-            # The brand was read from the name, and no product of it has this whole name: the
-            # brand's alias is a word of another's product name ("Exclusive OG Shatter").
+        keys = self.index.brand_keys
+        places = [p for p in every if not item.brand or keys[p] == item.brand]
+        if not places and name_read_past(item, {keys[p] for p in every}):
             places = list(every)
         if not places:
             return []

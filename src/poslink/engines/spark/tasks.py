@@ -24,6 +24,7 @@ from poslink.domain.parser import Parser
 from poslink.engines.batch import BatchMatcher
 from poslink.files.rejects import reject_cells
 from poslink.matching import CatalogIndex
+from poslink.matching.matcher import name_read_past
 from poslink.records import RECORD_FIELDS, Match, Status
 from poslink.sinks.csv import csv_line, output_cells
 
@@ -166,14 +167,8 @@ class KeyTask:
                 if isinstance(item, str):
                     continue
                 keys[i] = item.brand or ""
-                if (
-                    item.exact
-                    and not item.brand_source.startswith("field")
-                    and item.brand not in texts[item.exact]
-                ):
-                    # Its whole name is another brand's product's: the brand read from the
-                    # name may give way to it (``Matcher._exact``): the whole index.
-                    keys[i] = ""
+                if item.exact and name_read_past(item, texts[item.exact]):
+                    keys[i] = ""  # another brand's product's whole name: the whole index
             yield frame.append_column("key", pa.array(keys, pa.string()))
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.base import Engine, Job
+from poslink.files.atomic import Prepared
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
@@ -58,8 +59,14 @@ class Layer(Protocol):
         Called once the run's own sink is open: a layer may write records to it meanwhile.
         """
 
-    def finish(self, counts: Counter[Status], engine: Engine) -> Counter[Status]:
-        """Once the engine is done: the statuses of every record written, before publishing."""
+    def finish(
+        self, counts: Counter[Status], engine: Engine, prepared: Callable[[], Prepared]
+    ) -> Counter[Status]:
+        """Once the engine is done: the statuses of every record written, before publishing.
+
+        ``prepared`` finishes the output and rejects files on disk (not yet in place) and gives
+        them: a layer that records the output does so before it is published.
+        """
 
     def published(self, rejects: RejectsFile) -> dict[str, Any]:
         """Once the output is published: what the summary adds for this layer."""
@@ -86,7 +93,9 @@ class Direct:
         """Every record of the source, matched against the catalog's index."""
         return Job(source, self.index, self.matcher, sink, rejects, progress)
 
-    def finish(self, counts: Counter[Status], engine: Engine) -> Counter[Status]:
+    def finish(
+        self, counts: Counter[Status], engine: Engine, prepared: Callable[[], Prepared]
+    ) -> Counter[Status]:
         """The engine's counts, once the input is found unchanged since it was read."""
         self.source.check_unchanged()
         return counts
@@ -157,7 +166,9 @@ def run(
             try:
                 sink.open()
                 job = layer.job(source, into, rejects, progress)
-                counts = layer.finish(engine.run(job) if job else Counter(), engine)
+                counts = layer.finish(
+                    engine.run(job) if job else Counter(), engine, lambda: prepare(sink, rejects)
+                )
             except BaseException:
                 sink.abort()
                 rejects.abort()
@@ -168,6 +179,11 @@ def run(
     return RunSummary.of(
         counts, started, location, rejects.location if rejects.count else None, **added
     )
+
+
+def prepare(sink: Sink, rejects: RejectsFile) -> Prepared:
+    """Write a finished run's output and rejects file to disk, not yet in place."""
+    return Prepared(sink.prepare(), rejects.prepare())
 
 
 def publish(sink: Sink, rejects: RejectsFile) -> None:

@@ -26,6 +26,7 @@ import socket
 import stat
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from poslink.exceptions import OutputError
 
@@ -117,6 +118,14 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class Prepared(NamedTuple):
+    """A run's output and rejects file whole on disk, not yet in place: their temporary files
+    (None where there is none to read back: a stream, no rejects)."""
+
+    output: Path | None
+    rejects: Path | None
+
+
 class AtomicFile:
     """A text file written whole or not at all (see the module docstring).
 
@@ -201,6 +210,12 @@ class AtomicFile:
         except OSError as exc:
             self.abort()
             raise self.failed(exc) from exc
+
+    @property
+    def written(self) -> Path | None:
+        """The temporary file that ``commit`` moves into place (None for a stream, or once
+        committed or aborted): once prepared, its bytes are the output's."""
+        return self._tmp
 
     def commit(self) -> None:
         """Prepare the file (if not done), move it into place, sync its folder."""

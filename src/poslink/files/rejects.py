@@ -78,10 +78,13 @@ class RejectsFile:
         self.count = count
         self._published = True
 
-    def prepare(self) -> None:
-        """Write the rejects to disk, not yet in place (``commit`` renames)."""
-        if self._file is not None and not self._published:
-            self._file.prepare()
+    def prepare(self) -> Path | None:
+        """Write the rejects to disk, not yet in place (``commit`` renames): the file written
+        (None when there is none: no rejects, an engine published them, or no path)."""
+        if self._file is None or self._published:
+            return None
+        self._file.prepare()
+        return self._file.written
 
     def commit(self) -> None:
         """Publish the rejects; remove a stale rejects file when this run had none."""

@@ -155,6 +155,10 @@ class TappedSink(Sink):
         self.inner.write(raw, match)
         self.tap.row(match)
 
+    def prepare(self) -> Path | None:
+        """The inner sink's file, prepared."""
+        return self.inner.prepare()
+
     def commit(self) -> None:
         """Publish the inner sink's output."""
         self.inner.commit()

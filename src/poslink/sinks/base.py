@@ -61,6 +61,13 @@ class Sink(ABC):
     def write(self, raw: Mapping[str, Any], match: Match) -> None:
         """Write one output row."""
 
+    def prepare(self) -> Path | None:
+        """Finish writing, all but making the output visible: the file ``commit`` will put in
+        place, whole on disk, or None when there is none to read back (a stream, a sink that
+        publishes elsewhere). A decision store records its digest with the run, in the run's
+        one transaction, before the output is published. This default prepares nothing."""
+        return None
+
     @abstractmethod
     def commit(self) -> None:
         """Finish: make the output visible."""

@@ -82,6 +82,11 @@ class CsvSink(Sink):
         except OSError as exc:
             raise self._file.failed(exc) from exc
 
+    def prepare(self) -> Path | None:
+        """Flush and sync the temporary file; it (None when writing to a stream)."""
+        self._file.prepare()
+        return self._file.written
+
     def commit(self) -> None:
         """Move the finished file into place."""
         self._file.commit()

@@ -72,6 +72,7 @@ class ParquetSink(Sink):
             self._file.abort()
             raise self._file.failed(exc) from exc
         self._columns: list[list[Any]] = [[] for _ in self.schema]
+        self._prepared = False
 
     def write(self, raw: Mapping[str, Any], match: Match) -> None:
         """Buffer one row; write a row group when enough are buffered."""
@@ -101,14 +102,22 @@ class ParquetSink(Sink):
         for column in self._columns:
             column.clear()
 
+    def prepare(self) -> Path | None:
+        """Write what is buffered and the footer, sync the temporary file; that file."""
+        if not self._prepared:
+            self._flush()
+            try:
+                self._writer.close()
+            except OSError as exc:
+                self._file.abort()
+                raise self._file.failed(exc) from exc
+            self._prepared = True
+        self._file.prepare()
+        return self._file.written
+
     def commit(self) -> None:
-        """Write what is buffered and the footer, then move the file into place."""
-        self._flush()
-        try:
-            self._writer.close()
-        except OSError as exc:
-            self._file.abort()
-            raise self._file.failed(exc) from exc
+        """Prepare the file (if not done), then move it into place."""
+        self.prepare()
         self._file.commit()
 
     def abort(self) -> None:

@@ -25,7 +25,7 @@ from poslink.exceptions import StoreBusy, StoreError, map_errors
 from poslink.store import schema
 from poslink.store.migrate import migrate
 from poslink.store.overrides import Override, OverrideSet
-from poslink.store.rows import Published, RunRecord, StoredDecision
+from poslink.store.rows import NO_OUTPUTS, Outputs, RunRecord, StoredDecision
 
 # The PostgreSQL advisory lock held while a store's tables are created or migrated.
 SCHEMA_LOCK = 0x706F736C696E6B  # "poslink"
@@ -204,6 +204,7 @@ class DecisionStore:
         *,
         blocks: Callable[[], Mapping[str, str]],
         refreshed: Sequence[Mapping[str, Any]] = (),
+        outputs: Outputs = NO_OUTPUTS,
     ) -> int:
         """Record a run, its new decisions and the catalog's blocks, in one transaction.
 
@@ -211,16 +212,25 @@ class DecisionStore:
         store has not recorded yet.
 
         ``refreshed`` are older decisions found to hold for this catalog version too, moved to
-        it: ``k_source``, ``k_store``, ``k_pos_id``, ``k_brand``, ``k_version``. Returns the
-        run's id.
+        it: ``k_source``, ``k_store``, ``k_pos_id``, ``k_brand``, ``k_version``. ``outputs``:
+        where the run's output and rejects file are published and their digests, recorded
+        before they are in place (a later run reuses them only if their bytes still have those
+        digests). Returns the run's id.
         """
         upsert = self._upsert(schema.decisions)
         d, b = schema.decisions, schema.catalog_blocks
         with self.errors("write"), self.writing() as con:
             values = {k: v for k, v in asdict(run).items() if k != "counts"}
+            output, rejects = outputs.output, outputs.rejects
             inserted = con.execute(
                 sa.insert(schema.runs).values(
-                    started_at=now(), counts=json.dumps(dict(run.counts)), **values
+                    started_at=now(),
+                    counts=json.dumps(dict(run.counts)),
+                    output=output.path if output else None,
+                    output_digest=output.digest if output else None,
+                    rejects=rejects.path if rejects else None,
+                    rejects_digest=rejects.digest if rejects else None,
+                    **values,
                 )
             ).inserted_primary_key
             assert inserted is not None
@@ -269,21 +279,6 @@ class DecisionStore:
                 used = sa.select(d.c.catalog_version).distinct()
                 con.execute(sa.delete(b).where(b.c.catalog_version.not_in(used)))
         return run_id
-
-    def record_output(self, run_id: int, output: Published, rejects: Published | None) -> None:
-        """Note where a run's output was published and its digest (after it is in place)."""
-        r = schema.runs.c
-        with self.errors("write"), self.writing() as con:
-            con.execute(
-                sa.update(schema.runs)
-                .where(r.id == run_id)
-                .values(
-                    output=output.path,
-                    output_digest=output.digest,
-                    rejects=rejects.path if rejects else None,
-                    rejects_digest=rejects.digest if rejects else None,
-                )
-            )
 
     def last_published(self, source: str, feed_key: str) -> dict[str, Any] | None:
         """The latest run of this source with this feed key whose output was published."""

@@ -29,7 +29,7 @@ from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, record_fields, rules_hash
 from poslink.store.db import DecisionStore
 from poslink.store.merge import ChangedRecords, Entry, MergeSink, OrderedMerge
-from poslink.store.rows import RunRecord, StoredDecision
+from poslink.store.rows import Outputs, RunRecord, StoredDecision
 
 log = logging.getLogger(__name__)
 
@@ -186,12 +186,20 @@ class StoreRun:
             return None
         return Job(changed, self.index(), self.matcher_config, sink, rejects, progress)
 
-    def finish(self, engine: str, feed_key: Callable[[], str]) -> StoreRunResult:
+    def finish(
+        self,
+        engine: str,
+        feed_key: Callable[[], str],
+        outputs: Callable[[], Outputs] = Outputs,
+    ) -> StoreRunResult:
         """Every record written (``engine`` gave a decision for each it got): save the new
-        decisions in one transaction. ``feed_key`` gives the key of the feed as read."""
+        decisions and the run in one transaction. ``feed_key`` gives the key of the feed as
+        read; ``outputs``, once every record is written, where the output goes and its digest
+        (recorded only for a feed with a key: a later run of the same feed may reuse it)."""
         merge = self.merge
         merge.finish(engine)
         key = feed_key()
+        published = outputs() if key else Outputs()
         log.info("saving %d new decisions to the decision store", len(merge.new))
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
         run_id = self.store.save(
@@ -215,6 +223,7 @@ class StoreRun:
             refreshed=[
                 r for r in self.validity.refreshed if (r["k_store"], r["k_pos_id"]) not in new_keys
             ],
+            outputs=published,
         )
         return StoreRunResult(
             merge.counts, merge.reused, len(merge.new), merge.overridden, run_id, key

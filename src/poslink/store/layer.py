@@ -19,14 +19,14 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from poslink.config import RunConfig
 from poslink.engines.base import Engine, Job
-from poslink.files.atomic import is_stream, publish_copy
+from poslink.files.atomic import Prepared, is_stream, publish_copy
 from poslink.files.rejects import RejectsFile, rejects_path
 from poslink.matching import CatalogIndex
 from poslink.records import Status
@@ -38,7 +38,7 @@ from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
 from poslink.store.incremental import StoreRun, StoreRunResult
 from poslink.store.knowledge import load_learned
-from poslink.store.rows import Published, RunRecord
+from poslink.store.rows import Outputs, Published, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,10 @@ def read_key(config: RunConfig, runner: StoreRun) -> str:
     return feed_key(config, runner, runner.source.read_digest())
 
 
-def _published(path: Path) -> Published:
-    digest = file_digest(path)
-    assert digest is not None, path
+def _published(path: Path, written: Path) -> Published:
+    """``path`` as published, its bytes those of ``written`` (its temporary file)."""
+    digest = file_digest(written)
+    assert digest is not None, written
     return Published(str(path.resolve()), digest)
 
 
@@ -196,7 +197,7 @@ class DecisionLayer:
             if not _same(output, config.out):
                 publish_copy(output, config.out)
         counts: dict[str, int] = json.loads(prev["counts"])
-        run_id = runner.store.save(
+        runner.store.save(
             RunRecord(
                 source=runner.source_name,
                 store=runner.default_store,
@@ -210,11 +211,10 @@ class DecisionLayer:
             ),
             [],
             blocks=lambda: runner.state.blocks,
-        )
-        runner.store.record_output(
-            run_id,
-            Published(str(config.out.resolve()), prev["output_digest"]),
-            Published(str(new_rejects.resolve()), prev["rejects_digest"]) if rejects else None,
+            outputs=Outputs(
+                Published(str(config.out.resolve()), prev["output_digest"]),
+                Published(str(new_rejects.resolve()), prev["rejects_digest"]) if rejects else None,
+            ),
         )
         statuses = Counter({Status(k): v for k, v in counts.items() if k in set(Status)})
         return RunSummary.of(
@@ -237,22 +237,30 @@ class DecisionLayer:
         """Only the records without a valid stored decision; None when there is none."""
         return self.runner.job(sink, rejects, progress)
 
-    def finish(self, counts: Counter[Status], engine: Engine) -> Counter[Status]:
-        """Every record written: the new decisions saved; the statuses of all of them."""
+    def finish(
+        self, counts: Counter[Status], engine: Engine, prepared: Callable[[], Prepared]
+    ) -> Counter[Status]:
+        """Every record written: the new decisions saved, with where the output goes and its
+        digest (for a later run of the same feed), in one transaction; the statuses of all."""
         config, runner = self.config, self.runner
         name = engine.name or type(engine).__name__
-        self.result = runner.finish(name, lambda: read_key(config, runner))
+        self.result = runner.finish(
+            name, lambda: read_key(config, runner), lambda: self._outputs(prepared())
+        )
         return self.result.counts
 
+    def _outputs(self, files: Prepared) -> Outputs:
+        """The output and rejects file as they will be published: where, and their digests
+        (read from the files prepared); none for an output written to a stream."""
+        if self.streamed or files.output is None:
+            return Outputs()
+        return Outputs(
+            _published(self.config.out, files.output),
+            _published(self.rejects, files.rejects) if files.rejects is not None else None,
+        )
+
     def published(self, rejects: RejectsFile) -> dict[str, Any]:
-        """Where the output is, and its digest, noted for a later run of the same feed; the
-        summary's reused and overridden counts."""
+        """The summary's reused and overridden counts."""
         result = self.result
         assert result is not None
-        if result.feed_key and not self.streamed:
-            self.store.record_output(
-                result.run_id,
-                _published(self.config.out),
-                _published(rejects.path) if rejects.count and rejects.path else None,
-            )
         return {"reused": result.reused, "overridden": result.overridden}

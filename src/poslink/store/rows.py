@@ -30,6 +30,15 @@ class Published:
 
 
 @dataclass(frozen=True, slots=True)
+class Outputs:
+    """Where a run's output and rejects file are published, as the run records them (none for
+    an output written to a stream, or a run that records none)."""
+
+    output: Published | None = None
+    rejects: Published | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """What one run writes about itself."""
 
@@ -42,3 +51,7 @@ class RunRecord:
     reused: int
     counts: Mapping[str, int]
     feed_key: str
+
+
+# A run that records no output (nothing published to a file, or no feed to reuse it for).
+NO_OUTPUTS = Outputs()

@@ -125,6 +125,15 @@ def test_spark_report_counts_as_the_local_one(
     assert "exports/broken/pos.json" in broken.error
 
 
+def test_spark_report_times_each_store(on_spark: tuple[Path, NetworkReport]) -> None:
+    # The executors' seconds reading and matching a store's records: every store with records
+    # took some, together no more than the executors had (2 cores for the whole sync).
+    _, report = on_spark
+    timed = {s.store: s.seconds for s in report.stores if s.status == "ok" and s.records}
+    assert len(timed) == 7 and all(seconds > 0 for seconds in timed.values())
+    assert sum(timed.values()) <= 2 * report.seconds
+
+
 def test_a_failed_stores_earlier_output_is_left_alone(on_spark: tuple[Path, NetworkReport]) -> None:
     out, _ = on_spark
     assert (out / "store=gone/part-0.parquet").read_bytes() == b"earlier"

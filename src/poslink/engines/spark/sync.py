@@ -162,7 +162,7 @@ def _sync_group(
     slots = spark.createDataFrame([(i,) for i in range(len(stores))], "slot int")
     read = ReadStores(stores, settings.chunk_records)
     frame = slots.repartition(min(len(stores), partitions)).mapInArrow(
-        read, f"{FRAME_DDL}, store string, failure string"
+        read, f"{FRAME_DDL}, store string, failure string, seconds double"
     )
     fields, table = list(group[0]), group[1]
     cells = ", ".join(f"f{i} string" for i in range(len(fields)))
@@ -193,6 +193,7 @@ def _sync_group(
             "pos_id",
             "reject",
             "raw",
+            "seconds",
         )
         return _arrow(figures)
     finally:
@@ -293,6 +294,8 @@ def _report(
     result.no_match = counts[Status.NO_MATCH.value]
     result.ambiguous = counts[Status.AMBIGUOUS.value]
     result.rejected = counts[Status.REJECTED.value]
+    # The executors' time reading and matching the store's records (see synctasks.HEAD).
+    result.seconds = pc.sum(mine.column("seconds")).as_py() or 0.0
     report.add_batch(mine.select(["name", "category", "match_status", "match_score"]), "category")
     if result.records and result.rejected / result.records > max_reject:
         result.error = (

@@ -8,6 +8,7 @@ and gives each record's output cells (the Parquet sink's) and what the report ne
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,8 @@ from poslink.sinks.parquet import text_of
 # What the match step gives for every record: its store and row, the output's cells (source
 # fields as f0, f1... in the group's order, then the match columns), what the report needs, and
 # for a record set aside its rejects-file cells; a store that could not be read is one row
-# with ``failure`` set.
+# with ``failure`` set. ``seconds``: the executor time its batches took to read and to match,
+# shared equally among their rows (summed per store, the store's seconds in the report).
 HEAD = (
     ("store", "string"),
     ("row", "long"),
@@ -40,6 +42,7 @@ HEAD = (
     ("reject", "string"),
     ("raw", "binary"),
     ("failure", "string"),
+    ("seconds", "double"),
 )
 HEAD_DDL = ", ".join(f"{name} {kind}" for name, kind in HEAD)
 
@@ -72,6 +75,7 @@ class ReadStores:
     def _store(self, store: StoreExport) -> Iterator[pa.RecordBatch]:
         # Read whole before any is handed on: a store whose export breaks halfway gives no
         # rows but its failure.
+        started = time.perf_counter()
         try:
             records = list(store.source(Path(store.path), store.options).records())
         except (PoslinkError, OSError, ValueError) as exc:
@@ -79,14 +83,18 @@ class ReadStores:
             failure = pa.RecordBatch.from_pydict(
                 {"row": [-1], "store": [store.store], "failure": [message]},
             )
-            yield _tagged(failure, store.store, message)
+            yield _tagged(failure, store.store, message, time.perf_counter() - started)
             return
         for batch in frame_batches(records, self.chunk):
-            yield _tagged(batch, store.store, None)
+            yield _tagged(batch, store.store, None, time.perf_counter() - started)
+            started = time.perf_counter()  # the time the next batch takes to frame
 
 
-def _tagged(batch: pa.RecordBatch, store: str, failure: str | None) -> pa.RecordBatch:
-    """A frame batch with the ``store`` and ``failure`` columns (a failure row: nulls else)."""
+def _tagged(
+    batch: pa.RecordBatch, store: str, failure: str | None, seconds: float
+) -> pa.RecordBatch:
+    """A frame batch with the ``store``, ``failure`` and ``seconds`` columns (a failure row:
+    nulls else); ``seconds``, the time reading it took, shared among its rows."""
     n = batch.num_rows
     columns = {
         name: batch.column(name) if name in batch.schema.names else pa.nulls(n, field.type)
@@ -94,6 +102,7 @@ def _tagged(batch: pa.RecordBatch, store: str, failure: str | None) -> pa.Record
     }
     columns["store"] = pa.array([store] * n, pa.string())
     columns["failure"] = pa.array([failure] * n, pa.string())
+    columns["seconds"] = pa.array([seconds / n if n else 0.0] * n, pa.float64())
     return pa.RecordBatch.from_pydict(columns)
 
 
@@ -108,6 +117,7 @@ class MatchStores(MatchTask):
             yield self._rows(frame, matcher)
 
     def _rows(self, frame: pa.RecordBatch, matcher: BatchMatcher) -> pa.RecordBatch:
+        started = time.perf_counter()
         failures: list[str | None] = frame.column("failure").to_pylist()
         usable = frame.filter(pc.is_null(frame.column("failure")))
         matches = iter(match_frame(usable, matcher) if usable.num_rows else [])
@@ -132,6 +142,10 @@ class MatchStores(MatchTask):
             for column, name in zip(cells, self.fields, strict=True):
                 column.append(text_of(kept.get(name)))
         names = frame.column("name").to_pylist()
+        # The batch may hold rows of several stores (Spark cuts its own batches): each row
+        # gets an equal share of the time matching the batch took, added to its reading's.
+        share = (time.perf_counter() - started) / max(frame.num_rows, 1)
+        seconds = pc.add(frame.column("seconds"), share)
         return pa.RecordBatch.from_arrays(
             [
                 frame.column("store"),
@@ -146,6 +160,7 @@ class MatchStores(MatchTask):
                 frame.column("reject"),
                 pa.array(head["raw"], pa.binary()),
                 frame.column("failure"),
+                seconds,
                 *(pa.array(c, pa.string()) for c in cells),
             ],
             names=[*(name for name, _ in HEAD), *(f"f{i}" for i in range(len(self.fields)))],

@@ -27,9 +27,11 @@ from poslink.cli import (  # noqa: F401 - register their commands, in this order
 from poslink.cli._app import app
 from poslink.cli.collector import collect_for_batch_work
 from poslink.cli.extensions import add_installed_commands
+from poslink.cli.helptext import reflow_help
 from poslink.signals import handle_termination
 
 add_installed_commands(app)
+reflow_help(app)
 
 
 def main() -> None:

@@ -84,10 +84,10 @@ def sync_cmd(
     verbose: Annotated[int, opt.verbose("say what the sync does (-vv: more)")] = 0,
     log_format: opt.LogFormat = opt.LogFormatChoice.text,
 ) -> None:
-    """Match every store of a manifest against the catalog in one run; write each store's
-    output and the network report (JSON, a table, an HTML page).
+    """Match every store of a manifest against the catalog in one run, with a network report.
 
-    The catalog is indexed once and one decision cache serves every store. Exit codes: 0 every
+    Each store's output is written, and the report as JSON, a table and an HTML page. The
+    catalog is indexed once and one decision cache serves every store. Exit codes: 0 every
     store synced, 1 some store failed (reported, the others complete), 2 usage or an unusable
     manifest, 3 the catalog cannot be read, 4 environment error, 75 retryable, 130
     interrupted, 143 terminated.

@@ -74,7 +74,6 @@ class Knowledge:
     lineage_letters: dict[str, str]
     drop_patterns: tuple[str, ...]
     brand_rules: BrandRules
-    max_phrase_words: int
 
     def kind_of(self, form: str, family: str) -> bool:
         """Whether the form family ``form`` is a kind of ``family`` (at any depth)."""
@@ -124,7 +123,6 @@ def load_knowledge() -> Knowledge:
     lineage = _phrases(vocab["lineage"])
     markers = _phrases(vocab["markers"])
     noise = frozenset(words(w) for w in vocab["noise"]["words"])
-    phrase_lengths = [len(p.split()) for p in (*strong, *weak, *lineage, *markers, *noise)]
     families = {
         name: Family(str(spec["type"]), str(spec.get("parent", "")), str(spec.get("plain", "")))
         for name, spec in forms["families"].items()
@@ -173,7 +171,6 @@ def load_knowledge() -> Knowledge:
             strain_words=frozenset(w for n in strains["common"]["names"] for w in words(n).split()),
             form_names=frozenset(strong) | frozenset(weak),
         ),
-        max_phrase_words=max(phrase_lengths),
     )
 
 

@@ -303,16 +303,6 @@ class CatalogIndex:
         """A parser for POS records that knows this catalog's brands and whole names."""
         return Parser(load_knowledge(), self.brands, category_table, self.exact_texts())
 
-    def candidates_blocks(self, item: ParsedItem) -> list[Block]:
-        """The blocks a record's candidates come from: its brand (or every brand when it names
-        none), its possible types."""
-        by_type = self.blocks.get(item.brand) if item.brand else self.by_type
-        if not by_type:
-            return []
-        if not item.types:
-            return list(by_type.values())
-        return [by_type[t] for t in item.types if t in by_type]
-
 
 def exact_names(cores: list[str]) -> dict[str, int | list[int]]:
     """Each core name's sorted and space-free forms -> the positions of the products having it."""

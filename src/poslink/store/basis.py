@@ -7,8 +7,13 @@ A decision for a record is a function of
   tables (any change to them, or a new release, re-matches everything);
 - the catalog's *brands*: every alias and the brand it reads as (which brand a name is read as);
 - the catalog products the record is compared with (its *block*): a record read as a catalog
-  brand meets only that brand's products (``CatalogIndex.candidates_blocks``), so no other
-  product can change its decision; a record without a brand meets every product (``ALL``).
+  brand meets only that brand's products, so no other product can change its decision; a
+  record without a brand meets every product (``ALL``). One exception: a whole name equal to
+  the text of another brand's product, when the brand read from the name has no product of
+  that text, is that product ("Exclusive OG Shatter", ``matching.matcher.name_read_past``).
+  So a decision carried over to a new catalog must also not have rested on such a product
+  (its reason says "whole name" and its product is not of the record's brand), nor may the
+  new catalog have one (``CatalogState.elsewhere``).
 
 The brand a record is read as is worked out by parsing it, and only on a run whose catalog
 differs from the one the decision was made against.
@@ -29,6 +34,7 @@ from importlib.resources.abc import Traversable
 from poslink.config import MatcherConfig
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import load_category_table
+from poslink.domain.text import exact_text
 from poslink.matching import CatalogIndex
 from poslink.records import RECORD_FIELDS, PosRecord
 
@@ -156,3 +162,22 @@ class CatalogState:
     def block(self, brand_key: str) -> str:
         """The hash of the products a record read as this brand meets (``ABSENT``: none)."""
         return self.blocks.get(brand_key or ALL, ABSENT)
+
+    def elsewhere(self, brand_key: str, name: str, product_id: str | None) -> bool:
+        """Whether a record of this name, read as this brand, may be decided by a product of
+        another brand in this catalog: products whose whole text is the name, none of this
+        brand; or ``product_id`` (its earlier decision) if it is not of this brand."""
+        index = self._index()
+        keys = index.brand_keys
+        places = index.exact_texts().get(exact_text(name), ())
+        if places and all(keys[p] != brand_key for p in places):
+            return True
+        if product_id is None:
+            return False
+        place = self._places.get(product_id)
+        return place is None or keys[place] != brand_key
+
+    @cached_property
+    def _places(self) -> dict[str, int]:
+        """Each catalog id's position in the index."""
+        return {product_id: place for place, product_id in enumerate(self._index().ids)}

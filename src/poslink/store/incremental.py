@@ -23,6 +23,7 @@ from poslink.domain.parser import Parser
 from poslink.engines.base import Job, parse_record
 from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
+from poslink.matching.decide import WHOLE_NAME
 from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
@@ -64,6 +65,8 @@ class Validity:
             key = brand_key(self.parser, entry.record)
         if blocks.get(key or ALL, ABSENT) != self.state.block(key):
             return False
+        if key and self._elsewhere(key, entry.record, stored):
+            return False
         self.refreshed.append(
             {
                 "k_source": source,
@@ -74,6 +77,14 @@ class Validity:
             }
         )
         return True
+
+    def _elsewhere(self, key: str, record: PosRecord, stored: StoredDecision) -> bool:
+        """Whether the decision rested, or may now rest, on a product outside its brand's
+        block: a whole name equal to another brand's product (``CatalogState.elsewhere``;
+        a whole-name decision the threshold turned down names no product, and counts)."""
+        if WHOLE_NAME in stored.reason and stored.jane_product_id is None:
+            return True
+        return self.state.elsewhere(key, record.name, stored.jane_product_id)
 
     @cached_property
     def parser(self) -> Parser:

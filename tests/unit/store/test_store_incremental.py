@@ -280,3 +280,32 @@ def test_store_in_a_missing_directory_is_an_error(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="no such directory"):
         DecisionStore(str(tmp_path / "nope" / "d.db"))
+
+
+def test_catalog_change_rematches_a_name_another_brand_now_has(
+    tmp_path: Path, decisions: str
+) -> None:
+    # "Quartz Haze Vape Cart" reads as Quartz Labs ("Quartz" first). Once another brand has a
+    # product of exactly that name, it is that product (the name read past its brand): the
+    # decision depends on a product outside the record's brand block.
+    feed = [
+        *read_feed(),
+        {**read_feed()[0], "productId": 9601, "productName": "Quartz Haze Vape Cart"},
+    ]
+    pos = write_feed(tmp_path / "pos.json", feed)
+    rows = storehelp.catalog_rows()
+    go(pos, make_catalog(tmp_path / "c1.db", rows), tmp_path / "1.csv", decisions)
+    grown = make_catalog(
+        tmp_path / "c2.db",
+        [*rows, (5601, "", "Emerald Coast Extracts", "", "quartz haze vape cart", "vape", "")],
+    )
+    assert brand_of_records(pos, grown)["9601"] == "quartz labs"
+    _, seen = go(pos, grown, tmp_path / "2.csv", decisions)
+    assert "9601" in seen
+    go(pos, grown, tmp_path / "plain.csv")
+    assert without_source(tmp_path / "2.csv") == without_source(tmp_path / "plain.csv")
+    assert re.search(r",9601,Quartz Haze Vape Cart,[^,]*,5601,", (tmp_path / "2.csv").read_text())
+    # And back: the product gone, the record's decision is its brand's again.
+    go(pos, make_catalog(tmp_path / "c3.db", rows), tmp_path / "3.csv", decisions)
+    go(pos, make_catalog(tmp_path / "c4.db", rows), tmp_path / "plain3.csv")
+    assert without_source(tmp_path / "3.csv") == without_source(tmp_path / "plain3.csv")

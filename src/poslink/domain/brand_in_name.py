@@ -50,12 +50,16 @@ class BrandInName:
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         """The spans ``find`` tries, in order, each once: the whole name, then without its
-        end tags (one-letter words too) but form words, then without any."""
+        end tags (one-letter words too) but form words, then without any. Taking off form
+        words, the span after each is tried too: a brand's own name may end with one
+        ("Quality Concentrates (Distillate)")."""
         spans = [(0, len(tokens))]
         for tags in self._trims:
             start, end = 0, len(tokens)
             while end - start > 1 and (tokens[end - 1] in tags or len(tokens[end - 1]) == 1):
                 end -= 1
+                if tags is self._tags and (0, end) not in spans:
+                    spans.append((0, end))
             while end - start > 1 and (tokens[start] in tags or len(tokens[start]) == 1):
                 start += 1
             if (start, end) not in spans:

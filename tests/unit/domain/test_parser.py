@@ -509,3 +509,27 @@ def test_a_brand_behind_tags_at_the_end_beats_a_weaker_one_at_the_start() -> Non
     item = parser.parse_pos("Hard Candy - 2:1 Pineapple - Urbols (REC)", "")
     assert item.brand == "urbols"
     assert item.subtypes == {"hard candy"}
+
+
+@pytest.mark.parametrize(
+    ("name", "brand", "core"),
+    [
+        # A brand's own name ends with a word that is also a tag ("med", "pack", "vape") or a
+        # form word ("concentrates"), and tags follow it at the end of the name.
+        (
+            "Lemon Drop Vaporizer CARTRIDGE -1.0g - Quality Concentrates (Distillate)",
+            "quality concentrates",
+            "lemon drop",
+        ),
+        ("Blue Dream Vape Cart -Hybrid- West Med (Distillate)", "west med", "blue dream"),
+        ("SHATTER white widow Loud Pack (REC)", "loud pack", "white widow"),
+        ("Medusa Disposable Vape - Pure Vape (Distillate)", "pure vape", "medusa"),
+    ],
+)
+def test_a_brand_ending_with_a_tag_word_is_found_behind_tags(
+    name: str, brand: str, core: str
+) -> None:
+    k = load_knowledge()
+    brands = ["Quality Concentrates", "West Med", "Loud Pack", "Pure Vape", "Quality Farms"]
+    item = Parser(k, BrandIndex.build(brands, k.brand_rules)).parse_pos(name, "")
+    assert (item.brand, item.core) == (brand, core)

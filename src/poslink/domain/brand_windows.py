@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+
+# Windows remembered by ``LongerNames.find`` before the memo starts again.
+_MEMO_LIMIT = 200_000
 
 
 def other_end(tokens: Sequence[str], start: int, end: int, longest: int) -> list[str]:
@@ -22,6 +25,60 @@ def other_end(tokens: Sequence[str], start: int, end: int, longest: int) -> list
         " ".join(tokens[n - size :] if at_start else tokens[:size])
         for size in range(min(longest, room - 1), 0, -1)
     ]
+
+
+def rivals(
+    tokens: Sequence[str], start: int, end: int, longest: int, other: bool
+) -> list[tuple[str, bool, bool]]:
+    """The windows where a misspelt brand may be written that outweighs the brand found
+    exactly at ``tokens[start:end]``, in the order tried, each with whether it ends the name
+    and whether the brand takes it whole: at the same end, windows holding the found words
+    and more ("Golden Goddess Botanicls" against "Golden Goddess"), longest first, taken
+    whole; then, if ``other``, those at the other end (``fewest`` says how much they take).
+    """
+    n = len(tokens)
+    at_start = start == 0 and end < n
+    same = [
+        (" ".join(tokens[:size] if at_start else tokens[n - size :]), not at_start, True)
+        for size in range(min(longest, n - 1), end - start, -1)
+    ]
+    if not other:
+        return same
+    return same + [(text, at_start, False) for text in other_end(tokens, start, end, longest)]
+
+
+class LongerNames:
+    """Brand names by their first and by their last word, to tell whether words found to be a
+    brand, with more words beside them, are another brand's longer name misspelt ("Golden
+    Goddess Botanicls": Golden Goddess Botanicals, not Golden Goddess). Only names sharing the
+    window's outer word (the one beside the name's end, spelt right since it was found) are
+    compared: a few, where looking the window up among every alias would cost the parse a
+    third more."""
+
+    def __init__(self, aliases: Iterable[str], cutoff: float) -> None:
+        self.cutoff = cutoff
+        self._first: dict[str, list[str]] = {}
+        self._last: dict[str, list[str]] = {}
+        for alias in aliases:
+            parts = alias.split()
+            if len(parts) > 1:
+                self._first.setdefault(parts[0], []).append(alias)
+                self._last.setdefault(parts[-1], []).append(alias)
+        self._memo: dict[tuple[str, bool], str | None] = {}
+
+    def find(self, text: str, at_end: bool) -> str | None:
+        """The alias ``text`` (words at the start of a name, or at its end if ``at_end``) is a
+        misspelling of, at least ``cutoff`` alike, sharing its outer word; None if none."""
+        known = self._memo.get((text, at_end), "")
+        if known != "":
+            return known
+        words = text.split()
+        names = self._last.get(words[-1], ()) if at_end else self._first.get(words[0], ())
+        found = process.extractOne(text, names, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        if len(self._memo) > _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[(text, at_end)] = alias = found[0] if found else None
+        return alias
 
 
 def fewest(aliases: Iterable[str], window: Sequence[str], at_end: bool) -> int:

@@ -24,7 +24,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
-from poslink.domain.brand_windows import fewest, other_end
+from poslink.domain.brand_windows import LongerNames, fewest, rivals
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
@@ -142,6 +142,7 @@ class BrandIndex:
             for k, v in self.own.items()
         }
         self._suffix_words = frozenset(x for x in self.rules.suffixes if " " not in x)
+        self._longer = LongerNames(self.aliases, self.rules.fuzzy_min_score)
 
     def resolve(self, written: str) -> tuple[str | None, str]:
         """The brand key a written brand stands for, and how it was found ("" when not found).
@@ -201,12 +202,17 @@ class BrandIndex:
             return None
         exact = self._find_exact(tokens)
         if exact:
-            if self._weak(tokens[exact[1] : exact[2]]):
-                # Written as a strain's or a form's name ("OG"): a misspelt brand at the other
-                # end is the brand ("OG Ringo Diamonds - The Herbsmiith").
-                other = self._fuzzy_at_other_end(tokens, exact)
-                if other is not None:
-                    return other
+            # A misspelt brand written in more words at the same end is the brand ("Golden
+            # Goddess Botanicls"); so is one at the other end when the brand found is written
+            # as a strain's or a form's name ("OG Ringo Diamonds - The Herbsmiith").
+            for text, at_end, whole in self._rivals(tokens, exact):
+                if whole:
+                    alias = self._longer.find(text, at_end)
+                    key = self.aliases[alias] if alias else None
+                else:
+                    key = self._fuzzy_lookup(text)
+                if key and key != exact[0]:
+                    return self._misspelt(key, tokens, text.count(" ") + 1, at_end, whole)
             return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
         for size in range(min(self._longest(), n - 1), 0, -1):
@@ -219,23 +225,22 @@ class BrandIndex:
         return None
 
     def _misspelt(
-        self, key: str, tokens: Sequence[str], size: int, at_end: bool
+        self, key: str, tokens: Sequence[str], size: int, at_end: bool, whole: bool = False
     ) -> tuple[str, int, int, str]:
-        """A misspelt brand found in the ``size`` last (``at_end``) or first words."""
+        """A misspelt brand found in the ``size`` last (``at_end``) or first words (all of
+        them if ``whole``, else as few as read it best: ``fewest``)."""
         n, own = len(tokens), self.own.get(key, ())
         if at_end:
-            return key, n - fewest(own, tokens[n - size :], True), n, "fuzzy suffix"
-        return key, 0, fewest(own, tokens[:size], False), "fuzzy prefix"
+            take = size if whole else fewest(own, tokens[n - size :], True)
+            return key, n - take, n, "fuzzy suffix"
+        return key, 0, size if whole else fewest(own, tokens[:size], False), "fuzzy prefix"
 
-    def _fuzzy_at_other_end(
+    def _rivals(
         self, tokens: Sequence[str], exact: tuple[str, int, int, str]
-    ) -> tuple[str, int, int, str] | None:
-        """A misspelt brand, not ``exact``'s, at the end of ``tokens`` away from ``exact``."""
-        for text in other_end(tokens, exact[1], exact[2], self._longest()):
-            key = self._fuzzy_lookup(text)
-            if key and key != exact[0]:
-                return self._misspelt(key, tokens, text.count(" ") + 1, at_end=exact[1] == 0)
-        return None
+    ) -> list[tuple[str, bool, bool]]:
+        """Where a misspelt brand outweighing ``exact`` may be written (``rivals``)."""
+        weak = self._weak(tokens[exact[1] : exact[2]])
+        return rivals(tokens, exact[1], exact[2], self._longest(), weak)
 
     def _longest(self) -> int:
         """The most words a misspelt brand's window holds."""
@@ -248,8 +253,7 @@ class BrandIndex:
             return []
         exact = self._find_exact(tokens)
         if exact:
-            weak = self._weak(tokens[exact[1] : exact[2]])
-            return other_end(tokens, exact[1], exact[2], self._longest()) if weak else []
+            return [text for text, _, whole in self._rivals(tokens, exact) if not whole]
         out = []
         for size in range(min(self._longest(), n - 1), 0, -1):
             out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]

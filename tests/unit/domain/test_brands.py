@@ -117,3 +117,25 @@ def test_a_brand_written_as_a_strain_gives_way_to_a_misspelt_one_at_the_other_en
     # A brand not written as a strain's name stays.
     found = brands.find(["kali", "krumz", "ringo", "diamonds", "the", "herbsmiith"])
     assert found is not None and found[0] == "kali krumz"
+
+
+@pytest.mark.parametrize(
+    ("name", "brand", "span"),
+    [
+        # Words found as one brand, with more beside them: another brand's longer name,
+        # misspelt, is the brand, all of its words taken.
+        ("golden goddess botanicls grease monkey", "golden goddess botanicals", (0, 3)),
+        ("louis xiii og huboldt pure", "humboldt pure", (3, 5)),
+        # The words beside it are the name's: the brand found stays.
+        ("golden goddess grease monkey", "golden goddess", (0, 2)),
+        ("louis xiii og pure", "pure", (3, 4)),
+    ],
+)
+def test_a_longer_brand_misspelt_beside_a_brand_found_is_the_brand(
+    name: str, brand: str, span: tuple[int, int]
+) -> None:
+    brands = BrandIndex.build(
+        ["Golden Goddess", "Golden Goddess Botanicals", "Pure", "Humboldt Pure"], RULES
+    )
+    found = brands.find(name.split())
+    assert found is not None and (found[0], found[1:3]) == (brand, span)

@@ -29,7 +29,8 @@ def derive_aliases(brand: str, rules: BrandRules) -> tuple[set[str], set[str]]:
     if outer:
         strong.add(outer)
     for inner in _PARENS.findall(brand):
-        if words(inner):
+        # "Cannavis (CO)": a corporate word or a state is no name of the brand's own.
+        if words(inner) and words(inner) not in rules.suffixes:
             strong.add(words(inner))
     for alias in list(strong):
         strong |= _stripped(alias, rules)

@@ -26,6 +26,14 @@ def test_strong_aliases(brand: str, expected: set[str]) -> None:
     assert expected <= strong
 
 
+@pytest.mark.parametrize("brand", ["Cannavis (CO)", "Rocky Ridge (Inc.)", "Sun Grown (OR)"])
+def test_a_parenthesis_of_a_corporate_word_or_state_is_no_alias(brand: str) -> None:
+    strong, weak = derive_aliases(brand, RULES)
+    inner = brand.split("(")[1].rstrip(".)").lower()
+    assert inner not in strong | weak
+    assert brand.split(" (")[0].lower() in strong
+
+
 @pytest.mark.parametrize(
     ("written", "key"),
     [

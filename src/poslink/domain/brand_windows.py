@@ -83,20 +83,20 @@ class LongerNames:
 
 def fewest(aliases: Iterable[str], window: Sequence[str], at_end: bool) -> int:
     """How many of a misspelt brand's words ``window`` holds: a window one word shorter (on
-    the side away from the name's end, ``at_end`` for a brand ending the name) that reads one
-    of the brand's ``aliases`` more surely is it, so that the brand does not take a word of
-    the name ("CO2 Oil | Whitee Label Extracts")."""
-    names = list(aliases)
-
-    def sureness(part: Sequence[str]) -> float:
-        text = " ".join(part)
-        return max((fuzz.ratio(text, a) for a in names), default=0.0)
-
+    the side away from the name's end, ``at_end`` for a brand ending the name) that reads the
+    alias ``window`` reads best more surely is it, so that the brand does not take a word of
+    the name ("CO2 Oil | Whitee Label Extracts"). Another, shorter alias does not count:
+    "Karma Originnals" is Karma Originals misspelt, not its first word "Karma" and a word of
+    the name."""
+    text = " ".join(window)
+    alias = max(aliases, key=lambda a: fuzz.ratio(text, a), default=None)
+    if alias is None:
+        return len(window)
     size = len(window)
-    best = sureness(window)
+    best = fuzz.ratio(text, alias)
     while size > 1:
         part = window[len(window) - size + 1 :] if at_end else window[: size - 1]
-        score = sureness(part)
+        score = fuzz.ratio(" ".join(part), alias)
         if score <= best:
             break
         size, best = size - 1, score

@@ -110,10 +110,18 @@ def test_a_brand_at_each_end(name: str, key: str) -> None:
         # A misspelt brand takes no more words than it needs: "oil" stays in the name.
         ("cinex co2 oil whitee label extracts", (3, 6)),
         ("perrmafrost distributors pre roll light saber", (0, 2)),
+        # ... and all the words it needs: its first word alone reads another, shorter alias
+        # (the first word: "karma", "kief" are other brands' product words, no alias here).
+        ("karma originnals shake sweet green", (0, 2)),
+        ("kief krisy tablet sleep cbd", (0, 2)),
     ],
 )
 def test_a_misspelt_brand_takes_no_word_of_the_name(name: str, span: tuple[int, int]) -> None:
-    brands = BrandIndex.build(["White Label Extracts", "Permafrost Distributors"], RULES)
+    brands = BrandIndex.build(
+        ["White Label Extracts", "Permafrost Distributors", "Karma Originals", "Kief Krispy"],
+        RULES,
+        name_words={"karma": {"dank co"}, "kief": {"dank co"}},
+    )
     found = brands.find(name.split())
     assert found is not None and found[1:3] == span and found[3].startswith("fuzzy")
 

@@ -52,8 +52,8 @@ class LongerNames:
     brand, with more words beside them, are another brand's longer name misspelt ("Golden
     Goddess Botanicls": Golden Goddess Botanicals, not Golden Goddess). Only names sharing the
     window's outer word (the one beside the name's end, spelt right since it was found) are
-    compared: a few, where looking the window up among every alias would cost the parse a
-    third more."""
+    compared: a few, where looking the window up among every alias made parsing half as slow
+    again (46% more time against 18%)."""
 
     def __init__(self, aliases: Iterable[str], cutoff: float) -> None:
         self.cutoff = cutoff

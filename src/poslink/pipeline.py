@@ -68,7 +68,7 @@ class Layer(Protocol):
         them: a layer that records the output does so before it is published.
         """
 
-    def published(self, rejects: RejectsFile) -> dict[str, Any]:
+    def published(self) -> dict[str, Any]:
         """Once the output is published: what the summary adds for this layer."""
 
 
@@ -100,7 +100,7 @@ class Direct:
         self.source.check_unchanged()
         return counts
 
-    def published(self, rejects: RejectsFile) -> dict[str, Any]:
+    def published(self) -> dict[str, Any]:
         """Nothing to add."""
         return {}
 
@@ -174,7 +174,7 @@ def run(
                 rejects.abort()
                 raise
             publish(sink, rejects)
-        added = layer.published(rejects)
+        added = layer.published()
     location = config.location("out")
     return RunSummary.of(
         counts, started, location, rejects.location if rejects.count else None, **added

@@ -30,7 +30,7 @@ from poslink.sources.base import Source
 from poslink.store.basis import ABSENT, ALL, CatalogState, record_fields, rules_hash
 from poslink.store.db import DecisionStore
 from poslink.store.merge import ChangedRecords, Entry, MergeSink, OrderedMerge
-from poslink.store.rows import Outputs, RunRecord, StoredDecision
+from poslink.store.rows import NO_OUTPUTS, Outputs, RunRecord, StoredDecision
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +127,6 @@ class StoreRunResult:
     reused: int
     matched_now: int
     overridden: int
-    run_id: int
-    feed_key: str = ""
 
 
 class StoreRun:
@@ -201,7 +199,7 @@ class StoreRun:
         self,
         engine: str,
         feed_key: Callable[[], str],
-        outputs: Callable[[], Outputs] = Outputs,
+        outputs: Callable[[], Outputs],
     ) -> StoreRunResult:
         """Every record written (``engine`` gave a decision for each it got): save the new
         decisions and the run in one transaction. ``feed_key`` gives the key of the feed as
@@ -210,10 +208,10 @@ class StoreRun:
         merge = self.merge
         merge.finish(engine)
         key = feed_key()
-        published = outputs() if key else Outputs()
+        published = outputs() if key else NO_OUTPUTS
         log.info("saving %d new decisions to the decision store", len(merge.new))
         new_keys = {(e.store, e.record.pos_id) for e, _ in merge.new}
-        run_id = self.store.save(
+        self.store.save(
             RunRecord(
                 source=self.source_name,
                 store=self.default_store,
@@ -236,9 +234,7 @@ class StoreRun:
             ],
             outputs=published,
         )
-        return StoreRunResult(
-            merge.counts, merge.reused, len(merge.new), merge.overridden, run_id, key
-        )
+        return StoreRunResult(merge.counts, merge.reused, len(merge.new), merge.overridden)
 
     def _rows(self, new: list[tuple[Entry, Match]]) -> Iterator[dict[str, Any]]:
         # One row per key: a feed that repeats a key keeps its last record's decision.

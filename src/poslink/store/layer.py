@@ -38,7 +38,7 @@ from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
 from poslink.store.incremental import StoreRun, StoreRunResult
 from poslink.store.knowledge import load_learned
-from poslink.store.rows import Outputs, Published, RunRecord
+from poslink.store.rows import NO_OUTPUTS, Outputs, Published, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -253,13 +253,13 @@ class DecisionLayer:
         """The output and rejects file as they will be published: where, and their digests
         (read from the files prepared); none for an output written to a stream."""
         if self.streamed or files.output is None:
-            return Outputs()
+            return NO_OUTPUTS
         return Outputs(
             _published(self.config.out, files.output),
             _published(self.rejects, files.rejects) if files.rejects is not None else None,
         )
 
-    def published(self, rejects: RejectsFile) -> dict[str, Any]:
+    def published(self) -> dict[str, Any]:
         """The summary's reused and overridden counts."""
         result = self.result
         assert result is not None

@@ -1,7 +1,8 @@
 """Which of a name's words a brand written at one of its ends takes.
 
 A misspelt brand is looked up in windows of the name's first or last words; these are the
-windows looked up at the end away from a brand already found there, and how many words of a
+windows that may hold a misspelt brand outweighing one already found (at the same end, longer;
+at the other end), the brand names a longer window is compared with, and how many words of a
 window a misspelt brand really takes.
 """
 
@@ -11,7 +12,9 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-# Windows remembered by ``LongerNames.find`` before the memo starts again.
+from poslink.caching import BoundedCache
+
+# Windows ``LongerNames.find`` remembers (``BoundedCache``: the oldest tenth goes when full).
 _MEMO_LIMIT = 200_000
 
 
@@ -64,21 +67,19 @@ class LongerNames:
             if len(parts) > 1:
                 self._first.setdefault(parts[0], []).append(alias)
                 self._last.setdefault(parts[-1], []).append(alias)
-        self._memo: dict[tuple[str, bool], str | None] = {}
+        self._memo: BoundedCache[tuple[str, bool], str | None] = BoundedCache(_MEMO_LIMIT)
 
     def find(self, text: str, at_end: bool) -> str | None:
         """The alias ``text`` (words at the start of a name, or at its end if ``at_end``) is a
         misspelling of, at least ``cutoff`` alike, sharing its outer word; None if none."""
-        known = self._memo.get((text, at_end), "")
-        if known != "":
-            return known
+        return self._memo.get_or((text, at_end), self._look_up)
+
+    def _look_up(self, window: tuple[str, bool]) -> str | None:
+        text, at_end = window
         words = text.split()
         names = self._last.get(words[-1], ()) if at_end else self._first.get(words[0], ())
         found = process.extractOne(text, names, scorer=fuzz.ratio, score_cutoff=self.cutoff)
-        if len(self._memo) > _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[(text, at_end)] = alias = found[0] if found else None
-        return alias
+        return found[0] if found else None
 
 
 def fewest(aliases: Iterable[str], window: Sequence[str], at_end: bool) -> int:

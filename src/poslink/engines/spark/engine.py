@@ -58,6 +58,12 @@ class SparkOptions(BaseModel):
     chunk_records: int = Field(
         10_000, ge=1, description="records per Arrow batch as the source's reader makes them"
     )
+    cache_size: int = Field(
+        500_000,
+        ge=0,
+        description="distinct records' decisions each Python worker remembers (a repeat is not"
+        " parsed or matched again)",
+    )
     app_name: str = "poslink"
 
 
@@ -140,7 +146,9 @@ class SparkEngine(Engine):
         sc = spark.sparkContext
         if strategy == "broadcast":
             index = sc.broadcast(payload)
-            return frame.mapInArrow(MatchTask(index, job.matcher, table, fields), OUT_DDL)
+            return frame.mapInArrow(
+                MatchTask(index, job.matcher, table, fields, self.settings.cache_size), OUT_DDL
+            )
         empty = pickle.dumps(job.index.part(ABSENT), protocol=pickle.HIGHEST_PROTOCOL)
         context = sc.broadcast((job.index.brands, empty, job.index.text_brands()))
         keyed = frame.mapInArrow(KeyTask(context, table), f"{_ddl(frame)}, {KEY_DDL}")

@@ -36,9 +36,14 @@ import pyarrow.parquet as pq
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.spark.engine import SparkOptions
 from poslink.engines.spark.errors import surfaced
-from poslink.engines.spark.frames import FRAME_DDL
 from poslink.engines.spark.session import require_pyspark, start_session
-from poslink.engines.spark.synctasks import HEAD_DDL, MatchStores, ReadStores, StoreExport
+from poslink.engines.spark.synctasks import (
+    HEAD_DDL,
+    MatchStores,
+    ReadStores,
+    StoreExport,
+    SyncStores,
+)
 from poslink.exceptions import ConfigError, InputError, PluginError
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
@@ -105,8 +110,16 @@ def sync_on_spark(
             )
             token = uuid.uuid4().hex  # one matcher a worker, whatever the group
             tables = [
-                _sync_group(spark, stores, group, (index, token), config.matcher, settings, staging)
-                for group, stores in groups.items()
+                _sync_group(
+                    spark,
+                    stores,
+                    group,
+                    (index, token),
+                    config.matcher,
+                    settings,
+                    staging / f"group-{n}",
+                )
+                for n, (group, stores) in enumerate(groups.items())
             ]
             if index is not None:
                 index.unpersist()
@@ -151,30 +164,30 @@ def _sync_group(
     index: tuple[Any, str],
     matcher: MatcherConfig,
     settings: SparkOptions,
-    staging: Path,
+    target: Path,
 ) -> pa.Table:
-    """Read, match and write the stores of one output layout; their report figures.
+    """Read, match and write the stores of one output layout into ``target``; their report
+    figures.
 
     A store is read and matched in one task, its rows in order: the stores are spread over
     the tasks, and nothing is shuffled. ``index``: the broadcast index and its token.
     """
     partitions = 2 * spark.sparkContext.defaultParallelism
     slots = spark.createDataFrame([(i,) for i in range(len(stores))], "slot int")
-    read = ReadStores(stores, settings.chunk_records)
-    frame = slots.repartition(min(len(stores), partitions)).mapInArrow(
-        read, f"{FRAME_DDL}, store string, failure string, seconds double"
-    )
     fields, table = list(group[0]), group[1]
     cells = ", ".join(f"f{i} string" for i in range(len(fields)))
-    task = MatchStores(index[0], matcher, table, fields)
+    task = MatchStores(index[0], matcher, table, fields, settings.cache_size)
     task.token = index[1]
-    matched = frame.mapInArrow(task, f"{HEAD_DDL}, {cells}".rstrip(", "))
+    # Read and matched in one Python worker: a store's records never cross to the JVM between.
+    both = SyncStores(ReadStores(stores, settings.chunk_records), task)
+    matched = slots.repartition(min(len(stores), partitions)).mapInArrow(
+        both, f"{HEAD_DDL}, {cells}".rstrip(", ")
+    )
     matched = matched.persist()
     try:
         good = matched.where("failure IS NULL")
         columns = [f"f{i} AS `{name.replace('`', '``')}`" for i, name in enumerate(fields)]
         output = good.selectExpr("store", "row", *columns, *MATCH_COLUMNS)
-        target = staging / f"group-{len(list(staging.glob('group-*')))}"
         (
             output.sortWithinPartitions("store", "row")
             .drop("row")

@@ -165,3 +165,20 @@ class MatchStores(MatchTask):
             ],
             names=[*(name for name, _ in HEAD), *(f"f{i}" for i in range(len(self.fields)))],
         )
+
+
+class SyncStores:
+    """mapInArrow: ``ReadStores`` and then ``MatchStores`` in one Python worker.
+
+    As two steps, each record would go from the reading worker to the JVM and on to a matching
+    worker, its original fields pickled for the trip; here a store's frame batches go straight
+    from its source to the matcher, in the task that reads it.
+    """
+
+    def __init__(self, read: ReadStores, match: MatchStores) -> None:
+        self.read = read
+        self.match = match
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """The output rows of every store slot in the batches."""
+        return self.match(self.read(batches))

@@ -119,13 +119,19 @@ class MatchTask:
     """mapInArrow: frame batches against the broadcast index (pickled bytes)."""
 
     def __init__(
-        self, index: Any, config: MatcherConfig, category_table: str, fields: list[str]
+        self,
+        index: Any,
+        config: MatcherConfig,
+        category_table: str,
+        fields: list[str],
+        remember: int = 0,
     ) -> None:
         self.index = index  # a pyspark Broadcast of the pickled CatalogIndex
         self.token = uuid.uuid4().hex  # names this run's index in a worker's cache
         self.config = config
         self.category_table = category_table
         self.fields = fields
+        self.remember = remember  # records' decisions a worker keeps (``BatchMatcher``)
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """Each frame batch's output lines."""
@@ -134,12 +140,14 @@ class MatchTask:
             yield output_batch(frame, match_frame(frame, matcher), self.fields)
 
     def _matcher(self) -> BatchMatcher:
-        key = ("broadcast", self.token, self.config, self.category_table)
+        key = ("broadcast", self.token, self.config, self.category_table, self.remember)
         matcher = _WORKER.get(key)
         if not isinstance(matcher, BatchMatcher):
             _WORKER.clear()
             index = pickle.loads(self.index.value)
-            matcher = _WORKER[key] = BatchMatcher(index, self.config, self.category_table)
+            matcher = _WORKER[key] = BatchMatcher(
+                index, self.config, self.category_table, remember=self.remember
+            )
         return matcher
 
 

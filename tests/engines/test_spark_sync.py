@@ -91,16 +91,28 @@ def test_spark_writes_the_local_engines_dataset(
     shutil.move(spark_out / "store=gone", spark_out.parent / "kept")  # not this sync's
     try:
         mine, theirs = dataset(spark_out), dataset(local_out)
+        mine_files, their_files = _files(spark_out), _files(local_out)
     finally:
         shutil.move(spark_out.parent / "kept", spark_out / "store=gone")
     assert len(theirs) == 8  # six generated stores, the example and an empty one
     assert theirs["empty"].num_rows == 0
     assert same_tables(mine, theirs)
-    # Hive style: one folder a store, Parquet parts in it; no staging folder left behind.
-    assert all(list((spark_out / f"store={s}").glob("part-*.parquet")) for s in mine)
+    # The local engine's layout, file for file (hive style: a folder a store, its Parquet part
+    # and rejects in it); no staging folder left behind.
+    assert mine_files == their_files
+    assert "store=empty/part-0.parquet" in mine_files
     assert not [p for p in spark_out.iterdir() if p.name.startswith(".")]
     rejects = "store=example/_rejects.csv"
     assert (spark_out / rejects).read_bytes() == (local_out / rejects).read_bytes()
+
+
+def _files(out: Path) -> list[str]:
+    """The files a sync wrote into ``out``, but its report."""
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith("_report")
+    )
 
 
 def test_spark_report_counts_as_the_local_one(

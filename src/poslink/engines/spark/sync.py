@@ -1,17 +1,18 @@
 """A network sync on Spark (``poslink sync --engine spark``): one job for every store.
 
 Executors read the stores' exports (each with its own source and options, as the local engine
-reads them), match every record against one broadcast index (a worker's decision cache spans
-every store it meets) and Spark writes one hive-partitioned Parquet dataset,
-``OUT/store=<store>/part-*.parquet``, holding the rows the local engine's sync writes for each
-store, in the same order, with the same columns and values. Stores with the same output
-columns (the same source fields) and category table are written by one job each.
+reads them), match every record against one broadcast index (a worker's decision caches span
+every store it meets) and write each store's rows with the local engine's own Parquet sink:
+one hive-partitioned dataset, ``OUT/store=<store>/part-0.parquet``, holding the rows the local
+engine's sync writes for each store, in the same order, with the same columns and values.
+Stores with the same output columns (the same source fields) and category table are one job.
 
-The driver keeps what the network report needs (each record's name, category, status and
+The driver gets back what the network report needs (each record's name, category, status and
 score, as Arrow) and the few rejected records, which it writes to ``store=<store>/_rejects.csv``
-as the local engine does. Spark writes into a staging folder inside ``OUT``; each store's
-folder is moved into place only when every job succeeded. A store whose export cannot be read
-(missing, corrupt) is reported and left out; the others complete.
+as the local engine does. The executors write into a staging folder inside ``OUT``, so ``OUT``
+must be a folder every executor can write (a shared file system beyond one machine); each
+store's folder is moved into place only when every job succeeded. A store whose export cannot
+be read (missing, corrupt) is reported and left out; the others complete.
 
 Not (yet) on Spark: a decision store (``--decisions``), and the CSV layout.
 """
@@ -31,19 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.spark.engine import SparkOptions
 from poslink.engines.spark.errors import surfaced
 from poslink.engines.spark.session import require_pyspark, start_session
-from poslink.engines.spark.synctasks import (
-    HEAD_DDL,
-    MatchStores,
-    ReadStores,
-    StoreExport,
-    SyncStores,
-)
+from poslink.engines.spark.synctasks import FIGURES_DDL, StoreExport, SyncStores
+from poslink.engines.spark.tasks import MatchTask
 from poslink.exceptions import ConfigError, InputError, PluginError
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
@@ -52,8 +47,6 @@ from poslink.network.manifest import StoreEntry
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
 from poslink.records import Status
 from poslink.runs.parts import CatalogAccess, build_source
-from poslink.sinks.base import MATCH_COLUMNS
-from poslink.sinks.parquet import output_schema
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -124,7 +117,6 @@ def sync_on_spark(
             if index is not None:
                 index.unpersist()
         figures = pa.concat_tables(tables) if tables else None
-        _empty_stores(staging, groups, figures)
         _publish(staging, out, figures, results)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -169,48 +161,17 @@ def _sync_group(
     """Read, match and write the stores of one output layout into ``target``; their report
     figures.
 
-    A store is read and matched in one task, its rows in order: the stores are spread over
-    the tasks, and nothing is shuffled. ``index``: the broadcast index and its token.
+    A store is read, matched and written in one task, its rows in order: the stores are spread
+    over the tasks, and nothing is shuffled. ``index``: the broadcast index and its token.
     """
     partitions = 2 * spark.sparkContext.defaultParallelism
     slots = spark.createDataFrame([(i,) for i in range(len(stores))], "slot int")
     fields, table = list(group[0]), group[1]
-    cells = ", ".join(f"f{i} string" for i in range(len(fields)))
-    task = MatchStores(index[0], matcher, table, fields, settings.cache_size)
+    task = MatchTask(index[0], matcher, table, fields, settings.cache_size)
     task.token = index[1]
-    # Read and matched in one Python worker: a store's records never cross to the JVM between.
-    both = SyncStores(ReadStores(stores, settings.chunk_records), task)
-    matched = slots.repartition(min(len(stores), partitions)).mapInArrow(
-        both, f"{HEAD_DDL}, {cells}".rstrip(", ")
-    )
-    matched = matched.persist()
-    try:
-        good = matched.where("failure IS NULL")
-        columns = [f"f{i} AS `{name.replace('`', '``')}`" for i, name in enumerate(fields)]
-        output = good.selectExpr("store", "row", *columns, *MATCH_COLUMNS)
-        (
-            output.sortWithinPartitions("store", "row")
-            .drop("row")
-            .write.partitionBy("store")
-            .option("compression", "zstd")
-            .parquet(str(target))
-        )
-        figures = matched.select(
-            "store",
-            "row",
-            "name",
-            "category",
-            "match_status",
-            "match_score",
-            "failure",
-            "pos_id",
-            "reject",
-            "raw",
-            "seconds",
-        )
-        return _arrow(figures)
-    finally:
-        matched.unpersist()
+    stores_task = SyncStores(task, stores, settings.chunk_records, str(target))
+    figures = slots.repartition(min(len(stores), partitions)).mapInArrow(stores_task, FIGURES_DDL)
+    return _arrow(figures)
 
 
 def _arrow(frame: DataFrame) -> pa.Table:
@@ -223,30 +184,13 @@ def _arrow(frame: DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
 
 
-def _empty_stores(
-    staging: Path,
-    groups: dict[tuple[tuple[str, ...], str], list[StoreExport]],
-    figures: pa.Table | None,
-) -> None:
-    """An empty Parquet file (its columns, no row) for each store whose export held no record:
-    Spark writes no folder for a store without rows, the local engine an empty file."""
-    seen = set(figures.column("store").to_pylist()) if figures is not None else set()
-    for (fields, _), stores in groups.items():
-        for store in stores:
-            if store.store not in seen:
-                folder = staging / "empty" / f"store={store.store}"
-                folder.mkdir(parents=True)
-                table = output_schema(list(fields)).empty_table()
-                pq.write_table(table, folder / "part-0.parquet", compression="zstd")
-
-
 def _publish(
     staging: Path, out: Path, figures: pa.Table | None, results: dict[str, StoreResult]
 ) -> None:
     """Move each store's folder from the staging folder into place, with its rejects."""
     failed = _failures(figures)
     rejects = _rejects(figures)
-    for group in sorted([*staging.glob("group-*"), staging / "empty"]):
+    for group in sorted(staging.glob("group-*")):
         for folder in sorted(group.glob("store=*")):
             store = folder.name.removeprefix("store=")
             if store in failed:

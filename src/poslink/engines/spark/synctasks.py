@@ -1,8 +1,10 @@
-"""What executors run in a network sync on Spark (``sync.py``): stores read, records decided.
+"""What executors run in a network sync on Spark (``sync.py``): stores read, decided, written.
 
-``ReadStores`` reads each store's export by its own source into frame batches tagged with the
-store; ``MatchStores`` decides them against the broadcast index, as the local engine decides,
-and gives each record's output cells (the Parquet sink's) and what the report needs.
+``SyncStores`` takes a store at a time: it reads the export by the store's own source, decides
+the records against the broadcast index as the local engine decides them, and writes the
+store's Parquet file into the staging folder with the local engine's own sink (the same
+columns, values and file layout: ``store=<id>/part-0.parquet``). Only what the report needs
+goes back to Spark, a row per record.
 """
 
 from __future__ import annotations
@@ -15,36 +17,34 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from poslink.engines.batch import BatchMatcher
-from poslink.engines.spark.frames import FRAME_SCHEMA, frame_batches
-from poslink.engines.spark.tasks import MatchTask, match_frame
-from poslink.exceptions import PoslinkError
-from poslink.records import Origin, Status
-from poslink.sinks.parquet import text_of
+from poslink.engines.batch import BatchMatcher, records_to_batch
+from poslink.engines.spark.tasks import MatchTask
+from poslink.exceptions import PoslinkError, SkippedRecord
+from poslink.records import Match, PosRecord, Status
+from poslink.sinks.parquet import ParquetSink
 
-# What the match step gives for every record: its store and row, the output's cells (source
-# fields as f0, f1... in the group's order, then the match columns), what the report needs, and
-# for a record set aside its rejects-file cells; a store that could not be read is one row
-# with ``failure`` set. ``seconds``: the executor time its batches took to read and to match,
-# shared equally among their rows (summed per store, the store's seconds in the report).
-HEAD = (
+# What a store gives the report, a row per record: its store and row, what the report reads,
+# and for a record set aside its rejects-file cells (``raw``: its fields, pickled); a store
+# that could not be read is one row with ``failure`` set. ``seconds``: the executor's time
+# reading, deciding and writing the store, shared equally among its rows (summed per store,
+# the store's seconds in the report).
+_COLUMNS = (
     ("store", "string"),
     ("row", "long"),
-    ("jane_product_id", "string"),
-    ("match_score", "double"),
-    ("match_status", "string"),
-    ("match_source", "string"),
     ("name", "string"),
     ("category", "string"),
+    ("match_status", "string"),
+    ("match_score", "double"),
     ("pos_id", "string"),
     ("reject", "string"),
     ("raw", "binary"),
     ("failure", "string"),
     ("seconds", "double"),
 )
-HEAD_DDL = ", ".join(f"{name} {kind}" for name, kind in HEAD)
+_ARROW = {"string": pa.string(), "long": pa.int64(), "double": pa.float64(), "binary": pa.binary()}
+FIGURES = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in _COLUMNS])
+FIGURES_DDL = ", ".join(f"{name} {kind}" for name, kind in _COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -58,127 +58,123 @@ class StoreExport:
     location: str  # as the manifest gave it, for messages
 
 
-class ReadStores:
-    """mapInArrow: each store slot of a batch read by its source, in frame batches tagged with
-    the store; a store that cannot be read gives one row naming its failure instead."""
+class SyncStores:
+    """mapInArrow: each store slot of the batches read, decided by ``match``'s matcher and
+    written under ``target`` (a folder every executor can write); its report rows given back.
 
-    def __init__(self, stores: list[StoreExport], chunk: int) -> None:
+    A store's file is written whole or not at all (the sink's temporary file, renamed when
+    complete), so a task Spark runs again replaces it.
+    """
+
+    def __init__(
+        self, match: MatchTask, stores: list[StoreExport], chunk: int, target: str
+    ) -> None:
+        self.match = match
         self.stores = stores
         self.chunk = chunk
+        self.target = target
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """The records of every store slot in the batches."""
+        """The report rows of every store slot in the batches."""
+        matcher = self.match.matcher()
         for batch in batches:
             for slot in batch.column("slot").to_pylist():
-                yield from self._store(self.stores[slot])
+                yield self._store(self.stores[slot], matcher)
 
-    def _store(self, store: StoreExport) -> Iterator[pa.RecordBatch]:
-        # Read whole before any is handed on: a store whose export breaks halfway gives no
-        # rows but its failure.
+    def _store(self, store: StoreExport, matcher: BatchMatcher) -> pa.RecordBatch:
         started = time.perf_counter()
+        # Read whole before anything is written: a store whose export breaks halfway gives no
+        # file and no rows but its failure.
         try:
             records = list(store.source(Path(store.path), store.options).records())
         except (PoslinkError, OSError, ValueError) as exc:
             message = str(exc).replace(store.path, store.location)
-            failure = pa.RecordBatch.from_pydict(
-                {"row": [-1], "store": [store.store], "failure": [message]},
-            )
-            yield _tagged(failure, store.store, message, time.perf_counter() - started)
-            return
-        for batch in frame_batches(records, self.chunk):
-            yield _tagged(batch, store.store, None, time.perf_counter() - started)
-            started = time.perf_counter()  # the time the next batch takes to frame
-
-
-def _tagged(
-    batch: pa.RecordBatch, store: str, failure: str | None, seconds: float
-) -> pa.RecordBatch:
-    """A frame batch with the ``store``, ``failure`` and ``seconds`` columns (a failure row:
-    nulls else); ``seconds``, the time reading it took, shared among its rows."""
-    n = batch.num_rows
-    columns = {
-        name: batch.column(name) if name in batch.schema.names else pa.nulls(n, field.type)
-        for name, field in zip(FRAME_SCHEMA.names, FRAME_SCHEMA, strict=True)
-    }
-    columns["store"] = pa.array([store] * n, pa.string())
-    columns["failure"] = pa.array([failure] * n, pa.string())
-    columns["seconds"] = pa.array([seconds / n if n else 0.0] * n, pa.float64())
-    return pa.RecordBatch.from_pydict(columns)
-
-
-class MatchStores(MatchTask):
-    """mapInArrow: frame batches of any store against the broadcast index, as output rows
-    (``fields``: the group's source fields, the output's first columns)."""
-
-    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """Each frame batch's rows, decided."""
-        matcher = self._matcher()
-        for frame in batches:
-            yield self._rows(frame, matcher)
-
-    def _rows(self, frame: pa.RecordBatch, matcher: BatchMatcher) -> pa.RecordBatch:
-        started = time.perf_counter()
-        failures: list[str | None] = frame.column("failure").to_pylist()
-        usable = frame.filter(pc.is_null(frame.column("failure")))
-        matches = iter(match_frame(usable, matcher) if usable.num_rows else [])
-        raws: list[bytes | None] = frame.column("raw").to_pylist()
-        rejects: list[str | None] = frame.column("reject").to_pylist()
-        head: dict[str, list[Any]] = {k: [] for k in ("id", "score", "status", "origin", "raw")}
-        cells: list[list[str | None]] = [[] for _ in self.fields]
-        for failure, raw_bytes, reason in zip(failures, raws, rejects, strict=True):
-            if failure is not None or raw_bytes is None:
-                for column in (*head.values(), *cells):
-                    column.append(None)
-                continue
-            match = next(matches)
-            raw = pickle.loads(raw_bytes)
-            kept = raw if isinstance(raw, dict) else {}  # as the local engine's sink writes it
-            rejected = match.status is Status.REJECTED
-            head["id"].append(match.jane_product_id)
-            head["score"].append(None if rejected else match.score)
-            head["status"].append(match.status.value)
-            head["origin"].append(None if rejected else Origin.MATCHER.value)
-            head["raw"].append(raw_bytes if reason is not None else None)
-            for column, name in zip(cells, self.fields, strict=True):
-                column.append(text_of(kept.get(name)))
-        names = frame.column("name").to_pylist()
-        # The batch may hold rows of several stores (Spark cuts its own batches): each row
-        # gets an equal share of the time matching the batch took, added to its reading's.
-        share = (time.perf_counter() - started) / max(frame.num_rows, 1)
-        seconds = pc.add(frame.column("seconds"), share)
-        return pa.RecordBatch.from_arrays(
-            [
-                frame.column("store"),
-                frame.column("row"),
-                pa.array(head["id"], pa.string()),
-                pa.array(head["score"], pa.float64()),
-                pa.array(head["status"], pa.string()),
-                pa.array(head["origin"], pa.string()),
-                pa.array([n or "" for n in names], pa.string()),
-                frame.column("category"),
-                frame.column("pos_id"),
-                frame.column("reject"),
-                pa.array(head["raw"], pa.binary()),
-                frame.column("failure"),
-                seconds,
-                *(pa.array(c, pa.string()) for c in cells),
-            ],
-            names=[*(name for name, _ in HEAD), *(f"f{i}" for i in range(len(self.fields)))],
+            return _figures(store.store, failure=message, seconds=time.perf_counter() - started)
+        matches = self._decide(records, matcher)
+        folder = Path(self.target) / f"store={store.store}"
+        folder.mkdir(parents=True, exist_ok=True)
+        sink = ParquetSink(folder / "part-0.parquet", self.match.fields)
+        sink.open()
+        try:
+            for record, match in zip(records, matches, strict=True):
+                if isinstance(record, SkippedRecord):
+                    # As the local engine: the row keeps what the source could read of it.
+                    sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
+                else:
+                    sink.write(record.raw, match)
+            sink.commit()
+        except BaseException:
+            sink.abort()
+            raise
+        return _figures(
+            store.store,
+            records=records,
+            matches=matches,
+            seconds=time.perf_counter() - started,
         )
 
+    def _decide(
+        self, records: list[PosRecord | SkippedRecord], matcher: BatchMatcher
+    ) -> list[Match]:
+        """Every record's match, in order: one set aside by the source is ``rejected``."""
+        usable = [r for r in records if isinstance(r, PosRecord)]
+        decided: list[Match] = []
+        for start in range(0, len(usable), self.chunk):
+            got = matcher.match_batch(records_to_batch(usable[start : start + self.chunk]))
+            data = got.to_pydict()
+            decided.extend(
+                Match(row, pid, score, Status(status), reason)
+                for row, pid, score, status, reason in zip(
+                    data["row"],
+                    data["jane_product_id"],
+                    data["match_score"],
+                    data["match_status"],
+                    data["match_reason"],
+                    strict=True,
+                )
+            )
+        found = iter(decided)
+        return [
+            next(found)
+            if isinstance(r, PosRecord)
+            else Match(r.row, None, 0.0, Status.REJECTED, r.reason)
+            for r in records
+        ]
 
-class SyncStores:
-    """mapInArrow: ``ReadStores`` and then ``MatchStores`` in one Python worker.
 
-    As two steps, each record would go from the reading worker to the JVM and on to a matching
-    worker, its original fields pickled for the trip; here a store's frame batches go straight
-    from its source to the matcher, in the task that reads it.
-    """
-
-    def __init__(self, read: ReadStores, match: MatchStores) -> None:
-        self.read = read
-        self.match = match
-
-    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """The output rows of every store slot in the batches."""
-        return self.match(self.read(batches))
+def _figures(
+    store: str,
+    *,
+    records: list[PosRecord | SkippedRecord] | None = None,
+    matches: list[Match] | None = None,
+    failure: str | None = None,
+    seconds: float,
+) -> pa.RecordBatch:
+    """A store's report rows (one naming its failure when it could not be read)."""
+    if failure is not None or not records or matches is None:
+        rows = 1 if failure is not None else 0
+        columns: dict[str, list[Any]] = {name: [None] * rows for name in FIGURES.names}
+        columns.update(store=[store] * rows, row=[-1] * rows, failure=[failure] * rows)
+        columns["seconds"] = [seconds] * rows
+        return pa.RecordBatch.from_pydict(columns, schema=FIGURES)
+    n = len(records)
+    rejected = [r if isinstance(r, SkippedRecord) else None for r in records]
+    return pa.RecordBatch.from_pydict(
+        {
+            "store": [store] * n,
+            "row": [r.row for r in records],
+            "name": [r.name if isinstance(r, PosRecord) else "" for r in records],
+            "category": [r.category if isinstance(r, PosRecord) else None for r in records],
+            "match_status": [m.status.value for m in matches],
+            "match_score": [None if m.status is Status.REJECTED else m.score for m in matches],
+            "pos_id": [r.pos_id for r in records],
+            "reject": [r.reason if r is not None else None for r in rejected],
+            "raw": [
+                pickle.dumps(r.raw, protocol=pickle.HIGHEST_PROTOCOL) if r is not None else None
+                for r in rejected
+            ],
+            "failure": [None] * n,
+            "seconds": [seconds / n] * n,
+        },
+        schema=FIGURES,
+    )

@@ -135,11 +135,12 @@ class MatchTask:
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """Each frame batch's output lines."""
-        matcher = self._matcher()
+        matcher = self.matcher()
         for frame in batches:
             yield output_batch(frame, match_frame(frame, matcher), self.fields)
 
-    def _matcher(self) -> BatchMatcher:
+    def matcher(self) -> BatchMatcher:
+        """This worker's matcher of the broadcast index (unpickled on first use, then kept)."""
         key = ("broadcast", self.token, self.config, self.category_table, self.remember)
         matcher = _WORKER.get(key)
         if not isinstance(matcher, BatchMatcher):

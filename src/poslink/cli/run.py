@@ -45,7 +45,7 @@ def run_cmd(
         ),
     ] = None,
     engine: Annotated[
-        str | None, typer.Option(help="engine: local (default), or spark (poslink[spark])")
+        str | None, typer.Option(help="engine: local (default), or spark (poslink\\[spark])")
     ] = None,
     master: opt.Master = None,
     single_file: Annotated[

@@ -66,7 +66,7 @@ def sync_cmd(
     workers: opt.Workers = None,
     engine: Annotated[
         str | None,
-        typer.Option(help="engine: local (default), or spark (poslink[spark], --format parquet)"),
+        typer.Option(help="engine: local (default), or spark (poslink\\[spark], --format parquet)"),
     ] = None,
     master: opt.Master = None,
     threshold: opt.Threshold = None,

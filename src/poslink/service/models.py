@@ -56,7 +56,7 @@ class MatchOut(BaseModel):
     """The decision for one record."""
 
     jane_product_id: str | None = Field(description="the catalog id; null when none is sure")
-    score: float = Field(description="name similarity of the chosen (or best) candidate")
+    score: float = Field(description="the calibrated chance that the id is right (match_score)")
     status: Literal["matched", "no_match", "ambiguous", "rejected"]
     reason: str = Field(description="why, in a few words")
     pos_id: str | None = Field(None, description="the record's pos_id, when it gave one")

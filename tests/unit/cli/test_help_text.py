@@ -32,3 +32,11 @@ def test_a_commands_help_prints_its_paragraphs_whole() -> None:
     result = poslink("sync", "--help")
     assert result.returncode == 0
     assert "Exit codes: 0 every store synced" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
+def test_an_extras_name_is_printed_not_read_as_markup(command: str) -> None:
+    # Rich reads "[spark]" as a style tag and drops it unless it is escaped.
+    result = poslink(command, "--help")
+    assert result.returncode == 0
+    assert "poslink[spark]" in result.stdout

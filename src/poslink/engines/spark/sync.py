@@ -251,7 +251,7 @@ def _report(
     result.no_match = counts[Status.NO_MATCH.value]
     result.ambiguous = counts[Status.AMBIGUOUS.value]
     result.rejected = counts[Status.REJECTED.value]
-    # The executors' time reading and matching the store's records (see synctasks.HEAD).
+    # The executors' time reading and matching the store's records (see synctasks.FIGURES).
     result.seconds = pc.sum(mine.column("seconds")).as_py() or 0.0
     report.add_batch(mine.select(["name", "category", "match_status", "match_score"]), "category")
     if result.records and result.rejected / result.records > max_reject:

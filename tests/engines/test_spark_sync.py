@@ -137,6 +137,23 @@ def test_spark_report_counts_as_the_local_one(
     assert "exports/broken/pos.json" in broken.error
 
 
+def test_spark_report_counts_what_the_workers_decided(
+    on_spark: tuple[Path, NetworkReport],
+) -> None:
+    # Every record a source could read is either decided by a worker or answered from its
+    # memory; the report's totals are the stores' sums.
+    _, report = on_spark
+    synced = [s for s in report.stores if s.status == "ok"]
+    example = next(s for s in synced if s.store == "example")
+    assert example.rejected and example.decided + example.cached < example.records
+    for store in synced:
+        if store.store != "example":
+            assert store.decided + store.cached == store.records, store.store
+    assert sum(s.decided for s in synced) > 0
+    assert report.decisions == sum(s.decided for s in report.stores)
+    assert report.extra["answered_from_cache"] == sum(s.cached for s in report.stores)
+
+
 def test_spark_report_times_each_store(on_spark: tuple[Path, NetworkReport]) -> None:
     # The executors' seconds reading and matching a store's records: every store with records
     # took some, together no more than the executors had (2 cores for the whole sync).

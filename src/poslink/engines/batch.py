@@ -70,6 +70,10 @@ class BatchMatcher:
         self.remember = remember
         self._decided: BoundedCache[tuple[str | None, ...], _Decided] = BoundedCache(remember)
 
+    def remembers(self, values: tuple[str | None, ...]) -> bool:
+        """Whether a record of these ``RECORD_FIELDS`` values is answered from memory."""
+        return values in self._decided
+
     def match_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """One output row per input row, same order."""
         data = batch.to_pydict()

@@ -128,7 +128,14 @@ def sync_on_spark(
             progress(result)
     seconds = time.perf_counter() - started
     version = str(catalog.__dict__.get("version", ""))
-    return report.build(seconds, catalog_version=version, decisions=0, layout="parquet")
+    decided = sum(r.decided for r in results.values())
+    return report.build(
+        seconds,
+        catalog_version=version,
+        decisions=decided,
+        layout="parquet",
+        answered_from_cache=sum(r.cached for r in results.values()),
+    )
 
 
 def _prepare(
@@ -251,6 +258,10 @@ def _report(
     result.no_match = counts[Status.NO_MATCH.value]
     result.ambiguous = counts[Status.AMBIGUOUS.value]
     result.rejected = counts[Status.REJECTED.value]
+    # As the local engine counts them: records a worker decided, and those it answered from
+    # its memory of records decided before (a worker's memory, not the whole network's).
+    result.cached = pc.sum(mine.column("cached")).as_py() or 0
+    result.decided = (pc.sum(pc.is_null(mine.column("reject"))).as_py() or 0) - result.cached
     # The executors' time reading and matching the store's records (see synctasks.FIGURES).
     result.seconds = pc.sum(mine.column("seconds")).as_py() or 0.0
     report.add_batch(mine.select(["name", "category", "match_status", "match_score"]), "category")

@@ -13,6 +13,7 @@ import pickle
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,15 @@ import pyarrow as pa
 from poslink.engines.batch import BatchMatcher, records_to_batch
 from poslink.engines.spark.tasks import MatchTask
 from poslink.exceptions import PoslinkError, SkippedRecord
-from poslink.records import Match, PosRecord, Status
+from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 from poslink.sinks.parquet import ParquetSink
 
 # What a store gives the report, a row per record: its store and row, what the report reads,
 # and for a record set aside its rejects-file cells (``raw``: its fields, pickled); a store
 # that could not be read is one row with ``failure`` set. ``seconds``: the executor's time
 # reading, deciding and writing the store, shared equally among its rows (summed per store,
-# the store's seconds in the report).
+# the store's seconds in the report); ``cached``, whether the worker answered the record from
+# its memory of records decided before (the report's ``cached``; the others are ``decided``).
 _COLUMNS = (
     ("store", "string"),
     ("row", "long"),
@@ -41,8 +43,15 @@ _COLUMNS = (
     ("raw", "binary"),
     ("failure", "string"),
     ("seconds", "double"),
+    ("cached", "boolean"),
 )
-_ARROW = {"string": pa.string(), "long": pa.int64(), "double": pa.float64(), "binary": pa.binary()}
+_ARROW = {
+    "string": pa.string(),
+    "long": pa.int64(),
+    "double": pa.float64(),
+    "binary": pa.binary(),
+    "boolean": pa.bool_(),
+}
 FIGURES = pa.schema([pa.field(name, _ARROW[kind]) for name, kind in _COLUMNS])
 FIGURES_DDL = ", ".join(f"{name} {kind}" for name, kind in _COLUMNS)
 
@@ -90,6 +99,8 @@ class SyncStores:
         except (PoslinkError, OSError, ValueError) as exc:
             message = str(exc).replace(store.path, store.location)
             return _figures(store.store, failure=message, seconds=time.perf_counter() - started)
+        key = attrgetter(*RECORD_FIELDS)
+        cached = [isinstance(r, PosRecord) and matcher.remembers(key(r)) for r in records]
         matches = self._decide(records, matcher)
         folder = Path(self.target) / f"store={store.store}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,6 +121,7 @@ class SyncStores:
             store.store,
             records=records,
             matches=matches,
+            cached=cached,
             seconds=time.perf_counter() - started,
         )
 
@@ -147,6 +159,7 @@ def _figures(
     *,
     records: list[PosRecord | SkippedRecord] | None = None,
     matches: list[Match] | None = None,
+    cached: list[bool] | None = None,
     failure: str | None = None,
     seconds: float,
 ) -> pa.RecordBatch:
@@ -175,6 +188,7 @@ def _figures(
             ],
             "failure": [None] * n,
             "seconds": [seconds / n] * n,
+            "cached": cached if cached is not None else [False] * n,
         },
         schema=FIGURES,
     )

@@ -202,8 +202,6 @@ def _publish(
             store = folder.name.removeprefix("store=")
             if store in failed:
                 continue
-            for stray in folder.glob(".*.crc"):
-                stray.unlink()
             lines = rejects.get(store, [])
             if lines:
                 file = RejectsFile(folder / "_rejects.csv")

@@ -16,7 +16,7 @@ from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser, unparsable
 from poslink.matching import CatalogIndex, Matcher
 from poslink.matching.matcher import decision_key
-from poslink.records import RECORD_FIELDS, ParsedItem, PosRecord, Status
+from poslink.records import RECORD_FIELDS, Match, ParsedItem, PosRecord, Status
 
 # What matching reads of a record (``RECORD_FIELDS``), as nullable text.
 RECORD_SCHEMA = pa.schema(
@@ -126,6 +126,17 @@ class BatchMatcher:
 
 
 _DECIDED = ("jane_product_id", "match_score", "match_status", "match_reason")
+
+
+def matches_of(batch: pa.RecordBatch) -> list[Match]:
+    """Each row of a matches batch (``BatchMatcher.match_batch``'s) as a ``Match``, in order."""
+    data = batch.to_pydict()
+    return [
+        Match(row, pid, score, Status(status), reason)
+        for row, pid, score, status, reason in zip(
+            data["row"], *(data[name] for name in _DECIDED), strict=True
+        )
+    ]
 
 
 def _matches_batch(

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from poslink.engines.batch import BatchMatcher, records_to_batch
+from poslink.engines.batch import BatchMatcher, matches_of, records_to_batch
 from poslink.engines.spark.tasks import MatchTask
 from poslink.exceptions import PoslinkError, SkippedRecord
 from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
@@ -132,19 +132,8 @@ class SyncStores:
         usable = [r for r in records if isinstance(r, PosRecord)]
         decided: list[Match] = []
         for start in range(0, len(usable), self.chunk):
-            got = matcher.match_batch(records_to_batch(usable[start : start + self.chunk]))
-            data = got.to_pydict()
-            decided.extend(
-                Match(row, pid, score, Status(status), reason)
-                for row, pid, score, status, reason in zip(
-                    data["row"],
-                    data["jane_product_id"],
-                    data["match_score"],
-                    data["match_status"],
-                    data["match_reason"],
-                    strict=True,
-                )
-            )
+            chunk = records_to_batch(usable[start : start + self.chunk])
+            decided += matches_of(matcher.match_batch(chunk))
         found = iter(decided)
         return [
             next(found)

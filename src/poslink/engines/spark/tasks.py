@@ -21,7 +21,7 @@ from poslink.config import MatcherConfig
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import load_knowledge
 from poslink.domain.parser import Parser
-from poslink.engines.batch import BatchMatcher
+from poslink.engines.batch import BatchMatcher, matches_of
 from poslink.files.rejects import reject_cells
 from poslink.matching import CatalogIndex
 from poslink.matching.matcher import name_read_past
@@ -66,15 +66,7 @@ def match_frame(frame: pa.RecordBatch, matcher: BatchMatcher) -> list[Match]:
         records = frame.select(["row", *RECORD_FIELDS])
         if len(good) < len(rows):
             records = records.take(pa.array(good, pa.int64()))
-        got = matcher.match_batch(records).to_pydict()
-        for j, i in enumerate(good):
-            found[i] = Match(
-                got["row"][j],
-                got["jane_product_id"][j],
-                got["match_score"][j],
-                Status(got["match_status"][j]),
-                got["match_reason"][j],
-            )
+        found = dict(zip(good, matches_of(matcher.match_batch(records)), strict=True))
     return [
         found[i] if reason is None else Match(rows[i], None, 0.0, Status.REJECTED, reason)
         for i, reason in enumerate(rejects)

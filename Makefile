@@ -47,10 +47,13 @@ postgres:
 chromium:
 	bash .ci/ensure-chromium
 
+# The suite runs on every core (pytest-xdist; `make test TEST_WORKERS=1` runs it in one
+# process); the tests on the suite's Spark session share one worker and its one JVM.
+TEST_WORKERS ?= auto
 test: $(DEV_STAMP) java postgres chromium
 	$(BIN)/ruff check src tests tools dev
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 # The benchmark (minutes; generated workloads are kept in out/bench): the full run writes
 # docs/benchmarks.md; `make bench SIZES=small` is a quick one. `poslink bench` comes with the

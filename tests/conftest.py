@@ -81,6 +81,22 @@ def spark() -> Iterator[object]:
 ENGINES = ("local", "spark")
 
 
+def _uses_spark_session(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    engine = callspec.params.get("engine") if callspec is not None else None
+    return "spark" in getattr(item, "fixturenames", ()) or engine == "spark"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``pytest -n N --dist loadgroup`` (``make test``), the tests on the suite's Spark
+    session all run on one worker: each worker that met one would start a JVM of its own."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if _uses_spark_session(item):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> str:
     """Each end-to-end matching test runs once per engine."""

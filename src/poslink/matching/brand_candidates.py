@@ -175,7 +175,7 @@ class BrandCandidates:
     ) -> list[Candidate]:
         """``score`` of each product at ``places``; the form and vetoes, which read only a
         product's profile, are worked out once per profile (a brand has few)."""
-        memo: dict[tuple[int, bool], tuple[str, str]] = {}
+        memo: dict[tuple[int, bool], tuple[str, str, str]] = {}
         return [self.score(record, pos, brand, review, memo) for pos in places]
 
     def score(
@@ -184,7 +184,7 @@ class BrandCandidates:
         pos: int,
         brand: BrandWords,
         review: bool = False,
-        memo: dict[tuple[int, bool], tuple[str, str]] | None = None,
+        memo: dict[tuple[int, bool], tuple[str, str, str]] | None = None,
     ) -> Candidate:
         """The record's candidate at ``pos`` of ``brand``: its vetoes, else its evidence.
 
@@ -198,7 +198,9 @@ class BrandCandidates:
             known = self._form_and_veto(record, self.index.profiles[key[0]], brand, generic)
             if memo is not None:
                 memo[key] = known
-        form, veto = known
+        form, veto, unlisted = known
+        if unlisted and not brand.own_line(record.tokens, pos, record.subtypes):
+            form, veto = "", unlisted
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
@@ -249,12 +251,14 @@ class BrandCandidates:
 
     def _form_and_veto(
         self, record: ParsedItem, product: ParsedItem, brand: BrandWords, generic: bool
-    ) -> tuple[str, str]:
-        """The form relation of the record to a product of this profile, and the first veto."""
+    ) -> tuple[str, str, str]:
+        """The form relation of the record to a product of this profile, the first veto, and
+        the form veto that holds unless the product is of a line of its own (``unlisted``)."""
         sides = (record.types, record.subtypes, product.types, product.subtypes)
         form = self._forms.get(sides)
         if form is None:
             form = self._forms[sides] = form_relation(record, product, self.k)
+        unlisted = ""
         if (
             form == "unknown"
             and record.subtypes
@@ -262,8 +266,10 @@ class BrandCandidates:
             and any(f in brand.families for f in record.subtypes)
         ):
             # The brand lists its products of the record's form as such ("Hard Candy"): one of
-            # its products that names no form is not one of them.
-            form = ""
+            # its products that names no form is not one of them, unless it is of a line the
+            # brand lists in no such form (``score``: the line is the product's, not the
+            # profile's).
+            unlisted = _form_conflict(record, product)
         ptype = next(iter(product.types), "")
         veto = (
             ("" if form else _form_conflict(record, product))
@@ -271,7 +277,7 @@ class BrandCandidates:
             or attribute_veto(record, product, self._line(record.brand or "", ptype))
             or ("" if generic else number_veto(record, product, brand))
         )
-        return form, veto
+        return form, veto, unlisted
 
 
 def _form_conflict(record: ParsedItem, product: ParsedItem) -> str:

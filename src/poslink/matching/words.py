@@ -43,6 +43,8 @@ class BrandWords:
     # their own (not generic ones) name.
     families: frozenset[str] = frozenset()
     named_families: frozenset[str] = frozenset()
+    # The words of the brand's products of each form family.
+    family_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -55,11 +57,14 @@ class BrandWords:
         postings: dict[str, list[int]] = defaultdict(list)
         joined: dict[str, list[int]] = defaultdict(list)
         forms: dict[str, set[str]] = defaultdict(set)
+        of_words: dict[str, set[str]] = defaultdict(set)
         generic: list[int] = []
         for pos, fams in zip(places, families, strict=True):
             words = tokens[pos]
             if not words:
                 generic.append(pos)
+            for f in fams:
+                of_words[f].update(words)
             for word in dict.fromkeys(words):
                 postings[word].append(pos)
                 # A product naming no family leaves the word's form open.
@@ -100,7 +105,18 @@ class BrandWords:
             named_families=frozenset(
                 f for p, fams in zip(places, families, strict=True) if tokens[p] for f in fams
             ),
+            family_words={f: frozenset(ws) for f, ws in of_words.items()},
         )
+
+    def own_line(self, record: Iterable[str], pos: int, families: Iterable[str]) -> bool:
+        """Whether the record shares with the product at ``pos`` a line's word (one that
+        several of the brand's products carry) that none of its products of ``families``
+        carries: the product is of a line of its own, which the brand's naming of those forms
+        says nothing about ("Funktional - Sleep" beside "505 Gummies - Sangria"). A word of
+        one product (a flavour) is no line."""
+        shared = set(record).intersection(self.tokens.get(pos, ()))
+        taken = frozenset().union(*(self.family_words.get(f, frozenset()) for f in families))
+        return any(len(self.postings.get(w, ())) >= 2 for w in shared - taken)
 
     def weight(self, word: str) -> float:
         """How much a product's word tells it apart from the brand's other products: 1 for a

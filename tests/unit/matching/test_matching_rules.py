@@ -74,6 +74,11 @@ CATALOG = [
     (92, "", "O.G. Cannabis", "", "og kush", "flower", ""),
     (95, "", "Kiln Co", "", "vape cart", "vape", "Cartridges"),
     (96, "", "Kiln Co", "", "blue dream cart", "vape", "Cartridges"),
+    (97, "", "Moonfield", "", "orbit gummies - guava", "edible", "Candies"),
+    (98, "", "Moonfield", "", "orbit gummies - lime", "edible", "Candies"),
+    (99, "", "Moonfield", "", "calma - rest", "edible", ""),
+    (100, "", "Moonfield", "", "calma - focus", "edible", ""),
+    (101, "", "Moonfield", "", "honey oat snack bar", "edible", ""),
 ]
 
 CASES = [
@@ -132,6 +137,11 @@ CASES = [
     # one of its words is.
     ("Peak Extracts | 1g Shatter | Sunrise OG", "", "91"),
     ("Exclusive OG", "", "90"),
+    # A brand that names its gummies as such: a product of its naming no form is not a gummy,
+    # unless it is of a line (a word several products carry) none of its gummies belong to.
+    ("Moonfield Orbit Gummies - Lime", "Edibles", "98"),
+    ("Moonfield Calma Rest Gummies", "Edibles", "99"),
+    ("Moonfield Gummies - Honey Oat", "Edibles", None),
 ]
 
 

@@ -107,20 +107,19 @@ class BrandIndex:
             if used.get(alias, set()) - {key}:
                 continue
             aliases[alias] = key
-        index = cls(rules=rules, aliases=aliases)
+        # Sorted, not in the sets' order (it changes with each process's string hashing): a
+        # misspelling two aliases read alike reads the first (``LongerNames``), in every run.
+        index = cls(rules=rules, aliases=dict(sorted(aliases.items())))
         index.own = {k: frozenset(v) for k, v in own.items()}
-
         index.max_words = max((len(a.split()) for a in aliases), default=1)
         index._fuzzy = sorted(a for a in aliases if len(a) >= rules.fuzzy_min_length)
         index._prepare()
         return index
 
     def _prepare(self) -> None:
-        """Index the aliases by their last and first words, longest first.
-
-        ``find`` and ``strip_own`` then try only the lengths that can match instead of every
-        length up to ``max_words``; what they find is the same.
-        """
+        """Index the aliases by their last and first words, longest first: ``find`` and
+        ``strip_own`` then try only the lengths that can match, not every one up to
+        ``max_words``; what they find is the same."""
         ending: dict[str, set[int]] = defaultdict(set)
         starting: dict[str, set[int]] = defaultdict(set)
         for alias in self.aliases:

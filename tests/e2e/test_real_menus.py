@@ -22,9 +22,10 @@ MENUS = SHARED / "menus-nm"
 
 # Floors per input and tier (or group): (precision at least, recall at least, share of rows
 # given an id at most). Measured when set (the matcher of issue #11):
-# names only: linked 0.9829 / 0.9819, stores' own names 1.0000 / 0.7607, other_brand 1.07%;
-# with the Brand column: linked 0.9829 / 0.9819, stores' own names 0.9966 / 0.9705 (0.9639
-# before a brand's line naming no form could be of a form its other lines name), 0.00%.
+# names only: linked 0.9829 / 0.9819, stores' own names 1.0000 / 0.7639, other_brand 1.07%;
+# with the Brand column: linked 0.9829 / 0.9819, stores' own names 0.9966 / 0.9738, 0.00%
+# (0.7607 and 0.9639 before a brand's line naming no form could be of a form its other lines
+# name, and "10 pills per pack" was read as a pack).
 # Every wrong id on ``linked`` is a catalog duplicate of the same text as the one the store
 # linked (the first listed is given); most of the names-only ``other_brand`` ids are products
 # the catalog holds under another brand name (see docs/matching.md).

@@ -15,9 +15,14 @@ from poslink.records import ParsedItem, value_class
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
+# What a count of pieces is per: "10 pills per pack", "20 pcs / box".
+_PER = r"(?:\bper\s+|/\s*)(?:pack|package|pkg|box|bag|jar|tin)\b"
 _PACK = re.compile(
     r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces|pices|each|ea)s?\b"
+    rf"(?:\s*{_PER})?"
 )
+# A count of other pieces per package ("10 pills per pack", "20 per box"): the word stays.
+_PER_PACK = re.compile(rf"(?<![a-z0-9.])(\d+)\s+([a-z]+\s*)?{_PER}")
 # Units and packs need a digit: most names have none left when they are looked for.
 _DIGIT = re.compile(r"\d")
 
@@ -105,6 +110,11 @@ class MeasureReader:
             if found:
                 pack = int(found.group(1))
                 text = _PACK.sub(" ", text)
+            elif " per " in text or "/" in text:
+                found = _PER_PACK.search(text)
+                if found:
+                    pack = int(found.group(1))
+                    text = _PER_PACK.sub(r" \2 ", text)
         # A named weight holds its first word: most names hold none, and the search is skipped.
         if self._named is not None and any(w in text for w in self._named_starts):
             named = self._named.search(text)

@@ -43,8 +43,10 @@ class BrandWords:
     # their own (not generic ones) name.
     families: frozenset[str] = frozenset()
     named_families: frozenset[str] = frozenset()
-    # The words of the brand's products of each form family.
-    family_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Each product's form families, in ``positions``' order; the words of the products of
+    # each family, worked out when first asked (``own_line``: few records ask).
+    product_families: list[frozenset[str]] = field(default_factory=list)
+    _family_words: dict[str, frozenset[str]] | None = None
 
     @classmethod
     def build(
@@ -57,14 +59,11 @@ class BrandWords:
         postings: dict[str, list[int]] = defaultdict(list)
         joined: dict[str, list[int]] = defaultdict(list)
         forms: dict[str, set[str]] = defaultdict(set)
-        of_words: dict[str, set[str]] = defaultdict(set)
         generic: list[int] = []
         for pos, fams in zip(places, families, strict=True):
             words = tokens[pos]
             if not words:
                 generic.append(pos)
-            for f in fams:
-                of_words[f].update(words)
             for word in dict.fromkeys(words):
                 postings[word].append(pos)
                 # A product naming no family leaves the word's form open.
@@ -105,7 +104,7 @@ class BrandWords:
             named_families=frozenset(
                 f for p, fams in zip(places, families, strict=True) if tokens[p] for f in fams
             ),
-            family_words={f: frozenset(ws) for f, ws in of_words.items()},
+            product_families=families,
         )
 
     def own_line(self, record: Iterable[str], pos: int, families: Iterable[str]) -> bool:
@@ -115,7 +114,16 @@ class BrandWords:
         says nothing about ("Funktional - Sleep" beside "505 Gummies - Sangria"). A word of
         one product (a flavour) is no line."""
         shared = set(record).intersection(self.tokens.get(pos, ()))
-        taken = frozenset().union(*(self.family_words.get(f, frozenset()) for f in families))
+        if not shared:
+            return False
+        if self._family_words is None:
+            of: dict[str, set[str]] = defaultdict(set)
+            for place, fams in zip(self.positions, self.product_families, strict=True):
+                for f in fams:
+                    of[f].update(self.tokens[place])
+            self._family_words = {f: frozenset(ws) for f, ws in of.items()}
+        by_family = self._family_words
+        taken = frozenset().union(*(by_family.get(f, frozenset()) for f in families))
         return any(len(self.postings.get(w, ())) >= 2 for w in shared - taken)
 
     def weight(self, word: str) -> float:

@@ -111,8 +111,8 @@ class BrandWords:
         """Whether the record shares with the product at ``pos`` a line's word (one that
         several of the brand's products carry) that none of its products of ``families``
         carries: the product is of a line of its own, which the brand's naming of those forms
-        says nothing about ("Funktional - Sleep" beside "505 Gummies - Sangria"). A word of
-        one product (a flavour) is no line."""
+        says nothing about ("Calma - Rest" beside "Orbit Gummies - Lime"). A word of one
+        product (a flavour) is no line."""
         shared = set(record).intersection(self.tokens.get(pos, ()))
         if not shared:
             return False

@@ -82,6 +82,14 @@ class LongerNames:
         return found[0] if found else None
 
 
+def holds(alias: str, found: Sequence[str]) -> bool:
+    """Whether a longer brand name holds the words a brand was found as, each one whole or
+    begun ("px pure xtracts" holds "pur xtracts"): "cookies edibles" does not hold "lol
+    edibles", though "cookies lol edibles" misspells it."""
+    words = alias.split()
+    return all(any(w.startswith(f) for w in words) for f in found)
+
+
 def fewest(aliases: Iterable[str], window: Sequence[str], at_end: bool) -> int:
     """How many of a misspelt brand's words ``window`` holds: a window one word shorter (on
     the side away from the name's end, ``at_end`` for a brand ending the name) that reads the

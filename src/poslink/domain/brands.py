@@ -24,7 +24,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
-from poslink.domain.brand_windows import LongerNames, fewest, rivals
+from poslink.domain.brand_windows import LongerNames, fewest, holds, rivals
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
@@ -201,13 +201,14 @@ class BrandIndex:
             return None
         exact = self._find_exact(tokens)
         if exact:
-            # A misspelt brand written in more words at the same end is the brand ("Golden
-            # Goddess Botanicls"); so is one at the other end when the brand found is written
-            # as a strain's or a form's name ("OG Ringo Diamonds - The Herbsmiith").
+            # A misspelt brand in more words at the same end, holding those found, is the brand
+            # ("Golden Goddess Botanicls"); so is one at the other end when the brand found is
+            # written as a strain's or a form's name ("OG Ringo Diamonds - The Herbsmiith").
+            found = tokens[exact[1] : exact[2]]
             for text, at_end, whole in self._rivals(tokens, exact):
                 if whole:
                     alias = self._longer.find(text, at_end)
-                    key = self.aliases[alias] if alias else None
+                    key = self.aliases[alias] if alias and holds(alias, found) else None
                 else:
                     key = self._fuzzy_lookup(text)
                 if key and key != exact[0]:

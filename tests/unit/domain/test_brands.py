@@ -161,6 +161,26 @@ def test_a_longer_brand_misspelt_beside_a_brand_found_is_the_brand(
     assert found is not None and (found[0], found[1:3]) == (brand, span)
 
 
+@pytest.mark.parametrize(
+    ("name", "brand"),
+    [
+        # "biscuit zap edibles" is 88 alike to "biscuit edibles", which lacks "zap".
+        ("choc chip biscuit zap edibles", "zap edibles"),
+        ("choc chip biscuit biscuit edibles", "biscuit edibles and concentrates"),
+        # A longer name holding the found words begun: "px pure xtracts" holds "pur xtracts".
+        ("og kush sauce px pur xtracts", "px pure xtracts"),
+        ("og kush sauce pur xtracts", "pur xtracts"),
+    ],
+)
+def test_a_longer_brand_name_must_hold_the_words_found(name: str, brand: str) -> None:
+    brands = BrandIndex.build(
+        ["Biscuit Edibles and Concentrates", "Zap Edibles", "PX Pure Xtracts", "Pur Xtracts"],
+        RULES,
+    )
+    found = brands.find(name.split())
+    assert found is not None and found[0] == brand
+
+
 # Two brands a misspelling reads equally well ("h dc extracts" is 92 alike to both
 # "dc extracts" and "hd extracts"), among others ending with the same word.
 _TIE_SCRIPT = """

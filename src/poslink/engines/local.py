@@ -63,7 +63,8 @@ class SharedDecisions:
     The pool is started by the first run that needs it, on that run's index. A later run on
     another index, other brands (taught knowledge) or other matcher settings starts a new pool
     and a new cache in their place, so sharing never changes a decision. ``decided`` counts the
-    records sent to the matcher, ``answered`` those answered from the cache, over every run.
+    records sent to the matcher, ``answered`` the others (answered from the cache, or by an
+    identical record sent before them), over every run: together, every record read.
     """
 
     def __init__(self, config: LocalOptions) -> None:
@@ -213,6 +214,8 @@ class _Run:
                 where = inflight[key] = (batch_id, len(new))
                 new.append(record)
                 keys.append(key)
+            else:
+                self.answered += 1  # an identical record on its way to the matcher decides it
             chunk.waiting.append((slot, *where))
             chunk.needs.add(where[0])
         if new:

@@ -75,6 +75,19 @@ def test_each_store_as_alone_and_the_second_decides_nothing(tmp_path: Path) -> N
     assert [s.status for s in report.stores] == ["ok", "ok"]
 
 
+def test_every_record_read_is_decided_or_answered(tmp_path: Path) -> None:
+    # A store repeating a record (another POS id, the same fields) decides it once: the
+    # repeat counts as answered, so a store's decided and cached add up to its records.
+    feed = read_feed()
+    pos = write_feed(tmp_path / "pos.json", [*feed, {**feed[0], "productId": 90001}])
+    out = tmp_path / "out"
+    report = sync_network([entry("one", pos)], config(out), out)
+    store = stores(report)["one"]
+    assert store.decided + store.cached == store.records - store.rejected
+    assert store.cached >= 1
+    assert report.extra["answered_from_cache"] == store.cached
+
+
 def test_the_cache_is_kept_per_category_table(tmp_path: Path) -> None:
     pos = storehelp.EXAMPLE_POS
     out = tmp_path / "out"

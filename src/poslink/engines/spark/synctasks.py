@@ -99,8 +99,7 @@ class SyncStores:
         except (PoslinkError, OSError, ValueError) as exc:
             message = str(exc).replace(store.path, store.location)
             return _figures(store.store, failure=message, seconds=time.perf_counter() - started)
-        key = attrgetter(*RECORD_FIELDS)
-        cached = [isinstance(r, PosRecord) and matcher.remembers(key(r)) for r in records]
+        cached = _answered(records, matcher)
         matches = self._decide(records, matcher)
         folder = Path(self.target) / f"store={store.store}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -141,6 +140,20 @@ class SyncStores:
             else Match(r.row, None, 0.0, Status.REJECTED, r.reason)
             for r in records
         ]
+
+
+def _answered(records: list[PosRecord | SkippedRecord], matcher: BatchMatcher) -> list[bool]:
+    """Whether the worker answers each record without deciding it, as the local engine counts:
+    from its memory of records decided before, or as a repeat of one earlier in the store."""
+    key = attrgetter(*RECORD_FIELDS)
+    seen: set[tuple[str | None, ...]] = set()
+    out = []
+    for record in records:
+        values = key(record) if isinstance(record, PosRecord) else None
+        out.append(values is not None and (values in seen or matcher.remembers(values)))
+        if values is not None:
+            seen.add(values)
+    return out
 
 
 def _figures(

@@ -17,6 +17,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
+from poslink.domain.brand_ends import Found, either_end, extend_left, extend_right
 from poslink.domain.brand_names import (
     STOP_WORDS,
     brand_key,
@@ -51,6 +52,8 @@ class BrandIndex:
     max_words: int = 1
     # The words of each brand's names (a store's record repeats them: "INJOY" of "Cure Injoy").
     brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # A word of the catalog's product names -> the brand keys whose names use it.
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _suffix_words: frozenset[str] = field(default=frozenset(), repr=False)
     _fuzzy: list[str] = field(default_factory=list)
     # Derived lookups (see ``_prepare``): which alias lengths can end or start at a word.
@@ -110,11 +113,20 @@ class BrandIndex:
         # Sorted, not in the sets' order (it changes with each process's string hashing): a
         # misspelling two aliases read alike reads the first (``LongerNames``), in every run.
         index = cls(rules=rules, aliases=dict(sorted(aliases.items())))
+        index.read_names(used)
         index.own = {k: frozenset(v) for k, v in own.items()}
         index.max_words = max((len(a.split()) for a in aliases), default=1)
         index._fuzzy = sorted(a for a in aliases if len(a) >= rules.fuzzy_min_length)
         index._prepare()
         return index
+
+    def read_names(self, name_words: dict[str, set[str]]) -> None:
+        """Keep which brands' product names use each word (``either_end`` weighs by it)."""
+        shared: dict[frozenset[str], frozenset[str]] = {}  # most words: one brand, or a few
+        self.name_words = {
+            w: shared.setdefault(frozenset(k), frozenset(k)) for w, k in name_words.items()
+        }
+        self._exact_memo = BoundedCache(_MEMO_LIMIT)
 
     def _prepare(self) -> None:
         """Index the aliases by their last and first words, longest first: ``find`` and
@@ -276,40 +288,32 @@ class BrandIndex:
         return found
 
     def _look_up_at_ends(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
-        n = len(tokens)
+        n, cutoff = len(tokens), self.rules.fuzzy_min_score
         # The end first: most POS systems write the brand last.
         last = None
         for size in self._ending.get(tokens[-1], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[n - size :]))
                 if key:
-                    last = key, self._extend_left(key, tokens, n - size), n, "suffix"
+                    last = key, extend_left(key, tokens, n - size, cutoff), n, "suffix"
                     break
         first = None
         for size in self._starting.get(tokens[0], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[:size]))
                 if key:
-                    first = key, 0, self._extend_right(key, tokens, size), "prefix"
+                    first = key, 0, extend_right(key, tokens, size, cutoff), "prefix"
                     break
         if last is None or first is None or first[2] > last[1] or first[0] == last[0]:
             return last or first
         return self.either_end(tokens, first, last)
 
     def either_end(
-        self,
-        tokens: Sequence[str],
-        first: tuple[str, int, int, str],
-        last: tuple[str, int, int, str],
+        self, tokens: Sequence[str], first: Found, last: Found
     ) -> tuple[str, int, int, str]:
-        """Of a brand found at the start and another at the end of ``tokens``, the brand: the
-        one not written as a strain's or a form's name ("OG", "Northern Lights", "Hard
-        Candy"), else the longer written ("Kali Krumz | 1g Shatter | Big Rodd OG")."""
-        start, end = tokens[first[1] : first[2]], tokens[last[1] : last[2]]
-        weak_start, weak_end = self._weak(start), self._weak(end)
-        if weak_start != weak_end:
-            return last if weak_start else first
-        return first if sum(map(len, start)) > sum(map(len, end)) else last
+        """Of a brand found at the start and another at the end of ``tokens``, the name's
+        brand (``brand_ends.either_end``)."""
+        return either_end(tokens, first, last, self._weak, self.name_words)
 
     def _weak(self, written: Sequence[str]) -> bool:
         """Whether a brand as written is a strain's or a form's name (``BrandRules``)."""
@@ -333,28 +337,6 @@ class BrandIndex:
             todo, extract_many(todo, self._fuzzy, self.rules.fuzzy_min_score, 1), strict=True
         ):
             self._fuzzy_memo.put(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
-
-    def _extend_left(self, key: str, tokens: Sequence[str], start: int) -> int:
-        """Grow a brand found at the end over preceding words that continue it, misspelt.
-
-        "Panazana Baked Gooodies": "panazana" alone is an alias, the whole is the brand. A word
-        is taken only when it brings the written brand closer to the brand's full name.
-        """
-        best, score = start, fuzz.ratio(" ".join(tokens[start:]), key)
-        for begin in range(start - 1, max(start - 3, 1) - 1, -1):
-            grown = fuzz.ratio(" ".join(tokens[begin:]), key)
-            if grown > score and grown >= self.rules.fuzzy_min_score:
-                best, score = begin, grown
-        return best
-
-    def _extend_right(self, key: str, tokens: Sequence[str], end: int) -> int:
-        """Grow a brand found at the start over following words that continue it, misspelt."""
-        best, score = end, fuzz.ratio(" ".join(tokens[:end]), key)
-        for stop in range(end + 1, min(end + 3, len(tokens) - 1) + 1):
-            grown = fuzz.ratio(" ".join(tokens[:stop]), key)
-            if grown > score and grown >= self.rules.fuzzy_min_score:
-                best, score = stop, grown
-        return best
 
     def strip_own(self, key: str, tokens: Sequence[str]) -> list[str]:
         """A catalog name's words without its own brand's aliases (at the end or the start)."""

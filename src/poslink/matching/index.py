@@ -138,18 +138,10 @@ class CatalogIndex:
         kept = _lean(products)
         kept.sort(key=_by_id)
         fp = Fingerprint()
-        name_words: dict[str, set[str]] = defaultdict(set)
-        folded_names: list[str] = []
-        keys: dict[str, str] = {}
         for p in kept:
             fp.add(p)
-            folded = fold(p.name)
-            folded_names.append(folded)
-            key = keys.get(p.brand)
-            if key is None:
-                key = keys[p.brand] = brand_key(p.brand)
-            for w in set(folded_words(folded).split()):
-                name_words[w].add(key)
+        folded_names = [fold(p.name) for p in kept]
+        keys, name_words = words_by_brand(kept, folded_names)
         brands = BrandIndex.build(keys, knowledge.brand_rules, name_words)
         del name_words
         parser = Parser(knowledge, brands)
@@ -302,6 +294,23 @@ class CatalogIndex:
     def parser(self, category_table: str = "default") -> Parser:
         """A parser for POS records that knows this catalog's brands and whole names."""
         return Parser(load_knowledge(), self.brands, category_table, self.exact_texts())
+
+
+def words_by_brand(
+    products: Sequence[CatalogProduct], folded_names: Sequence[str] | None = None
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each brand as written -> its key, and each word of the products' names -> the brand
+    keys whose names use it (``folded_names``: the names already folded, when at hand)."""
+    keys: dict[str, str] = {}
+    name_words: dict[str, set[str]] = defaultdict(set)
+    folded = folded_names if folded_names is not None else [fold(p.name) for p in products]
+    for p, name in zip(products, folded, strict=True):
+        key = keys.get(p.brand)
+        if key is None:
+            key = keys[p.brand] = brand_key(p.brand)
+        for w in set(folded_words(name).split()):
+            name_words[w].add(key)
+    return keys, name_words
 
 
 def exact_names(cores: list[str]) -> dict[str, int | list[int]]:

@@ -17,7 +17,7 @@ from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
 from poslink.exceptions import InputError
 from poslink.files.atomic import AtomicFile
-from poslink.matching.index import CatalogIndex, make_blocks
+from poslink.matching.index import CatalogIndex, make_blocks, words_by_brand
 from poslink.matching.profiles import profile_item, profile_key
 from poslink.records import CatalogProduct
 
@@ -94,6 +94,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             CatalogProduct(str(pid), str(name), *(shared.setdefault(v, v) for v in rest))
             for pid, name, *rest in zip(*columns, strict=True)
         ]
+        brands.read_names(words_by_brand(products)[1])  # as the build read them
         sets: dict[frozenset[str], frozenset[str]] = {}
         profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
         brand_keys = [str(k) for k in data["brand_keys"]]

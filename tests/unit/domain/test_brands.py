@@ -108,6 +108,34 @@ def test_a_brand_at_each_end(name: str, key: str) -> None:
     assert found is not None and found[0] == key
 
 
+# Two brands at the two ends, neither written as a strain's name: the brand whose catalog names
+# use none of the words between the two is not the name's brand when the other's use some;
+# else the longer written. (Invented brands; "haze" and "shatter" are the words between.)
+USED_BETWEEN = {"haze": {"orbitz"}, "shatter": {"orbitz", "stardust gardens"}, "kush": {"x"}}
+
+
+@pytest.mark.parametrize(
+    ("name", "name_words", "key"),
+    [
+        # Stardust's catalog uses neither "haze" nor "kush": Orbitz, though shorter written.
+        ("stardust haze kush orbitz", USED_BETWEEN, "orbitz"),
+        ("orbitz haze kush stardust", USED_BETWEEN, "orbitz"),
+        # Both use some of them ("shatter"): the longer written, as without the catalog's words.
+        ("stardust haze shatter orbitz", USED_BETWEEN, "stardust gardens"),
+        ("stardust haze kush orbitz", {}, "stardust gardens"),
+        # Neither uses any: the longer written.
+        ("stardust kush orbitz", USED_BETWEEN, "stardust gardens"),
+    ],
+)
+def test_which_end_names_the_brand_by_the_words_between(
+    name: str, name_words: dict[str, set[str]], key: str
+) -> None:
+    index = BrandIndex.build(["Stardust Gardens", "Orbitz"], RULES)
+    index.read_names(name_words)
+    found = index.find(name.split())
+    assert found is not None and found[0] == key
+
+
 @pytest.mark.parametrize(
     ("name", "span"),
     [

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from helpers import KUSHY
 from poslink.domain import BrandIndex, load_knowledge
+from poslink.domain.brand_ends import extend_left, extend_right
 from poslink.domain.similarity import _nonzero
 from poslink.domain.text import _ASCII, MAX_NAME_LENGTH, _as_ascii, fold
 from poslink.records import Match, Status
@@ -53,12 +54,12 @@ def _reference_at_ends(index: BrandIndex, tokens: Sequence[str]) -> tuple[str, i
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[n - size :]))
         if key:
-            last = key, index._extend_left(key, tokens, n - size), n
+            last = key, extend_left(key, tokens, n - size, index.rules.fuzzy_min_score), n
             break
     for size in range(min(index.max_words, n), 0, -1):
         key = index.aliases.get(" ".join(tokens[:size]))
         if key:
-            first = key, 0, index._extend_right(key, tokens, size)
+            first = key, 0, extend_right(key, tokens, size, index.rules.fuzzy_min_score)
             break
     if last and first and first[0] != last[0] and first[2] <= last[1]:
         # A brand at each end: the one not written as a strain's or a form's name, else the

@@ -1,0 +1,80 @@
+"""A brand found at one end of a name: how far it reaches, and whether it is the name's brand
+when the other end names another.
+
+A store writes its brand first ("Kali Krumz | 1g Shatter | Big Rodd OG") or last ("OG Ringo
+Diamonds - The Herbsmith"), and a name may start with one brand's alias and end with another's.
+Which of the two is the name's brand is read, in order, from: how each is written (an alias
+that is also a strain's or a form's name, "OG" or "Hard Candy", is the weaker reading); which
+brand's catalog names use more of the words between the two, a word fewer brands use weighing
+more (a strain written first that begins like a brand, "Galactic Animal | Shatter | Ankura", is
+the other brand's product); and, when
+nothing else tells them apart, how much each takes of the name (the longer written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from rapidfuzz import fuzz
+
+# How much more one brand's catalog must use the words between than the other's to be the
+# name's brand: a word five or fewer brands use; form and lineage words ("wax", "hybrid"),
+# which hundreds of brands use, weigh almost nothing and decide nothing.
+TELLING = 1e-9
+
+# A brand found in a name's words: (brand key, first word, end, how it was found).
+Found = tuple[str, int, int, str]
+
+
+def either_end(
+    tokens: Sequence[str],
+    first: Found,
+    last: Found,
+    weak: Callable[[Sequence[str]], bool],
+    name_words: Mapping[str, frozenset[str]],
+) -> Found:
+    """Of a brand found at the start (``first``) and another at the end (``last``) of
+    ``tokens``, the name's brand (see the module docstring). ``weak`` says whether a brand
+    as written is a strain's or a form's name; ``name_words`` maps a word to the brand keys
+    whose catalog product names use it."""
+    start, end = tokens[first[1] : first[2]], tokens[last[1] : last[2]]
+    weak_start, weak_end = weak(start), weak(end)
+    if weak_start != weak_end:
+        return last if weak_start else first
+    if name_words and not weak_start:
+        # Neither is written as a strain's name: a brand whose catalog names use none of the
+        # words between the two, when the other's use some, is not the name's brand.
+        between = {w for w in tokens[first[2] : last[1]] if len(w) >= 2}
+        uses_first = _uses(name_words, first[0], between)
+        uses_last = _uses(name_words, last[0], between)
+        if uses_first != uses_last and not (uses_first and uses_last):
+            return first if uses_first else last
+    return first if sum(map(len, start)) > sum(map(len, end)) else last
+
+
+def _uses(name_words: Mapping[str, frozenset[str]], key: str, between: set[str]) -> int:
+    """How many of the words ``between`` brand ``key``'s catalog names use."""
+    return sum(1 for w in between if key in name_words.get(w, ()))
+
+
+def extend_left(key: str, tokens: Sequence[str], start: int, min_score: float) -> int:
+    """Grow a brand found at the end (from ``start``) over preceding words that continue it,
+    misspelt: "Panazana Baked Gooodies": "panazana" alone is an alias, the whole is the brand.
+    A word is taken only when it brings the written brand closer to the brand's full name."""
+    best, score = start, fuzz.ratio(" ".join(tokens[start:]), key)
+    for begin in range(start - 1, max(start - 3, 1) - 1, -1):
+        grown = fuzz.ratio(" ".join(tokens[begin:]), key)
+        if grown > score and grown >= min_score:
+            best, score = begin, grown
+    return best
+
+
+def extend_right(key: str, tokens: Sequence[str], end: int, min_score: float) -> int:
+    """Grow a brand found at the start (up to ``end``) over following words that continue
+    it, misspelt."""
+    best, score = end, fuzz.ratio(" ".join(tokens[:end]), key)
+    for stop in range(end + 1, min(end + 3, len(tokens) - 1) + 1):
+        grown = fuzz.ratio(" ".join(tokens[:stop]), key)
+        if grown > score and grown >= min_score:
+            best, score = stop, grown
+    return best

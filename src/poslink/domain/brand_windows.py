@@ -50,6 +50,40 @@ def rivals(
     return same + [(text, at_start, False) for text in other_end(tokens, start, end, longest)]
 
 
+# A brand's "&" ("Black Sheep Herbs & Extracts"), read as a word of its own: not counted in a
+# window's length, and never a window's outer word.
+_JOINING = "and"
+
+
+def end_windows(tokens: Sequence[str], longest: int) -> list[tuple[str, int, bool]]:
+    """The windows a misspelt brand is looked up in when the name has no brand written right:
+    (text, words, whether it ends the name), longest first, the end's before the start's, of
+    at most ``longest`` words not counting an "and" between them, always leaving a word for
+    the name."""
+    n = len(tokens)
+    out = []
+    for count in range(min(longest, n - 1), 0, -1):
+        for at_end in (True, False):
+            size = _holding(tokens, count, at_end)
+            if size is not None and size < n:
+                out.append(
+                    (" ".join(tokens[n - size :] if at_end else tokens[:size]), size, at_end)
+                )
+    return out
+
+
+def _holding(tokens: Sequence[str], count: int, at_end: bool) -> int | None:
+    """How many words at one end of ``tokens`` hold ``count`` words other than "and"."""
+    taken = 0
+    order = range(len(tokens) - 1, -1, -1) if at_end else range(len(tokens))
+    for size, i in enumerate(order, 1):
+        if tokens[i] != _JOINING:
+            taken += 1
+            if taken == count:
+                return size
+    return None
+
+
 class LongerNames:
     """Brand names by their first and by their last word, to tell whether words found to be a
     brand, with more words beside them, are another brand's longer name misspelt ("Golden

@@ -25,7 +25,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
-from poslink.domain.brand_windows import LongerNames, fewest, holds, rivals
+from poslink.domain.brand_windows import LongerNames, end_windows, fewest, holds, rivals
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
 from poslink.domain.text import words
@@ -227,13 +227,10 @@ class BrandIndex:
                     return self._misspelt(key, tokens, text.count(" ") + 1, at_end, whole)
             return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
-        for size in range(min(self._longest(), n - 1), 0, -1):
-            key = self._fuzzy_lookup(" ".join(tokens[n - size :]))
+        for text, size, at_end in end_windows(tokens, self._longest()):
+            key = self._fuzzy_lookup(text)
             if key:
-                return self._misspelt(key, tokens, size, at_end=True)
-            key = self._fuzzy_lookup(" ".join(tokens[:size]))
-            if key:
-                return self._misspelt(key, tokens, size, at_end=False)
+                return self._misspelt(key, tokens, size, at_end)
         return None
 
     def _misspelt(
@@ -266,10 +263,7 @@ class BrandIndex:
         exact = self._find_exact(tokens)
         if exact:
             return [text for text, _, whole in self._rivals(tokens, exact) if not whole]
-        out = []
-        for size in range(min(self._longest(), n - 1), 0, -1):
-            out += [" ".join(tokens[n - size :]), " ".join(tokens[:size])]
-        return out
+        return [text for text, _, _ in end_windows(tokens, self._longest())]
 
     def _find_exact(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         # Asked twice per name in a batch (``fuzzy_queries`` ahead, then ``find``): remembered.

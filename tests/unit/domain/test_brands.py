@@ -236,3 +236,21 @@ def test_a_brand_read_is_the_same_whatever_the_process_string_hashing() -> None:
         for seed in range(8)
     }
     assert read == {"dc extracts\ndc extracts\n"}
+
+
+@pytest.mark.parametrize(
+    ("name", "span"),
+    [
+        ("moon glow 3 5g grey wlf herbs and tinctures", (4, 9)),
+        ("grey wlf herbs and tinctures moon glow 3 5g", (0, 5)),
+    ],
+)
+def test_a_misspelt_brand_window_does_not_count_its_and(name: str, span: tuple[int, int]) -> None:
+    # "Herbs & Tinctures": the "&" (read "and") is no word of the brand's length, so the
+    # longest misspelt brand window holds the whole name of a four-word brand, and the brand
+    # takes all its words (a four-word window left "grey", or "herbs and tinctures", in the
+    # name).
+    brands = BrandIndex.build(["Grey Wolf Herbs & Tinctures", "Kind Tinctures"], RULES)
+    found = brands.find(name.split())
+    assert found is not None and found[0] == "grey wolf herbs and tinctures"
+    assert found[1:3] == span and found[3].startswith("fuzzy")

@@ -13,7 +13,7 @@ nothing else tells them apart, how much each takes of the name (the longer writt
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -55,6 +55,19 @@ def either_end(
 def _uses(name_words: Mapping[str, frozenset[str]], key: str, between: set[str]) -> int:
     """How many of the words ``between`` brand ``key``'s catalog names use."""
     return sum(1 for w in between if key in name_words.get(w, ()))
+
+
+def in_form(tokens: Sequence[str], start: int, end: int, form_names: Container[str]) -> bool:
+    """Whether the words ``tokens[start:end]``, found as a brand at the name's start (or its
+    end), are with the one or two words after (before) them a form's name: "Live" of "Live
+    Resin | ...", "Infused" of "Infused Pre-Roll - ...": written as a form, not as a brand."""
+    n = len(tokens)
+    for extra in (1, 2):
+        if start == 0 and end + extra <= n and " ".join(tokens[: end + extra]) in form_names:
+            return True
+        if end == n and start >= extra and " ".join(tokens[start - extra :]) in form_names:
+            return True
+    return False
 
 
 def extend_left(key: str, tokens: Sequence[str], start: int, min_score: float) -> int:

@@ -36,8 +36,13 @@ class BrandInName:
             found = self.brands.find(tokens[start:end])
             if found is not None:
                 key, first, last, how = found
-                if all(t in tags for t in tokens[start + first : start + last]):
-                    continue  # a tag ("(H)", "THC 80%") is not a brand written out
+                written = tokens[start + first : start + last]
+                if all(t in tags for t in written) and (
+                    len(written) < 2 or " ".join(written) != key
+                ):
+                    # A tag ("(H)", "THC 80%") is not a brand written out; a brand's whole
+                    # name of tag words is ("Flower by Flowers").
+                    continue
                 here = key, start + first, start + last, how
                 if chosen is None:
                     if how.endswith("suffix"):

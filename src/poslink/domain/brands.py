@@ -17,7 +17,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
-from poslink.domain.brand_ends import Found, either_end, extend_left, extend_right
+from poslink.domain.brand_ends import Found, either_end, extend_left, extend_right, in_form
 from poslink.domain.brand_names import (
     STOP_WORDS,
     brand_key,
@@ -227,9 +227,10 @@ class BrandIndex:
                     return self._misspelt(key, tokens, text.count(" ") + 1, at_end, whole)
             return exact
         # Misspelt brands, longest window first; a window always leaves a word for the name.
+        forms = self.rules.form_names
         for text, size, at_end in end_windows(tokens, self._longest()):
             key = self._fuzzy_lookup(text)
-            if key:
+            if key and not in_form(tokens, n - size if at_end else 0, n if at_end else size, forms):
                 return self._misspelt(key, tokens, size, at_end)
         return None
 
@@ -288,6 +289,8 @@ class BrandIndex:
         for size in self._ending.get(tokens[-1], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[n - size :]))
+                if key and in_form(tokens, n - size, n, self.rules.form_names):
+                    break  # "... | Vape Pen" of a brand "Pen": written as a form
                 if key:
                     last = key, extend_left(key, tokens, n - size, cutoff), n, "suffix"
                     break
@@ -295,6 +298,8 @@ class BrandIndex:
         for size in self._starting.get(tokens[0], ()):
             if size <= n:
                 key = self.aliases.get(" ".join(tokens[:size]))
+                if key and in_form(tokens, 0, size, self.rules.form_names):
+                    break  # "Live Resin | ..." of a brand "Live": written as a form
                 if key:
                     first = key, 0, extend_right(key, tokens, size, cutoff), "prefix"
                     break

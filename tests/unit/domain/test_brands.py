@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from poslink.domain import BrandIndex, load_knowledge
+from poslink.domain import BrandIndex, Parser, load_knowledge
 from poslink.domain.brand_names import derive_aliases
 
 RULES = load_knowledge().brand_rules
@@ -254,3 +254,31 @@ def test_a_misspelt_brand_window_does_not_count_its_and(name: str, span: tuple[i
     found = brands.find(name.split())
     assert found is not None and found[0] == "grey wolf herbs and tinctures"
     assert found[1:3] == span and found[3].startswith("fuzzy")
+
+
+# Brands whose first words begin a form's name ("Live Resin", "Infused Pre-Roll"), or whose
+# whole name is made of words a name's tags use ("Smalls", "by", "Popcorn"). Invented brands.
+FORMS = ["Live Extracts", "Infused Edibles", "Smalls by Popcorn"]
+
+
+@pytest.mark.parametrize(
+    ("name", "brand"),
+    [
+        # "Live" and "Infused" here begin a form's name: no brand is written, read exactly or
+        # as a misspelt brand's window ("infused" is 100 alike to the alias "infused").
+        ("Live Resin - Sour Diesel - 1g", None),
+        ("Infused Pre-Roll - Kryptonite", None),
+        ("LIVE ROSIN Sour Diesel 1g", None),
+        ("1g Kryptonite | Infused Pre Roll", None),
+        # The brand written out stays the brand, before or after the form.
+        ("Live Extracts - Sour Diesel Live Resin", "live extracts"),
+        ("Sour Diesel Live Resin | Live Extracts", "live extracts"),
+        ("Infused Edibls - Kryptonite Gummies", "infused edibles"),
+        # A brand's whole name made of tag words is a brand written out.
+        ("Smalls by Popcorn | Live Resin | Sour Diesel", "smalls by popcorn"),
+    ],
+)
+def test_a_brand_is_not_read_from_a_form_or_tags(name: str, brand: str | None) -> None:
+    k = load_knowledge()
+    item = Parser(k, BrandIndex.build(FORMS, k.brand_rules)).parse_pos(name, "")
+    assert item.brand == brand

@@ -71,6 +71,7 @@ class Knowledge:
     descriptors: frozenset[str]
     nicknames: dict[str, str]
     common_names: frozenset[str]
+    cbd_strains: frozenset[str]
     lineage_letters: dict[str, str]
     drop_patterns: tuple[str, ...]
     brand_rules: BrandRules
@@ -156,6 +157,7 @@ def load_knowledge() -> Knowledge:
         descriptors=frozenset(words(w) for w in vocab["descriptors"]["words"]),
         nicknames={words(k): words(v) for k, v in strains["nicknames"].items()},
         common_names=frozenset(words(n) for n in strains["common"]["names"]),
+        cbd_strains=frozenset(words(n) for n in strains["cbd"]["names"]),
         lineage_letters={str(k): str(v) for k, v in vocab["lineage_letters"].items()},
         drop_patterns=tuple(str(p) for p in vocab["drop"]["patterns"]),
         brand_rules=BrandRules(

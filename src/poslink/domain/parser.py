@@ -304,6 +304,7 @@ class Parser:
         if m.ratio:
             implied |= self.k.ratio_markers
             trace.ratio_implies()
+        implied |= self.vocabulary.strain_markers(scan.core)
         markers = scan.markers
         markers.discard("thc")
         types_read, subtypes, hints, prefer = read_forms(

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from poslink.domain.knowledge import Form, Knowledge
 
+_CBD = frozenset({"cbd"})
+
 # Kinds of phrases, in the order later tables override earlier ones.
 NOISE, WEAK, FORM, MARKER, LINEAGE = range(5)
 
@@ -86,6 +88,11 @@ class Vocabulary:
             p for p, (kind, _) in self.phrases.items() if " " not in p and kind != WEAK
         )
         self.form_tags = frozenset(p for p in self.tags if self.phrases[p][0] == FORM)
+
+    def strain_markers(self, core: list[str]) -> frozenset[str]:
+        """The markers a name implies by being a strain bred for CBD ("ACDC"), no cross of
+        one ("Harlequin OG")."""
+        return _CBD if " ".join(core) in self.k.cbd_strains else frozenset()
 
     def canonical(self, tokens: list[str]) -> list[str]:
         """The words with strain nicknames written out ("gdp" -> "granddaddy purple")."""

@@ -79,6 +79,10 @@ CATALOG = [
     (99, "", "Moonfield", "", "calma - rest", "edible", ""),
     (100, "", "Moonfield", "", "calma - focus", "edible", ""),
     (101, "", "Moonfield", "", "honey oat snack bar", "edible", ""),
+    (110, "", "Hilltop Farms", "", "harlequin", "flower", ""),
+    (111, "", "Hilltop Farms", "", "acdc cbd", "extract", "Shatters"),
+    (112, "", "Hilltop Farms", "", "lemon haze", "flower", ""),
+    (113, "", "Hilltop Farms", "", "harlequin og", "extract", "Waxes"),
 ]
 
 CASES = [
@@ -142,6 +146,13 @@ CASES = [
     ("Moonfield Orbit Gummies - Lime", "Edibles", "98"),
     ("Moonfield Calma Rest Gummies", "Edibles", "99"),
     ("Moonfield Gummies - Honey Oat", "Edibles", None),
+    # A strain bred for CBD names a CBD product whether or not the name says so; a THC
+    # strain's product, or a cross of a CBD strain's, is not its CBD version.
+    ("Hilltop Farms - Harlequin (CBD) - 3.5g", "", "110"),
+    ("Hilltop Farms ACDC Shatter 1g", "", "111"),
+    ("Hilltop Farms - Lemon Haze (CBD) - 3.5g", "", None),
+    ("Hilltop Farms - Harlequin OG Wax (CBD)", "", None),
+    ("Hilltop Farms - Harlequin OG Wax", "", "113"),
 ]
 
 

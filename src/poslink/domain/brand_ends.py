@@ -4,11 +4,12 @@ when the other end names another.
 A store writes its brand first ("Kali Krumz | 1g Shatter | Big Rodd OG") or last ("OG Ringo
 Diamonds - The Herbsmith"), and a name may start with one brand's alias and end with another's.
 Which of the two is the name's brand is read, in order, from: how each is written (an alias
-that is also a strain's or a form's name, "OG" or "Hard Candy", is the weaker reading); which
-brand's catalog names use more of the words between the two, a word fewer brands use weighing
-more (a strain written first that begins like a brand, "Galactic Animal | Shatter | Ankura", is
-the other brand's product); and, when
-nothing else tells them apart, how much each takes of the name (the longer written).
+that is also a strain's or a form's name, "OG" or "Hard Candy", is the weaker reading); then,
+both or neither so written, whether one brand's catalog names use some of the words between
+the two and the other's none (a strain written first that begins like a brand, "Galactic
+Animal | Shatter | Ankura", is the other brand's product when Galactic Gardens' names use
+neither "animal" nor "shatter"); and, when nothing else tells them apart, how much each takes
+of the name (the longer written).
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def either_end(
     weak_start, weak_end = weak(start), weak(end)
     if weak_start != weak_end:
         return last if weak_start else first
-    if name_words and not weak_start:
-        # Neither is written as a strain's name: a brand whose catalog names use none of the
-        # words between the two, when the other's use some, is not the name's brand.
+    if name_words:
+        # Both or neither written as a strain's name: a brand whose catalog names use none of
+        # the words between the two, when the other's use some, is not the name's brand.
         between = {w for w in tokens[first[2] : last[1]] if len(w) >= 2}
         uses_first = _uses(name_words, first[0], between)
         uses_last = _uses(name_words, last[0], between)

@@ -223,6 +223,10 @@ class BrandIndex:
                     key = self.aliases[alias] if alias and holds(alias, found) else None
                 else:
                     key = self._fuzzy_lookup(text)
+                    if key and key == self._written_at(tokens, at_end):
+                        # Written right at that end ("Northern Lights Wax"), it was weighed
+                        # against this one (``either_end``): only a misspelt one outweighs.
+                        key = None
                 if key and key != exact[0]:
                     return self._misspelt(key, tokens, text.count(" ") + 1, at_end, whole)
             return exact
@@ -232,6 +236,18 @@ class BrandIndex:
             key = self._fuzzy_lookup(text)
             if key and not in_form(tokens, n - size if at_end else 0, n if at_end else size, forms):
                 return self._misspelt(key, tokens, size, at_end)
+        return None
+
+    def _written_at(self, tokens: Sequence[str], at_end: bool) -> str | None:
+        """The brand whose alias, written right, ends (``at_end``) or starts ``tokens``."""
+        n = len(tokens)
+        for size in (self._ending if at_end else self._starting).get(
+            tokens[-1 if at_end else 0], ()
+        ):
+            if size <= n:
+                key = self.aliases.get(" ".join(tokens[n - size :] if at_end else tokens[:size]))
+                if key:
+                    return key
         return None
 
     def _misspelt(

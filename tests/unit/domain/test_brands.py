@@ -282,3 +282,24 @@ def test_a_brand_is_not_read_from_a_form_or_tags(name: str, brand: str | None) -
     k = load_knowledge()
     item = Parser(k, BrandIndex.build(FORMS, k.brand_rules)).parse_pos(name, "")
     assert item.brand == brand
+
+
+@pytest.mark.parametrize(
+    ("name", "name_words", "key"),
+    [
+        # Both written as strains' names ("Northern Lights", "Platinum"): the one whose
+        # catalog uses some of the words between, else the longer written.
+        ("northern lights wax hybrid 1 g platinum", {"wax": {"platinum labs"}}, "platinum labs"),
+        ("northern lights wax hybrid 1 g platinum", {}, "northern lights"),
+        # A brand written right at the other end, weighed and turned down, is not read again
+        # there as a misspelt one ("super", "super silver": Super Farm).
+        ("super silver haze 1 0g budder platinum", {"budder": {"platinum labs"}}, "platinum labs"),
+    ],
+)
+def test_a_brand_weighed_at_the_other_end_is_not_read_again(
+    name: str, name_words: dict[str, set[str]], key: str
+) -> None:
+    index = BrandIndex.build(["Northern Lights", "Platinum Labs", "Super Farm"], RULES)
+    index.read_names(name_words)
+    found = index.find(name.split())
+    assert found is not None and found[0] == key

@@ -83,6 +83,7 @@ CATALOG = [
     (111, "", "Hilltop Farms", "", "acdc cbd", "extract", "Shatters"),
     (112, "", "Hilltop Farms", "", "lemon haze", "flower", ""),
     (113, "", "Hilltop Farms", "", "harlequin og", "extract", "Waxes"),
+    (120, "", "Hilltop Farms", "", "lemon haze hemp blunt", "pre-roll", "Blunts"),
 ]
 
 CASES = [
@@ -153,6 +154,9 @@ CASES = [
     ("Hilltop Farms - Lemon Haze (CBD) - 3.5g", "", None),
     ("Hilltop Farms - Harlequin OG Wax (CBD)", "", None),
     ("Hilltop Farms - Harlequin OG Wax", "", "113"),
+    # "Hemp" of a hemp blunt says its wrap, on either side.
+    ("Hilltop Farms | Blunt | Lemon Haze", "", "120"),
+    ("Hilltop Farms Lemon Haze Hemp Blunt 2pk", "", "120"),
 ]
 
 

@@ -40,6 +40,9 @@ _ASCII_REPLACEMENTS = tuple((chr(c), r) for c, r in _ASCII.items() if c < 128)
 _APOSTROPHE = re.compile(r"(?<=[a-z0-9])'(?=[a-z])|'")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A letter hyphened to the word after it is that word's first letter ("A-Dub", "G-13"): read
+# apart, "a" and "g" would be a noise word and a gram's unit.
+_LETTER_HYPHEN = re.compile(r"(?<![a-z0-9.-])([a-z])-(?=[a-z0-9]{2})")
 
 
 def fold(text: str) -> str:
@@ -58,6 +61,8 @@ def fold(text: str) -> str:
         if char in text:
             text = text.replace(char, replacement)
     text = text.lower()
+    if "-" in text:
+        text = _LETTER_HYPHEN.sub(r"\1", text)
     # "Nature's" and "Natures" are one word; '#4' and '4' are one number ("gg#4" is "gg4").
     if "'" in text:
         text = _APOSTROPHE.sub("", text)

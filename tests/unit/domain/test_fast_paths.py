@@ -34,6 +34,8 @@ def reference_fold(text: str) -> str:
     if not text.isascii():
         text = _as_ascii(text.translate(_ASCII))
     text = text.translate(_ASCII).lower()
+    # A letter hyphened to a word: one word ("a-dub" -> "adub").
+    text = re.sub(r"(?<![a-z0-9.-])([a-z])-(?=[a-z0-9]{2})", r"\1", text)
     return _APOSTROPHE.sub("", text).replace("#", "")
 
 

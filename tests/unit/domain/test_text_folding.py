@@ -26,6 +26,13 @@ from poslink.domain.text import fold, words
         ("½ oz", "1/2 oz"),
         ("Nature’s — Best", "natures - best"),
         ("Blue & Dream", "blue and dream"),
+        # A letter hyphened to the word after it is that word's first letter; a letter between
+        # words ("N" of "Cookies-N-Cream") and a word's last one stay apart.
+        ("A-Dub Shake", "adub shake"),
+        ("G-13 Haze", "g13 haze"),
+        ("Cookies-N-Cream", "cookies n cream"),
+        ("Kush-G", "kush g"),
+        ("Pre-Roll 1g-Cart", "pre roll 1g cart"),
     ],
 )
 def test_folding(name: str, folded: str) -> None:

@@ -84,6 +84,8 @@ CATALOG = [
     (112, "", "Hilltop Farms", "", "lemon haze", "flower", ""),
     (113, "", "Hilltop Farms", "", "harlequin og", "extract", "Waxes"),
     (120, "", "Hilltop Farms", "", "lemon haze hemp blunt", "pre-roll", "Blunts"),
+    (121, "", "Hilltop Farms", "", "a-dub", "flower", "Shake"),
+    (122, "", "Hilltop Farms", "", "dub shake", "flower", "Shake"),
 ]
 
 CASES = [
@@ -157,6 +159,9 @@ CASES = [
     # "Hemp" of a hemp blunt says its wrap, on either side.
     ("Hilltop Farms | Blunt | Lemon Haze", "", "120"),
     ("Hilltop Farms Lemon Haze Hemp Blunt 2pk", "", "120"),
+    # A letter hyphened to a word is the word's first letter: "A-Dub" is not "Dub".
+    ("Hilltop Farms - Dub Shake - 7g", "", "122"),
+    ("Hilltop Farms A-Dub Shake 7g", "", "121"),
 ]
 
 

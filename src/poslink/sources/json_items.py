@@ -101,8 +101,27 @@ def iter_array(path: Path, opener: Opener | None = None) -> Iterator[Any]:
     lone = first_char(path, opener) != "{"
     for _ in _read(path, "item", opener, ijson.get_backend("python") if lone else ijson):
         pass
-    found = kind_of(_top_level(path, opener))
-    raise InputError(f"{path}: expected a JSON array of records, found {found}")
+    top = _top_level(path, opener)
+    if isinstance(top, float) and not math.isfinite(top):
+        # A lone number beyond a float is refused as one in an array is ("[1e400]").
+        line, column, word = _position(path, opener, _leading_space(path, opener))
+        raise InputError(
+            f"{path}: invalid JSON at line {line} column {column}: unexpected {word!r}"
+        )
+    raise InputError(f"{path}: expected a JSON array of records, found {kind_of(top)}")
+
+
+def _leading_space(path: Path, opener: Opener | None) -> int:
+    """How many white-space characters (ASCII: one byte each) the document starts with."""
+    count = 0
+    with _opener(path, opener)() as handle:
+        skip_bom(handle)
+        while chunk := handle.read(4096):
+            text = chunk.lstrip()
+            count += len(chunk) - len(text)
+            if text:
+                break
+    return count
 
 
 def _top_level(path: Path, opener: Opener | None) -> Any:

@@ -167,6 +167,8 @@ NOT_JSON = [
     ("[1,\n  Infinity]", "line 2 column 3: unexpected 'Infinity'"),
     ('[\n {"q": -Infinity}\n]', "line 2 column 8: unexpected '-Infinity'"),
     ('[{"a": "é"}, 1e400]', "line 1 column 14: unexpected '1e400'"),
+    # A lone number beyond a float, as one in an array (not "found a number").
+    ("\n  -3.4028236692090854e+380", "line 2 column 3: unexpected '-3.4028236692090854e+380'"),
 ]
 
 

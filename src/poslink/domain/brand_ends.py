@@ -58,6 +58,11 @@ def _uses(name_words: Mapping[str, frozenset[str]], key: str, between: set[str])
     return sum(1 for w in between if key in name_words.get(w, ()))
 
 
+def uses_any(name_words: Mapping[str, frozenset[str]], key: str, words: Sequence[str]) -> bool:
+    """Whether brand ``key``'s catalog names use any of ``words`` (two letters or more)."""
+    return any(len(w) >= 2 and key in name_words.get(w, ()) for w in words)
+
+
 def in_form(tokens: Sequence[str], start: int, end: int, form_names: Container[str]) -> bool:
     """Whether the words ``tokens[start:end]``, found as a brand at the name's start (or its
     end), are with the one or two words after (before) them a form's name: "Live" of "Live

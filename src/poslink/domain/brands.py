@@ -10,14 +10,21 @@ key, or to none.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from poslink.caching import BoundedCache
-from poslink.domain.brand_ends import Found, either_end, extend_left, extend_right, in_form
+from poslink.domain.brand_ends import (
+    Found,
+    either_end,
+    extend_left,
+    extend_right,
+    in_form,
+    uses_any,
+)
 from poslink.domain.brand_names import (
     STOP_WORDS,
     brand_key,
@@ -25,6 +32,7 @@ from poslink.domain.brand_names import (
     initials,
     written_forms,
 )
+from poslink.domain.brand_own import OwnWords
 from poslink.domain.brand_windows import LongerNames, end_windows, fewest, holds, rivals
 from poslink.domain.knowledge import BrandRules
 from poslink.domain.similarity import extract_many
@@ -43,7 +51,7 @@ class Nicknames(Protocol):
 
 
 @dataclass
-class BrandIndex:
+class BrandIndex(OwnWords):
     """Every alias of every catalog brand, resolved to one brand key."""
 
     rules: BrandRules
@@ -185,27 +193,6 @@ class BrandIndex:
                 return key, "fuzzy"
         return None, ""
 
-    def drop_brand_words(
-        self, key: str, tokens: list[str], keep: Container[str] = frozenset()
-    ) -> list[str]:
-        """A name's words without the words of its brand's names, alone or run together
-        ("Head Space" for "HeadSpace"), wherever they stand; words in ``keep`` (the parser's
-        vocabulary: "Chocolates" of "Zuma Chocolates") stay."""
-        own = self.brand_words.get(key)
-        if not own:
-            return tokens
-        out: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            if tokens[i] in own and tokens[i] not in keep:
-                i += 1
-            elif i + 1 < n and tokens[i] + tokens[i + 1] in own:
-                i += 2
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
-
     def find(self, tokens: Sequence[str]) -> tuple[str, int, int, str] | None:
         """Find a brand at the end or the start of a name's words: (key, start, end, how)."""
         n = len(tokens)
@@ -217,12 +204,21 @@ class BrandIndex:
             # ("Golden Goddess Botanicls"); so is one at the other end when the brand found is
             # written as a strain's or a form's name ("OG Ringo Diamonds - The Herbsmiith").
             found = tokens[exact[1] : exact[2]]
+            weak = self._weak(found)
             for text, at_end, whole in self._rivals(tokens, exact):
                 if whole:
                     alias = self._longer.find(text, at_end)
                     key = self.aliases[alias] if alias and holds(alias, found) else None
                 else:
                     key = self._fuzzy_lookup(text)
+                    if key and not weak:  # the found brand unfit: this one must fit
+                        size = text.count(" ") + 1
+                        rest = (
+                            tokens[exact[2] : len(tokens) - size]
+                            if at_end
+                            else tokens[size : exact[1]]
+                        )
+                        key = key if uses_any(self.name_words, key, rest) else None
                     if key and key == self._written_at(tokens, at_end):
                         # Written right at that end ("Northern Lights Wax"), it was weighed
                         # against this one (``either_end``): only a misspelt one outweighs.
@@ -265,8 +261,17 @@ class BrandIndex:
         self, tokens: Sequence[str], exact: tuple[str, int, int, str]
     ) -> list[tuple[str, bool, bool]]:
         """Where a misspelt brand outweighing ``exact`` may be written (``rivals``)."""
-        weak = self._weak(tokens[exact[1] : exact[2]])
-        return rivals(tokens, exact[1], exact[2], self._longest(), weak)
+        start, end = exact[1], exact[2]
+        other = self._weak(tokens[start:end]) or self._unfit(tokens, exact)
+        return rivals(tokens, start, end, self._longest(), other)
+
+    def _unfit(self, tokens: Sequence[str], exact: Found) -> bool:
+        """Whether a brand found as one word short of its name ("Dutch" of Dutch Farms) is
+        one whose catalog names use none of the name's other words."""
+        key, start, end = exact[0], exact[1], exact[2]
+        if end - start != 1 or tokens[start] == key or not self.name_words:
+            return False
+        return not uses_any(self.name_words, key, [*tokens[:start], *tokens[end:]])
 
     def _longest(self) -> int:
         """The most words a misspelt brand's window holds."""
@@ -353,28 +358,6 @@ class BrandIndex:
         ):
             self._fuzzy_memo.put(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
-    def strip_own(self, key: str, tokens: Sequence[str]) -> list[str]:
-        """A catalog name's words without its own brand's aliases (at the end or the start)."""
-        own = self.own.get(key, frozenset())
-        sizes = self._own_sizes.get(key, ())
-        toks = list(tokens)
-        for _ in range(2):
-            n = len(toks)
-            for size in sizes:
-                if size > n:
-                    continue
-                if " ".join(toks[n - size :]) in own:
-                    toks = toks[: n - size]
-                    break
-                if " ".join(toks[:size]) in own:
-                    toks = toks[size:]
-                    break
-            else:
-                if n > 1 and self._fuzzy_own(key, toks[-1], own):
-                    toks = toks[:-1]
-                break
-        return toks
-
     def _fuzzy_lookup(self, text: str) -> str | None:
         if len(text) < self.rules.fuzzy_min_length or not self._fuzzy:
             return None
@@ -384,14 +367,3 @@ class BrandIndex:
             text, self._fuzzy, scorer=fuzz.ratio, score_cutoff=self.rules.fuzzy_min_score
         )
         return self._fuzzy_memo.put(text, self.aliases[found[0]] if found else None)
-
-    def _fuzzy_own(self, key: str, token: str, own: frozenset[str]) -> bool:
-        if len(token) < self.rules.fuzzy_min_length:
-            return False
-        known = self._own_fuzzy.get((key, token))
-        if known is None:
-            cutoff = self.rules.fuzzy_min_score
-            known = self._own_fuzzy.put(
-                (key, token), any(fuzz.ratio(token, alias, score_cutoff=cutoff) for alias in own)
-            )
-        return known

@@ -303,3 +303,24 @@ def test_a_brand_weighed_at_the_other_end_is_not_read_again(
     index.read_names(name_words)
     found = index.find(name.split())
     assert found is not None and found[0] == key
+
+
+@pytest.mark.parametrize(
+    ("name_words", "key"),
+    [
+        # "Dutch" (one word of Dutch Farms) whose catalog uses none of the name's other words
+        # gives way to a misspelt brand at the other end whose catalog uses some.
+        ({"queen": {"true north extracts"}, "oil": {"true north extracts"}}, "true north extracts"),
+        # ... not when Dutch Farms' catalog uses one of them, nor when the misspelt brand's
+        # uses none.
+        ({"queen": {"dutch farms", "true north extracts"}}, "dutch farms"),
+        ({"queen": {"x"}}, "dutch farms"),
+    ],
+)
+def test_a_brand_found_short_and_unfit_gives_way_to_a_misspelt_one(
+    name_words: dict[str, set[str]], key: str
+) -> None:
+    index = BrandIndex.build(["Dutch Farms", "True North Extracts"], RULES)
+    index.read_names(name_words)
+    found = index.find(["dutch", "queen", "oil", "1", "g", "true", "north", "extrracts"])
+    assert found is not None and found[0] == key

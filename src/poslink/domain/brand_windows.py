@@ -8,7 +8,7 @@ window a misspelt brand really takes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -55,21 +55,18 @@ def rivals(
 _JOINING = "and"
 
 
-def end_windows(tokens: Sequence[str], longest: int) -> list[tuple[str, int, bool]]:
+def end_windows(tokens: Sequence[str], longest: int) -> Iterator[tuple[str, int, bool]]:
     """The windows a misspelt brand is looked up in when the name has no brand written right:
     (text, words, whether it ends the name), longest first, the end's before the start's, of
     at most ``longest`` words not counting an "and" between them, always leaving a word for
-    the name."""
+    the name. Made as they are asked for: a look-up stops at its first hit."""
     n = len(tokens)
-    out = []
+    plain = _JOINING not in tokens  # most names: a window's words are its length
     for count in range(min(longest, n - 1), 0, -1):
         for at_end in (True, False):
-            size = _holding(tokens, count, at_end)
+            size = count if plain else _holding(tokens, count, at_end)
             if size is not None and size < n:
-                out.append(
-                    (" ".join(tokens[n - size :] if at_end else tokens[:size]), size, at_end)
-                )
-    return out
+                yield " ".join(tokens[n - size :] if at_end else tokens[:size]), size, at_end
 
 
 def _holding(tokens: Sequence[str], count: int, at_end: bool) -> int | None:

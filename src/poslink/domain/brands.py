@@ -76,6 +76,9 @@ class BrandIndex(OwnWords):
     _fuzzy_memo: BoundedCache[str, str | None] = field(
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
+    _rivals_memo: BoundedCache[tuple[str, ...], list[tuple[str, bool, bool]]] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
     _exact_memo: BoundedCache[tuple[str, ...], tuple[str, int, int, str] | None] = field(
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
@@ -135,6 +138,7 @@ class BrandIndex(OwnWords):
             w: shared.setdefault(frozenset(k), frozenset(k)) for w, k in name_words.items()
         }
         self._exact_memo = BoundedCache(_MEMO_LIMIT)
+        self._rivals_memo = BoundedCache(_MEMO_LIMIT)
 
     def _prepare(self) -> None:
         """Index the aliases by their last and first words, longest first: ``find`` and
@@ -205,7 +209,7 @@ class BrandIndex(OwnWords):
             # written as a strain's or a form's name ("OG Ringo Diamonds - The Herbsmiith").
             found = tokens[exact[1] : exact[2]]
             weak = self._weak(found)
-            for text, at_end, whole in self._rivals(tokens, exact):
+            for text, at_end, whole in self._rivals(tokens, exact, weak):
                 if whole:
                     alias = self._longer.find(text, at_end)
                     key = self.aliases[alias] if alias and holds(alias, found) else None
@@ -258,12 +262,20 @@ class BrandIndex(OwnWords):
         return key, 0, size if whole else fewest(own, tokens[:size], False), "fuzzy prefix"
 
     def _rivals(
-        self, tokens: Sequence[str], exact: tuple[str, int, int, str]
+        self, tokens: Sequence[str], exact: tuple[str, int, int, str], weak: bool | None = None
     ) -> list[tuple[str, bool, bool]]:
-        """Where a misspelt brand outweighing ``exact`` may be written (``rivals``)."""
+        """Where a misspelt brand outweighing ``exact`` may be written (``rivals``); ``weak``:
+        whether it is written as a strain's or a form's name, when already known. Asked twice
+        per name in a batch, as ``_find_exact`` is: remembered."""
+        memo = tuple(tokens)
+        known = self._rivals_memo.get(memo)
+        if known is not None:
+            return known
         start, end = exact[1], exact[2]
-        other = self._weak(tokens[start:end]) or self._unfit(tokens, exact)
-        return rivals(tokens, start, end, self._longest(), other)
+        if weak is None:
+            weak = self._weak(tokens[start:end])
+        other = weak or self._unfit(tokens, exact)
+        return self._rivals_memo.put(memo, rivals(tokens, start, end, self._longest(), other))
 
     def _unfit(self, tokens: Sequence[str], exact: Found) -> bool:
         """Whether a brand found as one word short of its name ("Dutch" of Dutch Farms) is

@@ -361,7 +361,9 @@ class BrandIndex(OwnWords):
         todo = [
             t
             for t in dict.fromkeys(texts)
-            if len(t) >= self.rules.fuzzy_min_length and t not in self._fuzzy_memo
+            if len(t) >= self.rules.fuzzy_min_length
+            and t not in self._fuzzy_memo
+            and t not in self._suffix_words
         ]
         if len(todo) < 2 or not self._fuzzy:
             return
@@ -371,7 +373,8 @@ class BrandIndex(OwnWords):
             self._fuzzy_memo.put(text, self.aliases[self._fuzzy[hits[0][1]]] if hits else None)
 
     def _fuzzy_lookup(self, text: str) -> str | None:
-        if len(text) < self.rules.fuzzy_min_length or not self._fuzzy:
+        # A corporate word alone ("extracts") is no brand misspelt ("dcextracts" is 89 alike).
+        if len(text) < self.rules.fuzzy_min_length or not self._fuzzy or text in self._suffix_words:
             return None
         if text in self._fuzzy_memo:
             return self._fuzzy_memo[text]

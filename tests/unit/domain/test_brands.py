@@ -324,3 +324,11 @@ def test_a_brand_found_short_and_unfit_gives_way_to_a_misspelt_one(
     index.read_names(name_words)
     found = index.find(["dutch", "queen", "oil", "1", "g", "true", "north", "extrracts"])
     assert found is not None and found[0] == key
+
+
+def test_a_corporate_word_alone_is_no_misspelt_brand() -> None:
+    # "extracts" is 89 alike to "dcextracts" (DC Extracts' name run together): another,
+    # unknown brand's "Guild Extracts" is not DC Extracts'.
+    brands = BrandIndex.build(["DC Extracts", "Kind Tinctures"], RULES)
+    assert brands.find(["white", "chocolate", "cbd", "guild", "extracts"]) is None
+    assert brands.find(["white", "chocolate", "cbd", "dc", "extrracts"]) is not None

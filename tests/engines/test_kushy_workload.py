@@ -37,15 +37,15 @@ def test_generated_workload_precision(
     figures = json.loads(report.read_text())
     print(f"seed {seed}: {evaluated.stdout.strip()}")
     assert figures["records"] == 3000
-    # Floors a little under what was measured when they were set (seeds 11 and 29, the matcher
-    # of issue #11): precision 0.9994 and 0.9988, recall 0.980 and 0.974; exact recall 0.986
-    # and 1.0, store 0.980 and 0.971, other brands and store_none 0.00% and 0.23% given an id.
+    # Floors a little under what was measured when they were set (seeds 11 and 29, 2026-12-07):
+    # precision 0.9994 and 0.9988, recall 0.986 and 0.982; exact recall 1.0 and 1.0, store
+    # 0.985 and 0.980, other brands 0.00%, store_none 0.12% and 0.23% given an id.
     assert figures["precision"] >= 0.995
-    assert figures["recall"] >= 0.95
+    assert figures["recall"] >= 0.97
     tiers = figures["tiers"]
     assert set(tiers) == {"exact", "store", "store_none", "other_brand"}
-    assert tiers["exact"]["recall"] >= 0.97
-    assert tiers["store"]["recall"] >= 0.95
+    assert tiers["exact"]["recall"] >= 0.98
+    assert tiers["store"]["recall"] >= 0.97
     assert tiers["store"]["precision"] >= 0.995
     assert tiers["other_brand"]["given_share"] <= 0.005
     assert tiers["store_none"]["given_share"] <= 0.01

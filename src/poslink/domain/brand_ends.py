@@ -14,7 +14,7 @@ of the name (the longer written).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -27,17 +27,53 @@ TELLING = 1e-9
 Found = tuple[str, int, int, str]
 
 
+class NameWords:
+    """Which brands' catalog product names use each word: one bit per brand in an integer a
+    word (a few MB for a million products, where a set of brand keys a word took hundreds).
+    Brands get their bits in sorted order, so two indexes of one catalog compare equal."""
+
+    __slots__ = ("_bits", "_words")
+
+    def __init__(self, name_words: Mapping[str, Iterable[str]] | None = None) -> None:
+        words = name_words or {}
+        self._bits = {k: i for i, k in enumerate(sorted({k for ks in words.values() for k in ks}))}
+        self._words = {w: sum(1 << self._bits[k] for k in set(ks)) for w, ks in words.items()}
+
+    def uses(self, key: str, word: str) -> bool:
+        """Whether brand ``key``'s catalog names use ``word``."""
+        bit = self._bits.get(key)
+        return bit is not None and (self._words.get(word, 0) >> bit) & 1 == 1
+
+    def __bool__(self) -> bool:
+        return bool(self._words)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, NameWords)
+            and self._bits == other._bits
+            and self._words == other._words
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[dict[str, int], dict[str, int]]:
+        return self._bits, self._words
+
+    def __setstate__(self, state: tuple[dict[str, int], dict[str, int]]) -> None:
+        self._bits, self._words = state
+
+
 def either_end(
     tokens: Sequence[str],
     first: Found,
     last: Found,
     weak: Callable[[Sequence[str]], bool],
-    name_words: Mapping[str, frozenset[str]],
+    name_words: NameWords,
 ) -> Found:
     """Of a brand found at the start (``first``) and another at the end (``last``) of
     ``tokens``, the name's brand (see the module docstring). ``weak`` says whether a brand
-    as written is a strain's or a form's name; ``name_words`` maps a word to the brand keys
-    whose catalog product names use it."""
+    as written is a strain's or a form's name; ``name_words``: which brands' catalog product
+    names use each word."""
     start, end = tokens[first[1] : first[2]], tokens[last[1] : last[2]]
     weak_start, weak_end = weak(start), weak(end)
     if weak_start != weak_end:
@@ -53,14 +89,14 @@ def either_end(
     return first if sum(map(len, start)) > sum(map(len, end)) else last
 
 
-def _uses(name_words: Mapping[str, frozenset[str]], key: str, between: set[str]) -> int:
+def _uses(name_words: NameWords, key: str, between: set[str]) -> int:
     """How many of the words ``between`` brand ``key``'s catalog names use."""
-    return sum(1 for w in between if key in name_words.get(w, ()))
+    return sum(1 for w in between if name_words.uses(key, w))
 
 
-def uses_any(name_words: Mapping[str, frozenset[str]], key: str, words: Sequence[str]) -> bool:
+def uses_any(name_words: NameWords, key: str, words: Sequence[str]) -> bool:
     """Whether brand ``key``'s catalog names use any of ``words`` (two letters or more)."""
-    return any(len(w) >= 2 and key in name_words.get(w, ()) for w in words)
+    return any(len(w) >= 2 and name_words.uses(key, w) for w in words)
 
 
 def in_form(tokens: Sequence[str], start: int, end: int, form_names: Container[str]) -> bool:

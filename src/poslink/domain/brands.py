@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from poslink.caching import BoundedCache
 from poslink.domain.brand_ends import (
     Found,
+    NameWords,
     either_end,
     extend_left,
     extend_right,
@@ -61,7 +62,7 @@ class BrandIndex(OwnWords):
     # The words of each brand's names (a store's record repeats them: "INJOY" of "Cure Injoy").
     brand_words: dict[str, frozenset[str]] = field(default_factory=dict)
     # A word of the catalog's product names -> the brand keys whose names use it.
-    name_words: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    name_words: NameWords = field(default_factory=NameWords, repr=False)
     _suffix_words: frozenset[str] = field(default=frozenset(), repr=False)
     _fuzzy: list[str] = field(default_factory=list)
     # Derived lookups (see ``_prepare``): which alias lengths can end or start at a word.
@@ -74,9 +75,6 @@ class BrandIndex(OwnWords):
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
     _fuzzy_memo: BoundedCache[str, str | None] = field(
-        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
-    )
-    _rivals_memo: BoundedCache[tuple[str, ...], list[tuple[str, bool, bool]]] = field(
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
     _exact_memo: BoundedCache[tuple[str, ...], tuple[str, int, int, str] | None] = field(
@@ -133,12 +131,8 @@ class BrandIndex(OwnWords):
 
     def read_names(self, name_words: dict[str, set[str]]) -> None:
         """Keep which brands' product names use each word (``either_end`` weighs by it)."""
-        shared: dict[frozenset[str], frozenset[str]] = {}  # most words: one brand, or a few
-        self.name_words = {
-            w: shared.setdefault(frozenset(k), frozenset(k)) for w, k in name_words.items()
-        }
+        self.name_words = NameWords(name_words)
         self._exact_memo = BoundedCache(_MEMO_LIMIT)
-        self._rivals_memo = BoundedCache(_MEMO_LIMIT)
 
     def _prepare(self) -> None:
         """Index the aliases by their last and first words, longest first: ``find`` and
@@ -265,17 +259,12 @@ class BrandIndex(OwnWords):
         self, tokens: Sequence[str], exact: tuple[str, int, int, str], weak: bool | None = None
     ) -> list[tuple[str, bool, bool]]:
         """Where a misspelt brand outweighing ``exact`` may be written (``rivals``); ``weak``:
-        whether it is written as a strain's or a form's name, when already known. Asked twice
-        per name in a batch, as ``_find_exact`` is: remembered."""
-        memo = tuple(tokens)
-        known = self._rivals_memo.get(memo)
-        if known is not None:
-            return known
+        whether it is written as a strain's or a form's name, when already known."""
         start, end = exact[1], exact[2]
         if weak is None:
             weak = self._weak(tokens[start:end])
         other = weak or self._unfit(tokens, exact)
-        return self._rivals_memo.put(memo, rivals(tokens, start, end, self._longest(), other))
+        return rivals(tokens, start, end, self._longest(), other)
 
     def _unfit(self, tokens: Sequence[str], exact: Found) -> bool:
         """Whether a brand found as one word short of its name ("Dutch" of Dutch Farms) is

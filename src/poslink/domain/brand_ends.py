@@ -4,7 +4,9 @@ when the other end names another.
 A store writes its brand first ("Kali Krumz | 1g Shatter | Big Rodd OG") or last ("OG Ringo
 Diamonds - The Herbsmith"), and a name may start with one brand's alias and end with another's.
 Which of the two is the name's brand is read, in order, from: how each is written (an alias
-that is also a strain's or a form's name, "OG" or "Hard Candy", is the weaker reading); then,
+that is also a strain's or a form's name, "OG" or "Hard Candy", is the weaker reading, unless
+the other is found as one word of its name and its catalog uses none of the words between the
+two while the weaker one's uses some: "Kali Mist ... - Platinum"); then,
 both or neither so written, whether one brand's catalog names use some of the words between
 the two and the other's none (a strain written first that begins like a brand, "Galactic
 Animal | Shatter | Ankura", is the other brand's product when Galactic Gardens' names use
@@ -76,16 +78,21 @@ def either_end(
     names use each word."""
     start, end = tokens[first[1] : first[2]], tokens[last[1] : last[2]]
     weak_start, weak_end = weak(start), weak(end)
+    between = {w for w in tokens[first[2] : last[1]] if len(w) >= 2}
+    uses_first = _uses(name_words, first[0], between) if name_words else 0
+    uses_last = _uses(name_words, last[0], between) if name_words else 0
+    # One catalog uses some of the words between the two, the other's none.
+    one_fits = uses_first != uses_last and not (uses_first and uses_last)
     if weak_start != weak_end:
+        if weak_end and one_fits and uses_last and len(start) == 1 and start[0] != first[0]:
+            # A brand at the start found as one word of its name ("Kali" of Kali Extracts)
+            # whose catalog uses none of them: a strain's first word ("Kali Mist"), not it.
+            return last
         return last if weak_start else first
-    if name_words:
+    if one_fits:
         # Both or neither written as a strain's name: a brand whose catalog names use none of
         # the words between the two, when the other's use some, is not the name's brand.
-        between = {w for w in tokens[first[2] : last[1]] if len(w) >= 2}
-        uses_first = _uses(name_words, first[0], between)
-        uses_last = _uses(name_words, last[0], between)
-        if uses_first != uses_last and not (uses_first and uses_last):
-            return first if uses_first else last
+        return first if uses_first else last
     return first if sum(map(len, start)) > sum(map(len, end)) else last
 
 

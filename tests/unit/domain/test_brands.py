@@ -332,3 +332,22 @@ def test_a_corporate_word_alone_is_no_misspelt_brand() -> None:
     brands = BrandIndex.build(["DC Extracts", "Kind Tinctures"], RULES)
     assert brands.find(["white", "chocolate", "cbd", "guild", "extracts"]) is None
     assert brands.find(["white", "chocolate", "cbd", "dc", "extrracts"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("name_words", "key"),
+    [
+        # "Kali" (one word of Kali Extracts) whose catalog uses none of the words between gives
+        # way to a brand written as a strain's name ("Platinum") whose catalog uses some.
+        ({"mist": {"platinum labs"}}, "platinum labs"),
+        # ... not when Kali Extracts' catalog uses one of them too.
+        ({"mist": {"kali extracts", "platinum labs"}}, "kali extracts"),
+    ],
+)
+def test_a_brand_found_short_at_the_start_unfit_gives_way_to_a_weaker_one(
+    name_words: dict[str, set[str]], key: str
+) -> None:
+    index = BrandIndex.build(["Kali Extracts", "Platinum Labs"], RULES)
+    index.read_names(name_words)
+    found = index.find(["kali", "mist", "ice", "water", "hash", "1", "0g", "platinum"])
+    assert found is not None and found[0] == key

@@ -305,27 +305,6 @@ def test_a_brand_weighed_at_the_other_end_is_not_read_again(
     assert found is not None and found[0] == key
 
 
-@pytest.mark.parametrize(
-    ("name_words", "key"),
-    [
-        # "Dutch" (one word of Dutch Farms) whose catalog uses none of the name's other words
-        # gives way to a misspelt brand at the other end whose catalog uses some.
-        ({"queen": {"true north extracts"}, "oil": {"true north extracts"}}, "true north extracts"),
-        # ... not when Dutch Farms' catalog uses one of them, nor when the misspelt brand's
-        # uses none.
-        ({"queen": {"dutch farms", "true north extracts"}}, "dutch farms"),
-        ({"queen": {"x"}}, "dutch farms"),
-    ],
-)
-def test_a_brand_found_short_and_unfit_gives_way_to_a_misspelt_one(
-    name_words: dict[str, set[str]], key: str
-) -> None:
-    index = BrandIndex.build(["Dutch Farms", "True North Extracts"], RULES)
-    index.read_names(name_words)
-    found = index.find(["dutch", "queen", "oil", "1", "g", "true", "north", "extrracts"])
-    assert found is not None and found[0] == key
-
-
 def test_a_corporate_word_alone_is_no_misspelt_brand() -> None:
     # "extracts" is 89 alike to "dcextracts" (DC Extracts' name run together): another,
     # unknown brand's "Guild Extracts" is not DC Extracts'.
@@ -334,20 +313,37 @@ def test_a_corporate_word_alone_is_no_misspelt_brand() -> None:
     assert brands.find(["white", "chocolate", "cbd", "dc", "extrracts"]) is not None
 
 
+DUTCH = "dutch queen oil 1 g true north extrracts"
+KALI = "kali mist ice water hash 1 0g platinum"
+TRUE_NORTH = "true north extracts"
+
+
 @pytest.mark.parametrize(
-    ("name_words", "key"),
+    ("brands", "name", "name_words", "key"),
     [
-        # "Kali" (one word of Kali Extracts) whose catalog uses none of the words between gives
-        # way to a brand written as a strain's name ("Platinum") whose catalog uses some.
-        ({"mist": {"platinum labs"}}, "platinum labs"),
+        # "Dutch" (one word of Dutch Farms) whose catalog uses none of the name's other words
+        # gives way to a misspelt brand at the other end whose catalog uses some ...
+        (["Dutch Farms", "True North Extracts"], DUTCH, {"queen": {TRUE_NORTH}}, TRUE_NORTH),
+        # ... not when Dutch Farms' catalog uses one of them, nor when the misspelt brand's
+        # uses none.
+        (["Dutch Farms", "True North Extracts"], DUTCH, {"queen": {"dutch farms"}}, "dutch farms"),
+        (["Dutch Farms", "True North Extracts"], DUTCH, {"queen": {"x"}}, "dutch farms"),
+        # "Kali" (one word of Kali Extracts) gives way so to a brand written as a strain's name
+        # ("Platinum") whose catalog uses some of the words between ...
+        (["Kali Extracts", "Platinum Labs"], KALI, {"mist": {"platinum labs"}}, "platinum labs"),
         # ... not when Kali Extracts' catalog uses one of them too.
-        ({"mist": {"kali extracts", "platinum labs"}}, "kali extracts"),
+        (
+            ["Kali Extracts", "Platinum Labs"],
+            KALI,
+            {"mist": {"kali extracts", "platinum labs"}},
+            "kali extracts",
+        ),
     ],
 )
-def test_a_brand_found_short_at_the_start_unfit_gives_way_to_a_weaker_one(
-    name_words: dict[str, set[str]], key: str
+def test_a_brand_found_short_and_unfit_gives_way(
+    brands: list[str], name: str, name_words: dict[str, set[str]], key: str
 ) -> None:
-    index = BrandIndex.build(["Kali Extracts", "Platinum Labs"], RULES)
+    index = BrandIndex.build(brands, RULES)
     index.read_names(name_words)
-    found = index.find(["kali", "mist", "ice", "water", "hash", "1", "0g", "platinum"])
+    found = index.find(name.split())
     assert found is not None and found[0] == key

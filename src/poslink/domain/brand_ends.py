@@ -17,6 +17,7 @@ of the name (the longer written).
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -57,6 +58,18 @@ class NameWords:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def saved(self) -> dict[str, Any]:
+        """As a saved index writes it (JSON): the brands in bit order, each word's bits in hex."""
+        return {"brands": list(self._bits), "words": {w: f"{b:x}" for w, b in self._words.items()}}
+
+    @classmethod
+    def loaded(cls, data: Mapping[str, Any]) -> NameWords:
+        """What ``saved`` wrote."""
+        found = cls()
+        found._bits = {str(k): i for i, k in enumerate(data["brands"])}
+        found._words = {str(w): int(b, 16) for w, b in data["words"].items()}
+        return found
 
     def __getstate__(self) -> tuple[dict[str, int], dict[str, int]]:
         return self._bits, self._words

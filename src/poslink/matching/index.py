@@ -297,14 +297,13 @@ class CatalogIndex:
 
 
 def words_by_brand(
-    products: Sequence[CatalogProduct], folded_names: Sequence[str] | None = None
+    products: Sequence[CatalogProduct], folded_names: Sequence[str]
 ) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each brand as written -> its key, and each word of the products' names -> the brand
-    keys whose names use it (``folded_names``: the names already folded, when at hand)."""
+    """Each brand as written -> its key, and each word of the products' names (``folded_names``)
+    -> the brand keys whose names use it."""
     keys: dict[str, str] = {}
     name_words: dict[str, set[str]] = defaultdict(set)
-    folded = folded_names if folded_names is not None else [fold(p.name) for p in products]
-    for p, name in zip(products, folded, strict=True):
+    for p, name in zip(products, folded_names, strict=True):
         key = keys.get(p.brand)
         if key is None:
             key = keys[p.brand] = brand_key(p.brand)

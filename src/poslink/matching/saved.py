@@ -13,17 +13,19 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
+from poslink.domain.brand_ends import NameWords
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
 from poslink.exceptions import InputError
 from poslink.files.atomic import AtomicFile
-from poslink.matching.index import CatalogIndex, make_blocks, words_by_brand
+from poslink.matching.index import CatalogIndex, make_blocks
 from poslink.matching.profiles import profile_item, profile_key
 from poslink.records import CatalogProduct
 
 FORMAT = "poslink-index"
 # 4: the blocks are not saved; a load makes them from the products, as a build does.
-FORMAT_VERSION = 4
+# 5: which brands' names use each word (``NameWords``) saved, not worked out again on load.
+FORMAT_VERSION = 5
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 
 
@@ -40,6 +42,7 @@ def save_index(index: CatalogIndex, path: Path) -> None:
             "own": {k: sorted(v) for k, v in index.brands.own.items()},
             "max_words": index.brands.max_words,
             "fuzzy": index.brands._fuzzy,
+            "name_words": index.brands.name_words.saved(),
         },
         "products": [[getattr(p, f) for p in index.products] for f in PRODUCT_FIELDS],
         "brand_keys": index.brand_keys,
@@ -84,6 +87,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             max_words=int(b["max_words"]),
             _fuzzy=list(b["fuzzy"]),
         )
+        brands.name_words = NameWords.loaded(b["name_words"])
         brands._prepare()
         cores = [str(c) for c in data["cores"]]
         columns = data["products"]
@@ -94,7 +98,6 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             CatalogProduct(str(pid), str(name), *(shared.setdefault(v, v) for v in rest))
             for pid, name, *rest in zip(*columns, strict=True)
         ]
-        brands.read_names(words_by_brand(products)[1])  # as the build read them
         sets: dict[frozenset[str], frozenset[str]] = {}
         profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
         brand_keys = [str(k) for k in data["brand_keys"]]

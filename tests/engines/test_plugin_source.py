@@ -1,11 +1,12 @@
 """A third-party source package: installed with pip, found through its entry point, run end to
-end and put through the conformance suite, with no change to poslink. Uninstalled afterwards."""
+end and put through the conformance suite, with no change to poslink. Gone afterwards."""
 
 from __future__ import annotations
 
 import csv
 import importlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -34,21 +35,39 @@ def _pip(*args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def jsonl_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The plugin package installed into this environment for the module's tests."""
+def jsonl_plugin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The plugin package installed for the module's tests, into a folder of its own put on
+    the path of this process and of the commands it starts; a zip of it for Spark's workers.
+
+    Not into the suite's environment: ``make test`` runs the module's tests on more than one
+    worker at once (the Spark runs on the Spark worker), and one worker's uninstall would take
+    the package from under another's run.
+    """
     build = tmp_path_factory.mktemp("plugin-build")
     # A copy: the build must not leave files in the repository.
     shutil.copytree(PACKAGE, build / PACKAGE.name)
-    _pip("install", "--no-build-isolation", "--no-deps", str(build / PACKAGE.name))
-    importlib.invalidate_caches()
-    plugins.available.cache_clear()
-    try:
-        yield
-    finally:
-        _pip("uninstall", "--yes", "poslink-jsonl")
-        sys.modules.pop("poslink_jsonl", None)
+    site = tmp_path_factory.mktemp("plugin-site")
+    _pip(
+        "install",
+        "--no-build-isolation",
+        "--no-deps",
+        "--target",
+        str(site),
+        str(build / PACKAGE.name),
+    )
+    shipped = Path(shutil.make_archive(str(build / "poslink_jsonl"), "zip", site, "poslink_jsonl"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(site))
+        paths = [str(site), *filter(None, [os.environ.get("PYTHONPATH")])]
+        patch.setenv("PYTHONPATH", os.pathsep.join(paths))
         importlib.invalidate_caches()
         plugins.available.cache_clear()
+        try:
+            yield shipped
+        finally:
+            sys.modules.pop("poslink_jsonl", None)
+    importlib.invalidate_caches()
+    plugins.available.cache_clear()
 
 
 pytestmark = pytest.mark.usefixtures("jsonl_plugin")
@@ -71,7 +90,17 @@ def test_listed_by_poslink_sources() -> None:
         assert builtin in result.stdout
 
 
-def test_runs_end_to_end_with_its_own_category_table(run_poslink: Runner, tmp_path: Path) -> None:
+def test_runs_end_to_end_with_its_own_category_table(
+    run_poslink: Runner,
+    engine: str,
+    jsonl_plugin: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    if engine == "spark":
+        # The suite's Spark workers may have started before the package was installed: they
+        # get it as a cluster's would be given a package (``--py-files``).
+        request.getfixturevalue("spark").sparkContext.addPyFile(str(jsonl_plugin))
     catalog = make_catalog(
         tmp_path / "c.db",
         [

@@ -264,9 +264,14 @@ def _product_weight(word: str, brand: BrandWords | None, lexicon: Lexicon, flavo
     product every other word fully ("Blue" of "Blue Crack" names another strain than "Crack")."""
     if flavour and word in lexicon.form_words:
         return FORM_WORD
-    w = brand.weight(word) if brand is not None else 1.0
-    if not flavour and w > LINE_WEIGHT:
+    if brand is None:
         w = 1.0
+    elif flavour:
+        w = brand.weight(word)
+    else:
+        # A word many of a big brand's strains share ("Diesel", "Kush") still names a strain:
+        # only a line's word is light.
+        w = LINE_WEIGHT if brand.line(word) else 1.0
     return min(w, DESCRIPTOR) if word in lexicon.descriptors else w
 
 

@@ -131,6 +131,11 @@ class BrandWords:
         word of one product, less for a word several share, little for a line's word."""
         return self.weights.get(word, 1.0)
 
+    def line(self, word: str) -> bool:
+        """Whether the word is a line's: in at least half of the brand's products (and 3)."""
+        found = self.postings.get(word)
+        return found is not None and len(found) >= max(LINE_MIN, LINE_SHARE * len(self.positions))
+
     def unique(self, word: str) -> bool:
         """Whether only one of the brand's products has the word."""
         return len(self.postings.get(word, ())) == 1

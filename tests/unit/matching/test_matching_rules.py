@@ -186,6 +186,43 @@ def test_the_kinds_of_one_family_are_shown_for_review_never_given(matcher_for: B
     assert matcher.match(0, item).jane_product_id is None
 
 
+# A big grower's catalog (invented): 60 of its 130 flowers are a "... Diesel", 50 a "... Haze",
+# 20 a "... Kush": no word is in half of them, so none is a line's word.
+_SHADES = ("amber", "azure", "cobalt", "copper", "ember", "ivory", "jade", "scarlet")
+_THINGS = ("comet", "falcon", "harbor", "lantern", "meadow", "orchid", "summit", "willow")
+_PAIRS = [f"{a} {b}" for a in _SHADES for b in _THINGS]
+BIG_GROWER = [
+    (i, "", "Ridgeline Growers", "", name, "flower", "")
+    for i, name in enumerate(
+        [f"{p} diesel" for p in _PAIRS[:60]]
+        + [f"{p} haze" for p in _PAIRS[14:]]
+        + [f"{p} kush" for p in _PAIRS[40:60]],
+        start=1,
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ridgeline Growers Amber Comet Diesel 3.5g", "amber comet diesel"),
+        ("Ridgeline Growers | Scarlet Willow Haze | 1/8 oz", "scarlet willow haze"),
+        # A strain word many of a big brand's strains share still names a strain: "Amber
+        # Comet" is not "Amber Comet Diesel", the brand's only "Amber Comet".
+        ("Ridgeline Growers Amber Comet 3.5g", None),
+    ],
+)
+def test_a_word_many_strains_share_is_no_line_word(
+    matcher_for: Build, name: str, expected: str | None
+) -> None:
+    matcher = matcher_for(BIG_GROWER)
+    words = matcher.index.brand_words("ridgeline growers")
+    assert words is not None and len(words.postings["diesel"]) == 60 and not words.line("diesel")
+    ids = {row[4]: str(row[0]) for row in BIG_GROWER}
+    match = matcher.match(0, matcher.index.parser().parse_pos(name, "Flower"))
+    assert match.jane_product_id == (ids[expected] if expected else None), match.reason
+
+
 def _form(types: set[str], subtypes: set[str]) -> ParsedItem:
     return ParsedItem(brand="b", core="x", types=frozenset(types), subtypes=frozenset(subtypes))
 

@@ -53,6 +53,8 @@ def word_similarity(
         return 1.0
     if record_word.isdigit() or product_word.isdigit():
         return 0.0  # "Chem 4" is not "Chem 91"
+    if _numbers(record_word) != _numbers(product_word):
+        return 0.0  # nor "OG23" "OG13": a word's numbers are equal or it is another word
     if _single(record_word) == _single(product_word):
         return TYPO  # a letter doubled by a slip: "Oog", "Grappe", "Confectionns"
     shorter = min(len(record_word), len(product_word))
@@ -63,7 +65,9 @@ def word_similarity(
         if longer and record_word in whole and len(product_word) - len(record_word) > 2:
             # "Lemon" is not "Lemonade", however alike they look ("Jack" is "Jacks").
             return 0.0
-        if fuzz.ratio(record_word, product_word) >= SAME_WORD:
+        if fuzz.ratio(record_word, product_word) >= SAME_WORD and not _swapped_letter(
+            record_word, product_word
+        ):
             return TYPO
         if longer and len(record_word) >= PREFIX_MIN:
             return PREFIX
@@ -85,6 +89,20 @@ def _single(word: str) -> str:
 
 
 _DOUBLED = re.compile(r"([a-z])\1+")
+
+
+def _swapped_letter(a: str, b: str) -> bool:
+    """Two words of four letters one letter apart: two words more often than a slip ("Pink"
+    and "Pine", "Lime" and "Line")."""
+    return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _numbers(word: str) -> list[str]:
+    """The numbers written in a word ("og18" -> ["18"])."""
+    return _NUMBER.findall(word) if not word.isalpha() else []
+
+
+_NUMBER = re.compile(r"[0-9]+")
 
 
 def align(

@@ -268,6 +268,12 @@ def test_form_relations(record: tuple[str, str], product: tuple[str, str], relat
         ("lemon", "lemonade", 0.0),  # a word of its own is not a longer one cut short
         ("jack", "jacks", TYPO),  # ... but its plural is it
         ("4", "91", 0.0),
+        ("og23", "og13", 0.0),  # a word's numbers are equal or it is another word
+        ("oog18", "og18", TYPO),
+        ("pink", "pine", 0.0),  # four letters, one other: two words more often than a slip
+        ("lime", "line", 0.0),
+        ("kuhs", "kush", TYPO),  # ... but two swapped are a slip
+        ("chery", "cherry", TYPO),
     ],
 )
 def test_word_similarity(written: str, word: str, similarity: float) -> None:

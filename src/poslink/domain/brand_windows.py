@@ -19,15 +19,19 @@ _MEMO_LIMIT = 200_000
 
 
 def other_end(tokens: Sequence[str], start: int, end: int, longest: int) -> list[str]:
-    """The windows, longest first (at most ``longest`` words, always leaving a word for the
-    name), at the end of ``tokens`` away from a brand found at ``tokens[start:end]``."""
+    """The windows, longest first (at most ``longest`` words not counting an "and" between
+    them, as ``end_windows``'s; always leaving a word for the name), at the end of ``tokens``
+    away from a brand found at ``tokens[start:end]``."""
     n = len(tokens)
     at_start = start == 0
     room = n - end if at_start else start
-    return [
-        " ".join(tokens[n - size :] if at_start else tokens[:size])
-        for size in range(min(longest, room - 1), 0, -1)
-    ]
+    plain = _JOINING not in tokens
+    found = []
+    for count in range(min(longest, room - 1), 0, -1):
+        size = count if plain else _holding(tokens, count, at_start)
+        if size is not None and size < room:
+            found.append(" ".join(tokens[n - size :] if at_start else tokens[:size]))
+    return found
 
 
 def rivals(

@@ -43,6 +43,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # A letter hyphened to the word after it is that word's first letter ("A-Dub", "G-13"): read
 # apart, "a" and "g" would be a noise word and a gram's unit.
 _LETTER_HYPHEN = re.compile(r"(?<![a-z0-9.-])([a-z])-(?=[a-z0-9]{2})")
+# Letters each followed by a dot are one word, an abbreviation ("G.A.X.", "O.G.", "S.A.G"; a
+# letter typed twice, "O.DD.", stays a slip of it): read apart, each letter would be a noise
+# word and the abbreviation lost.
+_DOTTED = re.compile(r"(?<![a-z0-9.])(?:([a-z])\1?\.){2,}[a-z]?(?![a-z0-9])")
 
 
 def fold(text: str) -> str:
@@ -63,10 +67,16 @@ def fold(text: str) -> str:
     text = text.lower()
     if "-" in text:
         text = _LETTER_HYPHEN.sub(r"\1", text)
+    if "." in text:
+        text = _DOTTED.sub(_undotted, text)
     # "Nature's" and "Natures" are one word; '#4' and '4' are one number ("gg#4" is "gg4").
     if "'" in text:
         text = _APOSTROPHE.sub("", text)
     return text.replace("#", "") if "#" in text else text
+
+
+def _undotted(found: re.Match[str]) -> str:
+    return found.group(0).replace(".", "") + " "
 
 
 def _as_ascii(text: str) -> str:

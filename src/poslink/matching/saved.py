@@ -25,7 +25,8 @@ from poslink.records import CatalogProduct
 FORMAT = "poslink-index"
 # 4: the blocks are not saved; a load makes them from the products, as a build does.
 # 5: which brands' names use each word (``NameWords``) saved, not worked out again on load.
-FORMAT_VERSION = 5
+# 6: dotted initials folded into one word ("O.G." is "og"): brand keys and cores differ.
+FORMAT_VERSION = 6
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 
 

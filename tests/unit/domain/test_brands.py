@@ -94,7 +94,7 @@ ENDS = BrandIndex.build(
     ("name", "key"),
     [
         ("kali krumz 1g shatter big rodd og", "kali krumz"),
-        ("big rodd og", "o g cannabis"),
+        ("big rodd og", "og cannabis"),
         ("maxx 1g shatter big rodd og", "maxx"),
         ("og 1g cart urbols", "urbols"),
         ("fire og cart urbols", "urbols"),
@@ -243,6 +243,8 @@ def test_a_brand_read_is_the_same_whatever_the_process_string_hashing() -> None:
     [
         ("moon glow 3 5g grey wlf herbs and tinctures", (4, 9)),
         ("grey wlf herbs and tinctures moon glow 3 5g", (0, 5)),
+        # Nor at the end away from a brand written as a strain ("OG ..." of O.G. Cannabis).
+        ("og moon glow 3 5g grey wlf herbs and tinctures", (5, 10)),
     ],
 )
 def test_a_misspelt_brand_window_does_not_count_its_and(name: str, span: tuple[int, int]) -> None:
@@ -250,7 +252,9 @@ def test_a_misspelt_brand_window_does_not_count_its_and(name: str, span: tuple[i
     # longest misspelt brand window holds the whole name of a four-word brand, and the brand
     # takes all its words (a four-word window left "grey", or "herbs and tinctures", in the
     # name).
-    brands = BrandIndex.build(["Grey Wolf Herbs & Tinctures", "Kind Tinctures"], RULES)
+    brands = BrandIndex.build(
+        ["Grey Wolf Herbs & Tinctures", "Kind Tinctures", "O.G. Cannabis"], RULES
+    )
     found = brands.find(name.split())
     assert found is not None and found[0] == "grey wolf herbs and tinctures"
     assert found[1:3] == span and found[3].startswith("fuzzy")

@@ -33,6 +33,14 @@ from poslink.domain.text import fold, words
         ("Cookies-N-Cream", "cookies n cream"),
         ("Kush-G", "kush g"),
         ("Pre-Roll 1g-Cart", "pre roll 1g cart"),
+        # Letters each followed by a dot are one word: an abbreviation, a letter typed twice
+        # in it a slip of it; a word with a dot after it stays a word.
+        ("Blue Dream G.A.X.", "blue dream gax"),
+        ("S.A.G | Grape", "sag grape"),
+        ("O.G. Kush", "og kush"),
+        ("O.DD. Miranda", "odd miranda"),
+        ("Mr. Nice 1.0g.", "mr nice 1 0g"),
+        ("a.b", "a b"),
     ],
 )
 def test_folding(name: str, folded: str) -> None:

@@ -9,7 +9,9 @@ are brands.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
+
+from rapidfuzz import fuzz
 
 from poslink.domain.brands import BrandIndex
 from poslink.domain.text import words
@@ -32,6 +34,7 @@ class BrandInName:
         ``BrandIndex.either_end`` prefers)."""
         tags = self._tags
         chosen = None
+        misread = None
         for start, end in self.spans(tokens):
             found = self.brands.find(tokens[start:end])
             if found is not None:
@@ -44,6 +47,19 @@ class BrandInName:
                     # name of tag words is ("Flower by Flowers").
                     continue
                 here = key, start + first, start + last, how
+                if misread is not None:
+                    # Only the same words less the tag, a brand written right, are read again.
+                    if (
+                        how != "suffix"
+                        or key == misread[0]
+                        or here[1:3] != (misread[1], misread[2] - 1)
+                    ):
+                        return misread
+                elif how == "fuzzy suffix" and chosen is None and _across_tag(written, key, tags):
+                    # A misspelt brand read across a tag at the end ("Cannariginals REC" for
+                    # Cannariginals Emu 420): the brand written right before the tag comes first.
+                    misread = here
+                    continue
                 if chosen is None:
                     if how.endswith("suffix"):
                         return here
@@ -51,7 +67,7 @@ class BrandInName:
                 elif how.endswith("suffix") and key != chosen[0] and here[1] >= chosen[2]:
                     # Both ends name a brand: ``BrandIndex.either_end`` says which.
                     return self.brands.either_end(tokens, chosen, here)
-        return chosen
+        return chosen or misread
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         """The spans ``find`` tries, in order, each once: the whole name, then without its
@@ -86,3 +102,17 @@ class BrandInName:
             for start, end in self.spans(tokens):
                 queries += brands.fuzzy_queries(tokens[start:end])
         brands.prefetch(queries)
+
+
+def _across_tag(written: Sequence[str], key: str, tags: Container[str]) -> bool:
+    """Whether the words a misspelt brand was read in end with a tag that is no word of the
+    brand's name ("rec" of "cannariginals rec"; "blunt" of "Bambino Blunt" is the brand's
+    "blunts")."""
+    outer = written[-1]
+    if outer not in tags:
+        return False
+    return not any(fuzz.ratio(outer, word) >= _SAME_WORD for word in key.split())
+
+
+# How alike a tag and a word of the brand's name are for the tag to be that word misspelt.
+_SAME_WORD = 80

@@ -561,3 +561,22 @@ def test_a_brand_ending_with_a_tag_word_is_found_behind_tags(
     brands = ["Quality Concentrates", "West Med", "Loud Pack", "Pure Vape", "Quality Farms"]
     item = Parser(k, BrandIndex.build(brands, k.brand_rules)).parse_pos(name, "")
     assert (item.brand, item.core) == (brand, core)
+
+
+@pytest.mark.parametrize(
+    ("name", "brand"),
+    [
+        # A brand whose name begins another's ("Verdantines", "Verdantines Medics"), written
+        # before a tag: the brand written, not the longer one misread across the tag ...
+        ("Peppermint Bath Bomb (Verdantines) (MED)", "verdantines"),
+        ("Vanilla Tincture 1:1 -300mg- Verdantines MED", "verdantines"),
+        ("Emu Rub 250mg - Verdantines Medics", "verdantines medics"),
+        # ... and a tag word that is a word of the brand's name stays the brand's.
+        ("Kush Berry Smalls 3.5g - Bambino Blunt", "bambino blunts"),
+    ],
+)
+def test_a_brand_written_before_a_tag_is_not_a_longer_one_misread(name: str, brand: str) -> None:
+    k = load_knowledge()
+    brands = ["Verdantines", "Verdantines Medics", "Bambino Blunts", "Gold Leaf"]
+    parser = Parser(k, BrandIndex.build(brands, k.brand_rules))
+    assert parser.parse_pos(name).brand == brand

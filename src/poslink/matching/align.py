@@ -65,7 +65,7 @@ def word_similarity(
         if longer and record_word in whole and len(product_word) - len(record_word) > 2:
             # "Lemon" is not "Lemonade", however alike they look ("Jack" is "Jacks").
             return 0.0
-        if fuzz.ratio(record_word, product_word) >= SAME_WORD and not _swapped_letter(
+        if fuzz.ratio(record_word, product_word) >= SAME_WORD and not _one_letter_apart(
             record_word, product_word
         ):
             return TYPO
@@ -91,7 +91,7 @@ def _single(word: str) -> str:
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
-def _swapped_letter(a: str, b: str) -> bool:
+def _one_letter_apart(a: str, b: str) -> bool:
     """Two words of four letters one letter apart: two words more often than a slip ("Pink"
     and "Pine", "Lime" and "Line")."""
     return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1

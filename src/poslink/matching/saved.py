@@ -1,14 +1,19 @@
 """A saved catalog index: built once by ``poslink index build``, loaded by later runs.
 
-The file is JSON (plain data, nothing executable): the catalog's version, the checksum of the
-domain tables the index was parsed with, the brand aliases, the product ids and profiles and
-the blocks. A run refuses a file whose catalog or tables have changed since it was built.
+The file is JSON (plain data, nothing executable): the catalog's version, the checksums of the
+domain tables and of the parsing code the index was made with, the brand aliases, the product
+ids and profiles and the blocks. A run refuses a file whose catalog, tables or parsing code have
+changed since it was built: what a catalog name parses to (its core, its brand) is the code's
+as much as the tables', and a stale index would read the catalog otherwise than a fresh one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from array import array
+from functools import cache
+from importlib import resources
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,23 @@ FORMAT = "poslink-index"
 # 6: dotted initials folded into one word ("O.G." is "og"): brand keys and cores differ.
 FORMAT_VERSION = 6
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
+# The code that makes what an index holds: the parser and its domain modules, and the index's own.
+_PARSING_CODE = ("domain", "matching/index.py", "matching/profiles.py", "matching/saved.py")
+
+
+@cache
+def parsing_fingerprint() -> str:
+    """A checksum of the code that parses catalog products into an index (``_PARSING_CODE``)."""
+    digest = hashlib.sha256()
+    root = resources.files("poslink")
+    for part in _PARSING_CODE:
+        entry = root.joinpath(part)
+        files = sorted(entry.iterdir(), key=lambda e: e.name) if entry.is_dir() else [entry]
+        for file in files:
+            if file.name.endswith(".py"):
+                digest.update(f"{part}/{file.name}\0".encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def save_index(index: CatalogIndex, path: Path) -> None:
@@ -37,6 +59,7 @@ def save_index(index: CatalogIndex, path: Path) -> None:
         "format_version": FORMAT_VERSION,
         "poslink": package_version("poslink"),
         "knowledge": knowledge_fingerprint(),
+        "parsing": parsing_fingerprint(),
         "catalog_version": index.version,
         "brands": {
             "aliases": index.brands.aliases,
@@ -77,6 +100,11 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
     if data.get("knowledge") != knowledge_fingerprint():
         raise InputError(
             f"{path}: built with other domain tables (poslink {data.get('poslink')}); "
+            "rebuild it with `poslink index build`"
+        )
+    if data.get("parsing") != parsing_fingerprint():
+        raise InputError(
+            f"{path}: built by other parsing code (poslink {data.get('poslink')}); "
             "rebuild it with `poslink index build`"
         )
     try:

@@ -145,7 +145,10 @@ class Matcher:
             inferred = self._inferred_brand(item)
             if inferred is None:
                 return found
-            item = replace(item, brand=inferred, brand_source="inferred")
+            # The brand's own words in the name ("EB's" of Enchanted Botanicals) are its, as
+            # for a brand read from the name.
+            core = " ".join(self.index.brands.drop_brand_words(inferred, list(item.tokens)))
+            item = replace(item, brand=inferred, brand_source="inferred", core=core)
         brand = self.index.brand_words(item.brand or "")
         if brand is None:
             return []

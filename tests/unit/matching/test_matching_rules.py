@@ -223,6 +223,22 @@ def test_a_word_many_strains_share_is_no_line_word(
     assert match.jane_product_id == (ids[expected] if expected else None), match.reason
 
 
+def test_a_brand_read_from_its_products_words_takes_its_initials_too(matcher_for: Build) -> None:
+    # No brand written but its initials ("MB's"); "Velvet Thunder" is only Moonlit Botanicals'
+    # product: the brand is read from it, and "MB's" is then that brand's word, not the name's.
+    matcher = matcher_for(
+        [
+            (1, "", "Moonlit Botanicals", "", "moonlit botanicals - velvet thunder", "flower", ""),
+            (2, "", "Moonlit Botanicals", "", "moonlit botanicals - amber comet", "flower", ""),
+            (3, "", "Ridgeline Growers", "", "scarlet willow", "flower", ""),
+        ]
+    )
+    item = matcher.index.parser().parse_pos("MB's - Velvet Thunder - 3.5g (I)", "Flower")
+    assert item.brand is None
+    match = matcher.match(0, item)
+    assert match.jane_product_id == "1", match.reason
+
+
 def _form(types: set[str], subtypes: set[str]) -> ParsedItem:
     return ParsedItem(brand="b", core="x", types=frozenset(types), subtypes=frozenset(subtypes))
 

@@ -50,7 +50,9 @@ _DOTTED = re.compile(r"(?<![a-z0-9.])(?:([a-z])\1?\.){2,}[a-z]?(?![a-z0-9])")
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII form of ``text``: accents stripped, look-alikes mapped, apostrophes dropped.
+    """Lower-case ASCII form of ``text``: accents stripped, look-alikes mapped, apostrophes dropped,
+    a letter hyphened to a word joined to it ("A-Dub": "adub"), a dotted abbreviation made one
+    word ("G.A.X.": "gax").
 
     Keeps the punctuation that carries meaning in names (``.`` ``:`` ``/`` ``-`` ``(`` ``)``
     ``#``); see :func:`words` for the bare word form.

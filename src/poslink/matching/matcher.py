@@ -15,6 +15,7 @@ from operator import attrgetter
 from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
+from poslink.domain.vocabulary import Vocabulary
 from poslink.matching.brand_candidates import SCORE_ALL, BrandCandidates
 from poslink.matching.calibration import load_calibration
 from poslink.matching.decide import WHOLE_NAME, Assessment, Decision, decide
@@ -74,6 +75,9 @@ class Matcher:
             descriptors=frozenset(w for w in self.k.descriptors if " " not in w),
             strain_words=frozenset(w for n in self.k.common_names for w in n.split()),
         )
+        # The parser's own words, which a brand's words in a name leave in it ("Chocolates"
+        # of "Zuma Chocolates"): the same when the matcher reads the brand from the products.
+        self._vocabulary_words = Vocabulary(self.k).spans
         self._calibration = load_calibration()
         self._brand = BrandCandidates(index, self.k, self._lexicon, score_all_to)
         self._cache: BoundedCache[Key, Decision] = BoundedCache(cache_size)
@@ -147,7 +151,10 @@ class Matcher:
                 return found
             # The brand's own words in the name ("EB's" of Enchanted Botanicals) are its, as
             # for a brand read from the name.
-            core = " ".join(self.index.brands.drop_brand_words(inferred, list(item.tokens)))
+            words = self.index.brands.drop_brand_words(
+                inferred, list(item.tokens), self._vocabulary_words
+            )
+            core = " ".join(words)
             item = replace(item, brand=inferred, brand_source="inferred", core=core)
         brand = self.index.brand_words(item.brand or "")
         if brand is None:

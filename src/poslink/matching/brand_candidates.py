@@ -207,9 +207,9 @@ class BrandCandidates:
             name = 0.0
             if review and not generic:
                 product = self.index.item(pos)
-                name, _ = name_evidence(
+                name = name_evidence(
                     record.tokens, None, product.tokens, product.types, brand, self._lexicon
-                )
+                ).value
             return Candidate(pos, round(name, 6), veto=veto, form=form)
         product = self.index.item(pos)
         if generic:
@@ -228,10 +228,10 @@ class BrandCandidates:
                 # a strain it does not list is then not its generic one (a house blend).
                 fits = False
             score = GENERIC * FORM_FACTOR[form] if sure and fits else 0.0
-            covered = 1.0
+            covered, partial = 1.0, False
         else:
             family = next(iter(record.subtypes)) if len(record.subtypes) == 1 else None
-            score, covered = name_evidence(
+            score, covered, partial = name_evidence(
                 record.tokens, family, product.tokens, product.types, brand, self._lexicon
             )
             score *= FORM_FACTOR[form]
@@ -244,6 +244,7 @@ class BrandCandidates:
             round(score, 6),
             agreements=agreements(record, product, form, self.k),
             covered=covered,
+            partial=partial,
             form=form,
             generic=generic,
             doubt=doubt,

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-KINDS = ("whole name", "duplicate", "brand", "generic", "inferred brand", "no brand")
+KINDS = (
+    "whole name",
+    "duplicate",
+    "brand",
+    "strain part",
+    "generic",
+    "inferred brand",
+    "no brand",
+)
 # Pseudo-counts of one right and one wrong id in every pooled step: a step of three right ids
 # says 0.8, not 1.0.
 PRIOR_RIGHT = 1.0

@@ -227,8 +227,10 @@ class Matcher:
             kind = "inferred brand"
         elif not item.brand:
             kind = "no brand"
+        elif best.generic:
+            kind = "generic"
         else:
-            kind = "generic" if best.generic else "brand"
+            kind = "strain part" if best.partial else "brand"
         return Assessment(chosen, status, reason, kind, best.name)
 
     def _decide(self, item: ParsedItem) -> Decision:

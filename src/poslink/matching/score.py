@@ -11,6 +11,7 @@ strain word, counts against; words stores add ("Strain", "BOGO", a grower's name
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from poslink.domain.forms import FLAVOUR_TYPES
 from poslink.domain.knowledge import Knowledge
@@ -44,6 +45,9 @@ class Candidate:
     veto: str = ""
     agreements: list[str] = field(default_factory=list)
     covered: float = 0.0
+    # A strain's product (not an edible) one of whose strain words the record leaves unnamed
+    # ("OG Kush & Green" of "OG Kush & Green Crack"): its own kind of evidence, calibrated apart.
+    partial: bool = False
     form: str = ""
     generic: bool = False
     # An attribute that disagrees without vetoing (a catalog field's lineage): tie-breaks
@@ -190,6 +194,15 @@ DESCRIPTOR = 0.3
 FORM_WORD = 0.2
 
 
+class Evidence(NamedTuple):
+    """What a record's words tell of one product (``name_evidence``)."""
+
+    value: float
+    covered: float
+    # A word of the product's strain name the record does not name (not for an edible).
+    partial: bool = False
+
+
 def name_evidence(
     record_words: tuple[str, ...],
     family: str | None,
@@ -197,8 +210,9 @@ def name_evidence(
     product_types: frozenset[str],
     brand: BrandWords | None,
     lexicon: Lexicon,
-) -> tuple[float, float]:
-    """(evidence, covered).
+) -> Evidence:
+    """The evidence, the share of the product's words covered, and whether a strain word of
+    the product is left unnamed (``partial``).
 
     ``covered`` is the weighed share of the product's words the record names (a line's word
     its form already says counts as named). The evidence is the larger of that and, when the
@@ -225,7 +239,8 @@ def name_evidence(
             unnamed_strain = True  # a strain's word: "Green" of "Green Dragon"
     covered = got / total if total else 1.0
     if product_words and not any(found.product):
-        return 0.0, covered  # no word of its name named: no evidence for this product
+        # No word of its name named: no evidence for this product.
+        return Evidence(0.0, covered)
     # What the words the record names tell: a line's word or a descriptor little.
     informative = 0.0
     for word, sim in zip(product_words, found.product, strict=True):
@@ -255,7 +270,8 @@ def name_evidence(
         # "Fast-Acting ... Lychee" names a flavour the product lacks.
         part = False
     evidence = max(covered, PART if part else 0.0)
-    return evidence * (1.0 - min(MAX_EXTRA, cost)), covered
+    partial = not flavour and unnamed_strain
+    return Evidence(evidence * (1.0 - min(MAX_EXTRA, cost)), covered, partial)
 
 
 def _product_weight(word: str, brand: BrandWords | None, lexicon: Lexicon, flavour: bool) -> float:

@@ -45,7 +45,8 @@ def test_a_fitted_curve_is_monotone_and_a_probability(samples: list[tuple[float,
 def test_the_shipped_curves_round_trip_and_cover_the_kinds_ids_are_given_by() -> None:
     shipped = load_calibration()
     # Every way an id is found on a catalog with brands has data behind it.
-    assert {"whole name", "duplicate", "brand", "generic"} <= set(shipped.curves) <= set(KINDS)
+    assert {"whole name", "duplicate", "brand", "strain part", "generic"} <= set(shipped.curves)
+    assert set(shipped.curves) <= set(KINDS)
     again = Calibration.from_json(shipped.to_json())
     for kind, curve in shipped.curves.items():
         assert again.curves[kind] == curve

@@ -301,3 +301,29 @@ def test_words_run_together_or_split_align() -> None:
     assert found.product == [1.0, 1.0] and found.extra == ["sour"]
     split = align(("head", "space", "mints"), ("headspace", "mints"))
     assert split.product == [1.0, 1.0] and split.extra == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("Lantern Labs | 1g Wax | Ember Comet Falcon Haze", "brand", "1"),
+        # Three of its strain's four words: a strain named in part is its own kind of evidence,
+        # calibrated apart, and ids of it are mostly wrong (another strain the catalog lacks).
+        ("Lantern Labs | 1g Wax | Ember Comet Falcon", "strain part", None),
+        # An edible named by part of its name is its flavour: no strain left unnamed.
+        ("Lantern Labs Lime Gummies", "brand", "3"),
+    ],
+)
+def test_a_strain_named_in_part_is_calibrated_apart(
+    matcher_for: Build, name: str, kind: str, expected: str | None
+) -> None:
+    matcher = matcher_for(
+        [
+            (1, "", "Lantern Labs", "", "ember comet falcon haze", "extract", "Waxes"),
+            (2, "", "Lantern Labs", "", "jade orchid", "extract", "Waxes"),
+            (3, "", "Lantern Labs", "", "lime twist fruit gummies", "edible", "Candies"),
+        ]
+    )
+    item = matcher.index.parser().parse_pos(name, "")
+    assert matcher.assess(item).kind == kind
+    assert matcher.match(0, item).jane_product_id == expected

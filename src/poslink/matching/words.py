@@ -15,7 +15,7 @@ import bisect
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # A word in at least this share of a brand's products (and in 3 or more) is a line word.
@@ -30,7 +30,9 @@ class BrandWords:
     """One brand's products (by index position) and the words of their core names."""
 
     positions: list[int]
-    tokens: dict[int, tuple[str, ...]]
+    # The index's core names (shared, not copied): a product's words are split when asked,
+    # which few records do; kept split, a million products' words took about 100 MB a process.
+    cores: Sequence[str]
     postings: dict[str, list[int]] = field(default_factory=dict)
     # Adjacent words run together ("chem dawg" -> "chemdawg") -> the products having them.
     joined: dict[str, list[int]] = field(default_factory=dict)
@@ -93,7 +95,7 @@ class BrandWords:
         }
         return cls(
             positions=places,
-            tokens=tokens,
+            cores=cores,
             postings=dict(postings),
             joined=dict(joined),
             weights=weights,
@@ -113,18 +115,22 @@ class BrandWords:
         carries: the product is of a line of its own, which the brand's naming of those forms
         says nothing about ("Calma - Rest" beside "Orbit Gummies - Lime"). A word of one
         product (a flavour) is no line."""
-        shared = set(record).intersection(self.tokens.get(pos, ()))
+        shared = set(record).intersection(self.words_of(pos))
         if not shared:
             return False
         if self._family_words is None:
             of: dict[str, set[str]] = defaultdict(set)
             for place, fams in zip(self.positions, self.product_families, strict=True):
                 for f in fams:
-                    of[f].update(self.tokens[place])
+                    of[f].update(self.words_of(place))
             self._family_words = {f: frozenset(ws) for f, ws in of.items()}
         by_family = self._family_words
         taken = frozenset().union(*(by_family.get(f, frozenset()) for f in families))
         return any(len(self.postings.get(w, ())) >= 2 for w in shared - taken)
+
+    def words_of(self, pos: int) -> tuple[str, ...]:
+        """The words of the core name of the product at ``pos``."""
+        return tuple(self.cores[pos].split())
 
     def weight(self, word: str) -> float:
         """How much a product's word tells it apart from the brand's other products: 1 for a

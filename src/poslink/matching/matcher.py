@@ -271,19 +271,33 @@ class Matcher:
         if brand is not None:
             record = self._brand.read_form(replace(item, brand=owner), brand)
         found = []
+        fielded = []  # products whose type or form field disagrees with the words of the name
         for pos in places:
             product = self.index.item(pos)
             if item.declared and product.types and not (item.declared & product.types):
                 continue  # the category says another type
+            if size_veto(record, product, product.weight_g):
+                continue
             # The same words name the same form; a name naming none is read by its category
             # ("Earthquake" under Flower is the flower, not the catalog's shake of that name).
             form = "same" if item.subtypes else form_relation(record, product, self.k)
-            if form and form != "near" and not size_veto(record, product, product.weight_g):
+            if form and form != "near":
                 agree = [WHOLE_NAME]
                 if record.lineage and product.lineage == record.lineage:
                     # Duplicates' names are one; a lineage field may still tell them apart.
                     agree.append("lineage")
                 found.append(Candidate(pos, 1.0, agreements=agree, covered=1.0, form=form))
+            else:
+                fielded.append(pos)
+        if not found and fielded and _form_named(item):
+            # The record's form words are the catalog name's own: where the catalog's type or
+            # form field says otherwise than its name ("topical - soothe tube" listed as gear,
+            # "... chocolate truffles" as baked goods), the field is the catalog's, not a
+            # conflict with the record.
+            found = [
+                Candidate(p, 1.0, agreements=[WHOLE_NAME], covered=1.0, form="unknown")
+                for p in fielded
+            ]
         if len({self._form_of(c.position) for c in found}) > 1:
             # One name, several forms or sizes, none the record's: not duplicates; decided as
             # any other candidates are (ambiguous when nothing tells them apart).
@@ -343,6 +357,12 @@ class Matcher:
             common = frozenset(sorted_name(n) for n in self.k.common_names)
             self._common_sorted = common
         return common
+
+
+def _form_named(item: ParsedItem) -> bool:
+    """Whether the record's form was read from its name's words (a form or weak form word),
+    not from its category alone."""
+    return bool(item.subtypes or item.hints or (item.types and item.types != item.declared))
 
 
 def _rank(c: Candidate) -> tuple[bool, float, int, int]:

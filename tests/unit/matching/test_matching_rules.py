@@ -86,6 +86,9 @@ CATALOG = [
     (120, "", "Hilltop Farms", "", "lemon haze hemp blunt", "pre-roll", "Blunts"),
     (121, "", "Hilltop Farms", "", "a-dub", "flower", "Shake"),
     (122, "", "Hilltop Farms", "", "dub shake", "flower", "Shake"),
+    # Catalog fields that disagree with the product's own name.
+    (130, "", "Cocoa Hollow", "", "cocoa hollow sea salt truffles", "edible", "Baked Goods"),
+    (131, "", "Cocoa Hollow", "", "topical - calm relief - 300mg", "gear", ""),
 ]
 
 CASES = [
@@ -162,6 +165,10 @@ CASES = [
     # A letter hyphened to a word is the word's first letter: "A-Dub" is not "Dub".
     ("Hilltop Farms - Dub Shake - 7g", "", "122"),
     ("Hilltop Farms A-Dub Shake 7g", "", "121"),
+    # A whole name equal to a product's is that product, even where the catalog's type or
+    # form field says otherwise than the name's own form words.
+    ("Cocoa Hollow Sea Salt Truffles", "Edibles", "130"),
+    ("Topical - Calm Relief - 300mg", "Other", "131"),
 ]
 
 

@@ -246,7 +246,7 @@ class Matcher:
         if found.kind in UNBRANDED_KINDS:
             limit = max(limit, self.config.unbranded_threshold or 0.0)
         if p < limit:
-            why = f"{found.reason}; probability {p:.2f} below {limit:.2f}"
+            why = f"{found.reason}; {found.kind} probability {p:.2f} below {limit:.2f}"
             return None, p, Status.NO_MATCH, why
         reason = f"{found.reason}; {found.kind}"
         return self.index.product_id(found.candidate.position), p, found.status, reason

@@ -333,4 +333,7 @@ def test_a_strain_named_in_part_is_calibrated_apart(
     )
     item = matcher.index.parser().parse_pos(name, "")
     assert matcher.assess(item).kind == kind
-    assert matcher.match(0, item).jane_product_id == expected
+    match = matcher.match(0, item)
+    assert match.jane_product_id == expected
+    # The reason says how the id was found: for one not given, the kind of its probability.
+    assert match.reason.endswith(f"; {kind}") or f"; {kind} probability" in match.reason

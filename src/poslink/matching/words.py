@@ -37,6 +37,8 @@ class BrandWords:
     # Adjacent words run together ("chem dawg" -> "chemdawg") -> the products having them.
     joined: dict[str, list[int]] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    # A line's words (in at least half of the brand's products, and 3): they weigh little.
+    lines: frozenset[str] = frozenset()
     # Words that only one form family of the brand's products carries -> that family.
     form_of: dict[str, str] = field(default_factory=dict)
     generic: list[int] = field(default_factory=list)
@@ -72,11 +74,10 @@ class BrandWords:
                 forms[word].update(fams or {""})
             for a, b in itertools.pairwise(words):
                 joined[a + b].append(pos)
-        n = len(places)
+        least = max(LINE_MIN, LINE_SHARE * len(places))
+        lines = frozenset(w for w, ps in postings.items() if len(ps) >= least)
         weights = {
-            w: LINE_WEIGHT
-            if len(ps) >= LINE_MIN and len(ps) >= LINE_SHARE * n
-            else 1.0 / (1.0 + math.log(len(ps)))
+            w: LINE_WEIGHT if w in lines else 1.0 / (1.0 + math.log(len(ps)))
             for w, ps in postings.items()
         }
         # A line's word: in at least two of the brand's products of one form, and in at least
@@ -99,6 +100,7 @@ class BrandWords:
             postings=dict(postings),
             joined=dict(joined),
             weights=weights,
+            lines=lines,
             form_of=form_of,
             generic=generic,
             vocabulary=sorted(postings),
@@ -139,8 +141,7 @@ class BrandWords:
 
     def line(self, word: str) -> bool:
         """Whether the word is a line's: in at least half of the brand's products (and 3)."""
-        found = self.postings.get(word)
-        return found is not None and len(found) >= max(LINE_MIN, LINE_SHARE * len(self.positions))
+        return word in self.lines
 
     def unique(self, word: str) -> bool:
         """Whether only one of the brand's products has the word."""

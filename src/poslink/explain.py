@@ -28,6 +28,9 @@ class ExplainedCandidate:
     product_type: str
     product_subtype: str
     similarity: float  # of the names, 0 to 1
+    # The weighed share of the product's name the record names (0 to 1): a strain word left
+    # out lowers it, a product line's word hardly.
+    covered: float
     veto: str  # the attribute that rules it out, "" when none does
     agreements: tuple[str, ...]  # attributes both sides state alike
 
@@ -77,7 +80,7 @@ class Explanation:
             verdict = f"veto: {c.veto}" if c.veto else "agrees: " + (", ".join(c.agreements) or "-")
             lines.append(
                 f"  {c.id}  {c.name} | {c.brand} | {c.product_type}/{c.product_subtype}"
-                f"  name {c.similarity:.2f}  {verdict}"
+                f"  name {c.similarity:.2f} (names {c.covered:.0%} of it)  {verdict}"
             )
         m = self.match
         found = "" if m.jane_product_id is None else f" {m.jane_product_id}"
@@ -131,6 +134,7 @@ def explain_item(
                     product_type=p.product_type,
                     product_subtype=p.product_subtype,
                     similarity=round(cand.name, 4),
+                    covered=round(cand.covered, 4),
                     veto=cand.veto,
                     agreements=tuple(cand.agreements),
                 )

@@ -217,6 +217,8 @@ def test_explain_shows_parse_and_candidates(challenge: Path) -> None:
     assert "blueberry boost" in result.stdout
     assert "111864" in result.stdout
     assert "decision: matched 111864" in result.stdout
+    # How much of each candidate's name the record names, beside its evidence.
+    assert "names" in result.stdout and "100%" in result.stdout
 
 
 def test_sources_lists_builtin(tmp_path: Path) -> None:

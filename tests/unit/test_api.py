@@ -203,6 +203,23 @@ def test_explain_shows_the_candidates_and_the_decision_of_match_one(
     assert example.explain("???").candidates == ()
 
 
+def test_explain_says_how_much_of_each_candidate_the_record_names(
+    example: poslink.Matcher,
+) -> None:
+    whole = example.explain("Citrus Comet Sunny Valley", "Usable Marijuana").candidates[0]
+    assert whole.covered == 1.0
+    # "Maple Kush" names two of the three words of "maple kush #7" and "#9"; the numbers veto
+    # both, and a vetoed candidate still shows how much of it the record names.
+    explained = example.explain("Sunny Valley Maple Kush 3.5g", "Flower", top=3)
+    part = explained.candidates
+    assert len(part) == 2
+    assert all(
+        c.veto.startswith("number") and c.covered == pytest.approx(2 / 3, abs=1e-3) for c in part
+    )
+    assert "names 67% of it" in str(explained)
+    assert json.loads(json.dumps(explained.as_dict()))["candidates"][0]["covered"] > 0
+
+
 def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
     store = str(tmp_path / "decisions.db")
     first = run_cli("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "none")

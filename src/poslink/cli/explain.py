@@ -56,6 +56,7 @@ def explain_cmd(
         "brand",
         "type / subtype",
         "evidence",
+        "names",
         "veto / doubt",
         "agrees",
         title="candidates",
@@ -68,6 +69,7 @@ def explain_cmd(
             p.brand,
             f"{p.product_type} / {p.product_subtype}",
             f"{cand.name:.2f}",
+            f"{cand.covered:.0%}",  # of the product's name (weighed)
             cand.veto or cand.doubt,
             ",".join(cand.agreements),
         )

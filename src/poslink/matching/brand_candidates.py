@@ -204,13 +204,13 @@ class BrandCandidates:
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
-            name = 0.0
+            name, covered = 0.0, 1.0 if generic else 0.0
             if review and not generic:
                 product = self.index.item(pos)
-                name = name_evidence(
+                name, covered, _ = name_evidence(
                     record.tokens, None, product.tokens, product.types, brand, self._lexicon
-                ).value
-            return Candidate(pos, round(name, 6), veto=veto, form=form)
+                )
+            return Candidate(pos, round(name, 6), veto=veto, covered=covered, form=form)
         product = self.index.item(pos)
         if generic:
             # A record is the brand's generic product only when it is surely of its type and

@@ -171,7 +171,11 @@ class Matcher:
                 if c.veto
                 or (c.name >= INFERRED and line & set(self.index.cores[c.position].split()))
                 else Candidate(
-                    c.position, c.name, veto="brand inferred, evidence short", form=c.form
+                    c.position,
+                    c.name,
+                    veto="brand inferred, evidence short",
+                    covered=c.covered,
+                    form=c.form,
                 )
                 for c in out
             ]

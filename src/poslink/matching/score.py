@@ -44,6 +44,8 @@ class Candidate:
     name: float
     veto: str = ""
     agreements: list[str] = field(default_factory=list)
+    # The weighed share of the product's name the record names (``name_evidence``); deciding
+    # reads ``name``, ``poslink explain`` shows both.
     covered: float = 0.0
     # A strain's product (not an edible) one of whose strain words the record leaves unnamed
     # ("OG Kush & Green" of "OG Kush & Green Crack"): its own kind of evidence, calibrated apart.

@@ -28,11 +28,9 @@ from poslink.records import CatalogProduct, ParsedItem
 
 @dataclass(slots=True)
 class Block:
-    """The products of one brand and type, with the strings RapidFuzz compares."""
+    """The products of one brand and type, by position."""
 
     positions: array[int] = field(default_factory=lambda: array("I"))
-    sorted_names: list[str] = field(default_factory=list)
-    compact_names: list[str] = field(default_factory=list)
 
 
 class Fingerprint:
@@ -101,7 +99,6 @@ class CatalogIndex:
     cores: list[str]
     brands: BrandIndex
     blocks: dict[str, dict[str, Block]]
-    by_type: dict[str, Block]
     version: str
     # Exact names (sorted words, and words without spaces) -> positions: built with the index
     # (on first use for a loaded one); records that name no brand are looked up here.
@@ -154,7 +151,7 @@ class CatalogIndex:
             cores.append(core)
             profile_of.append(numbers.setdefault(profile, len(numbers)))
         profiles = [profile_item(k) for k in numbers]
-        blocks, every_brand = make_blocks(brand_keys, cores, profiles, profile_of)
+        blocks = make_blocks(brand_keys, profiles, profile_of)
         index = cls(
             products=kept,
             brand_keys=brand_keys,
@@ -164,7 +161,6 @@ class CatalogIndex:
             cores=cores,
             brands=brands,
             blocks=blocks,
-            by_type=every_brand,
             version=fp.version,
         )
         # Built here, once, rather than on first use in every worker process.
@@ -277,7 +273,7 @@ class CatalogIndex:
         profile_of: array[int] = array("I", (self.profile_of[p] for p in places))
         cores = [self.cores[p] for p in places]
         brand_keys = [self.brand_keys[p] for p in places]
-        part_blocks, every_brand = make_blocks(brand_keys, cores, self.profiles, profile_of)
+        part_blocks = make_blocks(brand_keys, self.profiles, profile_of)
         return CatalogIndex(
             products=[self.products[p] for p in places],
             brand_keys=brand_keys,
@@ -287,7 +283,6 @@ class CatalogIndex:
             cores=cores,
             brands=self.brands,
             blocks=part_blocks,
-            by_type=every_brand,
             version=self.version,
         )
 
@@ -332,29 +327,18 @@ def sorted_name(core: str) -> str:
 
 
 def make_blocks(
-    brand_keys: Sequence[str],
-    cores: Sequence[str],
-    profiles: Sequence[ParsedItem],
-    profile_of: Sequence[int],
-) -> tuple[dict[str, dict[str, Block]], dict[str, Block]]:
-    """The products blocked by brand key then type, and by type alone (every brand's): each
-    block in position order, a product of no known type in the type "" block."""
+    brand_keys: Sequence[str], profiles: Sequence[ParsedItem], profile_of: Sequence[int]
+) -> dict[str, dict[str, Block]]:
+    """The products blocked by brand key then type, each block in position order; a product of
+    no known type in the type "" block."""
     blocks: dict[str, dict[str, Block]] = {}
-    every_brand: dict[str, Block] = {}
-    for pos, (brand, core) in enumerate(zip(brand_keys, cores, strict=True)):
-        words_sorted = sorted_name(core)
-        # One string object where the forms are equal (one-word names, mostly).
-        words_sorted = core if words_sorted == core else words_sorted
-        compact = core.replace(" ", "")
+    for pos, brand in enumerate(brand_keys):
         by_type = blocks.get(brand)
         if by_type is None:
             by_type = blocks[brand] = {}
         for ptype in profiles[profile_of[pos]].types or {""}:
-            for block in (
-                by_type.get(ptype) or by_type.setdefault(ptype, Block()),
-                every_brand.get(ptype) or every_brand.setdefault(ptype, Block()),
-            ):
-                block.positions.append(pos)
-                block.sorted_names.append(words_sorted)
-                block.compact_names.append(compact)
-    return blocks, every_brand
+            block = by_type.get(ptype)
+            if block is None:
+                block = by_type[ptype] = Block()
+            block.positions.append(pos)
+    return blocks

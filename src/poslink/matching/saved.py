@@ -131,7 +131,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
         profiles = [profile_item(_profile_in(p, sets)) for p in data["profiles"]]
         brand_keys = [str(k) for k in data["brand_keys"]]
         profile_of = array("I", data["profile_of"])
-        blocks, every_brand = make_blocks(brand_keys, cores, profiles, profile_of)
+        blocks = make_blocks(brand_keys, profiles, profile_of)
         return CatalogIndex(
             products=products,
             brand_keys=brand_keys,
@@ -141,7 +141,6 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             cores=cores,
             brands=brands,
             blocks=blocks,
-            by_type=every_brand,
             version=str(built),
         )
     except (KeyError, TypeError, ValueError) as exc:

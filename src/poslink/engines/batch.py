@@ -15,7 +15,7 @@ from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.parser import Parser, unparsable
 from poslink.matching import CatalogIndex, Matcher
-from poslink.matching.matcher import decision_key
+from poslink.matching.matcher import CACHE_SIZE, decision_key
 from poslink.records import RECORD_FIELDS, Match, ParsedItem, PosRecord, Status
 
 # What matching reads of a record (``RECORD_FIELDS``), as nullable text.
@@ -63,8 +63,9 @@ class BatchMatcher:
         category_table: str = "default",
         parser: Parser | None = None,
         remember: int = 0,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
-        self.matcher = Matcher(index, config)
+        self.matcher = Matcher(index, config, cache_size=cache_size)
         # A parser may be shared by matchers over parts of one catalog (same brands, same table).
         self.parser = parser or index.parser(category_table)
         self.remember = remember

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter
+from sys import intern
 from typing import Any
 
 import pyarrow as pa
@@ -277,8 +278,9 @@ _STATUS_OF = {status.value: status for status in Status}
 def _decisions(batch: pa.RecordBatch) -> list[Decision]:
     data = batch.to_pydict()
     status_of = _STATUS_OF.__getitem__  # Status(text), without the enum's call machinery
+    # A reason's text is one of a few hundred: the decision cache keeps one string of each.
     return [
-        (pid, score, status_of(status), reason)
+        (pid, score, status_of(status), intern(reason))
         for pid, score, status, reason in zip(
             data["jane_product_id"],
             data["match_score"],

@@ -20,6 +20,13 @@ from poslink.engines.forks import WorkerPool
 from poslink.matching import CatalogIndex
 
 _WORKER: _Matchers | None = None
+
+# Decisions a match worker remembers by parsed record. The run's decision cache, in the parent
+# (``LocalOptions.cache_size``), answers every repeated record before it reaches a worker; a
+# worker's own cache only catches two spellings of one parsed record, and is paid once per
+# worker: 50,000 rather than the matcher's default 500,000 took the 1M x 1M run's peak RSS
+# (processes summed) from 3,737 to 3,328 MB, for 3% more CPU on the 100k x 1M repeated feed.
+WORKER_CACHE = 50_000
 __all__ = ["MatchPool"]
 
 
@@ -37,7 +44,9 @@ class _Matchers:
         table = category_table or self.default
         found = self.by_table.get(table)
         if found is None:
-            found = self.by_table[table] = BatchMatcher(self.index, self.config, table)
+            found = self.by_table[table] = BatchMatcher(
+                self.index, self.config, table, cache_size=WORKER_CACHE
+            )
         return found
 
 

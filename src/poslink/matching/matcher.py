@@ -8,6 +8,7 @@ of exactly its name across brands, and only when that name is not one the whole 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Container, Iterable
 from dataclasses import replace
 from operator import attrgetter
@@ -37,6 +38,9 @@ Key = tuple[object, ...]
 
 _decision_fields = attrgetter(*DECISION_FIELDS)
 
+# Decisions a matcher remembers by parsed record, by default.
+CACHE_SIZE = 500_000
+
 # The evidence a record whose brand was read from a product line's word must reach.
 INFERRED = 0.85
 # How an id is found for a record naming no catalog brand: ``unbranded_threshold`` applies.
@@ -63,7 +67,7 @@ class Matcher:
         self,
         index: CatalogIndex,
         config: MatcherConfig | None = None,
-        cache_size: int = 500_000,
+        cache_size: int = CACHE_SIZE,
         score_all_to: int = SCORE_ALL,
     ) -> None:
         self.index = index
@@ -89,8 +93,10 @@ class Matcher:
             key = decision_key(item)
         cached = self._cache.get(key)
         if cached is None:
-            # Bounded, so memory follows the catalog and not the feed.
-            cached = self._cache.put(key, self._decide(item))
+            # Bounded, so memory follows the catalog and not the feed. A reason's text is
+            # one of a few hundred: one string object each, not one per record remembered.
+            pid, score, status, reason = self._decide(item)
+            cached = self._cache.put(key, (pid, score, status, sys.intern(reason)))
         else:
             self.cache_hits += 1
         pid, score, status, reason = cached

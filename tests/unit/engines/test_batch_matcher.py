@@ -72,3 +72,28 @@ def test_a_remembered_record_is_not_parsed_again(
     plain.match_batch(_renumbered(records, 0))
     plain.match_batch(_renumbered(records, 0))
     assert given == [len(records), len(records)]  # the default keeps nothing
+
+
+def test_a_matchers_remembered_decisions_keep_one_string_per_reason(
+    example: tuple[CatalogIndex, list[PosRecord]],
+) -> None:
+    index, records = example
+    matcher = BatchMatcher(index, cache_size=1000)
+    matcher.match_batch(_renumbered(records, 0))
+    reasons = [decision[3] for decision in matcher.matcher._cache.values()]
+    first: dict[str, str] = {}
+    for reason in reasons:
+        first.setdefault(reason, reason)
+    # Reasons are composed per decision ("evidence 1.00; agree form; brand"): equal texts.
+    assert len(first) < len(reasons)
+    assert all(first[reason] is reason for reason in reasons)
+
+
+def test_a_matchers_cache_holds_at_most_its_size(
+    example: tuple[CatalogIndex, list[PosRecord]],
+) -> None:
+    index, records = example
+    small, default = BatchMatcher(index, cache_size=10), BatchMatcher(index)
+    batch = _renumbered(records, 0)
+    assert small.match_batch(batch) == default.match_batch(batch)
+    assert 0 < len(small.matcher._cache) <= 10 < len(default.matcher._cache)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
-from poslink.engines.local import _LEAST_PART, _parts
+from poslink.engines.local import _LEAST_PART, _decisions, _parts
+from poslink.records import Status
 
 
 @pytest.mark.parametrize(
@@ -29,3 +31,18 @@ def test_new_records_are_cut_in_order_into_one_part_a_worker(
     assert [len(p) for p in parts] == sizes
     assert [r for p in parts for r in p] == new
     assert len(parts) == 1 or min(sizes) >= _LEAST_PART
+
+
+def test_decisions_read_back_from_a_worker_keep_one_string_per_reason() -> None:
+    reason = "evidence 1.00; agree form; brand"
+    batch = pa.record_batch(
+        {
+            "jane_product_id": ["7", "7", None],
+            "match_score": [0.99, 0.99, 0.0],
+            "match_status": ["matched", "matched", "no_match"],
+            "match_reason": [reason, reason, "no candidate"],
+        }
+    )
+    first, second, third = _decisions(batch)
+    assert first[3] == second[3] == reason and first[3] is second[3]
+    assert third[1:] == (0.0, Status.NO_MATCH, "no candidate")

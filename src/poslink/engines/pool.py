@@ -24,9 +24,10 @@ _WORKER: _Matchers | None = None
 # Decisions a match worker remembers by parsed record. The run's decision cache, in the parent
 # (``LocalOptions.cache_size``), answers every repeated record before it reaches a worker; a
 # worker's own cache only catches two spellings of one parsed record, and is paid once per
-# worker: 50,000 rather than the matcher's default 500,000 took the 1M x 1M run's peak RSS
-# (processes summed) from 3,737 to 3,328 MB, for 3% more CPU on the 100k x 1M repeated feed.
-WORKER_CACHE = 50_000
+# worker. On 1M x 1M (peak RSS, processes summed) the matcher's default 500,000 gave 3,737 MB,
+# 200,000 gives 3,439 and 50,000 3,289; 50,000 cost the 200-store network sync 4% more time
+# (such repeats are far apart), 200,000 nothing measurable there or on 100k x 1M repeated.
+WORKER_CACHE = 200_000
 __all__ = ["MatchPool"]
 
 

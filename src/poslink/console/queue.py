@@ -51,12 +51,14 @@ GroupKey = tuple[object, ...]
 
 @dataclass(slots=True)
 class Choice:
-    """A catalog product offered for a group: its name similarity, veto and agreements."""
+    """A catalog product offered for a group: its name similarity, the share of its name the
+    listing names, veto and agreements."""
 
     product: CatalogProduct
     score: float
     veto: str
     agreements: list[str]
+    covered: float = 0.0
 
 
 @dataclass(slots=True)
@@ -164,7 +166,13 @@ def candidates(
     else:
         found = matcher.candidates(item, floor=floor)
     return [
-        Choice(index.products[c.position], round(c.name, 4), c.veto, list(c.agreements))
+        Choice(
+            index.products[c.position],
+            round(c.name, 4),
+            c.veto,
+            list(c.agreements),
+            round(c.covered, 4),
+        )
         for c in found[:top]
     ]
 

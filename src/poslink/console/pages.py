@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from poslink.console import actions, auth, guard
 from poslink.console.gaps import export as export_gaps
-from poslink.console.queue import SORTS, Group, select
+from poslink.console.queue import SORTS, Group, select, sort_named
 from poslink.exceptions import InputError
 from poslink.explain import item_fields
 from poslink.store import knowledge
@@ -34,7 +34,9 @@ def _page(request: Request, name: str, current: auth.Session, **context: Any) ->
 
 
 def _filters(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "")[:200] for k in FILTERS}
+    found = {k: request.query_params.get(k, "")[:200] for k in FILTERS}
+    found["sort"] = sort_named(found["sort"])
+    return found
 
 
 def _selected(request: Request, filters: dict[str, str]) -> list[Group]:

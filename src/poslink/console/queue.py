@@ -18,7 +18,8 @@ listing a reviewer answered "not in catalog".
 
 Groups are ordered by *impact*, the stores carrying the product times the quantity on hand
 (a listing whose quantity is unknown counts 1; quantities are as last matched), or by
-confidence, the best candidate's name similarity.
+*evidence*, how strongly the best candidate's name agrees (``poslink explain``'s evidence, not
+the calibrated ``match_score``).
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ class Group:
         return len(self.stores) * self.quantity
 
     @property
-    def confidence(self) -> float:
-        """The best candidate's name similarity (0 without candidates)."""
+    def evidence(self) -> float:
+        """The best candidate's name evidence (0 without candidates): how strongly the names
+        agree, as ``poslink explain`` shows it; not the calibrated ``match_score``."""
         return self.candidates[0].score if self.candidates else 0.0
 
     @property
@@ -266,9 +268,16 @@ def _parse_or_none(parsers: Parsers, x: Listing) -> ParsedItem | None:
 
 SORTS: dict[str, Callable[[Group], Any]] = {
     "impact": lambda g: (-g.impact, -len(g.listings), g.id),
-    "confidence": lambda g: (-g.confidence, -g.impact, g.id),
-    "least-confident": lambda g: (g.confidence, -g.impact, g.id),
+    "evidence": lambda g: (-g.evidence, -g.impact, g.id),
+    "least-evidence": lambda g: (g.evidence, -g.impact, g.id),
 }
+# The names these orders had when the column was called "confidence" (bookmarked addresses).
+_FORMER_SORTS = {"confidence": "evidence", "least-confident": "least-evidence"}
+
+
+def sort_named(name: str) -> str:
+    """The order ``name`` asks for, by its current name ("" stays "": the default order)."""
+    return _FORMER_SORTS.get(name, name)
 
 
 def select(
@@ -289,5 +298,5 @@ def select(
         and (not brand or g.brand == brand)
         and (not product_type or g.product_type == product_type)
     ]
-    out.sort(key=SORTS.get(sort, SORTS["impact"]))
+    out.sort(key=SORTS.get(sort_named(sort), SORTS["impact"]))
     return out

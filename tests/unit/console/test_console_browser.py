@@ -61,13 +61,17 @@ def test_review_by_keyboard_in_a_browser(tmp_path: Path) -> None:
         WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/queue"))
         rows = browser.find_elements(By.CSS_SELECTOR, "tr.row")
         assert "Daddy Gelato Gummies 100mg" in rows[0].text  # most impact first
+        # The candidates' figure is their name evidence, not the calibrated match score.
+        heads = browser.find_element(By.CSS_SELECTOR, "table.queue thead").text.lower().split()
+        assert "evidence" in heads and "confidence" not in heads, heads
 
         # 1: the first item, opened by Enter, accepted by 1; it teaches the brand "daddy".
         press(browser, Keys.ENTER)
         on_item(browser, "Daddy Gelato Gummies 100mg")
         # Each candidate says how much of its name the listing names.
         header = browser.find_element(By.CSS_SELECTOR, "table.candidates thead").text
-        assert "names" in header.lower().split(), header
+        assert {"names", "evidence"} <= set(header.lower().split()), header
+        assert "confidence" not in header.lower(), header
         shares = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.covered")]
         assert shares and all(t.endswith("%") and 0 < int(t[:-1]) <= 100 for t in shares), shares
         press(browser, "1")

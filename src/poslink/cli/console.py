@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +36,19 @@ CatalogColumn = Annotated[
     list[str] | None,
     typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
 ]
+
+
+@contextmanager
+def console_extra(command: str) -> Iterator[None]:
+    """Imports of the console extra's packages: one missing is one line saying what to install
+    (inside ``errors()``), not a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"poslink {command} needs the console extra ({exc.name} is missing): "
+            "pip install 'poslink[console]'"
+        ) from None
 
 
 def _columns(items: list[str] | None) -> dict[str, str]:
@@ -68,11 +83,14 @@ def console_cmd(
     with errors():
         if not decisions or not catalog:
             raise ConfigError("poslink console needs --decisions and --catalog")
-        import uvicorn
+        with console_extra("console"):
+            import jinja2  # noqa: F401  (the pages' templates, read once the server runs)
+            import python_multipart  # noqa: F401  (the pages' forms, read once one is sent)
+            import uvicorn
 
-        from poslink.console.app import create_app
-        from poslink.console.auth import users
-        from poslink.console.workbench import Settings, Workbench
+            from poslink.console.app import create_app
+            from poslink.console.auth import users
+            from poslink.console.workbench import Settings, Workbench
 
         settings = Settings(
             decisions=decisions,
@@ -121,10 +139,10 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a console user (or set their role and password); asks for the password."""
-    from poslink.console.actions import record_action
-    from poslink.console.auth import add_user
-
     with errors():
+        with console_extra("console user add"):
+            from poslink.console.actions import record_action
+            from poslink.console.auth import add_user
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
@@ -138,10 +156,11 @@ def user_add(
 @user_app.command("list")
 def user_list(decisions: Decisions) -> None:
     """List the console users."""
-    from poslink.console.auth import users
-
-    with errors(), open_store(decisions) as store:
-        people = users(store)
+    with errors():
+        with console_extra("console user list"):
+            from poslink.console.auth import users
+        with open_store(decisions) as store:
+            people = users(store)
     table = Table("name", "role", title=f"{len(people)} users")
     for u in people:
         table.add_row(u.name, u.role)
@@ -153,14 +172,16 @@ def user_remove(
     name: Annotated[str, typer.Argument(help="the user's name")], decisions: Decisions
 ) -> None:
     """Remove a console user (their audit rows stay)."""
-    from poslink.console.actions import record_action
-    from poslink.console.auth import remove_user
     from poslink.exceptions import InputError
 
-    with errors(), open_store(decisions) as store:
-        if not remove_user(store, name):
-            raise InputError(f"no console user {name!r}")
-        record_action(store, "(command line)", "user remove", name)
+    with errors():
+        with console_extra("console user remove"):
+            from poslink.console.actions import record_action
+            from poslink.console.auth import remove_user
+        with open_store(decisions) as store:
+            if not remove_user(store, name):
+                raise InputError(f"no console user {name!r}")
+            record_action(store, "(command line)", "user remove", name)
     out.print(f"removed console user {name}", markup=False, highlight=False)
 
 

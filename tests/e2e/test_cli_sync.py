@@ -111,6 +111,32 @@ def test_a_bad_store_is_reported_and_the_others_complete(tmp_path: Path) -> None
     assert html.is_file()
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_under_q_each_failed_store_is_one_error_line(tmp_path: Path, log_format: str) -> None:
+    unusable = tmp_path / "unusable.json"  # every record rejected: over --max-reject-rate
+    unusable.write_text('[{"productId": 1}, {"productId": 2}, {"productId": 3}]', "utf-8")
+    manifest = csv_manifest(
+        tmp_path,
+        f"gone,jane-json,{tmp_path / 'missing.json'},\nrejecting,jane-json,{unusable},\n",
+    )
+    done = poslink(
+        "sync", "--manifest", manifest, "--catalog", CATALOG, "--out", tmp_path / "out", "-q",
+        "--log-format", log_format,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and "Traceback" not in done.stderr, done.stderr
+    if log_format == "json":
+        said = [json.loads(line) for line in lines]
+        assert {s["level"] for s in said} == {"error"}
+        messages = [s["message"] for s in said]
+    else:
+        assert all(line.startswith("poslink: error: store ") for line in lines), lines
+        messages = lines
+    assert "gone failed" in messages[0] and "no such file" in messages[0], messages
+    assert "rejecting failed" in messages[1] and "reject" in messages[1], messages
+
+
 @pytest.mark.parametrize(
     ("manifest", "says"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import astuple
 from pathlib import Path
@@ -57,6 +58,19 @@ def network(kushy: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
     return made
 
 
+# The error lines each engine's sync logged, by engine.
+SAID: dict[str, list[str]] = {}
+
+
+class _Said(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def sync(network: Network, out: Path, engine: str, **options: object) -> NetworkReport:
     config = RunConfig(
         pos=network.manifest,
@@ -65,7 +79,12 @@ def sync(network: Network, out: Path, engine: str, **options: object) -> Network
         engine=engine,
         engine_options=options,
     )
-    return sync_network(read_manifest(network.manifest), config, out, Layout.parquet)
+    said = _Said(SAID.setdefault(engine, []))
+    logging.getLogger("poslink").addHandler(said)
+    try:
+        return sync_network(read_manifest(network.manifest), config, out, Layout.parquet)
+    finally:
+        logging.getLogger("poslink").removeHandler(said)
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +154,15 @@ def test_spark_report_counts_as_the_local_one(
     }
     broken = next(s for s in spark.stores if s.store == "broken")
     assert "exports/broken/pos.json" in broken.error
+
+
+def test_each_failed_store_is_an_error_line_on_either_engine(
+    local: tuple[Path, NetworkReport], on_spark: tuple[Path, NetworkReport]
+) -> None:
+    for engine, (_, report) in (("local", local), ("spark", on_spark)):
+        failed = [line.split()[1] for line in SAID[engine] if line.startswith("store ")]
+        assert failed == [s.store for s in report.failed] == ["gone", "broken", "empty"], engine
+        assert all(s.error in line for s, line in zip(report.failed, SAID[engine], strict=True))
 
 
 def test_spark_report_counts_what_the_workers_decided(

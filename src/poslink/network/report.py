@@ -59,11 +59,13 @@ class Share:
     records: int = 0
     matched: int = 0
     stores: int = 0
+    rejected: int = 0
 
     @property
     def rate(self) -> float:
-        """Ids given over records."""
-        return self.matched / self.records if self.records else 0.0
+        """Ids given over usable records (rejected ones left out), as a store's match rate."""
+        usable = self.records - self.rejected
+        return self.matched / usable if usable else 0.0
 
 
 @dataclass
@@ -216,11 +218,15 @@ class ReportBuilder:
         given = pc.equal(status, "matched")
         if category is not None:
             cats = pc.fill_null(pc.cast(table.column(category), pa.string()), "")
-            grouped = pa.table({"c": cats, "g": pc.cast(given, pa.int64())}).group_by("c")
-            for row in grouped.aggregate([("g", "count"), ("g", "sum")]).to_pylist():
+            rejected = pc.cast(pc.equal(status, "rejected"), pa.int64())
+            grouped = pa.table(
+                {"c": cats, "g": pc.cast(given, pa.int64()), "r": rejected}
+            ).group_by("c")
+            for row in grouped.aggregate([("g", "count"), ("g", "sum"), ("r", "sum")]).to_pylist():
                 share = store.categories[row["c"] or "(none)"]
                 share.records += row["g_count"]
                 share.matched += row["g_sum"] or 0
+                share.rejected += row["r_sum"] or 0
         scores = table.column("match_score")
         for key, mask in (("given", given), ("blank", pc.invert(given))):
             picked = pc.drop_null(pc.filter(scores, pc.and_kleene(mask, pc.is_valid(scores))))
@@ -248,10 +254,12 @@ class ReportBuilder:
         share.stores += 1
         share.records += result.records
         share.matched += result.matched
+        share.rejected += result.rejected
         for name, got in store.categories.items():
             mine = self._categories[name]
             mine.records += got.records
             mine.matched += got.matched
+            mine.rejected += got.rejected
             mine.stores += 1
         for key, counts in store.histogram.items():
             self._histogram[key] = [

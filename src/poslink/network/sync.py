@@ -203,7 +203,8 @@ def _sync_store(
     if entry.problem:
         result.error = f"line {entry.line}: {entry.problem}"
         report.fail_store(result)
-        log.warning("store %s skipped: %s", entry.store, result.error)
+        # An error, not a warning: the sync goes on, but it exits 1, and ``-q`` shows errors.
+        log.error("store %s failed: %s", entry.store, result.error)
         return result
     where = store_output(out, entry.store, layout)
     tap = Tap(report)
@@ -222,7 +223,7 @@ def _sync_store(
         result.seconds = time.perf_counter() - started
         report.fail_store(result)
         _drop_empty(where.output.parent, out)
-        log.warning("store %s failed: %s", entry.store, exc)
+        log.error("store %s failed: %s", entry.store, exc)
         return result
     result.records = summary.records
     result.matched = summary.matched
@@ -241,6 +242,7 @@ def _sync_store(
         # Published all the same, as ``poslink run`` does; the store counts as failed.
         result.error = str(exc)
         report.fail_store(result)
+        log.error("store %s failed: %s", entry.store, exc)
         return result
     report.end_store(result)
     log.info("store %s: %s", entry.store, summary.line())

@@ -69,13 +69,19 @@ def test_figures_per_store_source_category_and_score() -> None:
     data = report.as_dict()
     assert (data["stores"], data["failed"], data["records"], data["matched"]) == (3, 1, 6, 2)
     assert data["match_rate"] == round(2 / 5, 4)  # rejected records are not usable
+    # Every rate is ids over usable records: a source's is its stores' match rate.
     assert data["per_source"] == {
-        "csv": {"records": 2, "matched": 1, "stores": 1, "rate": 0.5},
-        "jane-json": {"records": 4, "matched": 1, "stores": 1, "rate": 0.25},
+        "csv": {"records": 2, "matched": 1, "stores": 1, "rejected": 0, "rate": 0.5},
+        "jane-json": {"records": 4, "matched": 1, "stores": 1, "rejected": 1, "rate": 0.3333},
     }
+    assert data["per_source"]["jane-json"]["rate"] == data["per_store"][0]["match_rate"]
     # Categories count what the source says, over every store that has the column.
-    assert data["per_category"]["Flower"] == {"records": 2, "matched": 0, "stores": 1, "rate": 0.0}
-    assert data["per_category"]["Vape"]["matched"] == 1
+    assert data["per_category"]["Flower"] == {
+        "records": 2, "matched": 0, "stores": 1, "rejected": 0, "rate": 0.0
+    }  # fmt: skip
+    assert data["per_category"]["Vape"] == {
+        "records": 2, "matched": 1, "stores": 1, "rejected": 1, "rate": 1.0
+    }  # fmt: skip
     assert "Half Read" not in json.dumps(data)
     # Tenths of match_score: ids given at 0.97 and 1.0; blanks at 0.2, 0.31 and 0.55.
     assert data["histogram"]["given"][9] == 2 and sum(data["histogram"]["given"]) == 2

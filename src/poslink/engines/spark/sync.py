@@ -247,6 +247,8 @@ def _report(
     """One store's figures into the report (a failed store as failed)."""
     if result.error or figures is None:
         report.fail_store(result)
+        # As the local engine's sync says it: the sync exits 1, and ``-q`` shows errors.
+        log.error("store %s failed: %s", result.store, result.error or "not synced")
         return
     mine = figures.filter(pc.equal(figures.column("store"), result.store))
     mine = mine.filter(pc.is_null(mine.column("failure")))
@@ -269,5 +271,6 @@ def _report(
             f" --max-reject-rate {max_reject:g}"
         )
         report.fail_store(result)
+        log.error("store %s failed: %s", result.store, result.error)
         return
     report.end_store(result)

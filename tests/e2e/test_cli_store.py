@@ -65,8 +65,12 @@ def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
     listed = ok("override", "list", "--decisions", decisions)
     assert "2 overrides" in listed and "checked by hand" in listed
 
-    run(tmp_path / "1.csv", decisions)
+    said = run(tmp_path / "1.csv", decisions)
     after = by_id(tmp_path / "1.csv")
+    # The summary counts each record once, as its match_source says: 2 overrides, 26 reused.
+    sources = [r["match_source"] for r in after.values()]
+    assert (sources.count("override"), sources.count("reused")) == (2, 26)
+    assert "26 decisions reused, 2 overridden" in said, said
     assert after[unmatched]["jane_product_id"] == "5101"
     assert after[unmatched]["match_status"] == "matched"
     assert after[unmatched]["match_score"] == "1.0000"

@@ -55,10 +55,8 @@ class OrderedMerge:
     def push(self, entry: Entry) -> None:
         """The next input record."""
         self.queue.append(entry)
-        if entry.stored is not None:
-            self.reused += 1
-            self.flush()
-        elif isinstance(entry.record, SkippedRecord):
+        # A reused decision and an unusable record are known at once: write what is ready.
+        if entry.stored is not None or isinstance(entry.record, SkippedRecord):
             self.flush()
 
     def capture(self, match: Match) -> None:
@@ -98,7 +96,12 @@ class OrderedMerge:
             self.sink.write(record.raw if isinstance(record.raw, dict) else {}, match)
         else:
             final = self.overrides.apply(record, match) if self.overrides else match
-            self.overridden += final is not match
+            if final is not match:
+                self.overridden += 1
+            elif match.origin is Origin.REUSED:
+                # Counted as written: an override over a stored decision is an override,
+                # as the output's ``match_source`` says.
+                self.reused += 1
             match = final
             self.sink.write(record.raw, match)
         self.counts[match.status] += 1

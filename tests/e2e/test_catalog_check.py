@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from helpers import make_catalog, poslink
+from helpers import EXAMPLES, make_catalog, poslink
 
 # (id, amount, brand, lineage, name, type, subtype): invented for this test.
 CATALOG = [
@@ -46,6 +46,17 @@ def test_duplicates_are_listed_with_the_one_a_record_gets(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     with matched.open(newline="", encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))["jane_product_id"] == "11"  # the first listed
+
+
+def test_the_example_catalog_lists_only_its_one_duplicate(tmp_path: Path) -> None:
+    out = tmp_path / "dups.csv"
+    result = poslink("catalog", "check", "--catalog", EXAMPLES / "jane/catalog.db", "--out", out)
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # River Rock Rosin, listed twice; "1:1 wild cherry gummies" is not the THC "wild cherry
+    # gummies" (the matcher vetoes it on the ratio).
+    assert [(r["group"], r["name"]) for r in rows] == [("1", "river rock rosin")] * 2
 
 
 def test_a_catalog_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:

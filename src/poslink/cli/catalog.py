@@ -33,8 +33,9 @@ def check_cmd(
     catalog: Annotated[str, typer.Option(help="the catalog: a SQLite path or a database URL")],
     out_path: Annotated[Path, typer.Option("--out", help="the CSV of suspected duplicate groups")],
 ) -> None:
-    """List the products the catalog holds twice (one brand, name, form and size): a CSV of
-    groups, each product a row; ``given`` marks the one a record of it gets."""
+    """List the products the catalog holds twice (one brand, name, form and size, and no veto
+    of the matcher's between them): a CSV of groups, each product a row; ``given`` marks the
+    one a record of it gets."""
     from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex
     from poslink.matching.duplicates import duplicate_groups

@@ -20,7 +20,7 @@ from poslink.domain.vocabulary import Vocabulary
 from poslink.matching.brand_candidates import SCORE_ALL, BrandCandidates
 from poslink.matching.calibration import load_calibration
 from poslink.matching.decide import WHOLE_NAME, Assessment, Decision, decide
-from poslink.matching.duplicates import duplicate_key
+from poslink.matching.duplicates import duplicate_of
 from poslink.matching.index import CatalogIndex, sorted_name
 from poslink.matching.score import (
     FORM_FACTOR,
@@ -190,10 +190,10 @@ class Matcher:
         return out
 
     def _group(self, found: list[Candidate]) -> None:
-        """Mark the catalog's duplicates among candidates (``duplicates.duplicate_key``)."""
-        first: dict[tuple[object, ...], int] = {}
-        for c in sorted(found, key=attrgetter("position")):
-            c.group = first.setdefault(duplicate_key(self.index, c.position), c.position)
+        """Mark the catalog's duplicates among candidates (``duplicates.duplicate_of``)."""
+        first = duplicate_of(self.index, (c.position for c in found))
+        for c in found:
+            c.group = first[c.position]
 
     def _line_words(self, item: ParsedItem) -> set[str]:
         """The record's words that one catalog brand's products alone use."""

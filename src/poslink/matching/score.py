@@ -55,7 +55,8 @@ class Candidate:
     # An attribute that disagrees without vetoing (a catalog field's lineage): tie-breaks
     # count it against.
     doubt: str = ""
-    # Candidates of one group are the catalog's duplicates: one name, type, form and size.
+    # Candidates of one group are the catalog's duplicates: one name, type, form and size, and
+    # no veto between them (``duplicates.py``).
     group: int = -1
 
 

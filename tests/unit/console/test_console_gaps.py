@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from helpers import SHARED, make_catalog, poslink, products, storehelp
 from helpers.consolehelp import CATALOG, demo
@@ -98,6 +99,31 @@ def test_duplicates_fold_punctuation_and_size_notes_but_keep_sizes_apart() -> No
         )
     )
     assert [[p.id for p in g] for g in found] == [["1", "2"]]
+
+
+# Two listings of one brand (invented names), their type, and whether they are one product:
+# what the matcher vetoes on tells listings apart, even under one core name.
+PAIRS = [
+    ("ratio 1:1 vs none", "1:1 Comet Peach Gummies", "Comet Peach Gummies", "edible", False),
+    ("CBD vs THC", "Comet Peach CBD Gummies", "Comet Peach THC Gummies", "edible", False),
+    ("strain number", "Tidal Haze #4 (3.5g)", "Tidal Haze #7 (3.5g)", "flower", False),
+    ("punctuation", "Comet Peach Gummies 100mg", "comet peach gummies | 100mg", "edible", True),
+    ("punctuation, size", "Tidal Haze #4 (3.5g)", "tidal haze #4 - 3.5g", "flower", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ptype", "grouped"), [p[1:] for p in PAIRS], ids=[p[0] for p in PAIRS]
+)
+def test_duplicates_are_listings_no_veto_tells_apart(
+    first: str, second: str, ptype: str, grouped: bool
+) -> None:
+    rows = [
+        (1, "", "Lumen Grove", "", first, ptype, ""),
+        (2, "", "Lumen Grove", "", second, ptype, ""),
+    ]
+    found = duplicate_groups(CatalogIndex.build(products(rows)))
+    assert [[p.id for p in g] for g in found] == ([["1", "2"]] if grouped else [])
 
 
 def test_the_search_finds_brand_and_name_by_trigrams() -> None:

@@ -21,12 +21,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol
 
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.base import Engine, Job
-from poslink.files.atomic import Prepared
-from poslink.files.locations import is_url
+from poslink.files.atomic import Prepared, is_stream
+from poslink.files.locations import folders_made, is_url
 from poslink.files.rejects import RejectsFile
 from poslink.matching import CatalogIndex
 from poslink.records import Status
@@ -143,7 +144,10 @@ def run(
     if shared is not None and shared.tap is not None:
         source, sink = shared.tap(source, sink)
     catalog = shared.catalog if shared is not None else CatalogAccess(config)
-    with _layer(config, source, catalog, rejects, shared) as layer:
+    with (
+        folders_made(*_folders(config, rejects)),
+        _layer(config, source, catalog, rejects, shared) as layer,
+    ):
         earlier = layer.replay(started)
         if earlier is not None:
             return earlier
@@ -179,6 +183,14 @@ def run(
     return RunSummary.of(
         counts, started, location, rejects.location if rejects.count else None, **added
     )
+
+
+def _folders(config: RunConfig, rejects: RejectsFile) -> list[Path]:
+    """The folders the run's output and rejects file go to (made by writing them)."""
+    found = [] if rejects.path is None else [rejects.path.parent]
+    if not is_url(config.location("out")) and not is_stream(config.out):
+        found.append(config.out.parent)
+    return found
 
 
 def prepare(sink: Sink, rejects: RejectsFile) -> Prepared:

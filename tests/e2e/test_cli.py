@@ -136,6 +136,44 @@ def test_bad_pos_file_fails_cleanly_and_keeps_old_output(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
+def _late_break(count: int) -> str:
+    """A JSON export whose first ``count`` records are good and whose last is cut off."""
+    good = ",".join(f'{{"productId": {i}, "productName": "Item {i} 1g"}}' for i in range(count))
+    return f'[{good}, {{"productId": {count}, "productName": "Cut'
+
+
+@pytest.mark.parametrize(
+    ("content", "catalog_ok"),
+    [
+        ("[{", True),  # broken at once
+        (_late_break(5000), True),  # broken after the output was begun
+        ("[]", False),  # no catalog
+    ],
+)
+def test_a_failed_run_leaves_no_folder_it_made(
+    run_poslink: Runner, tmp_path: Path, catalog: Path, content: str, catalog_ok: bool
+) -> None:
+    pos = tmp_path / "pos.json"
+    pos.write_text(content, encoding="utf-8")
+    out = tmp_path / "new" / "deeper" / "o.csv"
+    given = catalog if catalog_ok else tmp_path / "missing.db"
+    result = run_poslink("--pos", pos, "--catalog", given, "--out", out)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_failed_sync_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    manifest = tmp_path / "stores.csv"
+    manifest.write_text(f"store,source,pos\nnorth,jane-json,{EXAMPLES / 'jane/pos.json'}\n")
+    out = tmp_path / "network" / "out"
+    result = poslink(
+        "sync", "--manifest", manifest, "--catalog", tmp_path / "missing.db", "--out", out
+    )
+    assert result.returncode == 3, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stores.csv"]
+
+
 def test_bad_catalog_fails_cleanly(run_poslink: Runner, tmp_path: Path) -> None:
     pos = write_json(tmp_path / "pos.json", [])
     missing = tmp_path / "missing.db"

@@ -48,6 +48,7 @@ from poslink.exceptions import (
     PoslinkError,
 )
 from poslink.files.atomic import AtomicFile
+from poslink.files.locations import folders_made
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.network.layout import Layout, StoreOutput, report_paths, store_config, store_output
@@ -160,10 +161,23 @@ def sync_network(
     each store's own). ``progress`` is told of each store once it is done.
     """
     layout = Layout(layout)
-    if config.engine == "spark":  # one Spark job for the network (engines/spark/sync.py)
-        from poslink.engines.spark.sync import sync_on_spark
+    # A sync that stops (the catalog, an interrupt) leaves no folder it made and left empty.
+    with folders_made(out):
+        if config.engine == "spark":  # one Spark job for the network (engines/spark/sync.py)
+            from poslink.engines.spark.sync import sync_on_spark
 
-        return sync_on_spark(entries, config, out, layout, progress)
+            return sync_on_spark(entries, config, out, layout, progress)
+        return _sync_local(entries, config, out, layout, progress)
+
+
+def _sync_local(
+    entries: list[StoreEntry],
+    config: RunConfig,
+    out: Path,
+    layout: Layout,
+    progress: Callable[[StoreResult], None] | None,
+) -> NetworkReport:
+    """``sync_network`` on the local engine."""
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     report = ReportBuilder()

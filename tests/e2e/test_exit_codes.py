@@ -91,15 +91,65 @@ def test_exit_code(tmp_path: Path, code: int, status: str, case: Case, says: str
         assert not (tmp_path / "o.csv").exists() and summary["error"]
 
 
-def test_a_usage_error_of_the_command_line_is_2() -> None:
-    result = poslink("run", "--no-such-option")
-    assert result.returncode == 2 and "No such option" in result.stderr
+# Errors Click finds in the command line: (id, the command, its other words ending with the
+# bad ones, what the error says). Each exits 2 with one line, as poslink's own errors do.
+USAGE_ERRORS: list[tuple[str, list[str], list[str | Path], str]] = [
+    ("unknown option", ["run"], [*EXAMPLE_ARGS, "--out", "{tmp}/o.csv", "--bogus"],
+     "No such option: --bogus"),
+    ("bad value", ["run"], [*EXAMPLE_ARGS, "--out", "{tmp}/o.csv", "--workers", "0"],
+     "Invalid value for '--workers'"),
+    ("bad choice", ["sync"], ["--manifest", "x.toml", "--catalog", "c.db", "--out", "{tmp}/d",
+     "--format", "xml"], "Invalid value for '--format'"),
+    ("missing option", ["index", "build"], [], "Missing option '--catalog'"),
+    ("unknown command", [], ["no-such-command"], "No such command 'no-such-command'"),
+]  # fmt: skip
+USAGE_IDS = [case[0] for case in USAGE_ERRORS]
+
+
+def usage_error(tmp: Path, command: list[str], *words: str | Path) -> tuple[str, str]:
+    """Run the command line; the one line on stderr (exit 2, no box, no traceback) and the
+    hint it must end with."""
+    result = poslink(*command, *(str(w).format(tmp=tmp) for w in words))
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and lines[0].strip(), result.stderr
+    assert not set("╭│╰") & set(result.stderr) and "Traceback" not in result.stderr
+    return lines[0], f"try '{' '.join(['poslink', *command])} --help'"
+
+
+@pytest.mark.parametrize(("command", "words", "says"), [c[1:] for c in USAGE_ERRORS], ids=USAGE_IDS)
+def test_a_usage_error_is_one_line(
+    tmp_path: Path, command: list[str], words: list[str | Path], says: str
+) -> None:
+    line, hint = usage_error(tmp_path, command, *words)
+    assert line.startswith("poslink: error: ") and says in line and line.endswith(hint)
+
+
+# --log-format json before the bad words (Click may parse it) or after them (it never does),
+# spelt both ways: the error is still one JSON object.
+@pytest.mark.parametrize("before", [True, False], ids=["json-before", "json-after"])
+@pytest.mark.parametrize(("command", "words", "says"), [c[1:] for c in USAGE_ERRORS], ids=USAGE_IDS)
+def test_a_usage_error_is_one_json_object(
+    tmp_path: Path, command: list[str], words: list[str | Path], says: str, before: bool
+) -> None:
+    if before:
+        line, hint = usage_error(tmp_path, command, "--log-format", "json", *words)
+    else:
+        line, hint = usage_error(tmp_path, command, *words, "--log-format=json")
+    error = json.loads(line)
+    assert isinstance(error, dict) and error["exit_code"] == 2, line
+    assert (error["level"], error["kind"]) == ("error", "usage")
+    assert error["message"].endswith(hint) and {"time", "logger"} <= set(error)
+    # Where the command has no --log-format (index build, poslink itself), that is the error.
+    assert says in error["message"] or "No such option: --log-format" in error["message"]
 
 
 def test_version_help_and_completion() -> None:
     version = poslink("--version")
     assert version.returncode == 0 and version.stdout.startswith("poslink 0.")
     assert "--max-reject-rate" in poslink("run", "-h").stdout
+    bare = poslink()  # no command: the help, as before, not an error line
+    assert bare.returncode == 2 and "Commands" in bare.stdout and not bare.stderr
     completion = poslink("--show-completion", "bash")
     assert completion.returncode == 0 and "_POSLINK_COMPLETE" in completion.stdout
 

@@ -24,10 +24,13 @@ from poslink.cli import (  # noqa: F401 - register their commands, in this order
 )
 
 # isort: on
+import sys
+
 from poslink.cli._app import app
 from poslink.cli.collector import collect_for_batch_work
 from poslink.cli.extensions import add_installed_commands
 from poslink.cli.helptext import reflow_help
+from poslink.cli.usage import run_app
 from poslink.signals import handle_termination
 
 add_installed_commands(app)
@@ -35,11 +38,12 @@ reflow_help(app)
 
 
 def main() -> None:
-    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``), and
-    the garbage collector is set for batch work (``collector.py``)."""
+    """Console entry point: SIGTERM and SIGHUP stop a run as Ctrl-C does (``signals.py``), the
+    garbage collector is set for batch work (``collector.py``), and an error in the command line
+    is one line like any other (``usage.py``)."""
     handle_termination()
     collect_for_batch_work()
-    app(prog_name="poslink")
+    sys.exit(run_app(app))
 
 
 __all__ = ["app", "main"]

@@ -115,8 +115,14 @@ def _stop(exc: BaseException, outcome: Outcome) -> typer.Exit:
         message = f"{where}{exc.strerror or exc}"
         outcome.status = "error"
     outcome.exit_code, outcome.error = code, message
-    log.error(message, extra={"fields": {"exit_code": code, "kind": kind}})
+    report(message, code, kind)
     return typer.Exit(code)
+
+
+def report(message: str, code: int, kind: str) -> None:
+    """Log an error that ends the command: one line, ``poslink: error: ...``, or with
+    ``--log-format json`` one object with its ``exit_code`` and ``kind`` (``usage``, ``data``)."""
+    log.error(message, extra={"fields": {"exit_code": code, "kind": kind}})
 
 
 @contextmanager

@@ -183,7 +183,8 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         return key, "not a known key" + (f" (known: {known})" if known else "")
     if error["type"] == "missing":
         return key, "required, not given"
-    message = str(error["msg"])
+    # A validator's own ValueError comes as "Value error, <its text>": the text is the message.
+    message = str(error["msg"]).removeprefix("Value error, ")
     if "input" in error and error["type"] not in ("model_type", "dict_type"):
         message += f", got {error['input']!r}"
     return key, message

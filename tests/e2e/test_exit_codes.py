@@ -99,7 +99,7 @@ USAGE_ERRORS: list[tuple[str, list[str], list[str | Path], str]] = [
     ("bad value", ["run"], [*EXAMPLE_ARGS, "--out", "{tmp}/o.csv", "--workers", "0"],
      "Invalid value for '--workers'"),
     ("bad choice", ["sync"], ["--manifest", "x.toml", "--catalog", "c.db", "--out", "{tmp}/d",
-     "--format", "xml"], "Invalid value for '--format'"),
+     "--format", "xml"], "Invalid value for '--format': 'xml' is not one of 'csv', 'parquet'"),
     ("missing option", ["index", "build"], [], "Missing option '--catalog'"),
     ("unknown command", [], ["no-such-command"], "No such command 'no-such-command'"),
 ]  # fmt: skip

@@ -161,7 +161,7 @@ def test_unreadable_files(tmp_path: Path, text: str, message: str) -> None:
         ({}, "option columns: required, not given"),
         ({"columns": {"id": "SKU"}}, "option columns.name: required, not given"),
         ({"columns": {**COLUMNS, "sku": "x"}}, "option columns.sku: not a known key"),
-        ({"columns": COLUMNS, "delimiter": ";;"}, "option delimiter: Value error, must be one"),
+        ({"columns": COLUMNS, "delimiter": ";;"}, "option delimiter: must be one"),
         ({"columns": COLUMNS, "encoding": "klingon"}, "unknown encoding 'klingon'"),
         ({"columns": COLUMNS, "decimal": ";"}, "option decimal"),
     ],

@@ -250,6 +250,16 @@ def test_sources_lists_each_with_its_options() -> None:
         "category_table: str | None = None",
     ):
         assert line in result.stdout
+    # csv needs its columns named; parquet's default to the jane export's, each shown as such.
+    blocks: dict[str, str] = {}
+    for text in result.stdout.splitlines():
+        if text and not text.startswith(" "):
+            name = text.split()[0]
+        blocks[name] = blocks.get(name, "") + text + "\n"
+    assert "columns.id: str (required)" in blocks["csv"]
+    assert "(required)" not in blocks["parquet"], blocks["parquet"]
+    for line in ("columns.id: str = 'productId'", "columns.name: str = 'productName'"):
+        assert line in blocks["parquet"], blocks["parquet"]
 
 
 def test_explain_shows_where_structured_fields_came_from() -> None:

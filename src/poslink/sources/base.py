@@ -188,18 +188,28 @@ class OptionDoc:
     description: str
 
 
-def option_docs(model: type[BaseModel], prefix: str = "") -> list[OptionDoc]:
-    """Every option of an options model, nested models flattened to dotted keys."""
+def option_docs(
+    model: type[BaseModel], prefix: str = "", given: BaseModel | None = None
+) -> list[OptionDoc]:
+    """Every option of an options model, nested models flattened to dotted keys. ``given``: the
+    default of the nested model these options are of, whose values are theirs (a key required
+    within the model is not required of a user who leaves the whole model to its default)."""
     docs: list[OptionDoc] = []
     for name, info in model.model_fields.items():
         key = f"{prefix}{name}"
         inner = _nested_model(info.annotation)
         if inner is not None:
-            docs.extend(option_docs(inner, key + "."))
+            nested = None if info.is_required() else info.get_default(call_default_factory=True)
+            if given is not None:
+                nested = getattr(given, name)
+            docs.extend(option_docs(inner, key + ".", nested))
             continue
-        default = (
-            "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
-        )
+        if given is not None:
+            default = repr(getattr(given, name))
+        elif info.is_required():
+            default = "required"
+        else:
+            default = repr(info.get_default(call_default_factory=True))
         docs.append(OptionDoc(key, type_name(info.annotation), default, info.description or ""))
     return docs
 

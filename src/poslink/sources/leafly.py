@@ -49,6 +49,7 @@ class LeaflySource(SystemSource):
     name: ClassVar[str] = "leafly"
     description: ClassVar[str] = (
         "Leafly menu items {id, name, brand, strain, type, variants}: a saved export, or pulled"
+        " from the API"
     )
     Options: ClassVar[type[BaseModel]] = LeaflyOptions
     options: LeaflyOptions

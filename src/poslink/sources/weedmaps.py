@@ -51,6 +51,7 @@ class WeedmapsSource(SystemSource):
     name: ClassVar[str] = "weedmaps"
     description: ClassVar[str] = (
         "Weedmaps menu items (JSON:API data[].attributes, variants): a saved export, or pulled"
+        " from the API"
     )
     Options: ClassVar[type[BaseModel]] = WeedmapsOptions
     options: WeedmapsOptions

@@ -216,14 +216,23 @@ def syntax_error(path: Path, exc: Exception, opener: Opener | None = None) -> st
         try:
             with _opener(path, opener)() as handle:
                 text = handle.read(EXACT_ERROR_LIMIT * 8).decode("utf-8-sig")
+            if not text.strip():
+                return f"{path}: the file is empty (no JSON in it)"
             json.loads(text, parse_constant=_refuse, parse_float=_finite)
         except json.JSONDecodeError as found:
-            return f"{path}: invalid JSON at line {found.lineno} column {found.colno}: {found.msg}"
+            where = f"line {found.lineno} column {found.colno}"
+            return f"{path}: invalid JSON at {where}: {json_problem(found.msg)}"
         except UnicodeDecodeError as found:
             return f"{path}: not UTF-8 text (byte {found.start})"
         except ValueError:
             pass  # what the json module reads but JSON is not: located below
     return _located(path, exc, opener)
+
+
+def json_problem(message: str) -> str:
+    """The json module's message as the end of our line: some end in "at", their place
+    ("Unterminated string starting at") given before them."""
+    return message.removesuffix(" at") + " there" if message.endswith(" at") else message
 
 
 def _refuse(constant: str) -> Any:

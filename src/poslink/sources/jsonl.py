@@ -14,6 +14,7 @@ from typing import ClassVar
 from poslink.exceptions import SkippedRecord
 from poslink.records import PosRecord
 from poslink.sources.jane_json import JaneJsonSource
+from poslink.sources.json_items import json_problem
 
 
 class JsonLinesSource(JaneJsonSource):
@@ -52,6 +53,8 @@ class JsonLinesSource(JaneJsonSource):
             obj = decoder.decode(text)
         except json.JSONDecodeError as exc:
             return SkippedRecord(
-                f"line {number}: invalid JSON at column {exc.colno}: {exc.msg}", row=row, raw={}
+                f"line {number}: invalid JSON at column {exc.colno}: {json_problem(exc.msg)}",
+                row=row,
+                raw={},
             )
         return self._record(row, obj)

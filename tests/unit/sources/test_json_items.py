@@ -50,10 +50,14 @@ def reference(raw: bytes) -> list[Any] | str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return f"not UTF-8 text (byte {exc.start})"
+    if not text.strip():
+        return "the file is empty (no JSON in it)"
     try:
         data = json.loads(text, parse_constant=refuse, parse_float=finite)
     except json.JSONDecodeError as exc:
-        return f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        # A message ending in "at" ("Unterminated string starting at"): the place is before it.
+        said = exc.msg[: -len(" at")] + " there" if exc.msg.endswith(" at") else exc.msg
+        return f"invalid JSON at line {exc.lineno} column {exc.colno}: {said}"
     except NotJson as exc:
         return f"unexpected {str(exc)!r}"
     if not isinstance(data, list):

@@ -67,7 +67,12 @@ def test_bad_records_are_skipped_with_a_reason(tmp_path: Path, record: object, r
     [
         ('[{"a": 1},', "invalid JSON at line 1 column"),
         ('{"products": []}', "expected a JSON array of records, found an object"),
-        ("", "invalid JSON"),
+        ("", "the file is empty"),
+        (" \n", "the file is empty"),
+        (  # the json module's message ends in "at": its place is said before it
+            '[{"productId": 1, "productName": "Ac',
+            "invalid JSON at line 1 column 34: Unterminated string starting there$",
+        ),
         ("\xff\xfe garbage", "not UTF-8"),
         (
             '[{"productId": 1, "productName": "x", "quantityAvailable": NaN}]',

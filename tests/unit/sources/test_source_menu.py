@@ -178,7 +178,7 @@ def test_a_top_level_array(tmp_path: Path) -> None:
         ('{"products": {}}', {}, "expected an array of products at 'products'"),
         ("[]", {}, "expected an array of products at 'products'"),
         ('{"products": []}', {"products": ""}, "expected an array of products at the top level"),
-        ("", {}, "invalid JSON"),
+        ("", {}, "the file is empty"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: str, options: Any, message: str) -> None:

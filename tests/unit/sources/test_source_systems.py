@@ -307,7 +307,7 @@ def open_system(system: str, path: Path) -> SystemSource:
             "invalid JSON at line 1 column 23: Expecting property name",
         ),
         ("dutchie", '[{"inventoryId": 1, "productName": "\xff"', "invalid JSON"),
-        ("leafly", "", "invalid JSON at line 1 column 1"),
+        ("leafly", "", "the file is empty"),
     ],
 )
 def test_a_document_that_cannot_be_read_says_where(

@@ -50,7 +50,7 @@ class StoreEntry:
     source: str
     pos: Path | str
     options: dict[str, Any] = field(default_factory=dict)
-    line: int = 0
+    line: int = 0  # of the manifest: its CSV row, or its TOML [[store]] header
     problem: str = ""
 
     @property
@@ -96,8 +96,16 @@ def _toml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     stores = data.get("store", [])
     if not isinstance(defaults, dict) or not isinstance(stores, list):
         raise ConfigError(f"{path}: [defaults] is a table and [[store]] a list of tables")
-    # tomllib keeps no line numbers: a store is known by its place, counted from 1.
-    return [(n, {**defaults, **store}) for n, store in enumerate(stores, 1)]
+    # tomllib keeps no line numbers: a store is known by the line of its [[store]] header,
+    # found in the text (or, should the headers not be found one a store, by its place).
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if _STORE_HEADER.match(line)]
+    if len(lines) != len(stores):
+        lines = list(range(1, len(stores) + 1))
+    return [(n, {**defaults, **store}) for n, store in zip(lines, stores, strict=True)]
+
+
+# A [[store]] header on a line of its own (a comment may follow it).
+_STORE_HEADER = re.compile(r"\s*\[\[\s*store\s*\]\]\s*(#.*)?$")
 
 
 # The csv module's field limit is one setting for the whole process, which a program embedding

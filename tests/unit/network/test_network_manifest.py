@@ -39,13 +39,14 @@ def test_toml_defaults_and_per_store_values(tmp_path: Path) -> None:
         "csv",
         tmp_path / "exports/north.csv",
         {"columns": {"id": "SKU", "name": "Name"}},
-        1,
+        6,  # the line of its [[store]] header
     )
-    assert (south.source, south.pos, south.options, south.problem) == (
+    assert (south.source, south.pos, south.options, south.problem, south.line) == (
         "jane-json",
         "s3a://bucket/south.json",
         {},
         "",
+        10,
     )
 
 

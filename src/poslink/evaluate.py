@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -177,6 +178,18 @@ def _score(path: Path, line: int, cell: str | None) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise InputError(f"{path}: line {line}: match_score {cell!r} is not between 0 and 1")
     return value
+
+
+def check_fits(
+    labels: Sequence[Label], output: Sequence[OutputRow], labels_path: Path, output_path: Path
+) -> None:
+    """Refuse labels for records the output does not have (labels of another export)."""
+    last = max((label.row for label in labels), default=-1)
+    if last >= len(output):
+        raise InputError(
+            f"{labels_path}: a label for record {last} (counted from 0), but {output_path} has"
+            f" {len(output)} records: are these the labels of another export?"
+        )
 
 
 def evaluate(labels: list[Label], output: list[OutputRow]) -> Metrics:

@@ -157,6 +157,18 @@ def test_a_bad_group_is_one_line(tmp_path: Path) -> None:
     assert "option --group 'stores': expected NAME=TIER,TIER" in done.stderr
 
 
+def test_labels_of_another_export_are_one_line_naming_both_files(tmp_path: Path) -> None:
+    labels, _ = write_case(tmp_path)
+    (tmp_path / "short").mkdir()
+    _, out = write_case(tmp_path / "short", ROWS[:5])  # an output of five records
+    done = poslink("eval", "--labels", labels, "--out", out)
+    assert done.returncode == 3
+    assert done.stderr.strip() == (
+        f"poslink: error: {labels}: a label for record {len(ROWS) - 1} (counted from 0), but"
+        f" {out} has 5 records: are these the labels of another export?"
+    )
+
+
 def test_groups_pair_a_tier_with_its_none_tier() -> None:
     assert default_groups(["linked", "labelled", "labelled_none", "x_none", "other_brand"]) == {
         "labelled+labelled_none": ("labelled", "labelled_none")

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from poslink.cli._app import app, errors, out
-from poslink.evaluate import read_labels, read_output
+from poslink.evaluate import check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
 
 log = logging.getLogger("poslink")
@@ -56,7 +56,9 @@ def eval_cmd(
             if not sep or not name.strip() or not tiers:
                 raise ConfigError(f"option --group {item!r}: expected NAME=TIER,TIER")
             groups[name.strip()] = tiers
-        card = scorecard(read_labels(labels), read_output(out_path), groups)
+        labelled, written = read_labels(labels), read_output(out_path)
+        check_fits(labelled, written, labels, out_path)
+        card = scorecard(labelled, written, groups)
     figures = card.as_dict()
     if report is not None:
         report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

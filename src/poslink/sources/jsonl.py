@@ -46,8 +46,11 @@ class JsonLinesSource(JaneJsonSource):
         try:
             text = line.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
+            # The line as far as it reads, for the rejects file: what the catalog team fixes.
             return SkippedRecord(
-                f"line {number}: not UTF-8 text (byte {exc.start})", row=row, raw={}
+                f"line {number}: not UTF-8 text (byte {exc.start})",
+                row=row,
+                raw=line.decode("utf-8", "replace").rstrip("\r\n"),
             )
         try:
             obj = decoder.decode(text)
@@ -55,6 +58,6 @@ class JsonLinesSource(JaneJsonSource):
             return SkippedRecord(
                 f"line {number}: invalid JSON at column {exc.colno}: {json_problem(exc.msg)}",
                 row=row,
-                raw={},
+                raw=text,
             )
         return self._record(row, obj)

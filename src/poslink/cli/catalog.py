@@ -10,6 +10,7 @@ import typer
 
 from poslink.cli._app import app, errors, out
 from poslink.files.atomic import AtomicFile
+from poslink.runs.paths import refuse_overwriting
 from poslink.sinks.base import safe_cell
 
 catalog_app = typer.Typer(help="Check a catalog: its duplicates.", no_args_is_help=True)
@@ -41,6 +42,7 @@ def check_cmd(
     from poslink.matching.duplicates import duplicate_groups
 
     with errors():
+        refuse_overwriting(out_path, {"--catalog": catalog})
         index = CatalogIndex.build(open_catalog(catalog).products())
         groups = duplicate_groups(index)
         target = AtomicFile(out_path, newline="")

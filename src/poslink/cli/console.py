@@ -16,6 +16,7 @@ from rich.table import Table
 from poslink.cli._app import app, err, errors, out
 from poslink.cli.override import Decisions, open_store
 from poslink.exceptions import ConfigError
+from poslink.runs.paths import refuse_overwriting
 
 console_app = typer.Typer(
     help="The catalog team's review console: the grouped queue, decisions that teach, gaps.",
@@ -211,8 +212,10 @@ def knowledge_export(
     """Write every lesson to a CSV (kind,text,target,brand,scope,scope_value,...)."""
     from poslink.store.knowledge import entries, export_csv
 
-    with errors(), open_store(decisions) as store:
-        count = export_csv(entries(store), out_path)
+    with errors():
+        refuse_overwriting(out_path, {"--decisions": decisions})
+        with open_store(decisions) as store:
+            count = export_csv(entries(store), out_path)
     out.print(f"{count} lessons -> {out_path}", markup=False, highlight=False)
 
 
@@ -263,6 +266,7 @@ def gaps_cmd(
     from poslink.console.workbench import Settings, Workbench
 
     with errors():
+        refuse_overwriting(out_path, {"--decisions": decisions, "--catalog": catalog})
         settings = Settings(
             decisions=decisions,
             catalog=catalog,

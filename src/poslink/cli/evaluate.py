@@ -13,6 +13,7 @@ from rich.table import Table
 from poslink.cli._app import app, errors, out
 from poslink.evaluate import check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
+from poslink.runs.paths import refuse_overwriting
 
 log = logging.getLogger("poslink")
 
@@ -56,6 +57,8 @@ def eval_cmd(
             if not sep or not name.strip() or not tiers:
                 raise ConfigError(f"option --group {item!r}: expected NAME=TIER,TIER")
             groups[name.strip()] = tiers
+        if report is not None:
+            refuse_overwriting(report, {"--labels": labels, "--out": out_path}, "--report")
         labelled, written = read_labels(labels), read_output(out_path)
         check_fits(labelled, written, labels, out_path)
         card = scorecard(labelled, written, groups)

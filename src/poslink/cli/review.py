@@ -18,6 +18,7 @@ from poslink.cli.override import (
 )
 from poslink.exceptions import ConfigError
 from poslink.matching import CatalogIndex
+from poslink.runs.paths import refuse_overwriting
 from poslink.store.overrides import KINDS
 
 review_app = typer.Typer(
@@ -40,6 +41,7 @@ def export_cmd(
     from poslink.store.review import export, review_rows
 
     with errors():
+        refuse_overwriting(out_path, {"--catalog": catalog, "--decisions": decisions})
         index = CatalogIndex.build(open_catalog(catalog).products())
         with open_store(decisions) as store:
             rows = review_rows(store, index, source=source, floor=floor, confident=confident)

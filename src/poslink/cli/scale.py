@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from poslink.cli._app import app, errors, out
+from poslink.runs.paths import refuse_overwriting
 
 index_app = typer.Typer(help="Build a catalog index once and reuse it (`run --index FILE`).")
 app.add_typer(index_app, name="index")
@@ -28,6 +29,7 @@ def index_build_cmd(
     from poslink.matching.saved import save_index
 
     with errors():
+        refuse_overwriting(out_path, {"--catalog": catalog})
         started = time.perf_counter()
         index = CatalogIndex.build(open_catalog(catalog).products())
         save_index(index, out_path)

@@ -100,3 +100,23 @@ def check_paths(
             f"--out {config.out} is a directory: give the file to write"
             " (Spark writes a directory of parts there without --single-file)"
         )
+
+
+def refuse_overwriting(
+    out: Path, reads: Mapping[str, str | Path | None], option: str = "--out"
+) -> None:
+    """Refuse, before anything is read or written, a command's ``--out`` that is one of the
+    files it reads (``reads``: option -> location; a catalog or store given as a server URL is
+    no file) or a directory: poslink never writes over what it reads (``check_paths`` does the
+    same for a run)."""
+    if is_stream(out):
+        return
+    if out.is_dir():
+        raise ConfigError(f"{option} {out} is a directory: give the file to write")
+    for name, location in reads.items():
+        read = _file_of(str(location)) if location is not None else None
+        if read is not None and _same_file(out, read):
+            raise ConfigError(
+                f"{option} {out} is the {name} file: poslink never writes over what it reads;"
+                " choose another output"
+            )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,29 @@ def test_bad_store_location_fails_cleanly(
     )
     assert message in error and "s3cret" not in error
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_text("hello\n"), "not a decision store (file is not a database)"),
+        (
+            lambda p: sqlite3.connect(p).executescript("CREATE TABLE orders (id INTEGER);"),
+            "not a decision store (it holds other tables: orders)",
+        ),
+    ],
+    ids=["text", "other tables"],
+)
+def test_a_file_that_is_no_decision_store_is_one_line(
+    tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
+    store = tmp_path / "d.db"
+    make(store)
+    before = store.read_bytes()
+    for words in (
+        ["run", "--pos", POS, "--catalog", CATALOG, "--out", tmp_path / "o.csv"],
+        ["override", "list"],
+        ["review", "export", "--catalog", CATALOG, "--out", tmp_path / "r.csv"],
+    ):
+        assert message in fails(*words, "--decisions", store, code=4)
+    assert store.read_bytes() == before and not (tmp_path / "o.csv").exists()

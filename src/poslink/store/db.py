@@ -6,6 +6,7 @@ Every write is one transaction: a run killed while writing leaves the store as i
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
@@ -91,8 +92,15 @@ class DecisionStore:
                     f" (waited {lock:g} s); try again later"
                 ),
             )
-        with self.errors("open"):
-            self._open()
+        try:
+            with self.errors("open"):
+                self._open()
+        except sqlite3.DatabaseError as exc:
+            # Raised by SQLite as a transaction begins (``db/locks.py``), before SQLAlchemy
+            # can wrap it: a file that is no database at all ("file is not a database").
+            raise StoreError(
+                f"{self.where}: not a decision store ({exc}); give a file of its own"
+            ) from None
 
     def _open(self) -> None:
         """Create the tables, or check and migrate them, once, whoever else opens it."""

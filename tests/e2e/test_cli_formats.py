@@ -74,6 +74,23 @@ def test_csv_output_reads_as_its_input_plus_the_match_columns(
         assert row[-1] == ("" if row[-2] == "rejected" else "matcher")
 
 
+def test_an_earlier_output_matched_again_has_each_match_column_once(
+    run_poslink: Runner, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.csv"
+    assert run_poslink("--pos", JANE / "pos.json", "--catalog", JANE / "catalog.db",
+                       "--out", first).returncode == 0  # fmt: skip
+    again = tmp_path / "again.csv"
+    done = run_poslink("--pos", first, "--source", "csv", "-o", "columns.id=productId",
+                       "-o", "columns.name=productName", "-o", "columns.category=category",
+                       "--catalog", JANE / "catalog.db", "--out", again)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    before, after = table(first), table(again)
+    # The earlier decisions are replaced, not written beside the new ones.
+    assert after[0] == before[0] and after[0].count("jane_product_id") == 1
+    assert [r[-4] for r in after[1:]] == [r[-4] for r in before[1:]]
+
+
 def test_menu_output_has_a_row_per_variant_with_dotted_fields(
     run_poslink: Runner, tmp_path: Path
 ) -> None:

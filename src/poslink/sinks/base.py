@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from poslink.records import Match
 
-__all__ = ["MATCH_COLUMNS", "Sink", "safe_cell"]
+__all__ = ["MATCH_COLUMNS", "Sink", "output_fields", "safe_cell"]
 
 MATCH_COLUMNS = ("jane_product_id", "match_score", "match_status", "match_source")
 
 # What a spreadsheet may run a cell starting with (unless the cell is a number).
 RISKY_STARTS = "=+-@\t\r\n"
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def output_fields(fields: Sequence[str]) -> list[str]:
+    """The source's fields an output keeps: all but the match columns, which an export that is
+    an earlier output of poslink has too (its decisions are replaced, not written twice)."""
+    return [f for f in fields if f not in MATCH_COLUMNS]
 
 
 def safe_cell(value: Any) -> str:
@@ -51,7 +57,7 @@ class Sink(ABC):
         # ``location`` keeps a URL as given (an engine that writes to object stores reads it).
         self.location = str(path)
         self.path = Path(path)
-        self.fields = list(fields)
+        self.fields = output_fields(fields)
 
     @abstractmethod
     def open(self) -> None:

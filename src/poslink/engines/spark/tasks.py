@@ -26,6 +26,7 @@ from poslink.files.rejects import reject_cells
 from poslink.matching import CatalogIndex
 from poslink.matching.matcher import name_read_past
 from poslink.records import RECORD_FIELDS, Match, Status
+from poslink.sinks.base import output_fields
 from poslink.sinks.csv import csv_line, output_cells
 
 # Each record's decision, its output line and rejects-file line (CSV), and what a sink other
@@ -122,7 +123,7 @@ class MatchTask:
         self.token = uuid.uuid4().hex  # names this run's index in a worker's cache
         self.config = config
         self.category_table = category_table
-        self.fields = fields
+        self.fields = output_fields(fields)  # an earlier output's decisions are replaced
         self.remember = remember  # records' decisions a worker keeps (``BatchMatcher``)
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -183,7 +184,7 @@ class JoinTask:
         self.token = uuid.uuid4().hex
         self.config = config
         self.category_table = category_table
-        self.fields = fields
+        self.fields = output_fields(fields)  # an earlier output's decisions are replaced
 
     def __call__(self, key: tuple[Any, ...], records: pa.Table, parts: pa.Table) -> pa.Table:
         """The output lines of this key's records (Spark passes the key first)."""

@@ -136,9 +136,13 @@ def test_override_import(tmp_path: Path) -> None:
     message = fails(
         "override", "import", bad, "--decisions", decisions, "--catalog", CATALOG, code=3
     )
-    assert str(bad) in message and "catalog id five is not in" in message
+    assert f"{bad}: line 3: catalog id five is not in" in message
     listed = ok("override", "list", "--decisions", decisions)
     assert "2 overrides" in listed and "9002" not in listed  # all or nothing
+    again = tmp_path / "again.csv"  # one key twice: one override, the last row's
+    again.write_text("pos_id,jane_product_id\n9001,5001\n9001,5002\n", encoding="utf-8")
+    said = ok("override", "import", again, "--decisions", decisions, "--catalog", CATALOG)
+    assert "imported 1 override from" in said and "1 of its rows named a key again" in said
     run(tmp_path / "o.csv", decisions)
     out = by_id(tmp_path / "o.csv")
     assert out["9001"]["jane_product_id"] == "5002"

@@ -140,9 +140,17 @@ def import_cmd(
         items = read_override_csv(file, source)
         require_catalog(items, catalog)
         ids = known_ids(catalog)
-        for o in items:
+        # Rows are lines 2, 3, ... as read_override_csv numbers them.
+        for line, o in enumerate(items, start=2):
             if ids is not None and o.jane_product_id is not None and o.jane_product_id not in ids:
-                raise InputError(f"{file}: catalog id {o.jane_product_id} is not in {catalog}")
+                raise InputError(
+                    f"{file}: line {line}: catalog id {o.jane_product_id} is not in {catalog}"
+                )
         with open_store(decisions) as store:
             store.add_overrides(items)
-    out.print(f"imported {len(items)} overrides from {file}", markup=False, highlight=False)
+    # Rows naming one key again replace it (the last one stands): count the keys.
+    keys = len({(o.source, o.kind, o.key) for o in items})
+    said = f"imported {keys} override{'' if keys == 1 else 's'} from {file}"
+    if keys < len(items):
+        said += f" ({len(items) - keys} of its rows named a key again: the last one stands)"
+    out.print(said, markup=False, highlight=False)

@@ -55,3 +55,22 @@ def test_unreadable_standard_input_is_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("poslink: error: stdin: invalid JSON at line 1 column 3")
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("to_stdout", [True, False], ids=["stdout", "file"])
+def test_too_many_rejects_say_where_the_reasons_are(tmp_path: Path, to_stdout: bool) -> None:
+    pos = tmp_path / "pos.json"
+    pos.write_text(
+        '[{"productId": 1, "productName": "Blue Dream 1g"}, {"productId": 2, "productName": " "},'
+        ' {"productId": 3, "productName": "@@"}]',
+        encoding="utf-8",
+    )
+    out = "-" if to_stdout else str(tmp_path / "o.csv")
+    done = poslink("run", "--pos", pos, "--catalog", EXAMPLES / "jane/catalog.db", "--out", out)
+    assert done.returncode == 1, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert "2 of 3 records rejected" in line
+    if to_stdout:  # no rejects file is written: the line does not send the user to one
+        assert "no rejects file: --out FILE writes one" in line, line
+    else:
+        assert f"see {tmp_path / 'o.rejects.csv'} for why" in line, line

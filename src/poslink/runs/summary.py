@@ -85,7 +85,10 @@ class RunSummary:
         why = (
             "every record was rejected: is the source (--source) or its column mapping right?"
             if every
-            else "see the rejects file for why"
+            else f"see {self.rejects} for why"
+            if self.rejects
+            # Written straight to a stream: no rejects file says why.
+            else "an output written to a stream has no rejects file: --out FILE writes one"
         )
         raise RejectRateExceeded(
             f"{self.rejected} of {self.records} records rejected ({self.reject_rate:.0%}),"

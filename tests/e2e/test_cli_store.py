@@ -111,6 +111,8 @@ def test_override_errors(tmp_path: Path) -> None:
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", " "
     )
     assert "--pos-id or --name" in fails("override", "add", "--decisions", decisions, "--id", "1")
+    assert not Path(decisions).exists()  # refused before the store was opened, or made
+    run(tmp_path / "o.csv", decisions)  # a run makes the store
     assert "no override" in fails("override", "remove", "--decisions", decisions, "--pos-id", "1")
     assert "0 overrides" in ok("override", "list", "--decisions", decisions)
 
@@ -267,3 +269,24 @@ def test_a_file_that_is_no_decision_store_is_one_line(
     ):
         assert message in fails(*words, "--decisions", store, code=4)
     assert store.read_bytes() == before and not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["override", "list"],
+        ["override", "remove", "--pos-id", "1"],
+        ["review", "export", "--catalog", str(CATALOG), "--out", "{tmp}/r.csv"],
+        ["knowledge", "list"],
+        ["knowledge", "export", "--out", "{tmp}/k.csv"],
+        ["knowledge", "remove", "1"],
+    ],
+    ids=lambda w: " ".join(w[:2]),
+)
+def test_a_command_that_only_reads_makes_no_store_of_a_mistyped_path(
+    tmp_path: Path, words: list[str]
+) -> None:
+    store = tmp_path / "typo.db"
+    said = fails(*(w.format(tmp=tmp_path) for w in words), "--decisions", store, code=3)
+    assert f"{store}: no such decision store" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -160,7 +160,7 @@ def user_list(decisions: Decisions) -> None:
     with errors():
         with console_extra("console user list"):
             from poslink.console.auth import users
-        with open_store(decisions) as store:
+        with open_store(decisions, existing=True) as store:
             people = users(store)
     table = Table("name", "role", title=f"{len(people)} users")
     for u in people:
@@ -179,7 +179,7 @@ def user_remove(
         with console_extra("console user remove"):
             from poslink.console.actions import record_action
             from poslink.console.auth import remove_user
-        with open_store(decisions) as store:
+        with open_store(decisions, existing=True) as store:
             if not remove_user(store, name):
                 raise InputError(f"no console user {name!r}")
             record_action(store, "(command line)", "user remove", name)
@@ -191,7 +191,7 @@ def knowledge_list(decisions: Decisions) -> None:
     """List the taught brand aliases and nicknames with their scopes."""
     from poslink.store.knowledge import entries
 
-    with errors(), open_store(decisions) as store:
+    with errors(), open_store(decisions, existing=True) as store:
         items = entries(store)
     table = Table("id", "kind", "written", "means", "brand", "holds for", "by", "when")
     table.title = f"{len(items)} lessons"
@@ -214,7 +214,7 @@ def knowledge_export(
 
     with errors():
         refuse_overwriting(out_path, {"--decisions": decisions})
-        with open_store(decisions) as store:
+        with open_store(decisions, existing=True) as store:
             count = export_csv(entries(store), out_path)
     out.print(f"{count} lessons -> {out_path}", markup=False, highlight=False)
 
@@ -246,7 +246,7 @@ def knowledge_remove(
     from poslink.exceptions import InputError
     from poslink.store.knowledge import remove
 
-    with errors(), open_store(decisions) as store:
+    with errors(), open_store(decisions, existing=True) as store:
         if not remove(store, [lesson_id]):
             raise InputError(f"no lesson {lesson_id}")
     out.print(f"removed lesson {lesson_id}", markup=False, highlight=False)

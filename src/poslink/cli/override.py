@@ -39,11 +39,28 @@ CatalogCheck = Annotated[
 ]
 
 
-def open_store(location: str) -> DecisionStore:
-    """The decision store (SQLAlchemy is imported only by the commands that use it)."""
+def open_store(location: str, existing: bool = False) -> DecisionStore:
+    """The decision store (SQLAlchemy is imported only by the commands that use it).
+
+    ``existing``: a command that only reads or removes refuses a SQLite file that is not there
+    rather than making an empty store of it (a mistyped path)."""
     from poslink.store.db import DecisionStore
 
+    if existing:
+        path = _local_file(location)
+        if path is not None and not path.exists():
+            raise InputError(
+                f"{location}: no such decision store (a run makes one: poslink run ..."
+                " --decisions FILE)"
+            )
     return DecisionStore(location)
+
+
+def _local_file(location: str) -> Path | None:
+    """The file a SQLite store location names (None for a server URL)."""
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None if "://" in location else Path(location).expanduser()
 
 
 def known_ids(catalog: str | None) -> set[str] | None:
@@ -105,7 +122,7 @@ def remove_cmd(
     """Remove an override (the matcher's own decision applies again)."""
     with errors():
         kind, key = _key(pos_id, name)
-        with open_store(decisions) as store:
+        with open_store(decisions, existing=True) as store:
             removed = store.remove_override(source, kind, key)
         if not removed:
             raise ConfigError(f"no override for {source} {kind} {key!r}")
@@ -118,7 +135,7 @@ def list_cmd(
     source: Annotated[str | None, typer.Option(help="only this source's")] = None,
 ) -> None:
     """List the overrides."""
-    with errors(), open_store(decisions) as store:
+    with errors(), open_store(decisions, existing=True) as store:
         items = store.list_overrides(source)
     table = Table("source", "by", "key", "catalog id", "note", title=f"{len(items)} overrides")
     for o in items:

@@ -43,7 +43,7 @@ def export_cmd(
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog, "--decisions": decisions})
         index = CatalogIndex.build(open_catalog(catalog).products())
-        with open_store(decisions) as store:
+        with open_store(decisions, existing=True) as store:
             rows = review_rows(store, index, source=source, floor=floor, confident=confident)
             count = export(rows, out_path)
     out.print(

@@ -74,3 +74,18 @@ def test_too_many_rejects_say_where_the_reasons_are(tmp_path: Path, to_stdout: b
         assert "no rejects file: --out FILE writes one" in line, line
     else:
         assert f"see {tmp_path / 'o.rejects.csv'} for why" in line, line
+
+
+def test_standard_input_with_a_decision_store_is_kept_by_its_store_id(tmp_path: Path) -> None:
+    data = (EXAMPLES / "jane/pos.json").read_bytes()
+    store = tmp_path / "d.db"
+    unnamed = run(data, "--out", "-", "--decisions", str(store))
+    assert unnamed.returncode == 2
+    assert unnamed.stderr.decode().strip().splitlines() == [
+        "poslink: error: --pos - with a decision store needs --store-id: the store's decisions"
+        " are kept by it"
+    ]
+    assert not store.exists()  # refused before the store was opened
+    for said in (b"0 decisions reused", b"28 decisions reused"):
+        named = run(data, "--out", "-", "--decisions", str(store), "--store-id", "north")
+        assert named.returncode == 0 and said in named.stderr, named.stderr

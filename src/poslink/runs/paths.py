@@ -14,6 +14,7 @@ from poslink.files.atomic import is_stream
 from poslink.files.locations import is_url
 from poslink.files.rejects import rejects_path
 from poslink.runs.parts import build_engine, pulls
+from poslink.sources.base import STDIN
 
 
 def check_locations(config: RunConfig, engine: Engine) -> None:
@@ -65,6 +66,12 @@ def check_paths(
     writes a directory there (Spark without ``--single-file``).
     """
     engine = engine or build_engine(config)
+    if config.decisions is not None and not config.store_id and str(config.pos) == STDIN:
+        # A store's decisions are kept by its id, which a file's name gives; standard input
+        # has none, and every feed piped in would share one store.
+        raise ConfigError(
+            "--pos - with a decision store needs --store-id: the store's decisions are kept by it"
+        )
     reads: dict[str, Path | None] = {
         "--pos": None if is_url(config.location("pos")) else config.pos,
         "--catalog": _file_of(config.catalog),

@@ -205,6 +205,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # "/v1/match/" is no route: a 404 in JSON, not a redirect a POST client may not follow.
+        redirect_slashes=False,
     )
     app.state.service = service
     install_handlers(app)
@@ -213,12 +215,18 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(ApiKeyAuth, keys=service.keys, open_paths=open_paths)
     batch_in = batch_model(settings.max_batch)
 
-    @app.get("/health", tags=["probes"])
+    # HEAD too: load balancers and uptime checkers probe with it.
+    @app.api_route("/health", methods=["GET", "HEAD"], tags=["probes"])
     async def health() -> dict[str, str]:
         """The process is up (no API key needed)."""
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["probes"], responses={503: {"description": "still loading"}})
+    @app.api_route(
+        "/ready",
+        methods=["GET", "HEAD"],
+        tags=["probes"],
+        responses={503: {"description": "still loading"}},
+    )
     async def ready() -> Response:
         """200 once the catalog index is loaded and requests are matched, else 503."""
         m = service.matcher

@@ -114,11 +114,13 @@ def test_every_route_but_health_refuses_a_missing_or_wrong_key(
         assert says in answer.json()["detail"]
     with service.client(None) as client:
         assert client.get("/health").json() == {"status": "ok"}
+        assert client.head("/health").status_code == 200  # as uptime checkers probe
 
 
 def test_ready_says_what_is_served(service: Service, matcher: poslink.Matcher) -> None:
     with service.client() as client:
         ready = client.get("/ready").json()
+        assert client.head("/ready").status_code == 200
     assert ready["status"] == "ready"
     assert ready["products"] == len(matcher)
     assert ready["catalog_version"] == matcher.catalog_version
@@ -258,6 +260,7 @@ BAD: list[tuple[str, str, str, Any, dict[str, str], int, str, str]] = [
     ("explain, top too big", "GET", "/v1/explain?name=x&top=999", None, {}, 422, "", "top"),
     ("explain, unknown", "GET", "/v1/explain?name=x&colour=1", None, {}, 422, "", "colour"),
     ("wrong method", "GET", "/v1/match", None, {}, 405, "method_not_allowed", "GET"),
+    ("trailing slash", "POST", "/v1/match/", GOOD, {}, 404, "not_found", "no such route"),
 ]
 
 

@@ -89,3 +89,11 @@ def test_standard_input_with_a_decision_store_is_kept_by_its_store_id(tmp_path: 
     for said in (b"0 decisions reused", b"28 decisions reused"):
         named = run(data, "--out", "-", "--decisions", str(store), "--store-id", "north")
         assert named.returncode == 0 and said in named.stderr, named.stderr
+
+
+def test_q_with_the_output_on_standard_output_leaves_stderr_to_errors() -> None:
+    data = (EXAMPLES / "jane/pos.json").read_bytes()
+    quiet, said = run(data, "--out", "-", "-q"), run(data, "--out", "-")
+    assert quiet.returncode == said.returncode == 0
+    assert quiet.stdout == said.stdout and quiet.stdout.startswith(b"category,")
+    assert quiet.stderr == b"" and b"29 records" in said.stderr

@@ -178,9 +178,12 @@ def _run(
         if hint and str(config.pos) in str(exc):
             raise type(exc)(f"{exc} ({hint})") from exc
         raise
-    # The output may be standard output: the summary then goes to stderr.
-    console = err if is_stream(config.out) else out
-    console.print(f"poslink: {summary.line()}", markup=False, highlight=False)
+    # The output may be standard output: the summary then goes to stderr, which -q keeps for
+    # errors (``--summary-json`` still has it).
+    if not is_stream(config.out):
+        out.print(f"poslink: {summary.line()}", markup=False, highlight=False)
+    elif not quiet:
+        err.print(f"poslink: {summary.line()}", markup=False, highlight=False)
     log.info("run finished", extra={"fields": {"summary": summary.as_dict()}})
     return summary
 

@@ -51,6 +51,10 @@ def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
     assert "0 decisions reused" in run(tmp_path / "1.csv", decisions)
     again = run(tmp_path / "2.csv", decisions)
     assert "28 decisions reused" in again and "earlier output reused" in again
+    # The store's record of each run says the same (the rejected record is no decision).
+    with sqlite3.connect(decisions) as con:
+        rows = con.execute("SELECT records, reused FROM poslink_runs ORDER BY id").fetchall()
+    assert rows == [(29, 0), (29, 28)]
 
 
 def test_override_round_trip(tmp_path: Path, decisions: str) -> None:

@@ -197,6 +197,11 @@ class DecisionLayer:
             if not _same(output, config.out):
                 publish_copy(output, config.out)
         counts: dict[str, int] = json.loads(prev["counts"])
+        # Counted as a run that read the feed counts them: rejected records are not decisions,
+        # and an overridden one counts as overridden only.
+        reused = (
+            prev["records"] - counts.get(Status.REJECTED.value, 0) - counts.get("overridden", 0)
+        )
         runner.store.save(
             RunRecord(
                 source=runner.source_name,
@@ -205,7 +210,7 @@ class DecisionLayer:
                 full=False,
                 records=prev["records"],
                 matched_now=0,
-                reused=prev["records"],
+                reused=reused,
                 counts=counts,
                 feed_key=key,
             ),
@@ -222,7 +227,7 @@ class DecisionLayer:
             started,
             config.out,
             new_rejects if rejects else None,
-            reused=prev["records"] - statuses[Status.REJECTED],
+            reused=reused,
             overridden=counts.get("overridden", 0),
             output_reused=True,
         )

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from poslink.exceptions import InputError
+from poslink.exceptions import ConfigError
 from poslink.store import schema
 from poslink.store.db import DecisionStore, now
 
@@ -62,14 +62,15 @@ class Session:
 
 
 def check_user(name: str, role: str, password: str) -> str:
-    """The user name, trimmed; ``InputError`` for a bad name, role or password."""
+    """The user name, trimmed; ``ConfigError`` (a bad value given: exit 2 on the command line)
+    for a bad name, role or password."""
     name = name.strip()
     if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
-        raise InputError("a user name is 1-64 letters, digits or . _ - @")
+        raise ConfigError("a user name is 1-64 letters, digits or . _ - @")
     if role not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}")
+        raise ConfigError(f"role must be one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"a password has at least {MIN_PASSWORD} characters")
+        raise ConfigError(f"a password has at least {MIN_PASSWORD} characters")
     return name
 
 

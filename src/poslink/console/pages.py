@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from poslink.console import actions, auth, guard
 from poslink.console.gaps import export as export_gaps
 from poslink.console.queue import SORTS, Group, select, sort_named
-from poslink.exceptions import InputError
+from poslink.exceptions import ConfigError
 from poslink.explain import item_fields
 from poslink.store import knowledge
 from poslink.store.overrides import parse_answer
@@ -319,7 +319,7 @@ def users_add(
     bench = guard.bench(request)
     try:
         auth.add_user(bench.store, name, role, password)
-    except InputError as exc:
+    except ConfigError as exc:
         return RedirectResponse(f"/admin/users?{urlencode({'error': str(exc)})}", 303)
     actions.record_action(bench.store, current.user.name, "user add", name.strip(), role)
     return RedirectResponse("/admin/users", status_code=303)

@@ -5,6 +5,8 @@ audit names the reviewer."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -231,3 +233,26 @@ def test_passwords_are_stored_hashed(served: Served, tmp_path: Path) -> None:
             r[0] for r in con.exec_driver_sql("SELECT password_hash FROM poslink_console_users")
         ]
     assert hashes and all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "password", "says"),
+    [
+        ("carol", "superuser", PASSWORD, "role must be one of reviewer, admin"),
+        ("dan", "reviewer", "short", "a password has at least 8 characters"),
+        ("bad name!", "reviewer", PASSWORD, "a user name is 1-64 letters"),
+    ],
+)
+def test_a_bad_user_value_is_a_usage_error(
+    tmp_path: Path, name: str, role: str, password: str, says: str
+) -> None:
+    store = tmp_path / "d.db"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("poslink")), "console", "user", "add", name,
+         "--role", role, "--decisions", str(store), "--password-stdin"],
+        input=password + "\n", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr  # a bad value given, as for any option
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("poslink: error: ") and says in lines[0]
+    assert not store.exists() or "carol" not in store.read_bytes().decode("latin-1")

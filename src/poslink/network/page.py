@@ -67,7 +67,11 @@ def render_page(report: NetworkReport, title: str = "poslink: network sync") -> 
         ("records/s", speed),
     ]
     stores = sorted(report.stores, key=lambda s: (s.status == "ok", s.match_rate, s.store))
-    cats = sorted(report.categories.items(), key=lambda kv: (-kv[1].records, kv[0]))
+    # A category of rejected records only has no rate to chart (none of them was usable).
+    cats = sorted(
+        ((k, v) for k, v in report.categories.items() if v.records > v.rejected),
+        key=lambda kv: (-kv[1].records, kv[0]),
+    )
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -75,7 +79,7 @@ def render_page(report: NetworkReport, title: str = "poslink: network sync") -> 
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="note">catalog {escape(report.catalog_version or "-")};'
-        f" {report.decisions:,} distinct records matched; {report.seconds:.1f} s</p>",
+        f" records sent to the matcher: {report.decisions:,}; {report.seconds:.1f} s</p>",
         '<div class="figures">',
         *(f'<div class="figure" data-figure="{k}">{k}<b>{v}</b></div>' for k, v in figures),
         "</div>",
@@ -89,11 +93,12 @@ def render_page(report: NetworkReport, title: str = "poslink: network sync") -> 
         _bars([(k, v.rate, False) for k, v in sorted(report.systems.items())]),
         "</div>",
         f"<h2>Match rate per category</h2><p class='note'>The {TOP_CATEGORIES} categories with"
-        " the most records.</p>",
+        " the most records, ids given over usable records (a record rejected before its"
+        " category was read counts under (none)).</p>",
         '<div class="chart" id="per-category">',
         _bars([(k, v.rate, False) for k, v in cats[:TOP_CATEGORIES]]),
         "</div>",
-        "<h2>Confidence</h2>",
+        "<h2>match_score</h2>",
         '<p class="note">match_score of the records given an id (blue) and of those left'
         " blank (grey), per tenth.</p>",
         '<div class="chart" id="histogram">',

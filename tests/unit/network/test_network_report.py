@@ -33,6 +33,7 @@ def network() -> NetworkReport:
                 ("Blue Dream 1g", "Flower", "no_match", 0.31),
                 ("Tangie Cart", "Vape", "matched", 0.97),
                 ("", "Vape", "rejected", None),
+                ("", None, "rejected", None),  # rejected before its category was read
             ]
         ),
         "category",
@@ -82,6 +83,9 @@ def test_figures_per_store_source_category_and_score() -> None:
     assert data["per_category"]["Vape"] == {
         "records": 2, "matched": 1, "stores": 1, "rejected": 1, "rate": 1.0
     }  # fmt: skip
+    assert data["per_category"]["(none)"] == {
+        "records": 1, "matched": 0, "stores": 1, "rejected": 1, "rate": 0.0
+    }  # fmt: skip
     assert "Half Read" not in json.dumps(data)
     # Tenths of match_score: ids given at 0.97 and 1.0; blanks at 0.2, 0.31 and 0.55.
     assert data["histogram"]["given"][9] == 2 and sum(data["histogram"]["given"]) == 2
@@ -119,6 +123,9 @@ def test_the_page_opens_offline_with_its_charts(tmp_path: Path) -> None:
         bars = browser.find_elements("css selector", "#per-store g")
         assert [b.get_attribute("data-label") for b in bars] == ["west", "north", "south"]
         assert bars[0].find_element("css selector", "rect").get_attribute("class") == "fail"
+        # A category of rejected records only has no rate to chart.
+        cats = browser.find_elements("css selector", "#per-category g")
+        assert sorted(c.get_attribute("data-label") for c in cats) == ["Flower", "Vape"]
         bins = browser.find_elements("css selector", "#histogram g")
         assert len(bins) == 10 and bins[9].get_attribute("data-given") == "2"
         # The store table sorts by a column when its header is clicked (inline script).

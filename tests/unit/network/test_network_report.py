@@ -125,7 +125,7 @@ def test_the_page_opens_offline_with_its_charts(tmp_path: Path) -> None:
         assert bars[0].find_element("css selector", "rect").get_attribute("class") == "fail"
         # A category of rejected records only has no rate to chart.
         cats = browser.find_elements("css selector", "#per-category g")
-        assert sorted(c.get_attribute("data-label") for c in cats) == ["Flower", "Vape"]
+        assert sorted(str(c.get_attribute("data-label")) for c in cats) == ["Flower", "Vape"]
         bins = browser.find_elements("css selector", "#histogram g")
         assert len(bins) == 10 and bins[9].get_attribute("data-given") == "2"
         # The store table sorts by a column when its header is clicked (inline script).

@@ -149,6 +149,10 @@ class Workbench:
                 group, _ = self.done.pop(row.subject)
                 self.queue.groups.append(group)
                 self.queue.groups.sort(key=lambda g: (-g.impact, -len(g.listings), g.id))
+            else:
+                # Decided before this process started (a restart) or a Refresh: the queue is
+                # read again from the store, where the undo has just removed the overrides.
+                self.queue = self._build()
             return row
 
     def gaps(self) -> list[ProposedProduct]:
@@ -157,6 +161,10 @@ class Workbench:
             listings: list[Listing] = list(self.queue.gaps)
             for group, answer in self.done.values():
                 if answer == "none":
+                    for x in group.listings:
+                        # Named as the queue names its gaps (what ``poslink gaps`` writes).
+                        if x.item is not None and not x.display:
+                            x.display = self.parsers.display(x)
                     listings += group.listings
         return cluster(listings)
 

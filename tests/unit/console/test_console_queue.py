@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers.consolehelp import demo
@@ -38,3 +40,39 @@ def test_the_former_names_of_the_orders_still_work(bench: Workbench) -> None:
         assert [g.id for g in select(groups, sort=former)] == [
             g.id for g in select(groups, sort=now)
         ]
+
+
+def test_undo_after_a_restart_brings_the_item_back(tmp_path: Path) -> None:
+    made = demo(tmp_path / "demo")
+    settings = Settings(made.decisions, str(made.catalog))
+    first = Workbench(settings)
+    group = first.queue.groups[0]
+    first.decide("ada", group, "none")
+    first.close()
+    again = Workbench(settings)  # the console restarted: the decision is in the store only
+    try:
+        assert group.id not in {g.id for g in again.queue.groups}
+        undone = again.undo("ada")
+        assert undone is not None and undone.subject == group.id
+        assert group.id in {g.id for g in again.queue.groups}
+    finally:
+        again.close()
+
+
+def test_a_gap_answered_in_this_session_is_named_as_a_fresh_queue_names_it(
+    tmp_path: Path,
+) -> None:
+    made = demo(tmp_path / "demo")
+    settings = Settings(made.decisions, str(made.catalog))
+    bench = Workbench(settings)
+    try:
+        group = bench.queue.groups[0]
+        bench.decide("ada", group, "none")  # "not in the catalog": a gap
+        here = sorted((p.brand, p.name) for p in bench.gaps())
+    finally:
+        bench.close()
+    fresh = Workbench(settings)  # what `poslink gaps` and a restarted console read
+    try:
+        assert here == sorted((p.brand, p.name) for p in fresh.gaps())
+    finally:
+        fresh.close()

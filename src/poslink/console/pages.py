@@ -77,6 +77,8 @@ def queue_page(request: Request, current: guard.Current, page: int = Query(1, ge
     filters = _filters(request)
     groups = _selected(request, filters)
     bench = guard.bench(request)
+    pages = _pages(len(groups))
+    page = min(page, pages)
     start = (page - 1) * PAGE
     return _page(
         request,
@@ -85,7 +87,7 @@ def queue_page(request: Request, current: guard.Current, page: int = Query(1, ge
         groups=groups[start : start + PAGE],
         total=len(groups),
         page=page,
-        pages=max(1, (len(groups) + PAGE - 1) // PAGE),
+        pages=pages,
         filters=filters,
         query=_query(filters),
         facets=bench.queue.facets(),
@@ -238,6 +240,8 @@ def search(
 def gaps_page(request: Request, current: guard.Current, page: int = Query(1, ge=1)) -> Response:
     """Catalog gaps as proposed products."""
     products = guard.bench(request).gaps()
+    pages = _pages(len(products))
+    page = min(page, pages)
     start = (page - 1) * PAGE
     return _page(
         request,
@@ -246,8 +250,13 @@ def gaps_page(request: Request, current: guard.Current, page: int = Query(1, ge=
         products=list(enumerate(products[start : start + PAGE], start=start + 1)),
         total=len(products),
         page=page,
-        pages=max(1, (len(products) + PAGE - 1) // PAGE),
+        pages=pages,
     )
+
+
+def _pages(count: int) -> int:
+    """Pages of ``PAGE`` rows (at least one); a page asked for past the last shows the last."""
+    return max(1, (count + PAGE - 1) // PAGE)
 
 
 @router.get("/gaps.csv")

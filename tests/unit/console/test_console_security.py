@@ -256,3 +256,14 @@ def test_a_bad_user_value_is_a_usage_error(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("poslink: error: ") and says in lines[0]
     assert not store.exists() or "carol" not in store.read_bytes().decode("latin-1")
+
+
+def test_a_page_past_the_last_shows_the_last(served: Served) -> None:
+    client, _ = served.login("bob")
+    rows = re.compile(r'<tr data-href="/item/([0-9a-f]+)')
+    first = rows.findall(client.get("/queue").text)
+    assert first  # the demo's queue is one page
+    for asked in ("999", "99999999999999999999"):
+        page = client.get(f"/queue?page={asked}")
+        assert page.status_code == 200 and rows.findall(page.text) == first, asked
+    assert client.get("/gaps?page=999").status_code == 200

@@ -73,7 +73,13 @@ def apply_cmd(
         with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(
-        f"{len(items)} overrides from {file} ({blank} rows without a decision)",
+        f"{_count(len(items), 'override')} from {file}"
+        f" ({_count(blank, 'row')} without a decision)",
         markup=False,
         highlight=False,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -279,6 +279,21 @@ def test_sources_lists_each_with_its_options() -> None:
         assert line in blocks["parquet"], blocks["parquet"]
 
 
+@pytest.mark.parametrize(
+    ("words", "says"),
+    [
+        (["", "--catalog", str(JANE / "catalog.db")], "a name with a letter or digit"),
+        (["  -- ", "--catalog", str(JANE / "catalog.db")], "a name with a letter or digit"),
+        (["Tangerine Sky", "--catalog", str(JANE / "catalog.db"), "--top", "0"], "'--top'"),
+    ],
+)
+def test_explain_refuses_what_it_cannot_explain(words: list[str], says: str) -> None:
+    done = poslink("explain", *words)
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], done.stderr
+
+
 def test_explain_shows_where_structured_fields_came_from() -> None:
     result = poslink(
         "explain", "Velvet Moon", "--catalog", JANE / "catalog.db", "--brand",

@@ -283,6 +283,9 @@ def test_bench_smoke(kushy: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "machine:" in result.stdout
     text = doc.read_text()
+    # The command that took the figures, as given; the verdict says which tiers it judges.
+    assert "`poslink bench --sizes tiny --parts local,real,spark,repeat,network`" in text
+    assert "on every tier with products to give (exact, store), precision on every group" in text
     # The generated workloads per tier, and the labelled real data beside them.
     assert "### Generated workloads per tier" in text
     assert "| 400 products x 300 records, distinct | exact |" in text

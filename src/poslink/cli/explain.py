@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from poslink.cli._app import app, errors, out
+from poslink.exceptions import ConfigError
 
 
 @app.command("explain")
@@ -28,7 +29,7 @@ def explain_cmd(
     category_table: Annotated[
         str, typer.Option(help="the category table: a built-in name or a .toml path")
     ] = "default",
-    top: Annotated[int, typer.Option(help="candidates to show")] = 8,
+    top: Annotated[int, typer.Option(min=1, help="candidates to show")] = 8,
 ) -> None:
     """Show how a name is parsed, where each attribute came from, and why it matches or not."""
     from poslink.catalogs import open_catalog
@@ -36,6 +37,9 @@ def explain_cmd(
     from poslink.matching import CatalogIndex, Matcher
 
     with errors():
+        if not any(c.isalnum() for c in name):
+            # What a run rejects (no letter or digit): nothing to explain.
+            raise ConfigError(f"explain needs a name with a letter or digit, not {name!r}")
         index = CatalogIndex.build(open_catalog(catalog).products())
         parser = index.parser(category_table)
     matcher = Matcher(index)

@@ -73,8 +73,7 @@ def apply_cmd(
         with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(
-        f"{_count(len(items), 'override')} from {file}"
-        f" ({_count(blank, 'row')} without a decision)",
+        f"{_count(len(items), 'override')} from {file} ({_count(blank, 'row')} without a decision)",
         markup=False,
         highlight=False,
     )

@@ -109,7 +109,9 @@ def bench(
             doc.parent.mkdir(parents=True, exist_ok=True)
             measured = "\n".join(extra) + ("\n" if extra else "")
             if results:
-                text = generated.document(results, sizes, stamp, workers, sample, misses, tiers)
+                text = generated.document(
+                    results, sizes, stamp, workers, sample, misses, tiers, parts
+                )
                 text += measured
             elif doc.is_file():
                 # A run of some parts only updates their sections of an existing document.

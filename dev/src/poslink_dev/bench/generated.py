@@ -321,9 +321,11 @@ def document(
     sample: int,
     misses: list[str],
     tiers: list[str] | None = None,
+    parts: str = "",
 ) -> str:
     """``docs/benchmarks.md``: how the figures were taken, the machine, the table, the figures
-    per tier (``tiers``: Markdown lines), the targets."""
+    per tier (``tiers``: Markdown lines), the targets. ``parts``: the ``--parts`` the run was
+    given, named in the command it says took the figures."""
     targets = [
         f"- {r.case.label}: "
         + ", ".join(
@@ -344,7 +346,8 @@ def document(
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `poslink bench --sizes {sizes}` (`make bench`) on {stamp}. Every figure",
+        f"Measured by `poslink bench --sizes {sizes}{f' --parts {parts}' if parts else ''}`"
+        f" (`make bench`) on {stamp}. Every figure",
         "below is a measurement of that run; rerun `make bench` to measure your machine.",
         "`poslink bench` is a command of the development package in `dev/` (`poslink_dev`,",
         "not part of poslink's wheel), which `make bench` installs.",

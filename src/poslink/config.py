@@ -283,8 +283,6 @@ def _check_plugins(
             cls = plugins.load(kind, getattr(config, key))
         except PoslinkError as exc:
             raise ConfigError(f"{_where((key,), origins, file)}: {exc}") from exc
-        if kind == "engines":
-            _check_engine_options(cls, config, origins, file)
         if kind == "sources":
             if not issubclass(cls, Source):
                 raise ConfigError(
@@ -301,22 +299,6 @@ def _check_plugins(
                 except ConfigError as exc:
                     where = _where(("source_options", "category_table"), origins, file)
                     raise ConfigError(f"{where}: {exc}") from exc
-
-
-def _check_engine_options(
-    cls: type,
-    config: RunConfig,
-    origins: dict[tuple[str, ...], tuple[Layer, str]],
-    file: Path | None,
-) -> None:
-    """An engine reads its options when it is made: a bad one named where it was set."""
-    from poslink.engines.base import EngineOptionError
-
-    try:
-        cls(**config.engine_options)
-    except EngineOptionError as exc:
-        where = _where(("engine_options", *exc.key.split(".")), origins, file)
-        raise ConfigError(f"{where}: {exc.problem}") from exc
 
 
 def _config_error(

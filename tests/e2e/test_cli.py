@@ -268,16 +268,8 @@ def test_sources_lists_builtin(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        (
-            "POSLINK_ENGINE_OPTIONS__BATCH_SIZE",
-            "0",
-            "environment variable POSLINK_ENGINE_OPTIONS__BATCH_SIZE: Input should be greater",
-        ),
-        (
-            "POSLINK_ENGINE_OPTIONS__CHUNK_SIZE",
-            "9",
-            "environment variable POSLINK_ENGINE_OPTIONS__CHUNK_SIZE: not a known key",
-        ),
+        ("POSLINK_ENGINE_OPTIONS__BATCH_SIZE", "0", "engine 'local' option batch_size:"),
+        ("POSLINK_ENGINE_OPTIONS__CHUNK_SIZE", "9", "engine 'local' option chunk_size:"),
     ],
 )
 def test_a_bad_engine_option_is_named_in_one_line(

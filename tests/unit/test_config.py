@@ -135,16 +135,6 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
         ),
         (BASE + "engine = 'warp'\n", {}, "{file}: key 'engine': unknown engine 'warp'"),
         (
-            BASE + "[engine_options]\nworkers = 'two'\n",
-            {},
-            "{file}: key 'engine_options.workers': Input should be a valid integer",
-        ),
-        (
-            BASE + "[engine_options]\nwrkers = 2\n",
-            {},
-            "{file}: key 'engine_options.wrkers': not a known key (known: workers,",
-        ),
-        (
             BASE + "source = 'csv'\n",
             {},
             "{file}: key 'source_options.columns' is missing (set it in the configuration file",

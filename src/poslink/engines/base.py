@@ -34,16 +34,6 @@ class Job:
     progress: Callable[[int], None] | None = None
 
 
-class EngineOptionError(ConfigError):
-    """A bad engine option: ``key`` (dotted, within ``engine_options``) and what is wrong, so
-    that the configuration can say where the option was set."""
-
-    def __init__(self, engine: str, key: str, problem: str) -> None:
-        super().__init__(f"engine {engine!r} option {key}: {problem}")
-        self.key = key
-        self.problem = problem
-
-
 class Engine(ABC):
     """Runs a job; every engine gives the same rows in the same order."""
 
@@ -60,7 +50,7 @@ class Engine(ABC):
             return model.model_validate(self.options)
         except ValidationError as exc:
             key, message = first_error(exc, model)
-            raise EngineOptionError(self.name, key, message) from exc
+            raise ConfigError(f"engine {self.name!r} option {key}: {message}") from exc
 
     @abstractmethod
     def run(self, job: Job) -> Counter[Status]:

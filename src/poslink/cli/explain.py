@@ -9,6 +9,7 @@ from rich.table import Table
 
 from poslink.cli._app import app, errors, out
 from poslink.exceptions import ConfigError
+from poslink.sources.validate import usable_name
 
 
 @app.command("explain")
@@ -37,7 +38,7 @@ def explain_cmd(
     from poslink.matching import CatalogIndex, Matcher
 
     with errors():
-        if not any(c.isalnum() for c in name):
+        if not usable_name(name):
             # What a run rejects (no letter or digit): nothing to explain.
             raise ConfigError(f"explain needs a name with a letter or digit, not {name!r}")
         index = CatalogIndex.build(open_catalog(catalog).products())

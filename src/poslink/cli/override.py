@@ -12,6 +12,7 @@ from rich.table import Table
 from poslink.catalogs import open_catalog
 from poslink.cli._app import app, errors, out
 from poslink.exceptions import ConfigError, InputError
+from poslink.files.locations import local_file
 from poslink.store.overrides import Override, override_key, parse_answer, read_override_csv
 
 if TYPE_CHECKING:
@@ -47,20 +48,13 @@ def open_store(location: str, existing: bool = False) -> DecisionStore:
     from poslink.store.db import DecisionStore
 
     if existing:
-        path = _local_file(location)
+        path = local_file(location)
         if path is not None and not path.exists():
             raise InputError(
                 f"{location}: no such decision store (a run makes one: poslink run ..."
                 " --decisions FILE)"
             )
     return DecisionStore(location)
-
-
-def _local_file(location: str) -> Path | None:
-    """The file a SQLite store location names (None for a server URL)."""
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None if "://" in location else Path(location).expanduser()
 
 
 def known_ids(catalog: str | None) -> set[str] | None:

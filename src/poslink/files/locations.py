@@ -18,6 +18,15 @@ def is_url(location: str | Path) -> bool:
     return isinstance(location, str) and bool(_URL.match(location))
 
 
+def local_file(location: str | None) -> Path | None:
+    """The local file a catalog or store location names (None for a server URL)."""
+    if location is None:
+        return None
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None if "://" in location else Path(location).expanduser()
+
+
 def _missing_folders(folder: Path) -> list[Path]:
     """``folder`` and its parents that do not exist yet, the deepest first."""
     missing: list[Path] = []

@@ -11,7 +11,7 @@ from poslink.config import RunConfig
 from poslink.engines.base import Engine
 from poslink.exceptions import ConfigError
 from poslink.files.atomic import is_stream
-from poslink.files.locations import is_url
+from poslink.files.locations import is_url, local_file
 from poslink.files.rejects import rejects_path
 from poslink.runs.parts import build_engine, pulls
 from poslink.sources.base import STDIN
@@ -31,15 +31,6 @@ def check_locations(config: RunConfig, engine: Engine) -> None:
                 f"{location}: the {engine.name} engine reads and writes local paths only;"
                 " URLs need --engine spark"
             )
-
-
-def _file_of(location: str | None) -> Path | None:
-    """The local file a catalog or store location names (None for a server URL)."""
-    if location is None:
-        return None
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None if "://" in location else Path(location).expanduser()
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -74,11 +65,11 @@ def check_paths(
         )
     reads: dict[str, Path | None] = {
         "--pos": None if is_url(config.location("pos")) else config.pos,
-        "--catalog": _file_of(config.catalog),
+        "--catalog": local_file(config.catalog),
         "--index": config.index,
         **(inputs or {}),
     }
-    store = _file_of(config.decisions)
+    store = local_file(config.decisions)
     out = config.location("out")
     writes: dict[str, Path | None] = {**(outputs or {})}
     if not is_url(out):
@@ -121,7 +112,7 @@ def refuse_overwriting(
     if out.is_dir():
         raise ConfigError(f"{option} {out} is a directory: give the file to write")
     for name, location in reads.items():
-        read = _file_of(str(location)) if location is not None else None
+        read = local_file(None if location is None else str(location))
         if read is not None and _same_file(out, read):
             raise ConfigError(
                 f"{option} {out} is the {name} file: poslink never writes over what it reads;"

@@ -170,6 +170,12 @@ def map_errors(*rules: Rule) -> Iterator[None]:
         raise
 
 
+def plain(message: str) -> str:
+    """A pydantic message as a user reads it: a validator's own ``ValueError`` comes as "Value
+    error, <its text>", and the text is the message."""
+    return message.replace("Value error, ", "")
+
+
 def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
     """The dotted key and a plain message for the first error (unknown keys first: a misspelt
     key is often why another one is missing)."""
@@ -183,8 +189,7 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         return key, "not a known key" + (f" (known: {known})" if known else "")
     if error["type"] == "missing":
         return key, "required, not given"
-    # A validator's own ValueError comes as "Value error, <its text>": the text is the message.
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = plain(str(error["msg"]))
     if "input" in error and error["type"] not in ("model_type", "dict_type"):
         message += f", got {error['input']!r}"
     return key, message

@@ -77,7 +77,7 @@ def serve_cmd(
     from pydantic import ValidationError
 
     from poslink.config import MatcherConfig
-    from poslink.exceptions import ConfigError
+    from poslink.exceptions import ConfigError, plain
     from poslink.service.server import preflight, serve
     from poslink.service.settings import ServiceSettings
 
@@ -100,7 +100,7 @@ def serve_cmd(
                 workers=workers,
             )
         except ValidationError as exc:
-            raise ConfigError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
+            raise ConfigError(plain(str(exc.errors()[0]["msg"]))) from exc
         for warning in preflight(settings):
             err.print(f"poslink: warning: {warning}", markup=False, highlight=False)
         failed = serve(settings, host, port, access_log=access_log)

@@ -19,7 +19,7 @@ import typer
 
 from poslink import logs
 from poslink.cli._app import report
-from poslink.exceptions import EXIT_USAGE
+from poslink.exceptions import EXIT_USAGE, plain
 
 
 class _ClickError(Protocol):
@@ -67,8 +67,7 @@ def _message(exc: Exception) -> str:
     text = cast(_ClickError, exc).format_message()
     # A message from a parameter's callback may span lines; a log line may not.
     message = " ".join(line.strip() for line in text.splitlines() if line.strip())
-    # Typer checks some values with pydantic, whose wording ("Value error, ...") is no user's.
-    message = message.replace("Value error, ", "")
+    message = plain(message)  # Typer checks some values with pydantic
     ctx: Any = getattr(exc, "ctx", None)  # a usage error knows the command it is about
     if ctx is not None and ctx.command.get_help_option(ctx) is not None:
         # "--help" rather than Click's first name ("-h"): it says what it does.

@@ -4,7 +4,7 @@ PoslinkError
  ├── ConfigError          2  usage: the run configuration is wrong (key, file, conflicting paths)
  ├── PluginError          2  usage: an unknown or broken source / catalog / sink / engine
  ├── InputError           3  data: a file cannot be read at all (missing, not JSON, no table)
- │    └── CatalogError    3  data: the catalog is missing, not a catalog, or lacks a column
+ │    └── CatalogError    3  data: the catalog (or its saved index) is missing or unusable
  ├── OutputError          4  environment: the output cannot be written (disk full, a directory)
  ├── EngineError          4  environment: the engine could not run the job (Spark, a worker died)
  ├── StoreError           4  environment: the decision store cannot be opened, read or written
@@ -65,7 +65,7 @@ class InputError(PoslinkError):
 
 
 class CatalogError(InputError):
-    """The catalog cannot be opened or does not have the expected shape."""
+    """The catalog, or the saved index standing for it, cannot be opened or used."""
 
 
 class PluginError(PoslinkError):

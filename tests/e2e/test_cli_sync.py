@@ -164,3 +164,26 @@ def test_an_unreadable_catalog_stops_the_sync_with_3(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert "no such catalog file" in done.stderr
     assert not list(out.glob("*.csv")) and not (out / "report.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("index", "says"),
+    [(None, "no such index file"), ("not an index\n", "not a poslink index (not JSON)")],
+    ids=["missing", "damaged"],
+)
+def test_an_unusable_saved_index_stops_the_sync_once(
+    tmp_path: Path, index: str | None, says: str
+) -> None:
+    # The index serves every store: its failure is the sync's, said once, not once per store.
+    path = tmp_path / "index.json"
+    if index is not None:
+        path.write_text(index, encoding="utf-8")
+    out = tmp_path / "out"
+    done = poslink(
+        "sync", "--manifest", csv_manifest(tmp_path), "--catalog", CATALOG,
+        "--index", path, "--out", out,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.count(says) == 1, done.stderr
+    assert "store north failed" not in done.stderr
+    assert not list(out.glob("*.csv")) and not (out / "report.json").exists()

@@ -21,7 +21,7 @@ from typing import Any
 from poslink.domain.brand_ends import NameWords
 from poslink.domain.brands import BrandIndex
 from poslink.domain.knowledge import knowledge_fingerprint, load_knowledge
-from poslink.exceptions import InputError
+from poslink.exceptions import CatalogError
 from poslink.files.atomic import AtomicFile
 from poslink.matching.index import CatalogIndex, make_blocks
 from poslink.matching.profiles import profile_item, profile_key
@@ -93,17 +93,17 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
     data = _read(path)
     built = data.get("catalog_version")
     if catalog_version is not None and built != catalog_version:
-        raise InputError(
+        raise CatalogError(
             f"{path}: the catalog has changed since this index was built; "
             "rebuild it with `poslink index build`"
         )
     if data.get("knowledge") != knowledge_fingerprint():
-        raise InputError(
+        raise CatalogError(
             f"{path}: built with other domain tables (poslink {data.get('poslink')}); "
             "rebuild it with `poslink index build`"
         )
     if data.get("parsing") != parsing_fingerprint():
-        raise InputError(
+        raise CatalogError(
             f"{path}: built by other parsing code (poslink {data.get('poslink')}); "
             "rebuild it with `poslink index build`"
         )
@@ -144,7 +144,7 @@ def load_index(path: Path, catalog_version: str | None = None) -> CatalogIndex:
             version=str(built),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: damaged poslink index ({exc!r})") from exc
+        raise CatalogError(f"{path}: damaged poslink index ({exc!r})") from exc
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -152,17 +152,17 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such index file") from None
+        raise CatalogError(f"{path}: no such index file") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: not a file") from None
+        raise CatalogError(f"{path}: not a file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a poslink index (not JSON)") from exc
+        raise CatalogError(f"{path}: not a poslink index (not JSON)") from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(f"{path}: not a poslink index")
+        raise CatalogError(f"{path}: not a poslink index")
     if data.get("format_version") != FORMAT_VERSION:
-        raise InputError(
+        raise CatalogError(
             f"{path}: index format {data.get('format_version')} is not the one this poslink "
             f"reads ({FORMAT_VERSION}); rebuild it with `poslink index build`"
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from poslink.domain.knowledge import load_category_table
-from poslink.exceptions import ConfigError, InputError
+from poslink.exceptions import CatalogError, ConfigError
 from poslink.service.keys import KeyStore
 from poslink.service.settings import ServiceSettings
 from poslink.service.workers import supervise
@@ -33,7 +33,7 @@ def preflight(settings: ServiceSettings) -> list[str]:
             "pip install 'poslink[serve]'"
         ) from None
     if settings.index is not None and not settings.index.is_file():
-        raise InputError(f"{settings.index}: no such index file")
+        raise CatalogError(f"{settings.index}: no such index file")
     load_category_table(settings.category_table)
     with DecisionStore(settings.decisions) as store:
         active = [k for k in KeyStore(store).list() if k.active]

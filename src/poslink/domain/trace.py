@@ -83,6 +83,9 @@ class Origins(dict[str, str]):
         """Each measure's origin: the weight field, else the name."""
         if field is not None:
             self._measures(field, f"field weight {written!r}")
+            if not (field.weight_g or field.potency_mg or field.pack):
+                # Said as an unknown lineage field is: a field read as nothing is not silent.
+                self["weight field"] = f"{written!r} names no weight, potency or pack"
         self._measures(name, "name")
 
     def _measures(self, m: Measures, origin: str) -> None:

@@ -112,6 +112,13 @@ def parser() -> Parser:
             {"potency_mg": 100.0},
             {"potency_mg": "field weight '100mg'"},
         ),
+        # ... and a weight field read as nothing is said so; the name's size stands
+        (
+            "Blue Dream 1g",
+            {"weight": "banana"},
+            {"weight_g": 1.0},
+            {"weight_g": "name", "weight field": "'banana' names no weight, potency or pack"},
+        ),
     ],
 )
 def test_structured_fields(

@@ -50,6 +50,8 @@ class SqliteCatalog(Catalog):
     def products(self) -> Iterator[CatalogProduct]:
         """Every row of the products table."""
         path = Path(self.location.removeprefix("sqlite:///"))
+        if path.is_dir():
+            raise CatalogError(f"{path}: a folder, not a catalog file")
         if not path.is_file():
             raise CatalogError(f"{path}: no such catalog file")
         if not IDENTIFIER.match(self.table):

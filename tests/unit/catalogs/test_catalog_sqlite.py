@@ -26,6 +26,12 @@ def test_missing_file_is_an_error_and_not_created(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_a_folder_is_said_to_be_one(tmp_path: Path) -> None:
+    # "no such catalog file" of a folder that exists sent users looking for a typo.
+    with pytest.raises(CatalogError, match="a folder, not a catalog file"):
+        list(open_catalog(str(tmp_path)).products())
+
+
 def test_missing_table(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     sqlite3.connect(path).execute("CREATE TABLE other (x int)").connection.close()

@@ -130,6 +130,10 @@ class RunConfig(BaseModel):
     )
     # ``pos`` and ``out`` as given when they are URLs: a Path would fold "s3a://" to "s3a:/".
     _urls: dict[str, str] = PrivateAttr(default_factory=dict)
+    # Where each key was set (``load_run_config``): for what is checked only once the run
+    # builds its parts (the engine's options), named as a key checked on reading is.
+    _origins: dict[tuple[str, ...], tuple[Layer, str]] = PrivateAttr(default_factory=dict)
+    _file: Path | None = PrivateAttr(None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -140,6 +144,13 @@ class RunConfig(BaseModel):
         config = handler(data)
         config._urls.update(urls)
         return config
+
+    def where(self, key: tuple[str, ...]) -> str | None:
+        """Where ``key`` was set (file and key, environment variable, flag), as error messages
+        name it; None for a configuration not read by ``load_run_config`` (the Python API)."""
+        if not self._origins and self._file is None:
+            return None
+        return _where(key, self._origins, self._file)
 
     def location(self, key: Literal["pos", "out"]) -> Path | str:
         """The input or output as given: a URL (``s3a://bucket/key``) whole, else the path."""
@@ -246,6 +257,7 @@ def load_run_config(
     except ValidationError as exc:
         raise _config_error(exc, RunConfig, (), origins, file) from exc
     _check_plugins(config, origins, file)
+    config._origins, config._file = origins, file
     return config
 
 

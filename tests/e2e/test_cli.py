@@ -18,6 +18,9 @@ from helpers import (
     make_catalog,
     poslink,
 )
+from poslink.config import RunConfig
+from poslink.exceptions import ConfigError
+from poslink.runs.parts import build_engine
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -268,8 +271,19 @@ def test_sources_lists_builtin(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("POSLINK_ENGINE_OPTIONS__BATCH_SIZE", "0", "engine 'local' option batch_size:"),
-        ("POSLINK_ENGINE_OPTIONS__CHUNK_SIZE", "9", "engine 'local' option chunk_size:"),
+        # Named where it was set, as every other key is.
+        (
+            "POSLINK_ENGINE_OPTIONS__BATCH_SIZE",
+            "0",
+            "error: environment variable POSLINK_ENGINE_OPTIONS__BATCH_SIZE: Input should be "
+            "greater than or equal to 1",
+        ),
+        (
+            "POSLINK_ENGINE_OPTIONS__CHUNK_SIZE",
+            "9",
+            "error: environment variable POSLINK_ENGINE_OPTIONS__CHUNK_SIZE: not a known key "
+            "(known: workers,",
+        ),
     ],
 )
 def test_a_bad_engine_option_is_named_in_one_line(
@@ -279,3 +293,18 @@ def test_a_bad_engine_option_is_named_in_one_line(
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_bad_engine_option_in_a_file_names_the_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text("[engine_options]\nworkers = 'two'\n", encoding="utf-8")
+    result = poslink(
+        "run", *EXAMPLE_ARGS, "--config", config, "--out", tmp_path / "o.csv"
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"error: {config}: key 'engine_options.workers': Input should be a valid integer" in (
+        result.stderr
+    )
+    # The same options given to the Python API (no file) are named by the engine.
+    with pytest.raises(ConfigError, match=r"^engine 'local' option workers: Input should be"):
+        build_engine(RunConfig(pos="p", catalog="c", out="o", engine_options={"workers": "two"}))

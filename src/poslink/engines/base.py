@@ -34,6 +34,16 @@ class Job:
     progress: Callable[[int], None] | None = None
 
 
+class EngineOptionError(ConfigError):
+    """A bad engine option: ``key`` (dotted, within ``engine_options``) and what is wrong, so
+    that a run can say where the option was set (``RunConfig.where``)."""
+
+    def __init__(self, engine: str, key: str, problem: str) -> None:
+        super().__init__(f"engine {engine!r} option {key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
 class Engine(ABC):
     """Runs a job; every engine gives the same rows in the same order."""
 
@@ -50,7 +60,7 @@ class Engine(ABC):
             return model.model_validate(self.options)
         except ValidationError as exc:
             key, message = first_error(exc, model)
-            raise ConfigError(f"engine {self.name!r} option {key}: {message}") from exc
+            raise EngineOptionError(self.name, key, message) from exc
 
     @abstractmethod
     def run(self, job: Job) -> Counter[Status]:

@@ -16,7 +16,7 @@ from poslink.config import RunConfig
 from poslink.db.connect import describe
 from poslink.domain.knowledge import load_category_table
 from poslink.domain.learned import LearnedKnowledge, teach
-from poslink.engines.base import Engine
+from poslink.engines.base import Engine, EngineOptionError
 from poslink.exceptions import ConfigError, PluginError
 from poslink.files.atomic import is_stream
 from poslink.files.rejects import RejectsFile, rejects_path
@@ -111,8 +111,16 @@ class CatalogAccess:
 
 
 def build_engine(config: RunConfig) -> Engine:
-    """The configured engine, its options validated."""
-    engine = plugins.load("engines", config.engine)(**config.engine_options)
+    """The configured engine, its options validated (a bad one named where it was set)."""
+    try:
+        engine = plugins.load("engines", config.engine)(**config.engine_options)
+    except EngineOptionError as exc:
+        # Checked here, not when the configuration is read: a configuration may hold the
+        # options of an engine another layer (a flag) then replaced.
+        where = config.where(("engine_options", *exc.key.split(".")))
+        if where is None:
+            raise
+        raise ConfigError(f"{where}: {exc.problem}") from exc
     assert isinstance(engine, Engine)
     return engine
 

@@ -87,13 +87,13 @@ def bench(
         if wanted - {"real"} and not (kushy / "products.csv").is_file():
             raise ConfigError(f"{kushy}: not the Kushy data set (no products.csv)")
         _say(f"machine: {generated.machine()}")
-        results = []
+        results: list[generated.Result] = []
         for case in generated.SIZES[sizes] if "local" in wanted else []:
             result = generated.run_case(case, work, kushy, workers=workers, sample=sample)
+            # The table's header once, then each row as its workload is done (minutes apart):
+            # the whole table again would print every row twice.
+            _say("\n".join(generated.table([result])[0 if not results else -1 :]))
             results.append(result)
-            _say(generated.table([result])[-1])
-        if results:
-            _say("\n".join(generated.table(results)))
         misses = [f"{r.case.label}: {m}" for r in results for m in r.misses()]
         for miss in misses:
             _say(f"target missed: {miss}")

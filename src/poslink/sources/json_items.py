@@ -27,6 +27,7 @@ from typing import IO, Any
 import ijson  # type: ignore[import-untyped]
 
 from poslink.exceptions import InputError
+from poslink.sources.json_depth import DepthGuard
 from poslink.sources.validate import kind_of
 
 # A syntax error is located by re-reading with the json module, up to this size.
@@ -60,7 +61,7 @@ def _read(path: Path, prefix: str, opener: Opener | None, backend: Any) -> Itera
     done = 0
     while True:
         try:
-            for item in _items(_opener(path, opener), backend, prefix, skip=done):
+            for item in _items(path, _opener(path, opener), backend, prefix, skip=done):
                 done += 1
                 yield item
             return
@@ -133,10 +134,11 @@ def _top_level(path: Path, opener: Opener | None) -> Any:
     return None
 
 
-def _items(opener: Opener, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
+def _items(path: Path, opener: Opener, backend: Any, prefix: str, skip: int) -> Iterator[Any]:
     with opener() as handle:
         skip_bom(handle)
-        stream = _Sealed(handle) if backend is ijson else handle
+        guarded = DepthGuard(handle, path)
+        stream = _Sealed(guarded) if backend is ijson else guarded
         items = backend.items(stream, prefix, use_float=True, buf_size=BUF_SIZE)
         for n, item in enumerate(items):
             if n >= skip:
@@ -153,7 +155,7 @@ class _Sealed:
     ignored. (A document that is a lone value keeps its bytes as they are.)
     """
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes] | DepthGuard) -> None:
         self.handle = handle
         self.first = b""
         self.sealed = False
@@ -175,19 +177,20 @@ def found_at(path: Path, dotted: str, opener: Opener | None = None) -> str | Non
     ``dotted`` is "" for the top level. Read as a stream, stopping at the first event there.
     """
     try:
-        return _found_at(_opener(path, opener), dotted, ijson)
+        return _found_at(path, _opener(path, opener), dotted, ijson)
     except (ijson.JSONError, json.JSONDecodeError) as exc:
         raise InputError(syntax_error(path, exc, opener)) from exc
     except UnicodeDecodeError as exc:
         if _c_parser_cannot_go_on(exc, path, opener):  # an escaped lone surrogate
-            return _found_at(_opener(path, opener), dotted, ijson.get_backend("python"))
+            python = ijson.get_backend("python")
+            return _found_at(path, _opener(path, opener), dotted, python)
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
 
 
-def _found_at(opener: Opener, dotted: str, backend: Any) -> str | None:
+def _found_at(path: Path, opener: Opener, dotted: str, backend: Any) -> str | None:
     with opener() as handle:
         skip_bom(handle)
-        for prefix, event, _ in backend.parse(handle):
+        for prefix, event, _ in backend.parse(DepthGuard(handle, path)):
             if prefix != dotted:
                 continue
             if event == "start_array":
@@ -226,6 +229,8 @@ def syntax_error(path: Path, exc: Exception, opener: Opener | None = None) -> st
             return f"{path}: not UTF-8 text (byte {found.start})"
         except ValueError:
             pass  # what the json module reads but JSON is not: located below
+        except RecursionError:
+            pass  # nested beyond what the (recursive) json module reads: located below
     return _located(path, exc, opener)
 
 
@@ -256,7 +261,8 @@ def _located(path: Path, exc: Exception, opener: Opener | None) -> str:
     try:
         with _opener(path, opener)() as handle:
             skip_bom(handle)
-            for _ in ijson.get_backend("python").basic_parse(handle, use_float=True):
+            guarded = DepthGuard(handle, path)
+            for _ in ijson.get_backend("python").basic_parse(guarded, use_float=True):
                 pass
     except (ijson.JSONError, json.JSONDecodeError) as refused:
         found = _UNEXPECTED.match(str(refused))

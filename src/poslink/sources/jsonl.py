@@ -60,4 +60,10 @@ class JsonLinesSource(JaneJsonSource):
                 row=row,
                 raw=text,
             )
+        except RecursionError:
+            # The json module is recursive: a line nested beyond Python's recursion limit is
+            # one bad record, as any other line it cannot read.
+            return SkippedRecord(
+                f"line {number}: JSON nested too deeply to read", row=row, raw=text
+            )
         return self._record(row, obj)

@@ -50,7 +50,9 @@ def guess_format(text: str) -> str | None:
         if len(lines) > 1 and lines[1].lstrip().startswith("{"):
             try:
                 json.loads(lines[0])
-            except ValueError:
+            except (ValueError, RecursionError):
+                # (RecursionError: a first line nested beyond what the json module reads, or
+                # cut off by the head read here; a guess needs no more.)
                 return JSON_OBJECT
             return JSON_LINES
         return JSON_OBJECT

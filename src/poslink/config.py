@@ -187,7 +187,8 @@ def file_layer(path: Path) -> Layer:
         raise ConfigError(f"{path}: cannot read the configuration file: {exc}") from exc
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        # (RecursionError: tomllib is recursive; arrays nested a thousand deep exhaust it.)
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     layer = Layer(str(path))
     for key, value in _leaves(data):
@@ -225,7 +226,7 @@ def parse_value(text: str, where: str) -> Any:
     if text.lstrip()[:1] in ("{", "["):
         try:
             return tomllib.loads(f"v = {text}")["v"]
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
             raise ConfigError(f"{where}: not a valid TOML table or array: {exc}") from exc
     return text
 

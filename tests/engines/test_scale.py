@@ -146,6 +146,7 @@ def test_a_saved_index_is_refused_when_what_made_it_changed(
     ("content", "message"),
     [
         ("not json", "not a poslink index (not JSON)"),
+        ("[" * 5000 + "]" * 5000, "not a poslink index (not JSON)"),  # beyond the json module
         ('{"format": "something else"}', "not a poslink index"),
         ('{"format": "poslink-index", "format_version": 99}', "index format 99"),
     ],

@@ -157,6 +157,13 @@ def test_option_flags_merge_into_file_options(tmp_path: Path) -> None:
             "(built-in: default, dutchie, flowhub, leafly, menu, metrc, store, weedmaps;",
         ),
         (BASE, {"POSLINK_SOURCE_OPTIONS": "{broken"}, "POSLINK_SOURCE_OPTIONS: not a valid TOML"),
+        # Nested beyond what tomllib (recursive) reads: an error like any other, no traceback.
+        (BASE + "x = " + "[" * 3000 + "]" * 3000 + "\n", {}, "{file}: not valid TOML"),
+        (
+            BASE,
+            {"POSLINK_SOURCE_OPTIONS": "[" * 3000 + "]" * 3000},
+            "POSLINK_SOURCE_OPTIONS: not a valid TOML",
+        ),
     ],
 )
 def test_errors_name_the_key_and_where_it_was_set(

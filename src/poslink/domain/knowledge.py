@@ -239,5 +239,6 @@ def _category_data(name: str) -> dict[str, Any]:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"category table {name}: cannot be read: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        # (RecursionError: tomllib is recursive; arrays nested a thousand deep exhaust it.)
         raise ConfigError(f"category table {name}: not valid TOML: {exc}") from exc

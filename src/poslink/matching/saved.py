@@ -155,7 +155,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise CatalogError(f"{path}: no such index file") from None
     except IsADirectoryError:
         raise CatalogError(f"{path}: not a file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # (RecursionError: nested beyond what the recursive json module reads; no index is.)
         raise CatalogError(f"{path}: not a poslink index (not JSON)") from exc
     except OSError as exc:
         raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from exc

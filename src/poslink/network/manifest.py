@@ -87,7 +87,8 @@ def read_manifest(path: Path) -> list[StoreEntry]:
 def _toml_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        # (RecursionError: tomllib is recursive; arrays nested a thousand deep exhaust it.)
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     unknown = set(data) - {"defaults", "store"}
     if unknown:
@@ -143,6 +144,8 @@ def _csv_read(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
                 options = json.loads(cells["options"])
             except json.JSONDecodeError as exc:
                 options = f"options are not a JSON object: {exc.msg}"
+            except RecursionError:  # the json module is recursive
+                options = "options are not a JSON object: nested too deeply"
         rows.append(
             (
                 line,

@@ -250,7 +250,8 @@ class Puller:
     def _decode(self, body: bytes, number: int, url: str) -> Any:
         try:
             return json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            # (RecursionError: a page nested beyond what the recursive json module reads.)
             raise PullError(
                 f"{self.where(url)}: page {number} is not JSON ({one_line(str(exc))})"
             ) from exc

@@ -52,6 +52,7 @@ def test_a_table_file(tmp_path: Path) -> None:
             "category table 'nope' not found (built-in: default, dutchie, flowhub, leafly, menu,",
         ),
         ('"bud" = [\n', "not valid TOML"),
+        ('"bud" = ' + "[" * 3000 + "]" * 3000 + "\n", "not valid TOML"),  # beyond tomllib
     ],
 )
 def test_bad_tables(tmp_path: Path, text: str, message: str) -> None:

@@ -84,16 +84,20 @@ def test_a_stores_problem_stays_with_it(tmp_path: Path, rows: str, problem: str)
 
 def test_bad_options_are_the_stores_problem(tmp_path: Path) -> None:
     path = tmp_path / "stores.csv"
-    path.write_text('store,pos,options\na,x.json,"{not json"\nb,y.json,"[1]"\n')
-    a, b = read_manifest(path)
+    deep = "[" * 3000 + "]" * 3000
+    path.write_text(f'store,pos,options\na,x.json,"{{not json"\nb,y.json,"[1]"\nc,z.json,{deep}\n')
+    a, b, c = read_manifest(path)
     assert a.problem.startswith("options are not a JSON object")
     assert b.problem == "options must be a table (a JSON object in CSV)"
+    # Nested beyond what the (recursive) json module reads: that store's problem too.
+    assert c.problem == "options are not a JSON object: nested too deeply"
 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
         ("m.toml", "[[store]\n", "not valid TOML"),
+        ("m.toml", "x = " + "[" * 3000 + "]" * 3000 + "\n", "not valid TOML"),
         ("m.toml", "[stores]\nid = 1\n", "unknown table 'stores'"),
         ("m.toml", "", "lists no store"),
         ("m.csv", "id,path\na,b\n", "needs the columns store and pos"),

@@ -159,6 +159,14 @@ def test_other_refusals_stop_at_once(metrc_api: FakeApi, status: int) -> None:
     assert len(metrc_api.requests) == 1
 
 
+def test_a_page_nested_beyond_the_json_module_is_not_json(metrc_api: FakeApi) -> None:
+    # The json module is recursive: such a page is a bad page, not a RecursionError.
+    deep = "[" * 5000 + "]" * 5000
+    metrc_api.answer = lambda request: Response(deep, content_type="application/json")
+    with pytest.raises(PullError, match="page 1 is not JSON"):
+        list(source("metrc", metrc_api.url).records())
+
+
 def test_missing_credentials_name_the_variable_before_any_request(
     httpserver: HTTPServer, feed: Feed
 ) -> None:

@@ -4,24 +4,46 @@ without its password."""
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from poslink.config import Timeouts
 from poslink.exceptions import PoslinkError, map_errors
+from poslink.sources.redaction import SECRET_PARAM
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a database is used, not when plugins are listed
     import sqlalchemy as sa
 
 
 def describe_url(location: str) -> str:
-    """The URL as it may be shown to a user: without its password."""
+    """The URL as it may be shown to a user: without its password, whether it is given before
+    the host or as a query parameter (``?password=``, which libpq reads as well), nor any
+    other secret-looking query value."""
     import sqlalchemy as sa
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return sa.make_url(location).render_as_string(hide_password=True)
+        url = sa.make_url(location)
     except ArgumentError:
-        return location
+        return _masked(location)
+    query = {k: "***" if SECRET_PARAM.search(k) else v for k, v in url.query.items()}
+    # (SQLAlchemy escapes the stars; they are shown as given.)
+    shown = url.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")
+
+
+# What a URL SQLAlchemy cannot parse may still hold: a password before the host, secret
+# query values (their parameter names as ``SECRET_PARAM`` knows them).
+_USER_PASSWORD = re.compile(r"(?P<user>//[^/?#@:]*):[^/?#]*@")
+_QUERY_VALUE = re.compile(r"(?P<name>[?&][^=&#]*)=(?P<value>[^&#]*)")
+
+
+def _masked(location: str) -> str:
+    """An unparseable URL with what looks like a password or a secret replaced by ``***``."""
+    shown = _USER_PASSWORD.sub(r"\g<user>:***@", location)
+    return _QUERY_VALUE.sub(
+        lambda m: f"{m['name']}=***" if SECRET_PARAM.search(m["name"]) else m[0], shown
+    )
 
 
 def describe(location: str) -> str:

@@ -18,8 +18,8 @@ from pydantic import BeforeValidator, SecretStr
 
 from poslink.exceptions import ConfigError
 
-# Query parameters whose values are never shown.
-_SECRET_PARAM = re.compile(r"key|token|secret|password|passwd|auth|signature|sig$", re.I)
+# Query parameters whose values are never shown (a pulled API's, a database URL's).
+SECRET_PARAM = re.compile(r"key|token|secret|password|passwd|auth|signature|sig$", re.I)
 
 
 def _as_text(value: Any) -> Any:
@@ -46,7 +46,7 @@ def safe_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     query = [
-        (k, "***" if _SECRET_PARAM.search(k) else v)
+        (k, "***" if SECRET_PARAM.search(k) else v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit((parts.scheme, host, parts.path, urlencode(query, safe="*[]"), ""))

@@ -124,3 +124,29 @@ def test_unreachable_server_hides_the_password(tmp_path: Path) -> None:
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # libpq reads a password given as a query parameter as well as before the host.
+        "postgresql+psycopg://user@127.0.0.1:9/db?password=s3cret",
+        "postgresql+psycopg://127.0.0.1:9/db?user=user&password=s3cret&sslmode=disable",
+        "postgresql+psycopg://user:pw@127.0.0.1:9/db?sslpassword=s3cret",
+    ],
+)
+@pytest.mark.parametrize("flag", ["--catalog", "--decisions"])
+def test_a_password_in_the_query_is_hidden_everywhere(tmp_path: Path, url: str, flag: str) -> None:
+    args: list[str | Path] = ["--catalog", url]
+    if flag == "--decisions":
+        args = ["--catalog", storehelp.EXAMPLE_CATALOG, "--decisions", url]
+    summary = tmp_path / "summary.json"
+    verbose: list[str | Path] = ["-vv", "--log-format", "json", "--summary-json", summary]
+    for extra in ([], verbose):
+        result = poslink(
+            "run", "--pos", storehelp.EXAMPLE_POS, *args, "--out", tmp_path / "o.csv", *extra
+        )
+        assert result.returncode == 75, result.stderr
+        assert "127.0.0.1:9" in result.stderr and "=***" in result.stderr
+        assert "s3cret" not in result.stderr + result.stdout
+    assert "s3cret" not in summary.read_text()

@@ -145,7 +145,62 @@ def _zstd_reader(raw: BinaryIO) -> Any:
         import zstandard
     except ImportError:
         return None
-    return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    return _ZstdFrames(raw, zstandard.ZstdDecompressor())
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The zstd frames of ``raw``, one after another, decompressed as they are read.
+
+    The zstandard package's own stream reader ends quietly where the bytes end, inside a frame
+    or not: an export cut short would be read as a shorter feed, exit 0 (the records after the
+    cut silently missing). Here a file that ends inside a frame is an ``EOFError``, as gzip
+    and Python 3.14's ``compression.zstd`` report it.
+    """
+
+    def __init__(self, raw: BinaryIO, decompressor: Any) -> None:
+        super().__init__()
+        self.raw = raw
+        self.decompressor = decompressor
+        self.frame: Any = None  # the frame being decompressed (None: between frames)
+        self.pending = b""
+        self.at = 0
+        self.ended = False
+
+    def readable(self) -> bool:
+        """Always: this is an input."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Decompress into ``buffer``; 0 at the end of the last whole frame."""
+        while self.at >= len(self.pending) and not self.ended:
+            self._decompress_more()
+        size = min(len(buffer), len(self.pending) - self.at)
+        buffer[:size] = self.pending[self.at : self.at + size]
+        self.at += size
+        return size
+
+    def _decompress_more(self) -> None:
+        chunk = self.raw.read(1 << 16)
+        if not chunk:
+            if self.frame is not None:
+                raise EOFError("the file ends inside a zstd frame (cut short?)")
+            self.ended = True
+            return
+        out = []
+        while chunk:
+            if self.frame is None:
+                self.frame = self.decompressor.decompressobj()
+            out.append(self.frame.decompress(chunk))
+            chunk = b""
+            if self.frame.eof:  # a whole frame: what follows it starts the next one
+                chunk, self.frame = self.frame.unused_data, None
+        self.pending, self.at = b"".join(out), 0
+
+    def close(self) -> None:
+        """Close the file."""
+        if not self.closed:
+            self.raw.close()
+        super().close()
 
 
 def compression_of(head: bytes) -> str | None:

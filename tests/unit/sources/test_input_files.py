@@ -59,6 +59,42 @@ def test_a_damaged_compressed_export_is_one_line_exit_3(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "o.csv").exists()
 
 
+def jsonl_feed(count: int) -> bytes:
+    """``count`` JSON Lines records: a cut at a line's end leaves a valid, shorter feed."""
+    record = {"category": "Flower", "productName": "Blue Dream 1g", "quantityAvailable": 1}
+    return b"".join(json.dumps({**record, "productId": i}).encode() + b"\n" for i in range(count))
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zstd"])
+def test_a_compressed_export_cut_short_is_refused_not_read_as_a_shorter_feed(
+    tmp_path: Path, kind: str
+) -> None:
+    data = jsonl_feed(2000)
+    packed = gzip.compress(data) if kind == "gzip" else zstandard.ZstdCompressor().compress(data)
+    pos = tmp_path / "pos.jsonl"
+    pos.write_bytes(packed[: len(packed) * 6 // 10])  # a transfer that stopped part way
+    out = tmp_path / "o.csv"
+    result = poslink("run", "--source", "jsonl", "--pos", pos, "--catalog", CATALOG, "--out", out)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"{pos}: not a valid {kind} file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_zstd_frames_one_after_another_are_one_export(tmp_path: Path) -> None:
+    data = jsonl_feed(300)
+    packer = zstandard.ZstdCompressor()
+    path = tmp_path / "pos.jsonl"
+    path.write_bytes(
+        b"".join(packer.compress(part) for part in (data[:7], data[7:5000], data[5000:]))
+    )
+    with open_input(path) as stream:
+        assert stream.read() == data
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(packer.compress(data)[:-3])
+    with pytest.raises(InputError, match="ends inside a zstd frame"), open_input(cut) as stream:
+        stream.read()
+
+
 def test_reading_never_goes_past_the_first_seen_size(tmp_path: Path) -> None:
     path = tmp_path / "f.bin"
     path.write_bytes(b"x" * 100_000)

@@ -124,7 +124,8 @@ def read_decisions(
         if missing:
             raise InputError(f"{path}: not a review file: no column(s) {', '.join(missing)}")
         for line, row in enumerate(reader, start=2):
-            text = (row.get("decision") or "").strip()
+            # A candidate's id copied into it comes quoted as the export wrote it.
+            text = _unneutralized((row.get("decision") or "").strip())
             if not text:
                 blank += 1
                 continue

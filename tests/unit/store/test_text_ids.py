@@ -14,6 +14,7 @@ from helpers import poslink, storehelp
 from helpers.storehelp import catalog_rows
 from poslink.store import schema
 from poslink.store.db import DecisionStore
+from poslink.store.review import read_decisions
 
 
 def text_id_catalog(path: Path) -> Path:
@@ -169,3 +170,16 @@ def test_ids_keep_leading_zeros(tmp_path: Path) -> None:
     declared = {r[1]: r[2] for r in con.execute("PRAGMA table_info(poslink_overrides)")}
     con.close()
     assert declared["jane_product_id"] == "TEXT"
+
+
+def test_a_review_decision_copied_from_a_quoted_candidate_id_is_that_id(tmp_path: Path) -> None:
+    # The export quotes a cell a spreadsheet would run ('=7-1); copied into the decision
+    # column, it is the catalog id it quotes, as the quoted pos_id is that POS id.
+    review = tmp_path / "review.csv"
+    with review.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "pos_id", "name", "cand1_id", "decision"])
+        writer.writerow(["jane-json", "'=12", "Odd One", "'=7-1", "'=7-1"])
+    found, blank = read_decisions(review, known_ids={"=7-1"})
+    assert blank == 0
+    assert [(o.key, o.jane_product_id) for o in found] == [("=12", "=7-1")]

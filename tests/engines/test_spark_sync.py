@@ -240,3 +240,21 @@ def test_cli_takes_the_engine_and_says_what_it_needs(network: Network, tmp_path:
     assert done.returncode == 2, done.stderr
     assert "--format parquet" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_spark_report_names_the_catalog_and_outputs_as_the_local_one(
+    local: tuple[Path, NetworkReport], on_spark: tuple[Path, NetworkReport]
+) -> None:
+    # report.json's catalog_version and each store's output are the local engine's: the
+    # catalog's version (not blank) and the store's Parquet file (not its folder).
+    (local_out, ours), (spark_out, spark) = local, on_spark
+    assert spark.catalog_version
+    assert spark.catalog_version == ours.catalog_version
+
+    def outputs(out: Path, report: NetworkReport) -> dict[str, str]:
+        return {
+            s.store: Path(s.output).relative_to(out).as_posix() for s in report.stores if s.output
+        }
+
+    assert outputs(spark_out, spark) == outputs(local_out, ours)
+    assert outputs(spark_out, spark)["example"] == "store=example/part-0.parquet"

@@ -42,6 +42,7 @@ from poslink.engines.spark.tasks import MatchTask
 from poslink.exceptions import ConfigError, InputError, PluginError
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile
+from poslink.matching.index import catalog_version
 from poslink.network.layout import Layout, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
@@ -127,7 +128,11 @@ def sync_on_spark(
         if progress is not None:
             progress(result)
     seconds = time.perf_counter() - started
-    version = str(catalog.__dict__.get("version", ""))
+    # The index was built straight from the catalog, without asking for its version first:
+    # the version is the products', as the local engine's sync reports it ("" when no store
+    # could be synced and the catalog was never read).
+    index_read = catalog.__dict__.get("index")
+    version = catalog_version(index_read.products) if index_read is not None else ""
     decided = sum(r.decided for r in results.values())
     return report.build(
         seconds,
@@ -213,7 +218,8 @@ def _publish(
             if target.exists():
                 shutil.rmtree(target)
             os.replace(folder, target)
-            results[store].output = str(target)
+            # The file, as the local engine's sync reports it (not the store's folder).
+            results[store].output = str(store_output(out, store, Layout.parquet).output)
     for store, reason in failed.items():
         results[store].error = reason
 

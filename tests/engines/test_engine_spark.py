@@ -166,6 +166,37 @@ def test_stale_rejects_removed(spark: object, challenge: Path, tmp_path: Path) -
     assert out.is_dir()
 
 
+def test_a_folder_of_other_files_at_out_is_refused(tmp_path: Path) -> None:
+    # Spark replaces the folder at --out whole: a folder of the user's own would be deleted.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("the user's own file")
+    result = poslink("run", "--engine", "spark", "--master", "local[1]", *EXAMPLE_ARGS,
+                     "--out", out)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "holding other files (keep.txt)" in lines[0], result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "keep.txt").read_text() == "the user's own file"
+
+
+def test_only_an_earlier_csv_directory_is_replaced(
+    spark: object, local_example: Path, tmp_path: Path
+) -> None:
+    # Given as a URL (not checked before the run), the folder is refused before Spark writes.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("the user's own file")
+    with pytest.raises(ConfigError, match="holding other files"):
+        run_on("spark", EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", out.as_uri())
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    # An earlier output's parts are replaced.
+    (out / "keep.txt").rename(out / "part-00007.csv")
+    run_on("spark", EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", out)
+    assert output_bytes(out) == local_example.read_bytes()
+
+
 def test_spark_options_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="strategy"):
         run_on("spark", tmp_path / "p.json", tmp_path / "c.db", tmp_path / "o", strategy="x")

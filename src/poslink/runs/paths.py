@@ -9,6 +9,7 @@ from pathlib import Path
 
 from poslink.config import RunConfig
 from poslink.engines.base import Engine
+from poslink.engines.spark.output import PART_FILE
 from poslink.exceptions import ConfigError
 from poslink.files.atomic import is_stream
 from poslink.files.locations import is_url, local_file
@@ -54,7 +55,8 @@ def check_paths(
     No output (``--out``, its rejects file, ``outputs``) may be, or lead by a link to, an input
     (``--pos``, ``--catalog``, ``--index``, ``--decisions``, ``inputs``), and the decision store
     may not be the catalog or the export. ``--out`` may not be a directory unless the engine
-    writes a directory there (Spark without ``--single-file``).
+    writes a directory there (Spark without ``--single-file``), and then only an empty one or
+    one the engine wrote before: the engine replaces the whole directory.
     """
     engine = engine or build_engine(config)
     if config.decisions is not None and not config.store_id and str(config.pos) == STDIN:
@@ -97,6 +99,23 @@ def check_paths(
         raise ConfigError(
             f"--out {config.out} is a directory: give the file to write"
             " (Spark writes a directory of parts there without --single-file)"
+        )
+    if "--out" in writes and config.out.is_dir():
+        check_parts_only(config.out)
+
+
+def check_parts_only(out: Path) -> None:
+    """Refuse a directory ``--out`` holding anything but an earlier CSV directory's parts.
+
+    The Spark engine publishes its output by replacing the directory at ``--out`` whole; a
+    folder of the user's own (``out/`` holding other outputs) would be deleted with it.
+    """
+    others = sorted(p.name for p in out.iterdir() if not PART_FILE.fullmatch(p.name))
+    if others:
+        raise ConfigError(
+            f"--out {out} is a folder holding other files ({others[0]}): the spark engine"
+            " replaces the whole folder with its parts; give a new or empty folder, or one it"
+            " wrote before"
         )
 
 

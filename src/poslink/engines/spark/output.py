@@ -9,15 +9,19 @@ so a local path and an object store URL take the same way.
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from poslink.exceptions import EngineError
+from poslink.exceptions import ConfigError, EngineError
 from poslink.files.locations import is_url
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+# The files of a CSV directory this module publishes (``publish`` names them).
+PART_FILE = re.compile(r"part-\d{5}\.csv")
 
 
 def qualify(spark: SparkSession, location: Path | str) -> str:
@@ -52,6 +56,7 @@ class Staged:
 
     def write(self, lines: DataFrame) -> None:
         """Write the ``line`` column of ``lines`` in ``row`` order (CRLF line ends, as csv)."""
+        self._check_replaceable()
         if self.single_file:
             ordered = lines.coalesce(1).sortWithinPartitions("row")
         else:
@@ -87,6 +92,24 @@ class Staged:
     def discard(self) -> None:
         """Remove the temporary directory (nothing at the destination changes)."""
         self.fs.delete(self._path(self.tmp), True)
+
+    def _check_replaceable(self) -> None:
+        """Refuse a destination folder holding anything but an earlier output's parts.
+
+        Publishing replaces the destination whole: a folder of the user's own would be deleted
+        with everything in it. ``runs.paths`` refuses a local one before the run; this also
+        covers URLs, before anything is written.
+        """
+        dest = self._path(self.dest)
+        if not self.fs.exists(dest) or not self.fs.getFileStatus(dest).isDirectory():
+            return
+        names = sorted(s.getPath().getName() for s in self.fs.listStatus(dest))
+        others = [name for name in names if not PART_FILE.fullmatch(name)]
+        if others:
+            raise ConfigError(
+                f"{self.dest} is a folder holding other files ({others[0]}): the spark engine"
+                " replaces the whole folder; give a new or empty folder, or one it wrote before"
+            )
 
     def _replace(self, ready: Any) -> None:
         dest = self._path(self.dest)

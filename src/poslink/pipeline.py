@@ -138,7 +138,7 @@ def run(
     started = time.perf_counter()
     source = build_source(config)
     sink, engine, rejects = build_output(config, source.fields, shared)
-    check_locations(config, engine)
+    check_locations(config, engine, sink)
     if not is_url(config.location("pos")) or pulls(config):
         source.check_readable()
     if shared is not None and shared.tap is not None:

@@ -197,6 +197,20 @@ def test_only_an_earlier_csv_directory_is_replaced(
     assert output_bytes(out) == local_example.read_bytes()
 
 
+def test_standard_output_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    # Spark writes files: --out - is refused before the export is read (here: none) and
+    # before a JVM starts, not after the whole feed was matched.
+    with pytest.raises(ConfigError, match="writes files, not a stream"):
+        run_on("spark", tmp_path / "missing.json", EXAMPLES / "jane/catalog.db", "-")
+    result = poslink("run", "--engine", "spark", "--master", "local[1]", *EXAMPLE_ARGS,
+                     "--out", "-")  # fmt: skip
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "poslink: error: --out -: the spark engine writes files, not a stream;"
+        " give a file (--single-file) or a folder"
+    ]
+
+
 def test_spark_options_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="strategy"):
         run_on("spark", tmp_path / "p.json", tmp_path / "c.db", tmp_path / "o", strategy="x")

@@ -15,13 +15,25 @@ from poslink.files.atomic import is_stream
 from poslink.files.locations import is_url, local_file
 from poslink.files.rejects import rejects_path
 from poslink.runs.parts import build_engine, pulls
+from poslink.sinks.base import Sink
 from poslink.sources.base import STDIN
 
 
-def check_locations(config: RunConfig, engine: Engine) -> None:
+def check_locations(config: RunConfig, engine: Engine, sink: Sink | None = None) -> None:
     """A URL for input or output needs an engine that reads and writes them itself, and a run
     without a decision store (whose reuse is of local files). An API the source pulls itself is
-    not such a URL."""
+    not such a URL. An engine that writes ``sink``'s output itself (Spark's CSV) writes files,
+    not a stream (``--out -``): refused here, before the export is read and matched."""
+    if (
+        sink is not None
+        and config.decisions is None  # the store's merge is a sink the driver writes
+        and is_stream(config.out)
+        and engine.writes_output(sink)
+    ):
+        raise ConfigError(
+            f"--out {config.out}: the {engine.name} engine writes files, not a stream;"
+            " give a file (--single-file) or a folder"
+        )
     pos = () if pulls(config) else (config.location("pos"),)
     urls = [location for location in (*pos, config.location("out")) if is_url(location)]
     if urls and config.decisions is not None:

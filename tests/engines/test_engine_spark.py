@@ -211,6 +211,23 @@ def test_standard_output_is_refused_before_anything_is_read(tmp_path: Path) -> N
     ]
 
 
+@pytest.mark.parametrize("extra", [["--decisions", "d.db"], ["--sink", "parquet"]])
+def test_a_folder_is_refused_where_the_driver_writes_one_file(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    # With a decision store or another sink the output is one file, written by the driver:
+    # a folder at --out is refused before anything is read (exit 2), as on the local engine.
+    out = tmp_path / "out"
+    out.mkdir()
+    words = [w.replace("d.db", str(tmp_path / "d.db")) for w in extra]
+    result = poslink("run", "--engine", "spark", "--master", "local[1]", *EXAMPLE_ARGS,
+                     "--out", out, *words)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"--out {out} is a directory" in lines[0], result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_spark_options_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="strategy"):
         run_on("spark", tmp_path / "p.json", tmp_path / "c.db", tmp_path / "o", strategy="x")

@@ -107,13 +107,24 @@ def check_paths(
                     f"--decisions {store} is the {rname} file: the decision store is a file of"
                     " its own"
                 )
-    if "--out" in writes and config.out.is_dir() and not engine.writes_directory():
-        raise ConfigError(
-            f"--out {config.out} is a directory: give the file to write"
-            " (Spark writes a directory of parts there without --single-file)"
-        )
     if "--out" in writes and config.out.is_dir():
+        if not writes_directory(config, engine):
+            raise ConfigError(
+                f"--out {config.out} is a directory: give the file to write"
+                " (Spark writes a directory of parts there without --single-file, --decisions"
+                " or another --sink)"
+            )
         check_parts_only(config.out)
+
+
+def writes_directory(config: RunConfig, engine: Engine) -> bool:
+    """Whether the run's output at ``--out`` is a directory of parts.
+
+    Only when the engine writes one and writes the CSV output itself: another sink, and a run
+    with a decision store (whose merge is a sink of its own), are written by the driver, one
+    file, whatever the engine.
+    """
+    return engine.writes_directory() and config.sink == "csv" and config.decisions is None
 
 
 def check_parts_only(out: Path) -> None:

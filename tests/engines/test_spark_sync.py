@@ -11,7 +11,7 @@ import pytest
 
 from helpers import EXAMPLES, poslink
 from poslink.config import RunConfig
-from poslink.exceptions import ConfigError
+from poslink.exceptions import CatalogError, ConfigError
 from poslink.network.manifest import read_manifest
 from poslink.network.report import NetworkReport
 from poslink.network.sync import Layout, sync_network
@@ -258,3 +258,33 @@ def test_spark_report_names_the_catalog_and_outputs_as_the_local_one(
 
     assert outputs(spark_out, spark) == outputs(local_out, ours)
     assert outputs(spark_out, spark)["example"] == "store=example/part-0.parquet"
+
+
+def _no_spark(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a Spark session was started")
+
+
+def test_an_unusable_catalog_stops_the_sync_before_spark_starts(
+    network: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused as a run refuses it (exit 3), without paying for a JVM first.
+    monkeypatch.setattr("poslink.engines.spark.sync.start_session", _no_spark)
+    config = RunConfig(
+        pos=network.manifest, catalog=str(tmp_path / "gone.db"), out=tmp_path, engine="spark"
+    )
+    with pytest.raises(CatalogError, match="no such catalog file"):
+        sync_network(read_manifest(network.manifest), config, tmp_path / "out", Layout.parquet)
+
+
+def test_a_sync_whose_every_store_failed_needs_no_spark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("poslink.engines.spark.sync.start_session", _no_spark)
+    manifest = tmp_path / "stores.toml"
+    manifest.write_text('[[store]]\nid = "gone"\npos = "gone.json"\n', "utf-8")
+    config = RunConfig(
+        pos=manifest, catalog=str(EXAMPLES / "jane/catalog.db"), out=tmp_path, engine="spark"
+    )
+    report = sync_network(read_manifest(manifest), config, tmp_path / "out", Layout.parquet)
+    assert [s.store for s in report.failed] == ["gone"]
+    assert "gone.json: no such file" in report.failed[0].error

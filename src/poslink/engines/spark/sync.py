@@ -91,38 +91,17 @@ def sync_on_spark(
         results[entry.store] = result
         groups[group].append(store)
     catalog = CatalogAccess(config)
-    spark, owned = start_session(settings.master, settings.app_name)
+    # The catalog is read, and an unusable one refused (exit 3), before a JVM starts, as a run
+    # reads it; a sync with no store left to match needs neither the catalog nor Spark.
+    payload = pickle.dumps(catalog.index, protocol=pickle.HIGHEST_PROTOCOL) if groups else None
+    figures = None
     staging = out / f".spark-{uuid.uuid4().hex[:12]}"
     try:
-        with surfaced():
-            index = (
-                spark.sparkContext.broadcast(
-                    pickle.dumps(catalog.index, protocol=pickle.HIGHEST_PROTOCOL)
-                )
-                if groups
-                else None
-            )
-            token = uuid.uuid4().hex  # one matcher a worker, whatever the group
-            tables = [
-                _sync_group(
-                    spark,
-                    stores,
-                    group,
-                    (index, token),
-                    config.matcher,
-                    settings,
-                    staging / f"group-{n}",
-                )
-                for n, (group, stores) in enumerate(groups.items())
-            ]
-            if index is not None:
-                index.unpersist()
-        figures = pa.concat_tables(tables) if tables else None
+        if payload is not None:
+            figures = _match_groups(groups, payload, config.matcher, settings, staging)
         _publish(staging, out, figures, results)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if owned:
-            spark.stop()
     for result in ordered:
         _report(report, result, figures, config.max_reject_rate)
         if progress is not None:
@@ -141,6 +120,41 @@ def sync_on_spark(
         layout="parquet",
         answered_from_cache=sum(r.cached for r in results.values()),
     )
+
+
+def _match_groups(
+    groups: dict[tuple[tuple[str, ...], str], list[StoreExport]],
+    payload: bytes,
+    matcher: MatcherConfig,
+    settings: SparkOptions,
+    staging: Path,
+) -> pa.Table:
+    """Every group's stores matched and written into ``staging`` on Spark; their figures.
+
+    ``payload``: the pickled index, broadcast once for every group.
+    """
+    spark, owned = start_session(settings.master, settings.app_name)
+    try:
+        with surfaced():
+            index = spark.sparkContext.broadcast(payload)
+            token = uuid.uuid4().hex  # one matcher a worker, whatever the group
+            tables = [
+                _sync_group(
+                    spark,
+                    stores,
+                    group,
+                    (index, token),
+                    matcher,
+                    settings,
+                    staging / f"group-{n}",
+                )
+                for n, (group, stores) in enumerate(groups.items())
+            ]
+            index.unpersist()
+        return pa.concat_tables(tables)
+    finally:
+        if owned:
+            spark.stop()
 
 
 def _prepare(

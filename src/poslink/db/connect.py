@@ -18,13 +18,20 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a database is used, not when pl
 def describe_url(location: str) -> str:
     """The URL as it may be shown to a user: without its password, whether it is given before
     the host or as a query parameter (``?password=``, which libpq reads as well), nor any
-    other secret-looking query value."""
+    other secret-looking query value.
+
+    A URL SQLAlchemy cannot parse (a port that is no number), or whose user part holds an
+    unencoded ``@`` (SQLAlchemy would take the password's tail for the host, and show it), is
+    masked by its shape instead (``_masked``).
+    """
     import sqlalchemy as sa
     from sqlalchemy.exc import ArgumentError
 
+    if _unencoded_at(location):
+        return _masked(location)
     try:
         url = sa.make_url(location)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return _masked(location)
     query = {k: "***" if SECRET_PARAM.search(k) else v for k, v in url.query.items()}
     # (SQLAlchemy escapes the stars; they are shown as given.)
@@ -32,15 +39,31 @@ def describe_url(location: str) -> str:
     return shown.replace("=%2A%2A%2A", "=***")
 
 
-# What a URL SQLAlchemy cannot parse may still hold: a password before the host, secret
-# query values (their parameter names as ``SECRET_PARAM`` knows them).
-_USER_PASSWORD = re.compile(r"(?P<user>//[^/?#@:]*):[^/?#]*@")
+def _user_part(location: str) -> tuple[str, str, str]:
+    """``scheme://``, the user part up to its last ``@`` ("" when none), and the rest.
+
+    The user part ends at the last ``@`` before the query: a password may hold ``/`` or ``@``.
+    """
+    scheme, sep, rest = location.partition("://")
+    query = rest.find("?")
+    at = rest.rfind("@", 0, query if query >= 0 else len(rest))
+    return scheme + sep, rest[: at + 1], rest[at + 1 :]
+
+
+def _unencoded_at(location: str) -> bool:
+    """Whether the user name or password holds a bare ``@`` (it must be written ``%40``)."""
+    return _user_part(location)[1].count("@") > 1
+
+
+# A query parameter and its value, for the secret-looking ones (``SECRET_PARAM``) to be masked.
 _QUERY_VALUE = re.compile(r"(?P<name>[?&][^=&#]*)=(?P<value>[^&#]*)")
 
 
 def _masked(location: str) -> str:
-    """An unparseable URL with what looks like a password or a secret replaced by ``***``."""
-    shown = _USER_PASSWORD.sub(r"\g<user>:***@", location)
+    """A URL SQLAlchemy cannot read, as it may be shown: the password of its user part (up to
+    the last ``@``) and its secret-looking query values replaced by ``***``."""
+    start, user, rest = _user_part(location)
+    shown = f"{start}{user.split(':', 1)[0]}:***@{rest}" if ":" in user else location
     return _QUERY_VALUE.sub(
         lambda m: f"{m['name']}=***" if SECRET_PARAM.search(m["name"]) else m[0], shown
     )
@@ -91,15 +114,24 @@ def make_engine(
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     where = describe_url(location)
+    if _unencoded_at(location):
+        # Connecting would name the password's tail as the host in the driver's own error.
+        raise error(
+            f"{where}: not a database URL: write an '@' in the user name or password as %40"
+        )
+    try:
+        sa.make_url(location)
+    except ValueError as exc:  # a port that is no number (SQLAlchemy lets int() raise)
+        raise error(f"{where}: not a database URL: {exc}") from exc
     connect_args = {**server_options(location, timeouts), **options.pop("connect_args", {})}
+    # poslink's extra brings PostgreSQL's driver only; another database's is the user's to pick.
+    postgres = location.partition("://")[0].partition("+")[0] in ("postgresql", "postgres")
+    hint = "try: pip install 'poslink[postgres]'" if postgres else "install it for this database"
     with map_errors(
         (NoSuchModuleError, lambda e: error(f"{where}: no SQLAlchemy dialect for this URL: {e}")),
         (
             ImportError,
-            lambda e: error(
-                f"{where}: database driver {e.name or ''} is not installed;"
-                " try: pip install 'poslink[postgres]'"
-            ),
+            lambda e: error(f"{where}: database driver {e.name or ''} is not installed; {hint}"),
         ),
         (ArgumentError, lambda e: error(f"{where}: not a database URL: {e}")),
     ):

@@ -11,7 +11,16 @@ from poslink.exceptions import PoslinkError, Rule
 # or deadlock (40001, 40P01), a lock or statement timeout (55P03, 57014).
 _TRANSIENT_STATES = ("08", "53", "57P", "40001", "40P01", "55P03", "57014")
 # Connection failures without a SQLSTATE that will not pass by waiting.
-_LASTING = ("authentication", "does not exist", "no password", "role ", "SSL", "certificate")
+# "invalid": a connection option the URL sets wrongly ("invalid sslmode value").
+_LASTING = (
+    "authentication",
+    "does not exist",
+    "no password",
+    "role ",
+    "SSL",
+    "certificate",
+    "invalid ",
+)
 
 
 def first_line(exc: BaseException) -> str:

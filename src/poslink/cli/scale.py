@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
+from poslink.cli import options as opt
 from poslink.cli._app import app, errors, out
+from poslink.cli.run import catalog_columns
 from poslink.runs.paths import refuse_overwriting
 
 index_app = typer.Typer(help="Build a catalog index once and reuse it (`run --index FILE`).")
@@ -20,10 +22,18 @@ app.add_typer(index_app, name="index")
 
 @index_app.command("build")
 def index_build_cmd(
-    catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
+    catalog: Annotated[
+        str, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
+    ],
     out_path: Annotated[Path, typer.Option("--out", help="the index file to write")],
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
-    """Parse and block the catalog once; later runs load it with `--index FILE`."""
+    """Parse and block the catalog once; later runs load it with `--index FILE`.
+
+    A catalog in another table or under other column names is named as `run` names it
+    (`--catalog-table`, `--catalog-column`): the runs given the index read the same products.
+    """
     from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex
     from poslink.matching.saved import save_index
@@ -31,7 +41,9 @@ def index_build_cmd(
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog})
         started = time.perf_counter()
-        index = CatalogIndex.build(open_catalog(catalog).products())
+        columns = dict(catalog_columns(catalog_column or [])) or None
+        products = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        index = CatalogIndex.build(products.products())
         save_index(index, out_path)
     out.print(
         f"poslink: indexed {len(index)} products (catalog {index.version}) in "

@@ -80,6 +80,32 @@ def test_table_and_columns_configurable(postgres: PgServer, tmp_path: Path) -> N
     assert (tmp_path / "pg.csv").read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
 
 
+def test_index_built_from_a_renamed_table(postgres: PgServer, tmp_path: Path) -> None:
+    # `index build` names the table and columns as `run` does; the run loads that index.
+    url = load(
+        postgres,
+        "cat_indexed",
+        storehelp.EXAMPLE_CATALOG,
+        table="catalog_items",
+        rename={"id": "product_id", "name": "title"},
+    )
+    where = ["--catalog", url, "--catalog-table", "catalog_items",
+             "--catalog-column", "id=product_id", "--catalog-column", "name=title"]  # fmt: skip
+    index = tmp_path / "catalog.index"
+    built = poslink("index", "build", *where, "--out", index)
+    assert built.returncode == 0, built.stderr
+    result = poslink("run", "--pos", storehelp.EXAMPLE_POS, *where, "--index", index,
+                     "--out", tmp_path / "pg.csv")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    plain = poslink("run", "--pos", storehelp.EXAMPLE_POS, "--catalog", storehelp.EXAMPLE_CATALOG,
+                    "--out", tmp_path / "sqlite.csv")  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    assert (tmp_path / "pg.csv").read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
+    bad = poslink("index", "build", "--catalog", url, "--catalog-column", "name",
+                  "--out", tmp_path / "x.index")  # fmt: skip
+    assert bad.returncode == 2 and "expected NAME=COLUMN" in bad.stderr, bad.stderr
+
+
 def test_read_in_a_read_only_transaction(postgres: PgServer) -> None:
     url = postgres.create_database("cat_ro")
     with postgres.connect("cat_ro") as con:

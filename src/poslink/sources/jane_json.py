@@ -79,7 +79,7 @@ class JaneJsonSource(Source):
         pos_id = obj.get("productId")
         if isinstance(pos_id, bool) or not isinstance(pos_id, int | str) or pos_id == "":
             return SkippedRecord(
-                f"productId must be a number or text, found {kind_of(pos_id)}", row=row, raw=raw
+                f"productId must be a number or text, found {_found_id(pos_id)}", row=row, raw=raw
             )
         name = obj.get("productName")
         if not isinstance(name, str):
@@ -122,3 +122,11 @@ class JaneJsonSource(Source):
             quantity=None if quantity is None else float(quantity),
             raw=raw,
         )
+
+
+def _found_id(value: object) -> str:
+    """What a refused productId is: the number itself when it is not written as an integer
+    ("found a number" would contradict the rule), empty text, or the kind of JSON value."""
+    if isinstance(value, float):
+        return f"{value!r}, a number not written as an integer"
+    return "empty text" if value == "" else kind_of(value)

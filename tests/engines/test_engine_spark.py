@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import subprocess
@@ -226,6 +227,20 @@ def test_a_folder_is_refused_where_the_driver_writes_one_file(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"--out {out} is a directory" in lines[0], result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_standard_input_is_read_by_the_driver(
+    spark: object, local_example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An executor reading "-" read its own, empty, standard input: "the file is empty".
+    piped = io.TextIOWrapper(io.BytesIO((EXAMPLES / "jane/pos.json").read_bytes()))
+    monkeypatch.setattr(sys, "stdin", piped)
+    out = tmp_path / "o.csv"
+    summary = run_on("spark", "-", EXAMPLES / "jane/catalog.db", out, single_file=True)
+    assert summary.records == 29
+    assert out.read_bytes() == local_example.read_bytes()
+    rejects = local_example.with_name("example.rejects.csv")
+    assert out.with_name("o.rejects.csv").read_bytes() == rejects.read_bytes()
 
 
 def test_spark_options_are_checked(tmp_path: Path) -> None:

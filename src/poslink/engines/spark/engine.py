@@ -32,6 +32,7 @@ from poslink.files.rejects import RejectsFile
 from poslink.records import Status
 from poslink.sinks.base import Sink
 from poslink.sinks.csv import CsvSink, csv_line, header_cells
+from poslink.sources.base import STDIN
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -112,6 +113,11 @@ class SparkEngine(Engine):
                     raise ConfigError(f"{location}: URLs are read and written with the csv sink")
             frame = driver_frame(spark, job.source, chunk, partitions)
             return write_through(self._match(spark, frame, job), job)
+        if str(job.source.location) == STDIN:
+            # Standard input is this process's: an executor reading "-" would read its own
+            # (empty) one. The driver reads the records, as for the other sinks.
+            frame = driver_frame(spark, job.source, chunk, partitions)
+            return self._match_and_publish(spark, frame, job)
         with tempfile.TemporaryDirectory(prefix="poslink-spark-") as scratch:
             frame = read_frame(spark, job.source, chunk, partitions, Path(scratch))
             return self._match_and_publish(spark, frame, job)

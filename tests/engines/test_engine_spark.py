@@ -243,6 +243,39 @@ def test_standard_input_is_read_by_the_driver(
     assert out.with_name("o.rejects.csv").read_bytes() == rejects.read_bytes()
 
 
+SYNC_EXAMPLE = ("sync", "--manifest", EXAMPLES / "jane/stores.toml", "--format", "parquet",
+                "--catalog", EXAMPLES / "jane/catalog.db")  # fmt: skip
+
+
+@pytest.mark.parametrize("master", ["bogus://x", "mesos://host:5050", " ", "yarn-cluster"])
+def test_a_master_spark_would_refuse_is_one_line(tmp_path: Path, master: str) -> None:
+    # Spark's own refusal is a Java stack trace and "Java gateway process exited".
+    commands: list[list[str | Path]] = [
+        ["run", *EXAMPLE_ARGS, "--out", tmp_path / "o.csv"],
+        [*SYNC_EXAMPLE, "--out", tmp_path / "net"],
+    ]
+    for command in commands:
+        result = poslink(*command, "--engine", "spark", "--master", master)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        # Named where it was set, as every bad option is: the flag.
+        assert len(lines) == 1 and "option --master: not a Spark master" in lines[0], lines
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_option_of_a_sync_on_spark_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[engine_options]\nchunk_records = 0\n", "utf-8")
+    result = poslink(*SYNC_EXAMPLE, "--config", config, "--out", tmp_path / "net",
+                     "--engine", "spark")  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    # Named where it was set, as a run's bad option is.
+    assert result.stderr.strip().splitlines() == [
+        f"poslink: error: {config}: key 'engine_options.chunk_records': Input should be greater"
+        " than or equal to 1, got 0"
+    ]
+
+
 def test_spark_options_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="strategy"):
         run_on("spark", tmp_path / "p.json", tmp_path / "c.db", tmp_path / "o", strategy="x")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from poslink import plugins
 from poslink.catalogs import open_catalog
@@ -110,10 +110,14 @@ class CatalogAccess:
         return ids - {p.id for p in products if p.id in ids}
 
 
-def build_engine(config: RunConfig) -> Engine:
-    """The configured engine, its options validated (a bad one named where it was set)."""
+def build_engine(config: RunConfig, options: dict[str, Any] | None = None) -> Engine:
+    """The configured engine, its options validated (a bad one named where it was set).
+
+    ``options``: these of the configuration's engine options instead of all of them.
+    """
     try:
-        engine = plugins.load("engines", config.engine)(**config.engine_options)
+        cls = plugins.load("engines", config.engine)
+        engine = cls(**(config.engine_options if options is None else options))
     except EngineOptionError as exc:
         # Checked here, not when the configuration is read: a configuration may hold the
         # options of an engine another layer (a flag) then replaced.

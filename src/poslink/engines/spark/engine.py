@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Strategy = Literal["auto", "broadcast", "join"]
+# The masters Spark's own check lets through ("yarn", or these beginnings).
+MASTER_PREFIXES = ("local", "spark://", "k8s://")
 
 
 class SparkOptions(BaseModel):
@@ -66,6 +68,17 @@ class SparkOptions(BaseModel):
         " parsed or matched again)",
     )
     app_name: str = "poslink"
+
+    @field_validator("master")
+    @classmethod
+    def _spark_master(cls, master: str | None) -> str | None:
+        # Spark refuses any other master from inside its JVM: a Java stack trace on stderr and
+        # "Java gateway process exited" would be all the user saw.
+        if master is not None and not (master == "yarn" or master.startswith(MASTER_PREFIXES)):
+            raise ValueError(
+                "not a Spark master (local[N], spark://HOST:PORT, yarn, k8s://https://HOST:PORT)"
+            )
+        return master
 
 
 class SparkEngine(Engine):

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from poslink.config import MatcherConfig, RunConfig
-from poslink.engines.spark.engine import SparkOptions
+from poslink.engines.spark.engine import SparkEngine, SparkOptions
 from poslink.engines.spark.errors import surfaced
 from poslink.engines.spark.session import require_pyspark, start_session
 from poslink.engines.spark.synctasks import FIGURES_DDL, StoreExport, SyncStores
@@ -47,7 +47,7 @@ from poslink.network.layout import Layout, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
 from poslink.records import Status
-from poslink.runs.parts import CatalogAccess, build_source
+from poslink.runs.parts import CatalogAccess, build_engine, build_source
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -70,9 +70,12 @@ def sync_on_spark(
     if config.decisions:
         raise ConfigError("sync on the spark engine does not use a decision store (yet)")
     require_pyspark()
-    settings = SparkOptions.model_validate(
-        {k: v for k, v in config.engine_options.items() if k in SparkOptions.model_fields}
+    # Validated as a run's are: a bad option is one line naming where it was set.
+    engine = build_engine(
+        config, {k: v for k, v in config.engine_options.items() if k in SparkOptions.model_fields}
     )
+    assert isinstance(engine, SparkEngine)
+    settings = engine.settings
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     report = ReportBuilder()

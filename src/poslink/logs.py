@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -62,8 +63,38 @@ class JsonFormat(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _Others(logging.Handler):
+    """The root logger's handler: other libraries' warnings and errors, as Python's last resort
+    writes them, but for py4j's (Spark's gateway).
+
+    py4j reports a call a signal interrupted (Ctrl-C, SIGTERM while a Spark job runs) with
+    ``logging.exception`` on the root logger, which without a handler there calls
+    ``basicConfig``: tracebacks on stderr above the run's own one line. The run says what
+    happened itself.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("py4j") or f"{os.sep}py4j{os.sep}" in record.pathname:
+            return
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 def configure(level: int = logging.WARNING, fmt: LogFormat = "text") -> None:
-    """Send poslink's log to stderr at ``level``, in ``fmt``; replaces an earlier setting."""
+    """Send poslink's log to stderr at ``level``, in ``fmt``; replaces an earlier setting.
+
+    Other libraries' records go to the root logger's one handler (``_Others``).
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, _Others):
+            root.removeHandler(handler)
+    root.addHandler(_Others())
     logger = logging.getLogger(LOGGER)
     for handler in list(logger.handlers):
         if isinstance(handler, _Stderr):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poslink.config import load_run_config
-from poslink.engines.spark.errors import carried, translate
+from poslink.engines.spark.errors import carried, surfaced, translate
 from poslink.engines.spark.frames import frame_batch
 from poslink.engines.spark.session import resolve_master
 from poslink.engines.spark.tasks import output_batch
@@ -23,6 +24,7 @@ from poslink.exceptions import (
     InputError,
     PoslinkError,
     SkippedRecord,
+    Terminated,
 )
 from poslink.files.locations import is_url
 from poslink.files.rejects import RejectsFile, rejects_path
@@ -58,6 +60,19 @@ def test_spark_errors_translate_to_one_line(
     got = translate(RuntimeError(text))
     assert type(got) is kind
     assert str(got) == message
+
+
+def test_an_interrupt_a_spark_call_lost_is_raised_again() -> None:
+    # PySpark's toArrow asks for the job's result in a `finally`: once SIGTERM closed the
+    # socket that fails, and "spark job failed" (exit 4) replaced "terminated" (exit 143).
+    with pytest.raises(Terminated) as caught, surfaced():
+        try:
+            raise Terminated(signal.SIGTERM)
+        finally:
+            raise RuntimeError("An error occurred while calling o108.getResult")
+    assert caught.value.signum == signal.SIGTERM
+    with pytest.raises(EngineError, match="spark job failed: Lost executor"), surfaced():
+        raise RuntimeError("Lost executor 1")
 
 
 def test_carried_error_names_the_url_not_the_temporary_file() -> None:

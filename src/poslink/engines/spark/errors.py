@@ -8,7 +8,8 @@ the driver inside Spark's own exception text; ``carried`` marks it on the way ou
 from __future__ import annotations
 
 import re
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from poslink import exceptions
 from poslink.exceptions import EngineError, InputError, PoslinkError, map_errors
@@ -50,6 +51,32 @@ def _gist(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def surfaced() -> AbstractContextManager[None]:
-    """Run Spark calls; a failure leaves as the poslink error it stands for."""
-    return map_errors((Exception, translate))
+@contextmanager
+def surfaced() -> Iterator[None]:
+    """Run Spark calls; a failure leaves as the poslink error it stands for.
+
+    An interrupt (Ctrl-C, SIGTERM) that a Spark call's own clean-up turned into an error of
+    its own (PySpark's ``toArrow`` asks the JVM for the job's result in a ``finally``, which
+    fails once the interrupt closed the socket) leaves as that interrupt: exit 130 or 143,
+    not "spark job failed".
+    """
+    try:
+        with map_errors((Exception, translate)):
+            yield
+    except PoslinkError as exc:
+        interrupt = _interrupt(exc)
+        if interrupt is not None:
+            raise interrupt from None
+        raise
+
+
+def _interrupt(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt an error was raised while handling, if any (its context, at any depth)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__context__
+    return None

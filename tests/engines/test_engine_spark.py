@@ -16,6 +16,7 @@ import pytest
 from helpers import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
 from poslink.engines.spark.frames import frame_batches, shipped_frame
 from poslink.exceptions import ConfigError, EngineError, InputError
+from poslink.files.atomic import temp_name
 from poslink.pipeline import RunConfig, RunSummary, run
 from poslink.sources.jane_json import JaneJsonSource
 from poslink_dev.bench.spark import bench_spark
@@ -274,6 +275,29 @@ def test_a_bad_option_of_a_sync_on_spark_is_one_line(tmp_path: Path) -> None:
         f"poslink: error: {config}: key 'engine_options.chunk_records': Input should be greater"
         " than or equal to 1, got 0"
     ]
+
+
+def test_what_a_killed_spark_run_left_is_removed_by_the_next(
+    spark: object, local_example: Path, tmp_path: Path
+) -> None:
+    # A SIGKILLed run leaves its hidden parts directory; the next run writing that output
+    # removes it (its process gone), not one a living run is writing, as the local engine does.
+    out = tmp_path / "out"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    living = subprocess.Popen(["sleep", "60"])
+    try:
+        dead, alive = (tmp_path / temp_name(out, pid) for pid in (gone.pid, living.pid))
+        for folder in (dead, alive):
+            folder.mkdir()
+            (folder / "part-00000-x.csv").write_text("partial")
+        run_on("spark", EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", out)
+    finally:
+        living.kill()
+        living.wait()
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([alive.name, "out", "out.rejects.csv"])
+    assert output_bytes(out) == local_example.read_bytes()
 
 
 def test_spark_options_are_checked(tmp_path: Path) -> None:

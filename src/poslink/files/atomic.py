@@ -22,6 +22,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import socket
 import stat
 import sys
@@ -64,29 +65,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def is_stale(name: str, path: Path | str) -> bool:
+    """Whether ``name`` is a temporary name of ``path`` (``temp_name``) made by a process of
+    this host that is gone: left by a killed run, and nobody's to finish."""
+    prefix = temp_prefix(Path(path))
+    if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
+        return False
+    owner = name[len(prefix) : -len(_TEMP_SUFFIX)].split("-")
+    if len(owner) != 3 or owner[0] != _host() or not owner[1].isdigit():
+        return False
+    pid = int(owner[1])
+    return pid != os.getpid() and not _alive(pid)
+
+
 def remove_stale(path: Path) -> list[Path]:
     """Remove the temporary files of ``path`` left by processes of this host that are gone.
 
     Only names this module makes are looked at, and a file whose process is alive (a run
-    writing it now) is kept. Returns what was removed.
+    writing it now) is kept. A directory (the Spark engine's parts, same names) goes whole.
+    Returns what was removed.
     """
-    folder, prefix, host = path.parent, temp_prefix(path), _host()
+    folder = path.parent
     try:
         names = os.listdir(folder)
     except OSError:
         return []
     removed = []
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
-            continue
-        owner = name[len(prefix) : -len(_TEMP_SUFFIX)].split("-")
-        if len(owner) != 3 or owner[0] != host or not owner[1].isdigit():
-            continue
-        pid = int(owner[1])
-        if pid == os.getpid() or _alive(pid):
+        if not is_stale(name, path):
             continue
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(folder / name)
+            if (folder / name).is_dir() and not (folder / name).is_symlink():
+                shutil.rmtree(folder / name)
+            else:
+                os.unlink(folder / name)
             removed.append(folder / name)
     return removed
 

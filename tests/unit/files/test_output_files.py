@@ -234,3 +234,15 @@ def test_a_full_disk_is_one_line_exit_4_and_nothing_left(tmp_path: Path) -> None
         assert len(result.stderr.strip().splitlines()) == 1
         assert out.read_text() == "earlier\n"
         assert sorted(p.name for p in disk.iterdir()) == ["o.csv"]  # no temporary file left
+
+
+def test_a_killed_spark_runs_parts_directory_is_removed_too(tmp_path: Path) -> None:
+    # The Spark engine names its temporary parts directory as this module names files.
+    out = tmp_path / "o.csv"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    parts = tmp_path / temp_name(out, gone.pid)
+    parts.mkdir()
+    (parts / "part-00000-x.csv").write_text("partial")
+    assert poslink("run", *EXAMPLE_ARGS, "--out", out).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.rejects.csv"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from poslink.exceptions import ConfigError, EngineError
+from poslink.files.atomic import is_stale, temp_name
 from poslink.files.locations import is_url
 
 if TYPE_CHECKING:
@@ -50,13 +51,16 @@ class Staged:
         head, sep, name = dest.rstrip("/").rpartition("/")
         parent = head if sep else "."
         self._stamp = uuid.uuid4().hex[:12]
-        self.tmp = f"{parent}/.{name}.poslink-{self._stamp}.tmp"
+        # Named as the local engine's temporary files (host and pid): a run killed with
+        # SIGKILL leaves its directory, which the next run writing ``dest`` removes.
+        self.tmp = f"{parent}/{temp_name(Path(name))}"
         self._parent = parent
         self._name = name
 
     def write(self, lines: DataFrame) -> None:
         """Write the ``line`` column of ``lines`` in ``row`` order (CRLF line ends, as csv)."""
         self._check_replaceable()
+        self._remove_stale()
         if self.single_file:
             ordered = lines.coalesce(1).sortWithinPartitions("row")
         else:
@@ -110,6 +114,15 @@ class Staged:
                 f"{self.dest} is a folder holding other files ({others[0]}): the spark engine"
                 " replaces the whole folder; give a new or empty folder, or one it wrote before"
             )
+
+    def _remove_stale(self) -> None:
+        """Remove what killed runs of this host left beside ``dest`` (``files.atomic``)."""
+        parent = self._path(self._parent)
+        if not self.fs.exists(parent):
+            return
+        for status in self.fs.listStatus(parent):
+            if is_stale(status.getPath().getName(), self._name):
+                self.fs.delete(status.getPath(), True)
 
     def _replace(self, ready: Any) -> None:
         dest = self._path(self.dest)

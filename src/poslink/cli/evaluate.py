@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from poslink.cli._app import app, errors, out
-from poslink.evaluate import check_fits, read_labels, read_output
+from poslink.evaluate import Metrics, check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
 from poslink.runs.paths import refuse_overwriting
 
@@ -68,7 +68,7 @@ def eval_cmd(
     metrics = card.overall
     if as_json:
         print(json.dumps(figures, indent=2))
-        _fail_under(bounds, metrics.as_dict())
+        _fail_under(bounds, metrics)
         return
     out.print(
         f"precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  F1 {metrics.f1:.4f}  "
@@ -84,7 +84,7 @@ def eval_cmd(
         for e in metrics.errors[:show_errors]:
             table.add_row(str(e.row), e.name, e.predicted, e.acceptable, e.status, e.kind)
         out.print(table)
-    _fail_under(bounds, metrics.as_dict())
+    _fail_under(bounds, metrics)
 
 
 def _spaced(lines: list[str]) -> list[str]:
@@ -92,8 +92,17 @@ def _spaced(lines: list[str]) -> list[str]:
     return ["", *lines] if lines else []
 
 
-def _fail_under(bounds: dict[str, float], figures: dict[str, Any]) -> None:
-    """Exit 1 (``EXIT_REJECTS``) when a figure is under its ``--fail-under`` bound."""
+def _fail_under(bounds: dict[str, float], metrics: Metrics) -> None:
+    """Exit 1 (``EXIT_REJECTS``) when a figure is under its ``--fail-under`` bound.
+
+    The figures are those the report prints, to 4 decimals: where no row expects an id,
+    recall is 1 (no id was missed), as the headline says, not the JSON's null.
+    """
+    figures = {
+        "precision": round(metrics.precision, 4),
+        "recall": round(metrics.recall, 4),
+        "f1": round(metrics.f1, 4),
+    }
     under = [f"{k} {figures[k]:.4f} < {v:g}" for k, v in bounds.items() if figures[k] < v]
     if under:
         log.error(

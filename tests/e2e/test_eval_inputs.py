@@ -1,0 +1,36 @@
+"""``poslink eval`` on the labels and options a user gets wrong, or that a spreadsheet writes:
+one error line or the right figures, never a traceback or figures of the wrong rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import poslink
+
+OUTPUT = (
+    "productId,jane_product_id,match_score,match_status\n"
+    "a,11,0.9990,matched\n"
+    "b,,0.2000,no_match\n"
+    "c,31,0.9100,matched\n"
+)
+
+
+def case(folder: Path, labels: str) -> tuple[Path, Path]:
+    """A labels file with ``labels`` as its text, and a three-record output."""
+    labels_path, out = folder / "labels.csv", folder / "out.csv"
+    labels_path.write_text(labels, encoding="utf-8")
+    out.write_text(OUTPUT, encoding="utf-8")
+    return labels_path, out
+
+
+def test_fail_under_recall_where_no_id_is_expected_is_the_printed_recall(tmp_path: Path) -> None:
+    # Only rows that should get no id: recall is printed as 1.0000 (nothing was missed), and
+    # the gate compares that figure; it used to stop on a TypeError (None < 0.9).
+    labels, out = case(tmp_path, "row,jane_product_id,tier\n1,,other_brand\n2,,other_brand\n")
+    passed = poslink("eval", "--labels", labels, "--out", out, "--fail-under", "recall=0.9")
+    assert passed.returncode == 0, passed.stderr
+    assert "recall 1.0000" in passed.stdout
+    gated = poslink("eval", "--labels", labels, "--out", out, "--json", "--fail-under", "f1=0.9")
+    assert gated.returncode == 1, gated.stderr
+    assert "Traceback" not in gated.stderr
+    assert gated.stderr.strip() == "poslink: error: under --fail-under: f1 0.0000 < 0.9"

@@ -34,3 +34,25 @@ def test_fail_under_recall_where_no_id_is_expected_is_the_printed_recall(tmp_pat
     assert gated.returncode == 1, gated.stderr
     assert "Traceback" not in gated.stderr
     assert gated.stderr.strip() == "poslink: error: under --fail-under: f1 0.0000 < 0.9"
+
+
+def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    labels, out = case(tmp_path, "row,jane_product_id\n0,11\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    report = blocker / "report.json"  # under a file: no folder can be made there
+    done = poslink("eval", "--labels", labels, "--out", out, "--report", report)
+    assert done.returncode == 4, done.stderr  # the output cannot be written
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"poslink: error: {report}: cannot write output: ")
+    assert len(done.stderr.splitlines()) == 1
+    assert done.stdout == ""  # no figures printed as if all went well
+
+
+def test_a_report_in_a_new_folder_is_written_as_other_outputs_are(tmp_path: Path) -> None:
+    labels, out = case(tmp_path, "row,jane_product_id\n0,11\n")
+    report = tmp_path / "reports" / "eval.json"
+    done = poslink("eval", "--labels", labels, "--out", out, "--report", report)
+    assert done.returncode == 0, done.stderr
+    assert '"precision": 1.0' in report.read_text(encoding="utf-8")
+    assert [p.name for p in report.parent.iterdir()] == ["eval.json"]  # no temporary left

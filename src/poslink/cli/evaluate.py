@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -13,6 +13,7 @@ from rich.table import Table
 from poslink.cli._app import app, errors, out
 from poslink.evaluate import Metrics, check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
+from poslink.files.atomic import AtomicFile
 from poslink.runs.paths import refuse_overwriting
 
 log = logging.getLogger("poslink")
@@ -62,9 +63,9 @@ def eval_cmd(
         labelled, written = read_labels(labels), read_output(out_path)
         check_fits(labelled, written, labels, out_path)
         card = scorecard(labelled, written, groups)
-    figures = card.as_dict()
-    if report is not None:
-        report.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        figures = card.as_dict()
+        if report is not None:
+            write_report(report, figures)
     metrics = card.overall
     if as_json:
         print(json.dumps(figures, indent=2))
@@ -90,6 +91,18 @@ def eval_cmd(
 def _spaced(lines: list[str]) -> list[str]:
     """A block of lines with a blank line before it; nothing for no lines."""
     return ["", *lines] if lines else []
+
+
+def write_report(path: Path, figures: dict[str, Any]) -> None:
+    """Write ``--report`` whole or not at all, as every output is (a temporary file renamed
+    into place); a path that cannot be written is an ``OutputError``, one line and exit 4."""
+    target = AtomicFile(path, newline=None)
+    try:
+        target.open().write(json.dumps(figures, indent=2) + "\n")
+        target.commit()
+    except BaseException:
+        target.abort()
+        raise
 
 
 def _fail_under(bounds: dict[str, float], metrics: Metrics) -> None:

@@ -56,3 +56,21 @@ def test_a_report_in_a_new_folder_is_written_as_other_outputs_are(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert '"precision": 1.0' in report.read_text(encoding="utf-8")
     assert [p.name for p in report.parent.iterdir()] == ["eval.json"]  # no temporary left
+
+
+def test_a_group_naming_a_tier_the_labels_lack_is_refused(tmp_path: Path) -> None:
+    labels, out = case(
+        tmp_path, "row,jane_product_id,tier\n0,11,labelled\n1,,labelled_none\n2,,other_brand\n"
+    )
+    typo = "own=labeled,labelled_none"  # `labeled` for `labelled`: a group of one tier's rows
+    done = poslink("eval", "--labels", labels, "--out", out, "--group", typo)
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.strip() == (
+        f"poslink: error: option --group {typo!r}: {labels} has no tier labeled"
+        " (its tiers: labelled, labelled_none, other_brand)"
+    )
+    right = poslink("eval", "--labels", labels, "--out", out, "--group", "own=labelled,other_brand")
+    assert right.returncode == 0, right.stderr
+    assert [line.split()[1:4] for line in right.stdout.splitlines() if line.startswith("own ")] == [
+        ["2", "2", "1"]
+    ]

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from poslink.cli._app import app, errors, out
-from poslink.evaluate import Metrics, check_fits, read_labels, read_output
+from poslink.evaluate import Label, Metrics, check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
 from poslink.files.atomic import AtomicFile
 from poslink.runs.paths import refuse_overwriting
@@ -62,6 +62,7 @@ def eval_cmd(
             refuse_overwriting(report, {"--labels": labels, "--out": out_path}, "--report")
         labelled, written = read_labels(labels), read_output(out_path)
         check_fits(labelled, written, labels, out_path)
+        check_groups(groups, labelled, labels)
         card = scorecard(labelled, written, groups)
         figures = card.as_dict()
         if report is not None:
@@ -91,6 +92,20 @@ def eval_cmd(
 def _spaced(lines: list[str]) -> list[str]:
     """A block of lines with a blank line before it; nothing for no lines."""
     return ["", *lines] if lines else []
+
+
+def check_groups(groups: dict[str, tuple[str, ...]], labelled: list[Label], path: Path) -> None:
+    """Refuse a ``--group`` naming a tier the labels do not have: a mistyped tier would
+    otherwise be reported as a group of fewer rows (or none), as if those were its figures."""
+    present = {label.tier for label in labelled if label.tier}
+    for name, members in groups.items():
+        unknown = [tier for tier in members if tier not in present]
+        if unknown:
+            known = ", ".join(sorted(present)) or "none, no tier column"
+            raise ConfigError(
+                f"option --group {name + '=' + ','.join(members)!r}: {path} has no tier"
+                f" {', '.join(unknown)} (its tiers: {known})"
+            )
 
 
 def write_report(path: Path, figures: dict[str, Any]) -> None:

@@ -120,6 +120,9 @@ def read_labels(path: Path) -> list[Label]:
                     row = int(rec["row"])
                 except (TypeError, ValueError) as exc:
                     raise InputError(f"{path}: line {n}: row is not a number") from exc
+                if row < 0:
+                    # Counted from 0: a negative row would score the output's last records.
+                    raise InputError(f"{path}: line {n}: row {row} is not a record number")
                 expected = (rec.get("jane_product_id") or "").strip()
                 accepted = (rec.get("acceptable") or "").strip()
                 parts = {p.strip() for p in accepted.split(";")} if accepted else {expected}

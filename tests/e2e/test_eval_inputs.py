@@ -74,3 +74,11 @@ def test_a_group_naming_a_tier_the_labels_lack_is_refused(tmp_path: Path) -> Non
     assert [line.split()[1:4] for line in right.stdout.splitlines() if line.startswith("own ")] == [
         ["2", "2", "1"]
     ]
+
+
+def test_a_negative_row_is_refused_not_read_from_the_end(tmp_path: Path) -> None:
+    # Row -1 used to be scored against the output's last record (31, given): right here.
+    labels, out = case(tmp_path, "row,jane_product_id\n0,11\n-1,31\n")
+    done = poslink("eval", "--labels", labels, "--out", out)
+    assert done.returncode == 3, done.stdout
+    assert done.stderr.strip() == f"poslink: error: {labels}: line 3: row -1 is not a record number"

@@ -109,7 +109,10 @@ def read_labels(path: Path) -> list[Label]:
     a blank ``acceptable`` accepts ``jane_product_id`` alone.
     """
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" begins with a byte order mark, which would
+        # otherwise be read as part of the first column's name (as override and knowledge
+        # files already are read).
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             need = {"row", "jane_product_id"}
             if not reader.fieldnames or not need <= set(reader.fieldnames):
@@ -151,7 +154,7 @@ def read_output(path: Path) -> list[OutputRow]:
                 "".join(p.read_text(encoding="utf-8") for p in parts), newline=""
             )
         else:
-            handle = path.open(newline="", encoding="utf-8")
+            handle = path.open(newline="", encoding="utf-8-sig")  # as labels: a spreadsheet's
         with handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or "jane_product_id" not in reader.fieldnames:

@@ -82,3 +82,13 @@ def test_a_negative_row_is_refused_not_read_from_the_end(tmp_path: Path) -> None
     done = poslink("eval", "--labels", labels, "--out", out)
     assert done.returncode == 3, done.stdout
     assert done.stderr.strip() == f"poslink: error: {labels}: line 3: row -1 is not a record number"
+
+
+def test_labels_and_output_saved_by_a_spreadsheet_with_a_byte_order_mark(tmp_path: Path) -> None:
+    # "CSV UTF-8" from a spreadsheet begins with U+FEFF; the labels were refused as lacking
+    # the row column they have.
+    labels, out = case(tmp_path, "\ufeffrow,jane_product_id\n0,11\n2,31\n")
+    out.write_text("\ufeff" + OUTPUT, encoding="utf-8")
+    done = poslink("eval", "--labels", labels, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("precision 1.0000  recall 1.0000  F1 1.0000  (2 records,")

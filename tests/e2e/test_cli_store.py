@@ -294,3 +294,24 @@ def test_a_command_that_only_reads_makes_no_store_of_a_mistyped_path(
     said = fails(*(w.format(tmp=tmp_path) for w in words), "--decisions", store, code=3)
     assert f"{store}: no such decision store" in said
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["override", "import", "{file}", "--catalog", str(CATALOG)],
+        ["knowledge", "import", "{file}"],
+    ],
+    ids=lambda w: " ".join(w[:2]),
+)
+def test_an_import_file_in_another_encoding_is_one_line(tmp_path: Path, words: list[str]) -> None:
+    # A spreadsheet's CSV saved as Latin-1 ("Café"): it used to stop on a UnicodeDecodeError.
+    file = tmp_path / "import.csv"
+    file.write_bytes(
+        b"kind,text,target,brand,scope,source,pos_id,name,jane_product_id\n"
+        b"brand,Caf\xe9,Emerald Coast Extracts,,global,,9001,,5002\n"
+    )
+    store = tmp_path / "d.db"
+    said = fails(*(w.format(file=file) for w in words), "--decisions", store, code=3)
+    assert said.strip() == f"poslink: error: {file}: not UTF-8 text"
+    assert not store.exists()  # all or none: nothing imported, no store made

@@ -21,6 +21,7 @@ from poslink.files.atomic import AtomicFile
 from poslink.sinks.base import safe_cell
 from poslink.store import schema
 from poslink.store.db import DecisionStore, now
+from poslink.store.overrides import unreadable_text
 from poslink.store.review import _unneutralized
 
 GLOBAL, SOURCE, STORE = "global", "source", "store"
@@ -179,7 +180,7 @@ def read_csv(path: Path, who: str) -> list[Entry]:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     found: list[Entry] = []
-    with handle:
+    with handle, unreadable_text(path):
         reader = csv.DictReader(handle)
         missing = sorted({"kind", "text", "target", "scope"} - set(reader.fieldnames or []))
         if missing:

@@ -7,7 +7,8 @@ An override maps (source, POS id) or (source, normalized name) to a catalog id o
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def read_override_csv(path: Path, default_source: str) -> list[Override]:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     out: list[Override] = []
-    with handle:
+    with handle, unreadable_text(path):
         reader = csv.DictReader(handle)
         missing = [c for c in ("jane_product_id",) if c not in (reader.fieldnames or [])]
         if missing or not {"pos_id", "name"} & set(reader.fieldnames or []):
@@ -135,6 +136,19 @@ def read_override_csv(path: Path, default_source: str) -> list[Override]:
         for line, row in enumerate(reader, start=2):
             out.append(_row_override(path, line, row, default_source))
     return out
+
+
+@contextmanager
+def unreadable_text(path: Path) -> Iterator[None]:
+    """Turn a CSV file that is not UTF-8 text, or not CSV (a field beyond the csv module's
+    limit), into one ``InputError`` naming the file: a spreadsheet saved in another encoding
+    is a common mistake, not a crash."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a CSV file: {exc}") from exc
 
 
 def _row_override(path: Path, line: int, row: dict[str, str], default_source: str) -> Override:

@@ -301,6 +301,7 @@ def test_a_command_that_only_reads_makes_no_store_of_a_mistyped_path(
     [
         ["override", "import", "{file}", "--catalog", str(CATALOG)],
         ["knowledge", "import", "{file}"],
+        ["review", "apply", "{file}", "--catalog", str(CATALOG)],
     ],
     ids=lambda w: " ".join(w[:2]),
 )
@@ -308,8 +309,8 @@ def test_an_import_file_in_another_encoding_is_one_line(tmp_path: Path, words: l
     # A spreadsheet's CSV saved as Latin-1 ("Café"): it used to stop on a UnicodeDecodeError.
     file = tmp_path / "import.csv"
     file.write_bytes(
-        b"kind,text,target,brand,scope,source,pos_id,name,jane_product_id\n"
-        b"brand,Caf\xe9,Emerald Coast Extracts,,global,,9001,,5002\n"
+        b"kind,text,target,brand,scope,source,pos_id,name,jane_product_id,decision\n"
+        b"brand,Caf\xe9,Emerald Coast Extracts,,global,,9001,,5002,5002\n"
     )
     store = tmp_path / "d.db"
     said = fails(*(w.format(file=file) for w in words), "--decisions", store, code=3)

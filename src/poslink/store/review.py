@@ -23,7 +23,7 @@ from poslink.records import PosRecord
 from poslink.sinks.base import safe_cell
 from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
-from poslink.store.overrides import Override, override_key, parse_answer
+from poslink.store.overrides import Override, override_key, parse_answer, unreadable_text
 
 TOP = 3
 RECORD_COLUMNS = ("source", "store", "pos_id", "name", "category", "brand")
@@ -117,7 +117,7 @@ def read_decisions(
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     found: list[Override] = []
     blank = 0
-    with handle:
+    with handle, unreadable_text(path):
         reader = csv.DictReader(handle)
         need = {"source", "pos_id", "name", "decision"}
         missing = sorted(need - set(reader.fieldnames or []))

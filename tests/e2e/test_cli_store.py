@@ -284,6 +284,7 @@ def test_a_file_that_is_no_decision_store_is_one_line(
         ["knowledge", "list"],
         ["knowledge", "export", "--out", "{tmp}/k.csv"],
         ["knowledge", "remove", "1"],
+        ["gaps", "--catalog", str(CATALOG), "--out", "{tmp}/g.csv"],
     ],
     ids=lambda w: " ".join(w[:2]),
 )

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from poslink.cli._app import app, err, errors, out
-from poslink.cli.override import Decisions, open_store
+from poslink.cli.override import Decisions, open_store, require_store
 from poslink.exceptions import ConfigError
 from poslink.runs.paths import refuse_overwriting
 
@@ -267,6 +267,9 @@ def gaps_cmd(
 
     with errors():
         refuse_overwriting(out_path, {"--decisions": decisions, "--catalog": catalog})
+        # gaps only reads the store: a mistyped path is an error, not an empty store that
+        # proposes nothing.
+        require_store(decisions)
         settings = Settings(
             decisions=decisions,
             catalog=catalog,

@@ -48,13 +48,19 @@ def open_store(location: str, existing: bool = False) -> DecisionStore:
     from poslink.store.db import DecisionStore
 
     if existing:
-        path = local_file(location)
-        if path is not None and not path.exists():
-            raise InputError(
-                f"{location}: no such decision store (a run makes one: poslink run ..."
-                " --decisions FILE)"
-            )
+        require_store(location)
     return DecisionStore(location)
+
+
+def require_store(location: str) -> None:
+    """Refuse a SQLite store path that is not there (``InputError``): for the commands that
+    only read or remove, which would otherwise make an empty store of a mistyped path."""
+    path = local_file(location)
+    if path is not None and not path.exists():
+        raise InputError(
+            f"{location}: no such decision store (a run makes one: poslink run ..."
+            " --decisions FILE)"
+        )
 
 
 def known_ids(catalog: str | None) -> set[str] | None:

@@ -118,6 +118,7 @@ def read_labels(path: Path) -> list[Label]:
             if not reader.fieldnames or not need <= set(reader.fieldnames):
                 raise InputError(f"{path}: labels need the columns row, jane_product_id")
             labels = []
+            seen: dict[int, int] = {}  # row -> the line that labels it
             for n, rec in enumerate(reader, start=2):
                 try:
                     row = int(rec["row"])
@@ -126,6 +127,12 @@ def read_labels(path: Path) -> list[Label]:
                 if row < 0:
                     # Counted from 0: a negative row would score the output's last records.
                     raise InputError(f"{path}: line {n}: row {row} is not a record number")
+                if row in seen:
+                    # Counted twice, a record would weigh double in every figure.
+                    raise InputError(
+                        f"{path}: line {n}: row {row} is labelled again (first on line {seen[row]})"
+                    )
+                seen[row] = n
                 expected = (rec.get("jane_product_id") or "").strip()
                 accepted = (rec.get("acceptable") or "").strip()
                 parts = {p.strip() for p in accepted.split(";")} if accepted else {expected}

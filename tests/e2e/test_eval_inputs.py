@@ -92,3 +92,13 @@ def test_labels_and_output_saved_by_a_spreadsheet_with_a_byte_order_mark(tmp_pat
     done = poslink("eval", "--labels", labels, "--out", out)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("precision 1.0000  recall 1.0000  F1 1.0000  (2 records,")
+
+
+def test_a_record_labelled_twice_is_refused_not_counted_twice(tmp_path: Path) -> None:
+    # Row 0 twice used to count as 2 records, 2 ids given, 2 right.
+    labels, out = case(tmp_path, "row,jane_product_id\n0,11\n2,31\n0,11\n")
+    done = poslink("eval", "--labels", labels, "--out", out)
+    assert done.returncode == 3, done.stdout
+    assert done.stderr.strip() == (
+        f"poslink: error: {labels}: line 4: row 0 is labelled again (first on line 2)"
+    )

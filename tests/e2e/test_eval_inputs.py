@@ -102,3 +102,14 @@ def test_a_record_labelled_twice_is_refused_not_counted_twice(tmp_path: Path) ->
     assert done.stderr.strip() == (
         f"poslink: error: {labels}: line 4: row 0 is labelled again (first on line 2)"
     )
+
+
+def test_a_negative_errors_count_is_a_usage_error(tmp_path: Path) -> None:
+    # `--errors -1` used to show every error row but the last (a slice from the end).
+    labels, out = case(tmp_path, "row,jane_product_id\n0,12\n1,13\n2,14\n")
+    done = poslink("eval", "--labels", labels, "--out", out, "--errors", "-1")
+    assert done.returncode == 2, done.stdout
+    assert "Invalid value for '--errors'" in done.stderr and done.stdout == ""
+    shown = poslink("eval", "--labels", labels, "--out", out, "--errors", "2")
+    assert shown.returncode == 0, shown.stderr
+    assert "│ 0 " in shown.stdout and "│ 1 " in shown.stdout and "│ 2 " not in shown.stdout

@@ -24,7 +24,10 @@ def eval_cmd(
     labels: Annotated[Path, typer.Option("--labels", help="hand labels CSV")],
     out_path: Annotated[Path, typer.Option("--out", help="a poslink output CSV")],
     report: Annotated[Path | None, typer.Option(help="also write the figures as JSON")] = None,
-    show_errors: Annotated[int, typer.Option("--errors", help="error rows to show")] = 50,
+    # min=0: a negative count sliced the table from its end (all errors but the last ones).
+    show_errors: Annotated[
+        int, typer.Option("--errors", min=0, help="error rows to show (0: none)")
+    ] = 50,
     as_json: Annotated[
         bool, typer.Option("--json", help="print the figures as JSON instead of text")
     ] = False,

@@ -75,6 +75,17 @@ def samples_of(
     return given, right
 
 
+def missing_inputs(shared: Path) -> list[Path]:
+    """The labelled data and Kushy files under ``shared`` that are not there."""
+    needed = [
+        shared / "menus-nm" / name
+        for name in ("pos/products.json", "pos/products.csv", "catalog.db", "labels.csv")
+    ]
+    needed += [shared / "challenge" / n for n in ("pos/products.json", "db/jane.db", "labels.csv")]
+    needed.append(shared / "kushy")
+    return [path for path in needed if not path.exists()]
+
+
 def main() -> int:
     """Fit and write the calibration; print what it was fitted on."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -83,6 +94,15 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, nargs="*", default=[3, 5, 8])
     args = ap.parse_args()
     menus, challenge = args.shared / "menus-nm", args.shared / "challenge"
+    missing = missing_inputs(args.shared)
+    if missing:
+        # Before anything is generated or written: the shipped calibration stays as it is.
+        print(
+            f"calibrate: error: {missing[0]}: no such file (the labelled data beside the"
+            " clone, or --shared DIR)",
+            file=sys.stderr,
+        )
+        return 2
     samples: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     base = {"out": Path("unused.csv"), "matcher": {"threshold": 0.0}}
     runs = [

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -36,6 +37,7 @@ from poslink.exceptions import (
     PoslinkError,
     Terminated,
 )
+from poslink.files.atomic import is_stream
 from poslink.sources.base import Source
 from poslink.sources.pull import reporting_pages
 
@@ -48,6 +50,15 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
 out = Console(soft_wrap=True)
+
+
+def beside(written: Path) -> Console:
+    """Where a command says what it wrote to ``written``: stderr when that is standard output
+    (``--out -``) or another stream, so that the CSV or JSON there stays whole (as ``run``
+    does with its summary line); stdout otherwise."""
+    return err if is_stream(written) else out
+
+
 log = logging.getLogger("poslink")
 
 

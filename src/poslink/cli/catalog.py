@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from poslink.cli._app import app, errors, out
+from poslink.cli._app import app, beside, errors
 from poslink.files.atomic import AtomicFile
 from poslink.runs.paths import refuse_overwriting
 from poslink.sinks.base import safe_cell
@@ -60,7 +60,7 @@ def check_cmd(
             target.abort()
             raise
     products = sum(len(g) for g in groups)
-    out.print(
+    beside(out_path).print(
         f"{len(groups)} groups of suspected duplicates ({products} products of {len(index)})"
         f" -> {out_path}",
         markup=False,

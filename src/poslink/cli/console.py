@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from poslink.cli._app import app, err, errors, out
+from poslink.cli._app import app, beside, err, errors, out
 from poslink.cli.override import Decisions, open_store, require_store
 from poslink.exceptions import ConfigError
 from poslink.runs.paths import refuse_overwriting
@@ -216,7 +216,7 @@ def knowledge_export(
         refuse_overwriting(out_path, {"--decisions": decisions})
         with open_store(decisions, existing=True) as store:
             count = export_csv(entries(store), out_path)
-    out.print(f"{count} lessons -> {out_path}", markup=False, highlight=False)
+    beside(out_path).print(f"{count} lessons -> {out_path}", markup=False, highlight=False)
 
 
 @knowledge_app.command("import")
@@ -283,7 +283,8 @@ def gaps_cmd(
         finally:
             bench.close()
     listings = sum(p.listings for p in products)
-    out.print(
+    say = beside(out_path)
+    say.print(
         f"{len(products)} proposed products from {listings} listings -> {out_path}",
         markup=False,
         highlight=False,
@@ -295,4 +296,4 @@ def gaps_cmd(
                 str(rank), p.brand, p.name, f"{p.product_type} / {p.product_subtype}",
                 ", ".join(p.sizes), str(p.stores), str(p.listings),
             )  # fmt: skip
-        out.print(table)
+        say.print(table)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from poslink.cli._app import app, errors, out
+from poslink.cli._app import app, beside, errors, out
 from poslink.evaluate import Label, Metrics, check_fits, read_labels, read_output
 from poslink.exceptions import EXIT_REJECTS, ConfigError
 from poslink.files.atomic import AtomicFile
@@ -71,11 +71,15 @@ def eval_cmd(
         if report is not None:
             write_report(report, figures)
     metrics = card.overall
+    # `--report -` is the JSON on standard output: the figures are not printed there again
+    # (--json) or after it (the text, then on stderr), which would leave no JSON to read.
+    say = out if report is None else beside(report)
     if as_json:
-        print(json.dumps(figures, indent=2))
+        if say is out:
+            print(json.dumps(figures, indent=2))
         _fail_under(bounds, metrics)
         return
-    out.print(
+    say.print(
         f"precision {metrics.precision:.4f}  recall {metrics.recall:.4f}  F1 {metrics.f1:.4f}  "
         f"({metrics.records} records, {metrics.predicted} ids given, {metrics.positives} expected, "
         f"{len(metrics.errors)} errors)",
@@ -83,12 +87,12 @@ def eval_cmd(
         highlight=False,
     )
     for line in [*_spaced(tier_lines(card)), *_spaced(reliability_lines(card))]:
-        out.print(line, markup=False, highlight=False)
+        say.print(line, markup=False, highlight=False)
     if metrics.errors and show_errors:
         table = Table("row", "name", "given", "acceptable", "status", "error")
         for e in metrics.errors[:show_errors]:
             table.add_row(str(e.row), e.name, e.predicted, e.acceptable, e.status, e.kind)
-        out.print(table)
+        say.print(table)
     _fail_under(bounds, metrics)
 
 

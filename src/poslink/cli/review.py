@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from poslink.catalogs import open_catalog
-from poslink.cli._app import app, errors, out
+from poslink.cli._app import app, beside, errors, out
 from poslink.cli.override import (
     CatalogCheck,
     Decisions,
@@ -46,7 +46,7 @@ def export_cmd(
         with open_store(decisions, existing=True) as store:
             rows = review_rows(store, index, source=source, floor=floor, confident=confident)
             count = export(rows, out_path)
-    out.print(
+    beside(out_path).print(
         f"{count} records to review -> {out_path} (fill in the decision column: a catalog id"
         ' or "none"; then: poslink review apply)',
         markup=False,

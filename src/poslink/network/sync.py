@@ -56,7 +56,13 @@ from poslink.network.manifest import StoreEntry
 from poslink.network.page import render_page
 from poslink.network.report import NetworkReport, ReportBuilder, StoreResult
 from poslink.network.tap import Tap
-from poslink.runs.parts import CatalogAccess, Shared, build_engine, build_source
+from poslink.runs.parts import (
+    CatalogAccess,
+    Shared,
+    build_engine,
+    build_source,
+    warn_unknown_brands,
+)
 
 if TYPE_CHECKING:
     from poslink.store.db import DecisionStore
@@ -102,6 +108,7 @@ class _Catalog(CatalogAccess):
         brands = self._taught.get(key)
         if brands is None:
             index.brands = self.brands
+            warn_unknown_brands(learned, index)  # once per distinct knowledge, not per store
             teach(index, learned)
             self._taught[key] = index.brands
         else:

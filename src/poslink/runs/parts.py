@@ -99,6 +99,7 @@ class CatalogAccess:
 
     def taught(self, learned: LearnedKnowledge) -> CatalogIndex:
         """The index, made to read what the catalog team taught (``domain.learned.teach``)."""
+        warn_unknown_brands(learned, self.index)
         return teach(self.index, learned)
 
     def missing(self, ids: set[str]) -> set[str]:
@@ -165,3 +166,18 @@ def build_output(
     else:
         rejects = RejectsFile(None if is_stream(out) else rejects_path(out))
     return sink, engine, rejects
+
+
+def warn_unknown_brands(learned: LearnedKnowledge, index: CatalogIndex) -> None:
+    """Warn of each lesson naming a brand the catalog lacks (a mistyped target, a brand since
+    removed): the run cannot apply it, and would otherwise ignore it without a word."""
+    for x in learned.unknown_brands(index.brands):
+        brand = x.target if x.kind == "brand" else x.brand
+        log.warning(
+            "lesson %s %r -> %r ignored: the catalog has no brand %r (fix it: poslink"
+            " knowledge list, remove, import)",
+            x.kind,
+            x.text,
+            x.target,
+            brand,
+        )

@@ -36,7 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         (["catalog", "check", "--catalog", "{catalog}"], "groups of suspected duplicates"),
         (["gaps", "--decisions", "{store}", "--catalog", "{catalog}"], "proposed products"),
-        (["knowledge", "export", "--decisions", "{store}"], "1 lessons -> -"),
+        (["knowledge", "export", "--decisions", "{store}"], "1 lesson -> -"),
         (["review", "export", "--decisions", "{store}", "--catalog", "{catalog}"], "to review"),
     ],
     ids=["catalog check", "gaps", "knowledge export", "review export"],

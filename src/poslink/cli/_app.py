@@ -206,3 +206,8 @@ def progress(enabled: bool) -> Iterator[RunProgress | None]:
 
 
 Tick = Callable[[int], None]
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 lesson``, ``2 lessons``: a count and its noun (a regular plural)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

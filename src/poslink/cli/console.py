@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from poslink.cli._app import app, beside, err, errors, out
+from poslink.cli._app import app, beside, counted, err, errors, out
 from poslink.cli.override import Decisions, open_store, require_store
 from poslink.exceptions import ConfigError
 from poslink.runs.paths import refuse_overwriting
@@ -194,7 +194,7 @@ def knowledge_list(decisions: Decisions) -> None:
     with errors(), open_store(decisions, existing=True) as store:
         items = entries(store)
     table = Table("id", "kind", "written", "means", "brand", "holds for", "by", "when")
-    table.title = f"{len(items)} lessons"
+    table.title = counted(len(items), "lesson")
     for e in items:
         x = e.lesson
         table.add_row(
@@ -216,7 +216,8 @@ def knowledge_export(
         refuse_overwriting(out_path, {"--decisions": decisions})
         with open_store(decisions, existing=True) as store:
             count = export_csv(entries(store), out_path)
-    beside(out_path).print(f"{count} lessons -> {out_path}", markup=False, highlight=False)
+    said = f"{counted(count, 'lesson')} -> {out_path}"
+    beside(out_path).print(said, markup=False, highlight=False)
 
 
 @knowledge_app.command("import")
@@ -234,7 +235,8 @@ def knowledge_import(
         items = read_csv(file, by)
         with open_store(decisions) as store:
             add(store, items)
-    out.print(f"imported {len(items)} lessons from {file}", markup=False, highlight=False)
+    said = f"imported {counted(len(items), 'lesson')} from {file}"
+    out.print(said, markup=False, highlight=False)
 
 
 @knowledge_app.command("remove")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from poslink.catalogs import open_catalog
-from poslink.cli._app import app, errors, out
+from poslink.cli._app import app, counted, errors, out
 from poslink.exceptions import ConfigError, InputError
 from poslink.files.locations import local_file
 from poslink.store.overrides import Override, override_key, parse_answer, read_override_csv
@@ -167,7 +167,7 @@ def import_cmd(
             store.add_overrides(items)
     # Rows naming one key again replace it (the last one stands): count the keys.
     keys = len({(o.source, o.kind, o.key) for o in items})
-    said = f"imported {keys} override{'' if keys == 1 else 's'} from {file}"
+    said = f"imported {counted(keys, 'override')} from {file}"
     if keys < len(items):
         said += f" ({len(items) - keys} of its rows named a key again: the last one stands)"
     out.print(said, markup=False, highlight=False)

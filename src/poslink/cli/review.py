@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from poslink.catalogs import open_catalog
-from poslink.cli._app import app, beside, errors, out
+from poslink.cli._app import app, beside, counted, errors, out
 from poslink.cli.override import (
     CatalogCheck,
     Decisions,
@@ -73,12 +73,8 @@ def apply_cmd(
         with open_store(decisions) as store:
             store.add_overrides(items)
     out.print(
-        f"{_count(len(items), 'override')} from {file} ({_count(blank, 'row')} without a decision)",
+        f"{counted(len(items), 'override')} from {file} "
+        f"({counted(blank, 'row')} without a decision)",
         markup=False,
         highlight=False,
     )
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 row``, ``2 rows``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 from helpers import EXAMPLES, make_catalog, poslink
@@ -65,3 +66,30 @@ def test_a_catalog_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "d.csv").exists()
+
+
+def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> None:
+    # `catalog check` and `explain` take --catalog-table and --catalog-column as `run` does.
+    plain = make_catalog(tmp_path / "plain.db", CATALOG)
+    renamed = tmp_path / "renamed.db"
+    con = sqlite3.connect(renamed)
+    con.execute(f"ATTACH DATABASE '{plain}' AS plain")
+    con.execute(
+        "CREATE TABLE catalog_items AS SELECT id AS product_id, amount, brand, lineage,"
+        " name AS title, product_type, product_subtype FROM plain.products"
+    )
+    con.commit()
+    con.close()
+    where: list[str | Path] = ["--catalog", renamed, "--catalog-table", "catalog_items",
+             "--catalog-column", "id=product_id", "--catalog-column", "name=title"]  # fmt: skip
+    checked = poslink("catalog", "check", *where, "--out", tmp_path / "dups.csv")
+    assert checked.returncode == 0, checked.stderr
+    assert "2 groups of suspected duplicates (4 products of 8)" in checked.stdout
+    explained = poslink("explain", "Lotus Labs Mango Gummies 100mg", *where, env={"COLUMNS": "200"})
+    assert explained.returncode == 0, explained.stderr
+    assert "decision: matched 11 " in explained.stdout
+    # Without them, the products table the file does not have is named.
+    missing = poslink("catalog", "check", "--catalog", renamed, "--out", tmp_path / "x.csv")
+    assert missing.returncode == 3 and "no table 'products'" in missing.stderr
+    bad = poslink("explain", "x1", "--catalog", renamed, "--catalog-column", "name")
+    assert bad.returncode == 2 and "expected NAME=COLUMN" in bad.stderr

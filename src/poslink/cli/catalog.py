@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from poslink.cli import options as opt
 from poslink.cli._app import app, beside, errors
 from poslink.files.atomic import AtomicFile
 from poslink.runs.paths import refuse_overwriting
@@ -33,6 +34,8 @@ COLUMNS = (
 def check_cmd(
     catalog: Annotated[str, typer.Option(help="the catalog: a SQLite path or a database URL")],
     out_path: Annotated[Path, typer.Option("--out", help="the CSV of suspected duplicate groups")],
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """List the products the catalog holds twice (one brand, name, form and size, and no veto
     of the matcher's between them): a CSV of groups, each product a row; ``given`` marks the
@@ -43,7 +46,9 @@ def check_cmd(
 
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog})
-        index = CatalogIndex.build(open_catalog(catalog).products())
+        columns = dict(opt.catalog_columns(catalog_column)) or None
+        source = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        index = CatalogIndex.build(source.products())
         groups = duplicate_groups(index)
         target = AtomicFile(out_path, newline="")
         try:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from poslink.cli import options as opt
 from poslink.cli._app import app, beside, counted, err, errors, out
 from poslink.cli.override import Decisions, open_store, require_store
 from poslink.exceptions import ConfigError
@@ -32,11 +33,6 @@ app.add_typer(console_app, name="console")
 app.add_typer(knowledge_app, name="knowledge")
 
 Catalog = Annotated[str, typer.Option(help="catalog: SQLite file path or SQLAlchemy URL")]
-CatalogTable = Annotated[str, typer.Option(help="the catalog's table")]
-CatalogColumn = Annotated[
-    list[str] | None,
-    typer.Option(help="a renamed catalog column NAME=COLUMN (name=title); repeatable"),
-]
 
 
 @contextmanager
@@ -52,16 +48,6 @@ def console_extra(command: str) -> Iterator[None]:
         ) from None
 
 
-def _columns(items: list[str] | None) -> dict[str, str]:
-    found = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise ConfigError(f"--catalog-column {item!r}: expected NAME=COLUMN")
-        found[name.strip()] = value.strip()
-    return found
-
-
 @console_app.callback()
 def console_cmd(
     ctx: typer.Context,
@@ -72,8 +58,8 @@ def console_cmd(
     catalog: Annotated[str | None, typer.Option(help="catalog: SQLite path or URL")] = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8765,
-    catalog_table: CatalogTable = "products",
-    catalog_column: CatalogColumn = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
     secure_cookies: Annotated[
         bool, typer.Option(help="mark cookies Secure (serve behind HTTPS)")
     ] = False,
@@ -96,8 +82,8 @@ def console_cmd(
         settings = Settings(
             decisions=decisions,
             catalog=catalog,
-            catalog_table=catalog_table,
-            catalog_columns=_columns(catalog_column),
+            catalog_table=catalog_table or "products",
+            catalog_columns=dict(opt.catalog_columns(catalog_column)),
             secure_cookies=secure_cookies,
         )
         bench = Workbench(settings)
@@ -259,8 +245,8 @@ def gaps_cmd(
     decisions: Decisions,
     catalog: Catalog,
     out_path: Annotated[Path, typer.Option("--out", help="proposals.csv or proposals.parquet")],
-    catalog_table: CatalogTable = "products",
-    catalog_column: CatalogColumn = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
     top: Annotated[int, typer.Option(help="proposals to print")] = 10,
 ) -> None:
     """Cluster the records no catalog product matches into proposed products, by stores."""
@@ -275,8 +261,8 @@ def gaps_cmd(
         settings = Settings(
             decisions=decisions,
             catalog=catalog,
-            catalog_table=catalog_table,
-            catalog_columns=_columns(catalog_column),
+            catalog_table=catalog_table or "products",
+            catalog_columns=dict(opt.catalog_columns(catalog_column)),
         )
         bench = Workbench(settings)
         try:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from poslink.cli import options as opt
 from poslink.cli._app import app, errors, out
 from poslink.exceptions import ConfigError
 from poslink.sources.validate import usable_name
@@ -15,7 +16,9 @@ from poslink.sources.validate import usable_name
 @app.command("explain")
 def explain_cmd(
     name: Annotated[str, typer.Argument(help="the POS product name")],
-    catalog: Annotated[str, typer.Option("--catalog", help="catalog: SQLite file path")],
+    catalog: Annotated[
+        str, typer.Option("--catalog", help="catalog: SQLite file path or SQLAlchemy URL")
+    ],
     category: Annotated[str, typer.Option(help="the POS category")] = "",
     brand: Annotated[str | None, typer.Option(help="the POS brand field, if it has one")] = None,
     product_type: Annotated[
@@ -31,6 +34,8 @@ def explain_cmd(
         str, typer.Option(help="the category table: a built-in name or a .toml path")
     ] = "default",
     top: Annotated[int, typer.Option(min=1, help="candidates to show")] = 8,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Show how a name is parsed, where each attribute came from, and why it matches or not."""
     from poslink.catalogs import open_catalog
@@ -41,7 +46,9 @@ def explain_cmd(
         if not usable_name(name):
             # What a run rejects (no letter or digit): nothing to explain.
             raise ConfigError(f"explain needs a name with a letter or digit, not {name!r}")
-        index = CatalogIndex.build(open_catalog(catalog).products())
+        columns = dict(opt.catalog_columns(catalog_column)) or None
+        source = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        index = CatalogIndex.build(source.products())
         parser = index.parser(category_table)
     matcher = Matcher(index)
     item, origins = parser.explain_pos(

@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from poslink.exceptions import ConfigError
+
 ConfigFile = Annotated[
     Path | None, typer.Option("--config", help="a TOML run configuration (flags override it)")
 ]
@@ -99,3 +101,14 @@ def quiet(help: str) -> Any:
 def verbose(help: str) -> Any:
     """``--verbose`` / ``-v``, counted (``-vv``: more); ``help`` says what it tells."""
     return typer.Option("--verbose", "-v", count=True, help=help)
+
+
+def catalog_columns(items: list[str] | None) -> list[tuple[str, str]]:
+    """``--catalog-column NAME=COLUMN`` flags as (name, column) pairs, in order."""
+    pairs = []
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ConfigError(f"option --catalog-column {item!r}: expected NAME=COLUMN")
+        pairs.append((name.strip(), value.strip()))
+    return pairs

@@ -156,20 +156,10 @@ def build_config(
             raise ConfigError(f"{where}: expected KEY=VALUE")
         key = ("source_options", *name.strip().split("."))
         flags.set(key, parse_value(value, where), where)
-    for item, (name, value) in zip(catalog_column, catalog_columns(catalog_column), strict=True):
+    pairs = opt.catalog_columns(catalog_column)
+    for item, (name, value) in zip(catalog_column, pairs, strict=True):
         flags.set(("catalog_columns", name), value, f"option --catalog-column {item!r}")
     return load_run_config(config_file, flags)
-
-
-def catalog_columns(items: list[str]) -> list[tuple[str, str]]:
-    """``--catalog-column NAME=COLUMN`` flags as (name, column) pairs, in order."""
-    pairs = []
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise ConfigError(f"option --catalog-column {item!r}: expected NAME=COLUMN")
-        pairs.append((name.strip(), value.strip()))
-    return pairs
 
 
 def _run(

@@ -13,7 +13,6 @@ import typer
 
 from poslink.cli import options as opt
 from poslink.cli._app import app, errors, out
-from poslink.cli.run import catalog_columns
 from poslink.runs.paths import refuse_overwriting
 
 index_app = typer.Typer(help="Build a catalog index once and reuse it (`run --index FILE`).")
@@ -41,7 +40,7 @@ def index_build_cmd(
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog})
         started = time.perf_counter()
-        columns = dict(catalog_columns(catalog_column or [])) or None
+        columns = dict(opt.catalog_columns(catalog_column)) or None
         products = open_catalog(catalog, table=catalog_table or "products", columns=columns)
         index = CatalogIndex.build(products.products())
         save_index(index, out_path)

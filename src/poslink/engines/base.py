@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -69,6 +70,15 @@ class Engine(ABC):
     def writes_directory(self) -> bool:
         """Whether the output this engine writes at ``--out`` is a directory (of parts)."""
         return False
+
+    def check_output_folder(self, out: Path) -> None:
+        """Refuse the existing folder ``out`` where this engine would write a directory there
+        (``writes_directory``) and replacing it would lose what is not its own output.
+
+        An engine writing no directory has nothing to refuse (``check_paths`` refuses a folder
+        at ``--out`` for it).
+        """
+        return None
 
     def writes_output(self, sink: Sink) -> bool:
         """Whether this engine writes ``sink``'s output and the rejects itself.

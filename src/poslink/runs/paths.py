@@ -9,7 +9,6 @@ from pathlib import Path
 
 from poslink.config import RunConfig
 from poslink.engines.base import Engine
-from poslink.engines.spark.output import PART_FILE
 from poslink.exceptions import ConfigError
 from poslink.files.atomic import is_stream
 from poslink.files.locations import is_url, local_file
@@ -114,7 +113,7 @@ def check_paths(
                 " (Spark writes a directory of parts there without --single-file, --decisions"
                 " or another --sink)"
             )
-        check_parts_only(config.out)
+        engine.check_output_folder(config.out)
 
 
 def writes_directory(config: RunConfig, engine: Engine) -> bool:
@@ -125,21 +124,6 @@ def writes_directory(config: RunConfig, engine: Engine) -> bool:
     file, whatever the engine.
     """
     return engine.writes_directory() and config.sink == "csv" and config.decisions is None
-
-
-def check_parts_only(out: Path) -> None:
-    """Refuse a directory ``--out`` holding anything but an earlier CSV directory's parts.
-
-    The Spark engine publishes its output by replacing the directory at ``--out`` whole; a
-    folder of the user's own (``out/`` holding other outputs) would be deleted with it.
-    """
-    others = sorted(p.name for p in out.iterdir() if not PART_FILE.fullmatch(p.name))
-    if others:
-        raise ConfigError(
-            f"--out {out} is a folder holding other files ({others[0]}): the spark engine"
-            " replaces the whole folder with its parts; give a new or empty folder, or one it"
-            " wrote before"
-        )
 
 
 def refuse_overwriting(

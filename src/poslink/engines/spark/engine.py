@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
 from poslink.engines.spark.frames import driver_frame, read_frame, write_through
-from poslink.engines.spark.output import Staged, qualify, remove
+from poslink.engines.spark.output import PART_FILE, Staged, qualify, remove
 from poslink.engines.spark.session import require_pyspark, start_session
 from poslink.engines.spark.tasks import (
     ABSENT,
@@ -94,6 +94,18 @@ class SparkEngine(Engine):
     def writes_directory(self) -> bool:
         """A directory of ``part-NNNNN.csv`` files, unless ``single_file``."""
         return not self.settings.single_file
+
+    def check_output_folder(self, out: Path) -> None:
+        """Refuse a folder holding anything but an earlier CSV directory's parts: publishing
+        replaces the folder whole, and a folder of the user's own (``out/`` holding other
+        outputs) would be deleted with it. (A URL is checked before Spark writes.)"""
+        others = sorted(p.name for p in out.iterdir() if not PART_FILE.fullmatch(p.name))
+        if others:
+            raise ConfigError(
+                f"--out {out} is a folder holding other files ({others[0]}): the spark engine"
+                " replaces the whole folder with its parts; give a new or empty folder, or one"
+                " it wrote before"
+            )
 
     def writes_output(self, sink: Sink) -> bool:
         """Spark writes CSV output and its rejects itself; any other sink gets every row."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from poslink.exceptions import InputError
+from poslink.files.csvfiles import reading_csv
 
 
 @dataclass(frozen=True)
@@ -108,42 +109,35 @@ def read_labels(path: Path) -> list[Label]:
     ``acceptable`` lists the ids accepted, ';'-separated (an empty element accepts a blank);
     a blank ``acceptable`` accepts ``jane_product_id`` alone.
     """
-    try:
-        # utf-8-sig: a spreadsheet's "CSV UTF-8" begins with a byte order mark, which would
-        # otherwise be read as part of the first column's name (as override and knowledge
-        # files already are read).
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            need = {"row", "jane_product_id"}
-            if not reader.fieldnames or not need <= set(reader.fieldnames):
-                raise InputError(f"{path}: labels need the columns row, jane_product_id")
-            labels = []
-            seen: dict[int, int] = {}  # row -> the line that labels it
-            for n, rec in enumerate(reader, start=2):
-                try:
-                    row = int(rec["row"])
-                except (TypeError, ValueError) as exc:
-                    raise InputError(f"{path}: line {n}: row is not a number") from exc
-                if row < 0:
-                    # Counted from 0: a negative row would score the output's last records.
-                    raise InputError(f"{path}: line {n}: row {row} is not a record number")
-                if row in seen:
-                    # Counted twice, a record would weigh double in every figure.
-                    raise InputError(
-                        f"{path}: line {n}: row {row} is labelled again (first on line {seen[row]})"
-                    )
-                seen[row] = n
-                expected = (rec.get("jane_product_id") or "").strip()
-                accepted = (rec.get("acceptable") or "").strip()
-                parts = {p.strip() for p in accepted.split(";")} if accepted else {expected}
-                tier = (rec.get("tier") or "").strip()
-                name = rec.get("productName") or ""
-                labels.append(Label(row, name, expected, frozenset(parts), tier))
-            return labels
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
+    # As a spreadsheet saves it (``files/csvfiles.py``).
+    with reading_csv(path) as handle:
+        reader = csv.DictReader(handle)
+        need = {"row", "jane_product_id"}
+        if not reader.fieldnames or not need <= set(reader.fieldnames):
+            raise InputError(f"{path}: labels need the columns row, jane_product_id")
+        labels = []
+        seen: dict[int, int] = {}  # row -> the line that labels it
+        for n, rec in enumerate(reader, start=2):
+            try:
+                row = int(rec["row"])
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{path}: line {n}: row is not a number") from exc
+            if row < 0:
+                # Counted from 0: a negative row would score the output's last records.
+                raise InputError(f"{path}: line {n}: row {row} is not a record number")
+            if row in seen:
+                # Counted twice, a record would weigh double in every figure.
+                raise InputError(
+                    f"{path}: line {n}: row {row} is labelled again (first on line {seen[row]})"
+                )
+            seen[row] = n
+            expected = (rec.get("jane_product_id") or "").strip()
+            accepted = (rec.get("acceptable") or "").strip()
+            parts = {p.strip() for p in accepted.split(";")} if accepted else {expected}
+            tier = (rec.get("tier") or "").strip()
+            name = rec.get("productName") or ""
+            labels.append(Label(row, name, expected, frozenset(parts), tier))
+        return labels
 
 
 def read_output(path: Path) -> list[OutputRow]:
@@ -152,32 +146,31 @@ def read_output(path: Path) -> list[OutputRow]:
     The output is a CSV file, or a CSV directory (the Spark engine's): ``part-*.csv`` files
     whose concatenation in name order is the CSV.
     """
+    if not path.is_dir():
+        with reading_csv(path) as handle:  # as labels: a spreadsheet may have saved it
+            return _output_rows(path, handle)
+    parts = sorted(path.glob("part-*.csv"))
+    if not parts:
+        raise InputError(f"{path}: a directory without part-*.csv files")
     try:
-        if path.is_dir():
-            parts = sorted(path.glob("part-*.csv"))
-            if not parts:
-                raise InputError(f"{path}: a directory without part-*.csv files")
-            handle: IO[str] = io.StringIO(
-                "".join(p.read_text(encoding="utf-8") for p in parts), newline=""
-            )
-        else:
-            handle = path.open(newline="", encoding="utf-8-sig")  # as labels: a spreadsheet's
-        with handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or "jane_product_id" not in reader.fieldnames:
-                raise InputError(f"{path}: not a poslink output (no jane_product_id column)")
-            return [
-                OutputRow(
-                    (r["jane_product_id"] or "").strip(),
-                    r.get("match_status") or "",
-                    _score(path, n, r.get("match_score")),
-                )
-                for n, r in enumerate(reader, start=2)
-            ]
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        text = "".join(p.read_text(encoding="utf-8") for p in parts)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text") from exc
+    return _output_rows(path, io.StringIO(text, newline=""))
+
+
+def _output_rows(path: Path, handle: IO[str]) -> list[OutputRow]:
+    reader = csv.DictReader(handle)
+    if not reader.fieldnames or "jane_product_id" not in reader.fieldnames:
+        raise InputError(f"{path}: not a poslink output (no jane_product_id column)")
+    return [
+        OutputRow(
+            (r["jane_product_id"] or "").strip(),
+            r.get("match_status") or "",
+            _score(path, n, r.get("match_score")),
+        )
+        for n, r in enumerate(reader, start=2)
+    ]
 
 
 def _score(path: Path, line: int, cell: str | None) -> float | None:

@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from poslink.domain.learned import LearnedKnowledge, Lesson, normalize
 from poslink.exceptions import InputError
 from poslink.files.atomic import AtomicFile
+from poslink.files.csvfiles import reading_csv
 from poslink.sinks.base import safe_cell
 from poslink.store import schema
 from poslink.store.db import DecisionStore, now
-from poslink.store.overrides import unreadable_text
 from poslink.store.review import _unneutralized
 
 GLOBAL, SOURCE, STORE = "global", "source", "store"
@@ -175,12 +175,8 @@ def export_csv(items: Sequence[Entry], path: Path) -> int:
 
 def read_csv(path: Path, who: str) -> list[Entry]:
     """Lessons from a CSV with at least ``kind,text,target,scope``; any bad row fails the file."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     found: list[Entry] = []
-    with handle, unreadable_text(path):
+    with reading_csv(path) as handle:
         reader = csv.DictReader(handle)
         missing = sorted({"kind", "text", "target", "scope"} - set(reader.fieldnames or []))
         if missing:

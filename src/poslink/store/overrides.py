@@ -7,13 +7,13 @@ An override maps (source, POS id) or (source, normalized name) to a catalog id o
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from poslink.domain.text import words
 from poslink.exceptions import InputError
+from poslink.files.csvfiles import reading_csv
 from poslink.records import Match, Origin, PosRecord, Status
 
 KINDS = ("pos_id", "name")
@@ -121,12 +121,8 @@ def read_override_csv(path: Path, default_source: str) -> list[Override]:
     Each row gives a POS id or a name (not both); ``source`` may be blank for the default.
     Any bad row fails the whole file, naming the row.
     """
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     out: list[Override] = []
-    with handle, unreadable_text(path):
+    with reading_csv(path) as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("jane_product_id",) if c not in (reader.fieldnames or [])]
         if missing or not {"pos_id", "name"} & set(reader.fieldnames or []):
@@ -136,19 +132,6 @@ def read_override_csv(path: Path, default_source: str) -> list[Override]:
         for line, row in enumerate(reader, start=2):
             out.append(_row_override(path, line, row, default_source))
     return out
-
-
-@contextmanager
-def unreadable_text(path: Path) -> Iterator[None]:
-    """Turn a CSV file that is not UTF-8 text, or not CSV (a field beyond the csv module's
-    limit), into one ``InputError`` naming the file: a spreadsheet saved in another encoding
-    is a common mistake, not a crash."""
-    try:
-        yield
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a CSV file: {exc}") from exc
 
 
 def _row_override(path: Path, line: int, row: dict[str, str], default_source: str) -> Override:

@@ -18,12 +18,13 @@ from poslink import plugins
 from poslink.engines.base import parse_record
 from poslink.exceptions import InputError, PluginError
 from poslink.files.atomic import AtomicFile
+from poslink.files.csvfiles import reading_csv
 from poslink.matching import CatalogIndex, Matcher
 from poslink.records import PosRecord
 from poslink.sinks.base import safe_cell
 from poslink.sources.base import Source
 from poslink.store.db import DecisionStore
-from poslink.store.overrides import Override, override_key, parse_answer, unreadable_text
+from poslink.store.overrides import Override, override_key, parse_answer
 
 TOP = 3
 RECORD_COLUMNS = ("source", "store", "pos_id", "name", "category", "brand")
@@ -111,13 +112,9 @@ def read_decisions(
 
     Any bad row (an unknown answer, an id not in ``known_ids``) fails the whole file.
     """
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     found: list[Override] = []
     blank = 0
-    with handle, unreadable_text(path):
+    with reading_csv(path) as handle:
         reader = csv.DictReader(handle)
         need = {"source", "pos_id", "name", "decision"}
         missing = sorted(need - set(reader.fieldnames or []))

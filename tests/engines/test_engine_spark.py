@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 from helpers import BAD_POS_FILES, EXAMPLE_ARGS, EXAMPLES, bad_pos_file, poslink
+from helpers.faults import gone_and_living_pids
 from poslink.engines.spark.frames import frame_batches, shipped_frame
 from poslink.exceptions import ConfigError, EngineError, InputError
 from poslink.files.atomic import temp_name
@@ -283,18 +284,12 @@ def test_what_a_killed_spark_run_left_is_removed_by_the_next(
     # A SIGKILLed run leaves its hidden parts directory; the next run writing that output
     # removes it (its process gone), not one a living run is writing, as the local engine does.
     out = tmp_path / "out"
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    living = subprocess.Popen(["sleep", "60"])
-    try:
-        dead, alive = (tmp_path / temp_name(out, pid) for pid in (gone.pid, living.pid))
+    with gone_and_living_pids() as pids:
+        dead, alive = (tmp_path / temp_name(out, pid) for pid in pids)
         for folder in (dead, alive):
             folder.mkdir()
             (folder / "part-00000-x.csv").write_text("partial")
         run_on("spark", EXAMPLES / "jane/pos.json", EXAMPLES / "jane/catalog.db", out)
-    finally:
-        living.kill()
-        living.wait()
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([alive.name, "out", "out.rejects.csv"])
     assert output_bytes(out) == local_example.read_bytes()

@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,17 @@ def alive(pid: int) -> bool:
 def temp_files(folder: Path) -> list[str]:
     """poslink's temporary files in a folder."""
     return sorted(p.name for p in folder.iterdir() if ".poslink-" in p.name)
+
+
+@contextmanager
+def gone_and_living_pids() -> Iterator[tuple[int, int]]:
+    """The id of a process that has ended, and of one alive until the block is left: what a
+    temporary name left by a killed run, and one a run is writing now, carry."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    living = subprocess.Popen(["sleep", "60"])
+    try:
+        yield gone.pid, living.pid
+    finally:
+        living.kill()
+        living.wait()

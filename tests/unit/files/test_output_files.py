@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLE_ARGS, poslink, storehelp
-from helpers.faults import temp_files
+from helpers.faults import gone_and_living_pids, temp_files
 from helpers.storehelp import read_feed, write_feed
 from poslink.files.atomic import AtomicFile, temp_name
 
@@ -184,13 +184,10 @@ def test_stale_temporary_files_are_removed_only_when_their_process_is_gone(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "o.csv"
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    living = subprocess.Popen(["sleep", "60"])
-    try:
-        dead = tmp_path / temp_name(out, gone.pid)
-        alive = tmp_path / temp_name(out, living.pid)
-        elsewhere = tmp_path / f".o.csv.poslink-otherhost-{gone.pid}-0a0b0c0d.tmp"
+    with gone_and_living_pids() as (gone, living):
+        dead = tmp_path / temp_name(out, gone)
+        alive = tmp_path / temp_name(out, living)
+        elsewhere = tmp_path / f".o.csv.poslink-otherhost-{gone}-0a0b0c0d.tmp"
         unrelated = tmp_path / ".o.csv.something.tmp"
         for path in (dead, alive, elsewhere, unrelated):
             path.write_text("partial")
@@ -198,9 +195,6 @@ def test_stale_temporary_files_are_removed_only_when_their_process_is_gone(
         left = sorted(p.name for p in tmp_path.iterdir())
         assert dead.name not in left
         assert {alive.name, elsewhere.name, unrelated.name} <= set(left)
-    finally:
-        living.kill()
-        living.wait()
     assert socket.gethostname()  # the host named in a temporary file is this one's
 
 

@@ -89,14 +89,16 @@ class LearnedKnowledge:
         """Written brand (words) -> catalog brand name."""
         return {x.text: x.target for x in self.lessons if x.kind == BRAND}
 
-    def unknown_brands(self, brands: BrandIndex) -> list[Lesson]:
-        """The lessons naming a brand ``brands`` (the catalog) does not have: an alias of it,
-        or a nickname of its products. ``apply`` and ``rewrite`` can never use them."""
+    def unknown_brands(self, brands: BrandIndex) -> list[tuple[Lesson, str]]:
+        """The lessons naming a brand ``brands`` (the catalog) does not have, each with the
+        brand as the lesson writes it: an alias of it, or a nickname of its products.
+        ``apply`` and ``rewrite`` can never use them."""
         unknown = []
         for x in self.lessons:
+            written = x.target if x.kind == BRAND else x.brand
             brand = brand_key(x.target) if x.kind == BRAND else x.brand
             if brand and brand not in brands.own:
-                unknown.append(x)
+                unknown.append((x, written))
         return unknown
 
     def digest(self) -> str:

@@ -171,8 +171,7 @@ def build_output(
 def warn_unknown_brands(learned: LearnedKnowledge, index: CatalogIndex) -> None:
     """Warn of each lesson naming a brand the catalog lacks (a mistyped target, a brand since
     removed): the run cannot apply it, and would otherwise ignore it without a word."""
-    for x in learned.unknown_brands(index.brands):
-        brand = x.target if x.kind == "brand" else x.brand
+    for x, brand in learned.unknown_brands(index.brands):
         log.warning(
             "lesson %s %r -> %r ignored: the catalog has no brand %r (fix it: poslink"
             " knowledge list, remove, import)",

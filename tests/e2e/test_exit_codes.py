@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,8 +151,15 @@ def test_version_help_and_completion() -> None:
     assert "--max-reject-rate" in poslink("run", "-h").stdout
     bare = poslink()  # no command: the help, as before, not an error line
     assert bare.returncode == 2 and "Commands" in bare.stdout and not bare.stderr
-    completion = poslink("--show-completion", "bash")
+    # Typer finds the shell among the command's parent processes, as when a user types it
+    # in bash; the suite itself may run with no shell above it (a CI runner, a daemon).
+    exe = Path(sys.executable).with_name("poslink")
+    completion = subprocess.run(
+        ["bash", "-c", f"'{exe}' --show-completion; exit $?"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
     assert completion.returncode == 0 and "_POSLINK_COMPLETE" in completion.stdout
+    assert "complete " in completion.stdout  # a bash script: bash's `complete` builtin
 
 
 def test_json_logs_are_one_object_a_line_on_stderr(tmp_path: Path) -> None:

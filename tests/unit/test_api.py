@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -249,3 +251,21 @@ def test_the_public_api_is_exported() -> None:
         assert name in poslink.__all__
         assert getattr(poslink, name) is not None
     assert poslink.Matcher.__module__ == "poslink.api"  # the facade, not matching.Matcher
+
+
+def test_every_public_name_is_loaded_on_first_use() -> None:
+    # In a fresh interpreter: the package's names wait for their first use, so that the
+    # command's entry point imports nothing heavy before it can handle a Ctrl-C.
+    code = (
+        "import sys, poslink, poslink.entry\n"
+        "assert 'poslink.api' not in sys.modules and 'poslink.config' not in sys.modules\n"
+        "assert set(poslink.__all__) <= set(dir(poslink))\n"
+        "for name in poslink.__all__:\n"
+        "    value = getattr(poslink, name)\n"
+        "    assert getattr(sys.modules[value.__module__], name) is value, name\n"
+        "try:\n    poslink.nothing_of_that_name\nexcept AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module 'poslink' has no attribute 'nothing_of_that_name'"

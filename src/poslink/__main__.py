@@ -1,5 +1,5 @@
 """``python -m poslink``; also the main file to give spark-submit (``.../poslink/__main__.py``)."""
 
-from poslink.cli import main
+from poslink.entry import main
 
 main()

@@ -20,6 +20,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import poslink, storehelp
+from helpers import EXAMPLE_ARGS, poslink, storehelp
 from helpers.faults import PAUSING, alive, children, log_lines, start, temp_files, wait_for
 from helpers.storehelp import read_feed, store_rows, write_feed
 
@@ -258,3 +259,27 @@ def test_sigterm_inside_the_store_transaction_rolls_it_back(tmp_path: Path) -> N
     con = sqlite3.connect(store)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_while_the_command_starts_is_one_line(sig: int, tmp_path: Path) -> None:
+    # Python reports each import as it ends (PYTHONPROFILEIMPORTTIME): once Typer's has, the
+    # command line's own modules are still being imported, and that is where the signal lands.
+    exe = Path(sys.executable).with_name("poslink")
+    out = tmp_path / "o.csv"
+    proc = subprocess.Popen(
+        [str(exe), "run", *map(str, EXAMPLE_ARGS), "--out", str(out)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
+    )  # fmt: skip
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.split("|")[-1].strip() == "typer":
+            break
+    proc.send_signal(sig)
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    said = [line for line in rest.splitlines() if not line.startswith("import time:")]
+    what = "interrupted" if sig == signal.SIGINT else "terminated by SIGTERM"
+    assert said == [f"poslink: error: {what} while starting; nothing was read or written"], rest
+    assert proc.returncode == EXIT[sig] and not out.exists()

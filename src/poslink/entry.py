@@ -1,0 +1,51 @@
+"""The ``poslink`` command's entry point, apart from the command line's own modules.
+
+Importing the command line (``poslink.cli``: the matcher, PyArrow, pydantic, Typer) takes most
+of a second. A Ctrl-C or a terminate signal in that time fell into whichever import was
+running and ended in its traceback. Here it ends as an interrupted command does: one line and
+exit 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM). Nothing had started, so
+nothing was written. Once imported, the command line handles signals itself
+(``poslink.signals``).
+
+This module imports nothing of poslink's but the package's ``__init__``, which loads its names
+on first use.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+_STOPPING = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Stopped(KeyboardInterrupt):
+    """A terminate signal that came while the command line was being imported."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+def main() -> None:
+    """Import the command line and run it (``poslink.cli.main``)."""
+    previous = {signum: signal.signal(signum, _stop) for signum in _STOPPING}
+    try:
+        from poslink.cli import main as command_line
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+        what = (
+            "interrupted"
+            if signum == signal.SIGINT
+            else f"terminated by {signal.Signals(signum).name}"
+        )
+        sys.stderr.write(f"poslink: error: {what} while starting; nothing was read or written\n")
+        sys.exit(128 + signum)
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    command_line()

@@ -35,6 +35,7 @@ _PATH_KEYS = (
     ("pos",),
     ("out",),
     ("catalog",),
+    ("index",),
     ("decisions",),
     ("source_options", "category_table"),
 )

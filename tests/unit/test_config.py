@@ -49,13 +49,19 @@ def test_precedence_flags_file_environment_defaults(
 
 
 def test_paths_in_a_file_are_taken_from_its_folder(tmp_path: Path) -> None:
-    text = BASE + '[source_options]\ncategory_table = "tables/mine.toml"\n'
+    text = (
+        BASE
+        + 'index = "index.json"\ndecisions = "decisions.db"\n'
+        + '[source_options]\ncategory_table = "tables/mine.toml"\n'
+    )
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables/mine.toml").write_text('extends = "default"\n"bud" = ["flower"]\n')
     config = load_run_config(write(tmp_path, text), None, {})
     assert config.pos == tmp_path / "in/pos.json"
     assert config.catalog == str(tmp_path / "cat.db")
     assert config.out == tmp_path / "out.csv"
+    assert config.index == tmp_path / "index.json"
+    assert config.decisions == str(tmp_path / "decisions.db")
     assert config.source_options["category_table"] == str(tmp_path / "tables/mine.toml")
     named = load_run_config(
         write(tmp_path, BASE + '[source_options]\ncategory_table = "menu"\n'), None, {}

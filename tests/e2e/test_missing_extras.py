@@ -47,3 +47,19 @@ def test_a_missing_extra_is_one_line_naming_it(
     assert f"({module} is missing)" in lines[0], lines[0]
     assert f"pip install 'poslink[{extra}]'" in lines[0], lines[0]
     assert not decisions.exists()  # refused before the store is opened or made
+
+
+def test_gaps_needs_no_console_extra(tmp_path: Path) -> None:
+    # `gaps` is the matcher's and PyArrow's work: it runs, Parquet included, with none of the
+    # console's web packages installed.
+    decisions = tmp_path / "decisions.db"
+    ran = poslink("run", "--pos", EXAMPLES / "jane/pos.json", "--catalog", CATALOG,
+                  "--out", tmp_path / "o.csv", "--decisions", decisions)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    env: dict[str, str] = {}
+    for module in ("fastapi", "starlette", "uvicorn", "jinja2", "argon2", "python_multipart"):
+        env = _without(module, tmp_path / "shadow")
+    out = tmp_path / "proposals.parquet"
+    gaps = poslink("gaps", "--decisions", decisions, "--catalog", CATALOG, "--out", out, env=env)
+    assert gaps.returncode == 0, gaps.stderr
+    assert out.is_file() and "proposed products" in gaps.stdout

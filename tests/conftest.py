@@ -87,9 +87,13 @@ def _uses_spark_session(item: pytest.Item) -> bool:
     return "spark" in getattr(item, "fixturenames", ()) or engine == "spark"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under ``pytest -n N --dist loadgroup`` (``make test``), the tests on the suite's Spark
-    session all run on one worker: each worker that met one would start a JVM of its own."""
+    session all run on one worker: each worker that met one would start a JVM of its own.
+
+    First among the hooks: xdist's own reads the ``xdist_group`` marks to put the group in each
+    test's id, and a mark added after it is never seen (every worker started a JVM)."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:

@@ -152,6 +152,9 @@ def _late_break(count: int) -> str:
         (_late_break(5000), True),  # broken after the output was begun
         ("[]", False),  # no catalog
     ],
+    # Short ids: a test's id travels in PYTEST_CURRENT_TEST, and an environment variable of the
+    # export's 200 kB is more than a command may be started with (E2BIG).
+    ids=["broken-at-once", "broken-late", "no-catalog"],
 )
 def test_a_failed_run_leaves_no_folder_it_made(
     run_poslink: Runner, tmp_path: Path, catalog: Path, content: str, catalog_ok: bool

@@ -69,7 +69,8 @@ def test_a_catalog_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
 
 
 def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> None:
-    # `catalog check` and `explain` take --catalog-table and --catalog-column as `run` does.
+    # Every command that reads a catalog takes --catalog-table and --catalog-column as `run`
+    # does: `catalog check`, `explain`, and the overrides and reviews checked against it.
     plain = make_catalog(tmp_path / "plain.db", CATALOG)
     renamed = tmp_path / "renamed.db"
     con = sqlite3.connect(renamed)
@@ -93,3 +94,17 @@ def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> N
     assert missing.returncode == 3 and "no table 'products'" in missing.stderr
     bad = poslink("explain", "x1", "--catalog", renamed, "--catalog-column", "name")
     assert bad.returncode == 2 and "expected NAME=COLUMN" in bad.stderr
+    store = tmp_path / "decisions.db"
+    added = poslink("override", "add", "--decisions", store, "--pos-id", "p1", "--id", "11", *where)
+    assert added.returncode == 0, added.stderr
+    unknown = poslink("override", "add", "--decisions", store, "--pos-id", "p2", "--id", "99",
+                      *where)  # fmt: skip
+    assert unknown.returncode == 2 and "catalog id 99 is not in" in unknown.stderr
+    pos = tmp_path / "pos.json"
+    pos.write_text('[{"productId": "p3", "productName": "Lotus Labs Gummies"}]', encoding="utf-8")
+    ran = poslink("run", "--pos", pos, "--out", tmp_path / "o.csv", "--decisions", store, *where)
+    assert ran.returncode == 0, ran.stderr
+    review = tmp_path / "review.csv"
+    exported = poslink("review", "export", "--decisions", store, *where, "--out", review)
+    assert exported.returncode == 0, exported.stderr
+    assert "records to review" in exported.stdout and review.is_file()

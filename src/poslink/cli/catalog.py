@@ -40,14 +40,12 @@ def check_cmd(
     """List the products the catalog holds twice (one brand, name, form and size, and no veto
     of the matcher's between them): a CSV of groups, each product a row; ``given`` marks the
     one a record of it gets."""
-    from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex
     from poslink.matching.duplicates import duplicate_groups
 
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog})
-        columns = dict(opt.catalog_columns(catalog_column)) or None
-        source = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        source = opt.open_named_catalog(catalog, catalog_table, catalog_column)
         index = CatalogIndex.build(source.products())
         groups = duplicate_groups(index)
         target = AtomicFile(out_path, newline="")

@@ -38,7 +38,6 @@ def explain_cmd(
     catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Show how a name is parsed, where each attribute came from, and why it matches or not."""
-    from poslink.catalogs import open_catalog
     from poslink.explain import item_fields
     from poslink.matching import CatalogIndex, Matcher
 
@@ -46,8 +45,7 @@ def explain_cmd(
         if not usable_name(name):
             # What a run rejects (no letter or digit): nothing to explain.
             raise ConfigError(f"explain needs a name with a letter or digit, not {name!r}")
-        columns = dict(opt.catalog_columns(catalog_column)) or None
-        source = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        source = opt.open_named_catalog(catalog, catalog_table, catalog_column)
         index = CatalogIndex.build(source.products())
         parser = index.parser(category_table)
     matcher = Matcher(index)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from poslink.exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from poslink.catalogs.base import Catalog as CatalogSource
 
 ConfigFile = Annotated[
     Path | None, typer.Option("--config", help="a TOML run configuration (flags override it)")
@@ -112,3 +115,14 @@ def catalog_columns(items: list[str] | None) -> list[tuple[str, str]]:
             raise ConfigError(f"option --catalog-column {item!r}: expected NAME=COLUMN")
         pairs.append((name.strip(), value.strip()))
     return pairs
+
+
+def open_named_catalog(
+    location: str, table: str | None, columns: list[str] | None
+) -> CatalogSource:
+    """The catalog at ``location``, read from the table and columns ``--catalog-table`` and
+    ``--catalog-column`` name, as ``run`` reads it."""
+    from poslink.catalogs import open_catalog
+
+    renamed = dict(catalog_columns(columns)) or None
+    return open_catalog(location, table=table or "products", columns=renamed)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from poslink.catalogs import open_catalog
+from poslink.cli import options as opt
 from poslink.cli._app import app, counted, errors, out
 from poslink.exceptions import ConfigError, InputError
 from poslink.files.locations import local_file
@@ -63,11 +63,14 @@ def require_store(location: str) -> None:
         )
 
 
-def known_ids(catalog: str | None) -> set[str] | None:
-    """The ids in a catalog, to check answers against (None: no catalog given)."""
+def known_ids(
+    catalog: str | None, table: str | None = None, columns: list[str] | None = None
+) -> set[str] | None:
+    """The ids in a catalog (its table and columns as ``--catalog-table`` and
+    ``--catalog-column`` name them), to check answers against (None: no catalog given)."""
     if catalog is None:
         return None
-    return {p.id for p in open_catalog(catalog).products()}
+    return {p.id for p in opt.open_named_catalog(catalog, table, columns).products()}
 
 
 def require_catalog(items: Sequence[Override], catalog: str | None) -> None:
@@ -94,6 +97,8 @@ def add_cmd(
     source: SourceName = "jane-json",
     note: Annotated[str, typer.Option(help="why (kept with the override)")] = "",
     catalog: CatalogCheck = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Add (or replace) an override."""
     with errors():
@@ -104,7 +109,7 @@ def add_cmd(
             raise ConfigError(f"--id {exc}") from exc
         item = Override(source, kind, key, value, note)
         require_catalog([item], catalog)
-        ids = known_ids(catalog)
+        ids = known_ids(catalog, catalog_table, catalog_column)
         if ids is not None and value is not None and value not in ids:
             raise ConfigError(f"--id: catalog id {value} is not in {catalog}")
         with open_store(decisions) as store:
@@ -151,12 +156,14 @@ def import_cmd(
         "jane-json"
     ),
     catalog: CatalogCheck = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Add the overrides in a CSV file, all or none."""
     with errors():
         items = read_override_csv(file, source)
         require_catalog(items, catalog)
-        ids = known_ids(catalog)
+        ids = known_ids(catalog, catalog_table, catalog_column)
         # Rows are lines 2, 3, ... as read_override_csv numbers them.
         for line, o in enumerate(items, start=2):
             if ids is not None and o.jane_product_id is not None and o.jane_product_id not in ids:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from poslink.catalogs import open_catalog
+from poslink.cli import options as opt
 from poslink.cli._app import app, beside, counted, errors, out
 from poslink.cli.override import (
     CatalogCheck,
@@ -36,13 +36,16 @@ def export_cmd(
     source: Annotated[str | None, typer.Option(help="only this source's records")] = None,
     floor: Annotated[float, typer.Option(help="least score of a near miss to review")] = 0.6,
     confident: Annotated[float, typer.Option(help="a match scoring under this is reviewed")] = 0.95,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Write the ambiguous and low-confidence records with their top three candidates."""
     from poslink.store.review import export, review_rows
 
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog, "--decisions": decisions})
-        index = CatalogIndex.build(open_catalog(catalog).products())
+        products = opt.open_named_catalog(catalog, catalog_table, catalog_column).products()
+        index = CatalogIndex.build(products)
         with open_store(decisions, existing=True) as store:
             rows = review_rows(store, index, source=source, floor=floor, confident=confident)
             count = export(rows, out_path)
@@ -60,6 +63,8 @@ def apply_cmd(
     decisions: Decisions,
     by: Annotated[str, typer.Option(help="override by pos_id or by name")] = "pos_id",
     catalog: CatalogCheck = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
 ) -> None:
     """Turn the filled-in decisions into overrides, all or none."""
     from poslink.store.review import read_decisions
@@ -67,7 +72,7 @@ def apply_cmd(
     with errors():
         if by not in KINDS:
             raise ConfigError(f"--by must be one of {', '.join(KINDS)}")
-        ids = known_ids(catalog)
+        ids = known_ids(catalog, catalog_table, catalog_column)
         items, blank = read_decisions(file, by=by, known_ids=ids)
         require_catalog(items, catalog)
         with open_store(decisions) as store:

@@ -33,15 +33,13 @@ def index_build_cmd(
     A catalog in another table or under other column names is named as `run` names it
     (`--catalog-table`, `--catalog-column`): the runs given the index read the same products.
     """
-    from poslink.catalogs import open_catalog
     from poslink.matching import CatalogIndex
     from poslink.matching.saved import save_index
 
     with errors():
         refuse_overwriting(out_path, {"--catalog": catalog})
         started = time.perf_counter()
-        columns = dict(opt.catalog_columns(catalog_column)) or None
-        products = open_catalog(catalog, table=catalog_table or "products", columns=columns)
+        products = opt.open_named_catalog(catalog, catalog_table, catalog_column)
         index = CatalogIndex.build(products.products())
         save_index(index, out_path)
     out.print(

@@ -187,3 +187,18 @@ def test_an_unusable_saved_index_stops_the_sync_once(
     assert done.stderr.count(says) == 1, done.stderr
     assert "store north failed" not in done.stderr
     assert not list(out.glob("*.csv")) and not (out / "report.json").exists()
+
+
+def test_an_option_the_spark_engine_lacks_is_refused_as_run_refuses_it(tmp_path: Path) -> None:
+    # `--workers` is the local engine's: on Spark, sync says so as `run` does (it was dropped
+    # without a word), before any JVM is started or anything is written.
+    where: list[str | Path] = ["--catalog", EXAMPLES / "jane/catalog.db", "--engine", "spark",
+                              "--workers", "2"]  # fmt: skip
+    out = tmp_path / "net"
+    synced = poslink("sync", "--manifest", EXAMPLES / "jane/stores.toml", *where,
+                     "--format", "parquet", "--out", out)  # fmt: skip
+    ran = poslink("run", "--pos", EXAMPLES / "jane/pos.json", *where, "--out", tmp_path / "o.csv")
+    for result in (synced, ran):
+        assert result.returncode == 2, result.stderr
+        assert "option --workers: not a known key" in result.stderr, result.stderr
+    assert not out.exists()

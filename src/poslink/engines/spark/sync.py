@@ -70,10 +70,9 @@ def sync_on_spark(
     if config.decisions:
         raise ConfigError("sync on the spark engine does not use a decision store (yet)")
     require_pyspark()
-    # Validated as a run's are: a bad option is one line naming where it was set.
-    engine = build_engine(
-        config, {k: v for k, v in config.engine_options.items() if k in SparkOptions.model_fields}
-    )
+    # Validated as a run's are: a bad option (another engine's too) is one line naming where
+    # it was set.
+    engine = build_engine(config)
     assert isinstance(engine, SparkEngine)
     settings = engine.settings
     started = time.perf_counter()

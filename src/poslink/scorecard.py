@@ -53,15 +53,16 @@ class Band:
         return f"{self.low:.2f}-{self.high:.2f}"
 
     def as_dict(self) -> dict[str, Any]:
-        """The band's figures, for JSON reports."""
+        """The band's figures, for JSON reports (a band without ids has no mean score or
+        precision: null, as the text table's ``-``)."""
         return {
             "band": self.label,
             "low": self.low,
             "high": self.high,
             "given": self.given,
             "correct": self.correct,
-            "mean_score": round(self.mean_score, 4),
-            "precision": round(self.precision, 4),
+            "mean_score": round(self.mean_score, 4) if self.given else None,
+            "precision": round(self.precision, 4) if self.given else None,
         }
 
 

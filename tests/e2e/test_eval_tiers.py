@@ -109,7 +109,7 @@ def test_reliability_table_reads_match_score(tmp_path: Path) -> None:
     # Only rows given an id count: 0.60 (wrong), 0.72, 0.88 (wrong), 0.91, 0.93, 0.96 (wrong),
     # 0.999 and 1.0 (both right).
     assert by_band == {
-        "0.00-0.50": (0, 0, 0.0),
+        "0.00-0.50": (0, 0, None),  # no id in the band: no mean score, as the text's "-"
         "0.50-0.70": (1, 0, 0.6),
         "0.70-0.80": (1, 1, 0.72),
         "0.80-0.90": (1, 0, 0.88),
@@ -117,6 +117,7 @@ def test_reliability_table_reads_match_score(tmp_path: Path) -> None:
         "0.95-0.99": (1, 0, 0.96),
         "0.99-1.00": (2, 2, 0.9995),
     }
+    assert bands[0]["precision"] is None and bands[1]["precision"] == 0.0
     text = poslink("eval", "--labels", labels, "--out", out).stdout
     assert re.search(r"^0\.90-0\.95\s+2\s+0\.9200\s+1\.0000$", text, re.MULTILINE), text
 

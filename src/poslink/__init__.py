@@ -63,14 +63,18 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """A public name, imported from its module the first time it is asked for."""
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'poslink' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # asked once: the next use is a plain attribute
-    return value
+if not TYPE_CHECKING:
+    # Hidden from type checkers, which would otherwise take any name of the package, a
+    # misspelt one included, for one this function returns; they see the imports above.
+
+    def __getattr__(name: str) -> object:
+        """A public name, imported from its module the first time it is asked for."""
+        home = _HOME.get(name)
+        if home is None:
+            raise AttributeError(f"module 'poslink' has no attribute {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value  # asked once: the next use is a plain attribute
+        return value
 
 
 def __dir__() -> list[str]:

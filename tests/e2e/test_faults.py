@@ -283,3 +283,25 @@ def test_a_stop_while_the_command_starts_is_one_line(sig: int, tmp_path: Path) -
     what = "interrupted" if sig == signal.SIGINT else "terminated by SIGTERM"
     assert said == [f"poslink: error: {what} while starting; nothing was read or written"], rest
     assert proc.returncode == EXIT[sig] and not out.exists()
+
+
+def test_a_stop_as_the_command_is_made_is_one_line(tmp_path: Path) -> None:
+    # After the import, the command line handles SIGTERM itself; Typer then makes the Click
+    # command (tens of ms) before anything runs. A signal there was a traceback and exit 1.
+    code = (
+        "import os, signal, sys, typer.main\n"
+        "import poslink.cli, poslink.entry\n"
+        "made = typer.main.get_command\n"
+        "def get_command(app):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return made(app)\n"
+        "typer.main.get_command = get_command\n"
+        "sys.argv = ['poslink', 'sources']\n"
+        "poslink.entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    said = done.stderr.splitlines()
+    assert said == [
+        "poslink: error: terminated by SIGTERM while starting; nothing was read or written"
+    ]
+    assert done.returncode == EXIT[signal.SIGTERM]

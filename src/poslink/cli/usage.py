@@ -19,7 +19,7 @@ import typer
 
 from poslink import logs
 from poslink.cli._app import report
-from poslink.exceptions import EXIT_USAGE, plain
+from poslink.exceptions import EXIT_INTERRUPTED, EXIT_USAGE, Terminated, plain
 
 
 class _ClickError(Protocol):
@@ -99,6 +99,14 @@ def run_app(app: typer.Typer) -> int:
         code = app(prog_name="poslink", standalone_mode=False)
     except ClickException as exc:
         return tell(exc, args)
+    except KeyboardInterrupt as exc:  # while Typer makes the command, before Click runs it
+        # As ``poslink.entry`` reports one during the import: no command has run yet.
+        terminated = isinstance(exc, Terminated)
+        code = exc.exit_code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+        what = f"terminated by {exc}" if terminated else "interrupted"
+        logs.configure(fmt=log_format_in(args))
+        report(f"{what} while starting; nothing was read or written", code, what.split()[0])
+        return code
     except typer.Abort:  # end of input at a prompt: 1, as Click exits
         logs.configure(fmt=log_format_in(args))
         report("aborted", 1, "error")

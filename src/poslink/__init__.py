@@ -6,9 +6,10 @@ The public surface: ``run`` a configured pipeline; match records from Python wit
 ``Sink``, ``Engine``) and the data contracts. Everything else is internal.
 """
 
-# The names below are loaded on first use (PEP 562): the command line imports only what its
-# command needs, so that ``poslink --version`` or a refused option does not pay for the
-# matcher, PyArrow and pydantic, and an interrupt in the first instant finds little to unwind.
+# The names below are loaded on first use (PEP 562): importing the package, or one of its
+# modules, does not import the whole API (the matcher, PyArrow, pydantic). The command's
+# entry point (``entry.py``) is such a module: it is running, and handles an interrupt, before
+# the heavy imports start.
 import importlib
 from typing import TYPE_CHECKING
 

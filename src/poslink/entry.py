@@ -34,11 +34,19 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Import the command line and run it (``poslink.cli.main``)."""
-    previous = {signum: signal.signal(signum, _stop) for signum in _STOPPING}
+    for signum in _STOPPING:
+        # A signal the process was started ignoring stays ignored (nohup's SIGHUP).
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _stop)
     try:
         from poslink.cli import main as command_line
+
+        # In the call too: until the command line installs its own handlers (its first
+        # step), a signal is still this module's. Past that point no interrupt comes out of
+        # it: each command reports its own and exits.
+        command_line()
     except KeyboardInterrupt as exc:
-        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+        signum = getattr(exc, "signum", signal.SIGINT)
         what = (
             "interrupted"
             if signum == signal.SIGINT
@@ -46,6 +54,3 @@ def main() -> None:
         )
         sys.stderr.write(f"poslink: error: {what} while starting; nothing was read or written\n")
         sys.exit(128 + signum)
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)
-    command_line()

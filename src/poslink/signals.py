@@ -30,9 +30,12 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def handle_termination() -> None:
-    """From now on, SIGTERM and SIGHUP raise ``Terminated`` in the main thread."""
+    """From now on, SIGTERM and SIGHUP raise ``Terminated`` in the main thread. A signal the
+    process was started ignoring stays ignored: ``nohup`` ignores SIGHUP so that a closed
+    terminal does not stop the command."""
     for signum in TERMINATING:
-        signal.signal(signum, _terminate)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _terminate)
 
 
 @contextmanager

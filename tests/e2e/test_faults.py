@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE_ARGS, poslink, storehelp
+from helpers import EXAMPLE_ARGS, TESTS, poslink, storehelp
 from helpers.faults import PAUSING, alive, children, log_lines, start, temp_files, wait_for
 from helpers.storehelp import read_feed, store_rows, write_feed
 
@@ -305,3 +305,26 @@ def test_a_stop_as_the_command_is_made_is_one_line(tmp_path: Path) -> None:
         "poslink: error: terminated by SIGTERM while starting; nothing was read or written"
     ]
     assert done.returncode == EXIT[signal.SIGTERM]
+
+
+def test_a_run_under_nohup_is_not_stopped_by_sighup(
+    template: dict[str, Path], tmp_path: Path
+) -> None:
+    # `nohup poslink run ...` starts the command ignoring SIGHUP, so that closing the terminal
+    # does not stop it: poslink keeps it ignored (it used to stop on it, as on SIGTERM).
+    w = work(template, tmp_path, with_store=False)
+    go = w.root / "go"
+    exe = Path(sys.executable).with_name("poslink")
+    env = {**os.environ, **pause(w, go), "PYTHONPATH": str(TESTS)}
+    proc = subprocess.Popen(
+        ["nohup", str(exe), *map(str, w.args()), "--engine", PAUSING, "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    paused(proc, w)
+    os.kill(proc.pid, signal.SIGHUP)
+    time.sleep(0.3)
+    assert proc.poll() is None, proc.communicate()
+    go.touch()
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert w.out.read_bytes() == (template["root"] / "plain.b.csv").read_bytes()

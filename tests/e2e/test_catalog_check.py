@@ -100,6 +100,9 @@ def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> N
     unknown = poslink("override", "add", "--decisions", store, "--pos-id", "p2", "--id", "99",
                       *where)  # fmt: skip
     assert unknown.returncode == 2 and "catalog id 99 is not in" in unknown.stderr
+    alone = poslink("override", "add", "--decisions", store, "--pos-id", "p2", "--id", "none",
+                    "--catalog-table", "catalog_items")  # fmt: skip
+    assert alone.returncode == 2 and "give it" in alone.stderr  # the table of which catalog?
     pos = tmp_path / "pos.json"
     pos.write_text('[{"productId": "p3", "productName": "Lotus Labs Gummies"}]', encoding="utf-8")
     ran = poslink("run", "--pos", pos, "--out", tmp_path / "o.csv", "--decisions", store, *where)

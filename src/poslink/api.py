@@ -180,7 +180,7 @@ class Matcher:
         record = PosRecord(
             row=0,
             source=source or self.source,
-            pos_id="" if pos_id is None else str(pos_id),
+            pos_id=_pos_id(pos_id),
             name=name,
             category=category or "",
             brand=brand,
@@ -296,7 +296,7 @@ class Matcher:
             PosRecord(
                 row=row,
                 source=_text(source) or self.source,
-                pos_id=_text(pos_id) or "",
+                pos_id=_pos_id(pos_id),
                 name=name if isinstance(name, str) else "",
             )
             for row, (name, pos_id, source) in enumerate(
@@ -366,6 +366,14 @@ def _name_problem(value: Any, label: str) -> str:
     if not usable_name(value):
         return f"{label} has no letters or digits"
     return ""
+
+
+def _pos_id(value: Any) -> str:
+    """A POS id as text ("" when missing). A whole float is an integer id read into a float
+    column (pandas makes a column of ids with a gap float64): 9001.0 is the id 9001."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _text(value) or ""
 
 
 def _text(value: Any) -> str | None:

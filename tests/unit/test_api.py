@@ -241,6 +241,22 @@ def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
     assert math.isclose(out["match_score"].iloc[0], 1.0)
 
 
+def test_an_id_column_pandas_made_float_finds_its_override(tmp_path: Path) -> None:
+    store = str(tmp_path / "decisions.db")
+    first = run_cli("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "none")
+    assert first.returncode == 0, first.stderr
+    matcher = poslink.Matcher.from_catalog(CATALOG, decisions=store)
+    name, category = "Citrus Comet -1.0g- Sunny Valley", "Usable Marijuana"
+    # An id missing from one row makes the column float64: 9001 is read as 9001.0.
+    frame = pd.DataFrame(
+        {"productId": [9001, None], "productName": [name, name], "category": [category] * 2}
+    )
+    assert frame["productId"].dtype == "float64"
+    out = matcher.match_table(frame)
+    assert list(out["match_reason"].iloc[:1]) == ["override by pos_id"]
+    assert list(out["match_status"]) == ["no_match", "matched"]
+
+
 def test_match_needs_a_catalog_or_an_index() -> None:
     with pytest.raises(TypeError, match="catalog="):
         poslink.match(pd.DataFrame({"name": ["x"]}))

@@ -79,6 +79,12 @@ def read_columns(
             "the table has no name column (name or productName); map one with "
             f"columns={{'name': ...}} (columns: {', '.join(present)})"
         )
+    repeated = sorted({c for c in chosen.values() if present.count(c) > 1})
+    if repeated:
+        raise ConfigError(
+            f"the table has more than one column named {', '.join(map(repr, repeated))}:"
+            " rename or drop the others"
+        )
     size = len(table)
     values: dict[str, Sequence[Any]] = {
         field: _column(table, chosen[field]) if field in chosen else [None] * size
@@ -90,7 +96,9 @@ def read_columns(
 def _column(table: Any, name: str) -> list[Any]:
     """A column's values as Python objects; missing values (null, NaN, NA) as None."""
     if _is_pandas(table):
-        series = table[name].astype(object)
+        # The label itself: ``column_names`` gives labels as text (a column named 0 is "0").
+        label = next(c for c in table.columns if str(c) == name)
+        series = table[label].astype(object)
         values: list[Any] = series.where(series.notna(), None).tolist()
         return values
     found: list[Any] = table.column(name).to_pylist()

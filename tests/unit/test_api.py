@@ -143,6 +143,24 @@ def test_a_table_without_a_name_column_is_refused_by_name(example: poslink.Match
         example.match_table([{"name": "x"}])
 
 
+def test_a_repeated_name_column_is_refused_and_labels_that_are_not_text_are_read(
+    example: poslink.Matcher,
+) -> None:
+    name = "Citrus Comet -1.0g- Sunny Valley"
+    twice = pd.DataFrame([[name, "x", "Usable Marijuana"]], columns=["name", "name", "kind"])
+    with pytest.raises(ConfigError, match="more than one column named 'name'"):
+        example.match_table(twice)
+    table = pa.Table.from_arrays([pa.array([name]), pa.array(["x"])], names=["name", "name"])
+    with pytest.raises(ConfigError, match="more than one column named 'name'"):
+        example.match_table(table)
+    # A repeated column poslink does not read is no problem.
+    other = pd.DataFrame([[name, 1, 2]], columns=["name", "qty", "qty"])
+    assert list(example.match_table(other)["match_status"]) == ["ambiguous"]
+    numbered = pd.DataFrame({0: [name], 1: ["Usable Marijuana"]})
+    out = example.match_table(numbered, columns={"name": "0", "category": "1"})
+    assert list(out["jane_product_id"]) == ["5105"]
+
+
 def test_match_one_takes_the_structured_fields(tmp_path: Path) -> None:
     catalog = make_catalog(
         tmp_path / "c.db",

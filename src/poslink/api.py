@@ -13,6 +13,7 @@ This is a facade over the engines' own per-record and per-batch steps
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -179,14 +180,14 @@ class Matcher:
             return Match(0, None, 0.0, Status.REJECTED, problem)
         record = PosRecord(
             row=0,
-            source=source or self.source,
+            source=_text(source) or self.source,
             pos_id=_pos_id(pos_id),
             name=name,
-            category=category or "",
-            brand=brand,
-            product_type=product_type,
-            lineage=lineage,
-            weight=weight,
+            category=_text(category) or "",
+            brand=_text(brand),
+            product_type=_text(product_type),
+            lineage=_text(lineage),
+            weight=_text(weight),
         )
         with self._lock:
             found = match_record(record, self._batch.parser, self._batch.matcher)
@@ -244,12 +245,12 @@ class Matcher:
                 self._batch.matcher,
                 decision,
                 name,
-                category,
+                _text(category) or "",
                 {
-                    "brand": brand,
-                    "product_type": product_type,
-                    "lineage": lineage,
-                    "weight": weight,
+                    "brand": _text(brand),
+                    "product_type": _text(product_type),
+                    "lineage": _text(lineage),
+                    "weight": _text(weight),
                 },
                 top,
             )
@@ -377,7 +378,10 @@ def _pos_id(value: Any) -> str:
 
 
 def _text(value: Any) -> str | None:
-    """A field's value as the engines read it: text, or None when missing."""
+    """A field's value as the engines read it: text, or None when missing (None or NaN, as
+    in a row of a DataFrame)."""
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return str(value)

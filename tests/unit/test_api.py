@@ -180,6 +180,29 @@ def test_match_one_takes_the_structured_fields(tmp_path: Path) -> None:
     assert matcher.match_one("").status is Status.REJECTED
 
 
+def test_a_row_of_a_dataframe_is_matched_as_its_table_row_is(example: poslink.Matcher) -> None:
+    frame = pd.DataFrame(
+        {
+            "name": ["Citrus Comet -1.0g- Sunny Valley"],
+            "category": ["Usable Marijuana"],
+            "brand": [float("nan")],  # an empty column read_csv gives: no brand, not "nan"
+            "product_type": [7],
+            "weight": [1.0],
+        }
+    )
+    row: dict[str, Any] = frame.to_dict("records")[0]
+    assert isinstance(row["brand"], float)
+    expected = example.match_table(frame)
+    for found in (example.match_one(**row), example.match_records([row])[0]):
+        assert (found.jane_product_id, found.status.value, found.reason) == (
+            expected["jane_product_id"].iloc[0],
+            expected["match_status"].iloc[0],
+            expected["match_reason"].iloc[0],
+        )
+    assert expected["jane_product_id"].iloc[0] == "5105"
+    assert example.explain(**row).match.jane_product_id == "5105"
+
+
 def test_a_saved_index_loads_to_the_same_decisions(
     example: poslink.Matcher, tmp_path: Path
 ) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from poslink.records import Match
 
@@ -37,6 +38,17 @@ class RecordIn(BaseModel):
     source: str | None = Field(
         None, max_length=200, description="the POS source whose overrides apply"
     )
+
+    @field_validator("pos_id", mode="before")
+    @classmethod
+    def _text_or_integer(cls, value: Any) -> Any:
+        # One error naming the field: the union's own would be two, at "pos_id.str" and
+        # "pos_id.int".
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise PydanticCustomError("pos_id_type", "should be a string or an integer")
 
     def fields(self) -> dict[str, Any]:
         """The record as ``poslink.Matcher`` takes it."""

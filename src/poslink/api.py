@@ -110,6 +110,9 @@ class Matcher:
         index_file: str | Path,
         *,
         catalog: str | Path | None = None,
+        table: str = "products",
+        columns: Mapping[str, str] | None = None,
+        kind: str | None = None,
         config: MatcherConfig | None = None,
         category_table: str = "default",
         decisions: str | Path | None = None,
@@ -118,11 +121,13 @@ class Matcher:
         """Load an index saved by ``save`` or ``poslink index build``.
 
         It is refused (``InputError``) when poslink's domain tables changed since it was
-        built, and, when ``catalog`` is given, when that catalog is not the indexed one.
+        built, and, when ``catalog`` is given, when that catalog is not the indexed one
+        (``table``, ``columns`` and ``kind`` name where it is read, as in ``from_catalog``).
         """
         version = None
         if catalog is not None:
-            version = catalog_version(open_catalog(str(catalog)).products())
+            opened = open_catalog(str(catalog), kind=kind, table=table, columns=columns)
+            version = catalog_version(opened.products())
         index = load_index(Path(index_file), version)
         return cls(
             index,

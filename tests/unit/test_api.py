@@ -214,6 +214,22 @@ def test_a_saved_index_loads_to_the_same_decisions(
     pd.testing.assert_frame_equal(loaded.match_table(frame), example.match_table(frame))
 
 
+def test_a_saved_index_is_checked_against_a_catalog_under_other_names(tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.db"
+    renamed.write_bytes(CATALOG.read_bytes())
+    with sqlite3.connect(renamed) as db:
+        db.execute("ALTER TABLE products RENAME TO items")
+        db.execute("ALTER TABLE items RENAME COLUMN name TO title")
+    columns = {"name": "title"}
+    built = poslink.Matcher.from_catalog(renamed, table="items", columns=columns)
+    built.save(tmp_path / "index.json")
+    index = tmp_path / "index.json"
+    loaded = poslink.Matcher.load(index, catalog=renamed, table="items", columns=columns)
+    assert loaded.catalog_version == built.catalog_version
+    with pytest.raises(poslink.CatalogError, match="no table 'products'"):
+        poslink.Matcher.load(tmp_path / "index.json", catalog=renamed)
+
+
 def test_a_saved_index_of_another_catalog_is_refused(
     example: poslink.Matcher, tmp_path: Path
 ) -> None:

@@ -7,8 +7,9 @@ exit 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM). Nothing had st
 nothing was written. Once imported, the command line handles signals itself
 (``poslink.signals``).
 
-This module imports nothing of poslink's but the package's ``__init__``, which loads its names
-on first use.
+Before the command line, this module imports nothing of poslink's but the package's
+``__init__``, which loads its names on first use (and ``logs.py``, standard library only, to
+report an interrupt).
 """
 
 from __future__ import annotations
@@ -52,5 +53,19 @@ def main() -> None:
             if signum == signal.SIGINT
             else f"terminated by {signal.Signals(signum).name}"
         )
-        sys.stderr.write(f"poslink: error: {what} while starting; nothing was read or written\n")
+        _report(f"{what} while starting; nothing was read or written", 128 + signum, what)
         sys.exit(128 + signum)
+
+
+def _report(message: str, code: int, what: str) -> None:
+    """The line any command ends with, in the format ``--log-format`` asks for (``logs.py``
+    imports only the standard library)."""
+    import logging
+
+    from poslink import logs
+
+    logs.configure(fmt=logs.log_format_in(sys.argv[1:]))
+    kind = what.split()[0]  # "interrupted" or "terminated", as cli/_app.py names them
+    logging.getLogger(logs.LOGGER).error(
+        message, extra={"fields": {"exit_code": code, "kind": kind}}
+    )

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -104,3 +105,19 @@ def configure(level: int = logging.WARNING, fmt: LogFormat = "text") -> None:
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+
+
+def log_format_in(args: Sequence[str]) -> LogFormat:
+    """The ``--log-format`` the command line asks for (``--log-format json`` or
+    ``--log-format=json``; the last one wins, as in Click), read from its words: parsing may
+    have failed before reaching the option, or the command may not have one."""
+    found = "text"
+    words = iter(args)
+    for word in words:
+        if word == "--":  # what follows are arguments, not options
+            break
+        if word == "--log-format":
+            found = next(words, found)
+        elif word.startswith("--log-format="):
+            found = word.partition("=")[2]
+    return "json" if found == "json" else "text"

@@ -261,14 +261,17 @@ def test_sigterm_inside_the_store_transaction_rolls_it_back(tmp_path: Path) -> N
     con.close()
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_stop_while_the_command_starts_is_one_line(sig: int, tmp_path: Path) -> None:
+def test_a_stop_while_the_command_starts_is_one_line(
+    sig: int, log_format: str, tmp_path: Path
+) -> None:
     # Python reports each import as it ends (PYTHONPROFILEIMPORTTIME): once Typer's has, the
     # command line's own modules are still being imported, and that is where the signal lands.
     exe = Path(sys.executable).with_name("poslink")
     out = tmp_path / "o.csv"
     proc = subprocess.Popen(
-        [str(exe), "run", *map(str, EXAMPLE_ARGS), "--out", str(out)],
+        [str(exe), "run", *map(str, EXAMPLE_ARGS), "--out", str(out), "--log-format", log_format],
         stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
     )  # fmt: skip
@@ -281,7 +284,13 @@ def test_a_stop_while_the_command_starts_is_one_line(sig: int, tmp_path: Path) -
     proc.wait(timeout=60)
     said = [line for line in rest.splitlines() if not line.startswith("import time:")]
     what = "interrupted" if sig == signal.SIGINT else "terminated by SIGTERM"
-    assert said == [f"poslink: error: {what} while starting; nothing was read or written"], rest
+    message = f"{what} while starting; nothing was read or written"
+    if log_format == "json":  # one object, as every command's last line under --log-format json
+        assert len(said) == 1, rest
+        line = json.loads(said[0])
+        assert (line["message"], line["level"], line["exit_code"]) == (message, "error", EXIT[sig])
+    else:
+        assert said == [f"poslink: error: {message}"], rest
     assert proc.returncode == EXIT[sig] and not out.exists()
 
 

@@ -46,22 +46,6 @@ def _click_exception() -> type[Exception]:
 ClickException = _click_exception()
 
 
-def log_format_in(args: Sequence[str]) -> logs.LogFormat:
-    """The ``--log-format`` the command line asks for (``--log-format json`` or
-    ``--log-format=json``; the last one wins, as in Click), read from its words: parsing may
-    have failed before reaching the option, or the command may not have one."""
-    found = "text"
-    words = iter(args)
-    for word in words:
-        if word == "--":  # what follows are arguments, not options
-            break
-        if word == "--log-format":
-            found = next(words, found)
-        elif word.startswith("--log-format="):
-            found = word.partition("=")[2]
-    return "json" if found == "json" else "text"
-
-
 def _message(exc: Exception) -> str:
     """The error's message on one line, with the hint to run the command's ``--help``."""
     text = cast(_ClickError, exc).format_message()
@@ -87,7 +71,7 @@ def tell(exc: Exception, args: Sequence[str]) -> int:
         if text.strip():
             typer.echo(text, err=True)
         return code
-    logs.configure(fmt=log_format_in(args))
+    logs.configure(fmt=logs.log_format_in(args))
     report(_message(exc), code, "usage" if code == EXIT_USAGE else "error")
     return code
 
@@ -104,11 +88,11 @@ def run_app(app: typer.Typer) -> int:
         terminated = isinstance(exc, Terminated)
         code = exc.exit_code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
         what = f"terminated by {exc}" if terminated else "interrupted"
-        logs.configure(fmt=log_format_in(args))
+        logs.configure(fmt=logs.log_format_in(args))
         report(f"{what} while starting; nothing was read or written", code, what.split()[0])
         return code
     except typer.Abort:  # end of input at a prompt: 1, as Click exits
-        logs.configure(fmt=log_format_in(args))
+        logs.configure(fmt=logs.log_format_in(args))
         report("aborted", 1, "error")
         return 1
     # Not standalone, Click returns the code of an exit, or what the command returned (None).

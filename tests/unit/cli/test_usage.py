@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from poslink.cli.usage import log_format_in
+from poslink.logs import log_format_in
 
 CASES = [
     ([], "text"),

@@ -132,7 +132,8 @@ def remove_cmd(
         with open_store(decisions, existing=True) as store:
             removed = store.remove_override(source, kind, key)
         if not removed:
-            raise ConfigError(f"no override for {source} {kind} {key!r}")
+            # Nothing of that key in the store: 3, as `knowledge remove` says of a lesson.
+            raise InputError(f"no override for {source} {kind} {key!r}")
     out.print(f"removed override {source} {kind} {key!r}", markup=False, highlight=False)
 
 

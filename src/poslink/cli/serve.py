@@ -161,11 +161,14 @@ def key_revoke_cmd(
     decisions: _Decisions = None,
 ) -> None:
     """Revoke an integration's key: a running service refuses it within --refresh seconds."""
+    from poslink.exceptions import InputError
+
     with errors():
         keys = _keys(decisions)
         done = keys.revoke(name)
         keys.store.close()
-    if not done:
-        err.print(f"poslink: error: no active API key for {name!r}", markup=False)
-        raise typer.Exit(1)
+        if not done:
+            # Nothing of that name in the store: 3, as `console user remove` and `knowledge
+            # remove` say of theirs (1 is the code of a run over its reject bound).
+            raise InputError(f"no active API key for {name!r}")
     out.print(f"poslink: revoked the API key of {name!r}", markup=False, highlight=False)

@@ -203,6 +203,8 @@ def test_keys_are_shown_once_and_stored_hashed(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already has an active API key" in again.stderr
     revoked = poslink("serve", "key", "revoke", "pos-north", "--decisions", decisions)
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    twice = poslink("serve", "key", "revoke", "pos-north", "--decisions", decisions)
+    assert twice.returncode == 3 and "no active API key for 'pos-north'" in twice.stderr
     with DecisionStore(str(decisions)) as store:
         keys = KeyStore(store)
         assert [k.active for k in keys.list()] == [False]

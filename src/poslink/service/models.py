@@ -44,7 +44,15 @@ class RecordIn(BaseModel):
     def _text_or_integer(cls, value: Any) -> Any:
         # One error naming the field: the union's own would be two, at "pos_id.str" and
         # "pos_id.int".
-        if value is None or isinstance(value, str):
+        if value is None:
+            return value
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:  # as long as any other field may be
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "should have at most {max_length} characters",
+                    {"max_length": MAX_TEXT},
+                )
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             return value

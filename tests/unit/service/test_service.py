@@ -256,6 +256,16 @@ BAD: list[tuple[str, str, str, Any, dict[str, str], int, str, str]] = [
         "records[1].name",
     ),
     (
+        "a pos_id longer than any field",
+        "POST",
+        "/v1/match",
+        {**GOOD, "pos_id": "9" * 1001},
+        {},
+        422,
+        "invalid_record",
+        "pos_id: should have at most 1000 characters",
+    ),
+    (
         "a fractional pos_id",
         "POST",
         "/v1/match/batch",

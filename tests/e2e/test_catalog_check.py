@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 from helpers import EXAMPLES, make_catalog, poslink
+from helpers.catalogs import RENAMED, renamed_catalog
 
 # (id, amount, brand, lineage, name, type, subtype): invented for this test.
 CATALOG = [
@@ -72,17 +72,8 @@ def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> N
     # Every command that reads a catalog takes --catalog-table and --catalog-column as `run`
     # does: `catalog check`, `explain`, and the overrides and reviews checked against it.
     plain = make_catalog(tmp_path / "plain.db", CATALOG)
-    renamed = tmp_path / "renamed.db"
-    con = sqlite3.connect(renamed)
-    con.execute(f"ATTACH DATABASE '{plain}' AS plain")
-    con.execute(
-        "CREATE TABLE catalog_items AS SELECT id AS product_id, amount, brand, lineage,"
-        " name AS title, product_type, product_subtype FROM plain.products"
-    )
-    con.commit()
-    con.close()
-    where: list[str | Path] = ["--catalog", renamed, "--catalog-table", "catalog_items",
-             "--catalog-column", "id=product_id", "--catalog-column", "name=title"]  # fmt: skip
+    renamed = renamed_catalog(tmp_path / "renamed.db", plain)
+    where: list[str | Path] = ["--catalog", renamed, *RENAMED]
     checked = poslink("catalog", "check", *where, "--out", tmp_path / "dups.csv")
     assert checked.returncode == 0, checked.stderr
     assert "2 groups of suspected duplicates (4 products of 8)" in checked.stdout

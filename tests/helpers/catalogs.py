@@ -22,6 +22,25 @@ def make_catalog(path: Path, rows: Sequence[tuple[object, ...]]) -> Path:
     return path
 
 
+# How `renamed_catalog` names the catalog, in the options every catalog-reading command takes.
+RENAMED = ["--catalog-table", "catalog_items", "--catalog-column", "id=product_id",
+           "--catalog-column", "name=title"]  # fmt: skip
+
+
+def renamed_catalog(path: Path, plain: Path) -> Path:
+    """The SQLite catalog ``plain`` copied to ``path`` under other names: table
+    ``catalog_items``, ``id`` as ``product_id`` and ``name`` as ``title`` (``RENAMED``)."""
+    con = sqlite3.connect(path)
+    con.execute("ATTACH DATABASE ? AS plain", (str(plain),))
+    con.execute(
+        "CREATE TABLE catalog_items AS SELECT id AS product_id, amount, brand, lineage,"
+        " name AS title, product_type, product_subtype FROM plain.products"
+    )
+    con.commit()
+    con.close()
+    return path
+
+
 def products(rows: Sequence[tuple[object, ...]]) -> list[CatalogProduct]:
     """CatalogProducts from (id, amount, brand, lineage, name, type, subtype) tuples."""
     return [

@@ -126,3 +126,11 @@ def open_named_catalog(
 
     renamed = dict(catalog_columns(columns)) or None
     return open_catalog(location, table=table or "products", columns=renamed)
+
+
+def require_catalog_named(
+    catalog: str | None, table: str | None, columns: list[str] | None
+) -> None:
+    """Refuse ``--catalog-table`` or ``--catalog-column`` without the ``--catalog`` they name."""
+    if catalog is None and (table or columns):
+        raise ConfigError("--catalog-table and --catalog-column name the --catalog: give it")

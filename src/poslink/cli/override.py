@@ -68,9 +68,8 @@ def known_ids(
 ) -> set[str] | None:
     """The ids in a catalog (its table and columns as ``--catalog-table`` and
     ``--catalog-column`` name them), to check answers against (None: no catalog given)."""
+    opt.require_catalog_named(catalog, table, columns)
     if catalog is None:
-        if table or columns:
-            raise ConfigError("--catalog-table and --catalog-column name the --catalog: give it")
         return None
     return {p.id for p in opt.open_named_catalog(catalog, table, columns).products()}
 

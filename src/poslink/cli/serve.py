@@ -36,6 +36,8 @@ def serve_cmd(
         str | None,
         typer.Option(help="the catalog: indexed at start-up without --index, else checked"),
     ] = None,
+    catalog_table: opt.CatalogTable = None,
+    catalog_column: opt.CatalogColumns = None,
     decisions: _Decisions = None,
     host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: all)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
@@ -85,10 +87,13 @@ def serve_cmd(
         if decisions is None:
             raise ConfigError("give --decisions (or POSLINK_DECISIONS): API keys live there")
         tuned = {"threshold": threshold, "margin": margin}
+        opt.require_catalog_named(catalog, catalog_table, catalog_column)
         try:
             settings = ServiceSettings(
                 index=index,
                 catalog=catalog,
+                catalog_table=catalog_table or "products",
+                catalog_columns=dict(opt.catalog_columns(catalog_column)),
                 decisions=decisions,
                 source=source,
                 category_table=category_table,

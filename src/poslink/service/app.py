@@ -84,6 +84,8 @@ class Service:
                 "config": s.matcher,
                 "category_table": s.category_table,
                 "source": s.source,
+                "table": s.catalog_table,
+                "columns": s.catalog_columns or None,
             }
             if s.index is not None:
                 matcher = Matcher.load(s.index, catalog=s.catalog, **options)

@@ -26,6 +26,10 @@ class ServiceSettings(BaseModel):
     catalog: str | None = Field(
         None, description="the catalog: indexed at start-up without --index, else checked"
     )
+    catalog_table: str = Field("products", description="the catalog's table")
+    catalog_columns: dict[str, str] = Field(
+        default_factory=dict, description="the catalog's columns under other names"
+    )
     decisions: str = Field(description="the decision store: API keys and overrides")
     source: str = Field("jane-json", description="whose overrides apply when a record names none")
     category_table: str = Field("default", description="how POS categories are read")

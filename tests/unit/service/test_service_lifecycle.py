@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from helpers import EXAMPLES, poslink
+from helpers.catalogs import RENAMED, renamed_catalog
 from helpers.servicehelp import KEY_HEADER, Served, add_key
 from poslink.exceptions import ConfigError
 from poslink.service.app import create_app
@@ -248,3 +249,29 @@ def test_sigterm_stops_one_worker_gracefully(tmp_path: Path) -> None:
     served.process.send_signal(signal.SIGTERM)
     served.process.wait(30)
     assert "Application shutdown complete" in served.output()
+
+
+def test_a_catalog_under_other_names_is_served_and_checked(tmp_path: Path) -> None:
+    # `serve` names the catalog's table and columns as `run` does, indexing it at start-up
+    # or checking a saved index against it.
+    renamed = renamed_catalog(tmp_path / "renamed.db", CATALOG)
+    index = tmp_path / "catalog.index"
+    built = poslink("index", "build", "--catalog", renamed, *RENAMED, "--out", index)
+    assert built.returncode == 0, built.stderr
+    decisions = tmp_path / "d.db"
+    key = add_key(decisions, "pos")
+    chosen: list[list[str | Path]] = [
+        ["--catalog", renamed],
+        ["--index", index, "--catalog", renamed],
+    ]
+    for given in chosen:
+        served = Served(tmp_path, *given, *RENAMED, "--decisions", decisions)
+        try:
+            served.wait_ready(key)
+            with served.client(key) as client:
+                answer = client.post("/v1/match", json=GOOD).json()
+            assert answer["status"] == "matched", answer
+        finally:
+            assert served.stop() == 0, served.output()
+    alone = poslink("serve", "--index", index, *RENAMED, "--decisions", decisions)
+    assert alone.returncode == 2 and "give it" in alone.stderr

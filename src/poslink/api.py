@@ -337,18 +337,24 @@ def match(
     category_table: str = "default",
     decisions: str | Path | None = None,
     source: str = DEFAULT_SOURCE,
+    catalog_table: str = "products",
+    catalog_columns: Mapping[str, str] | None = None,
 ) -> T:
     """Match a DataFrame or Arrow table against a catalog in one call.
 
     ``catalog`` is read and indexed, or ``index`` (a saved index) loaded, checked against
-    ``catalog`` when both are given. To match many tables against one catalog, build a
-    ``Matcher`` once instead.
+    ``catalog`` when both are given; ``catalog_table`` and ``catalog_columns`` say where the
+    catalog is read (``table`` and ``columns`` of ``Matcher.from_catalog``), ``columns`` which
+    of ``table``'s columns hold the record's fields. To match many tables against one
+    catalog, build a ``Matcher`` once instead.
     """
     options: dict[str, Any] = {
         "config": config,
         "category_table": category_table,
         "decisions": decisions,
         "source": source,
+        "table": catalog_table,
+        "columns": catalog_columns,
     }
     if index is not None:
         matcher = Matcher.load(index, catalog=catalog, **options)

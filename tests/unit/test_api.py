@@ -17,6 +17,7 @@ import pytest
 import poslink
 from helpers import EXAMPLES, make_catalog
 from helpers import poslink as run_cli
+from helpers.catalogs import renamed_catalog
 from poslink.exceptions import ConfigError, InputError
 from poslink.records import Match, Status
 from poslink.sinks.csv import csv_line, header_cells, output_cells
@@ -228,6 +229,21 @@ def test_a_saved_index_is_checked_against_a_catalog_under_other_names(tmp_path: 
     assert loaded.catalog_version == built.catalog_version
     with pytest.raises(poslink.CatalogError, match="no table 'products'"):
         poslink.Matcher.load(tmp_path / "index.json", catalog=renamed)
+
+
+def test_match_in_one_call_reads_a_catalog_under_other_names(
+    example: poslink.Matcher, tmp_path: Path
+) -> None:
+    renamed = renamed_catalog(tmp_path / "renamed.db", CATALOG)
+    names = {"id": "product_id", "name": "title"}
+    frame = pd.DataFrame(json.loads((EXAMPLES / "jane/pos.json").read_text(encoding="utf-8")))
+    got = poslink.match(frame, catalog=renamed, catalog_table="catalog_items",
+                        catalog_columns=names)  # fmt: skip
+    pd.testing.assert_frame_equal(got, example.match_table(frame))
+    example.save(tmp_path / "index.json")
+    checked = poslink.match(frame, index=tmp_path / "index.json", catalog=renamed,
+                            catalog_table="catalog_items", catalog_columns=names)  # fmt: skip
+    pd.testing.assert_frame_equal(checked, got)
 
 
 def test_a_saved_index_of_another_catalog_is_refused(

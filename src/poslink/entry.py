@@ -47,25 +47,13 @@ def main() -> None:
         # it: each command reports its own and exits.
         command_line()
     except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", signal.SIGINT)
-        what = (
-            "interrupted"
-            if signum == signal.SIGINT
-            else f"terminated by {signal.Signals(signum).name}"
+        import logging
+
+        from poslink import logs  # the standard library only
+
+        message, code, kind = logs.stopped_while_starting(getattr(exc, "signum", signal.SIGINT))
+        logs.configure(fmt=logs.log_format_in(sys.argv[1:]))
+        logging.getLogger(logs.LOGGER).error(
+            message, extra={"fields": {"exit_code": code, "kind": kind}}
         )
-        _report(f"{what} while starting; nothing was read or written", 128 + signum, what)
-        sys.exit(128 + signum)
-
-
-def _report(message: str, code: int, what: str) -> None:
-    """The line any command ends with, in the format ``--log-format`` asks for (``logs.py``
-    imports only the standard library)."""
-    import logging
-
-    from poslink import logs
-
-    logs.configure(fmt=logs.log_format_in(sys.argv[1:]))
-    kind = what.split()[0]  # "interrupted" or "terminated", as cli/_app.py names them
-    logging.getLogger(logs.LOGGER).error(
-        message, extra={"fields": {"exit_code": code, "kind": kind}}
-    )
+        sys.exit(code)

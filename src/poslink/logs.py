@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -121,3 +122,13 @@ def log_format_in(args: Sequence[str]) -> LogFormat:
         elif word.startswith("--log-format="):
             found = word.partition("=")[2]
     return "json" if found == "json" else "text"
+
+
+def stopped_while_starting(signum: int) -> tuple[str, int, str]:
+    """What a command a signal stopped before it ran ends with: its message, exit code
+    (128 + the signal's number) and kind (``interrupted``, ``terminated``), worded as a run's."""
+    if signum == signal.SIGINT:
+        what, kind = "interrupted", "interrupted"
+    else:
+        what, kind = f"terminated by {signal.Signals(signum).name}", "terminated"
+    return f"{what} while starting; nothing was read or written", 128 + signum, kind

@@ -11,6 +11,7 @@ caller; help, ``--version`` and a command's exit code come back as before.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
@@ -19,7 +20,7 @@ import typer
 
 from poslink import logs
 from poslink.cli._app import report
-from poslink.exceptions import EXIT_INTERRUPTED, EXIT_USAGE, Terminated, plain
+from poslink.exceptions import EXIT_USAGE, Terminated, plain
 
 
 class _ClickError(Protocol):
@@ -85,11 +86,10 @@ def run_app(app: typer.Typer) -> int:
         return tell(exc, args)
     except KeyboardInterrupt as exc:  # while Typer makes the command, before Click runs it
         # As ``poslink.entry`` reports one during the import: no command has run yet.
-        terminated = isinstance(exc, Terminated)
-        code = exc.exit_code if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-        what = f"terminated by {exc}" if terminated else "interrupted"
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        message, code, kind = logs.stopped_while_starting(signum)
         logs.configure(fmt=logs.log_format_in(args))
-        report(f"{what} while starting; nothing was read or written", code, what.split()[0])
+        report(message, code, kind)
         return code
     except typer.Abort:  # end of input at a prompt: 1, as Click exits
         logs.configure(fmt=logs.log_format_in(args))

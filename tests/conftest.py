@@ -6,6 +6,7 @@ The helpers they use, and tests import, are the ``helpers`` package beside this 
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -57,6 +58,16 @@ def matcher_for() -> Callable[[Sequence[tuple[object, ...]]], Matcher]:
         return Matcher(CatalogIndex.build(products(rows)))
 
     return build
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C reaches the runs the tests start and stop with SIGINT, as a terminal sends it to
+    a command in the foreground. A shell without job control starts a command in the
+    background with SIGINT ignored, and make and pytest-xdist pass that on to every process
+    below them. Those runs then ignored the tests' SIGINT and waited out their timeouts. A
+    handler set here is reset to the default in every process the tests start."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # One local Spark session for the whole suite: a JVM starts once; few shuffle partitions.

@@ -63,3 +63,11 @@ def test_the_spark_sessions_tests_share_one_worker(tmp_path: Path) -> None:
         workers["spark" if "test_on_spark" in test else "other"].add(worker)
     assert len(workers["spark"]) == 1, ran.stdout
     assert workers["other"], ran.stdout  # both kinds ran, the others wherever they were sent
+
+
+def test_the_runs_the_tests_start_take_ctrl_c() -> None:
+    # The fault tests stop runs with SIGINT. Started with SIGINT ignored (make run from a shell
+    # without job control), the suite puts it back (conftest.pytest_configure) for them.
+    code = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert child.stdout.strip() == "False", child.stderr

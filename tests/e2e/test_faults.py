@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE_ARGS, TESTS, poslink, storehelp
+from helpers import EXAMPLE_ARGS, poslink, storehelp
 from helpers.faults import PAUSING, alive, children, log_lines, start, temp_files, wait_for
 from helpers.storehelp import read_feed, store_rows, write_feed
 
@@ -268,13 +268,9 @@ def test_a_stop_while_the_command_starts_is_one_line(
 ) -> None:
     # Python reports each import as it ends (PYTHONPROFILEIMPORTTIME): once Typer's has, the
     # command line's own modules are still being imported, and that is where the signal lands.
-    exe = Path(sys.executable).with_name("poslink")
     out = tmp_path / "o.csv"
-    proc = subprocess.Popen(
-        [str(exe), "run", *map(str, EXAMPLE_ARGS), "--out", str(out), "--log-format", log_format],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
-    )  # fmt: skip
+    proc = start("run", *EXAMPLE_ARGS, "--out", out, "--log-format", log_format,
+                 env={"PYTHONPROFILEIMPORTTIME": "1"})  # fmt: skip
     assert proc.stderr is not None
     for line in proc.stderr:
         if line.split("|")[-1].strip() == "typer":
@@ -323,12 +319,7 @@ def test_a_run_under_nohup_is_not_stopped_by_sighup(
     # does not stop it: poslink keeps it ignored (it used to stop on it, as on SIGTERM).
     w = work(template, tmp_path, with_store=False)
     go = w.root / "go"
-    exe = Path(sys.executable).with_name("poslink")
-    env = {**os.environ, **pause(w, go), "PYTHONPATH": str(TESTS)}
-    proc = subprocess.Popen(
-        ["nohup", str(exe), *map(str, w.args()), "--engine", PAUSING, "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+    proc = start(*w.args(), "--engine", PAUSING, "-q", env=pause(w, go), prefix=["nohup"])
     paused(proc, w)
     os.kill(proc.pid, signal.SIGHUP)
     time.sleep(0.3)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,14 @@ class PausingEngine(LocalEngine):
 
 
 def start(
-    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    prefix: Sequence[str] = (),
 ) -> subprocess.Popen[str]:
-    """``poslink ARGS`` started (not waited for), logging JSON lines at INFO on stderr."""
+    """``poslink ARGS`` started (not waited for), its output piped; ``env``: more variables
+    (``tests/`` is on ``PYTHONPATH``, for ``PAUSING``); ``prefix``: a command it runs under,
+    such as ``nohup``."""
     exe = Path(sys.executable).with_name("poslink")
     environ = {
         **os.environ,
@@ -62,7 +67,7 @@ def start(
         **(env or {}),
     }
     return subprocess.Popen(
-        [str(exe), *map(str, args)],
+        [*prefix, str(exe), *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -295,11 +295,16 @@ def test_explain_says_how_much_of_each_candidate_the_record_names(
     assert json.loads(json.dumps(explained.as_dict()))["candidates"][0]["covered"] > 0
 
 
-def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
+def _overriding_9001(tmp_path: Path) -> poslink.Matcher:
+    """A matcher whose decision store says POS id 9001 is in no catalog product."""
     store = str(tmp_path / "decisions.db")
     first = run_cli("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "none")
     assert first.returncode == 0, first.stderr
-    matcher = poslink.Matcher.from_catalog(CATALOG, decisions=store)
+    return poslink.Matcher.from_catalog(CATALOG, decisions=store)
+
+
+def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
+    matcher = _overriding_9001(tmp_path)
     name, category = "Citrus Comet -1.0g- Sunny Valley", "Usable Marijuana"
     assert matcher.match_one(name, category).status is Status.MATCHED
     overridden = matcher.match_one(name, category, pos_id=9001)
@@ -315,10 +320,7 @@ def test_overrides_of_a_decision_store_apply(tmp_path: Path) -> None:
 
 
 def test_an_id_column_pandas_made_float_finds_its_override(tmp_path: Path) -> None:
-    store = str(tmp_path / "decisions.db")
-    first = run_cli("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "none")
-    assert first.returncode == 0, first.stderr
-    matcher = poslink.Matcher.from_catalog(CATALOG, decisions=store)
+    matcher = _overriding_9001(tmp_path)
     name, category = "Citrus Comet -1.0g- Sunny Valley", "Usable Marijuana"
     # An id missing from one row makes the column float64: 9001 is read as 9001.0.
     frame = pd.DataFrame(

@@ -124,11 +124,15 @@ def log_format_in(args: Sequence[str]) -> LogFormat:
     return "json" if found == "json" else "text"
 
 
-def stopped_while_starting(signum: int) -> tuple[str, int, str]:
+def stopped_while_starting(signum: int, started: bool = False) -> tuple[str, int, str]:
     """What a command a signal stopped before it ran ends with: its message, exit code
-    (128 + the signal's number) and kind (``interrupted``, ``terminated``), worded as a run's."""
+    (128 + the signal's number) and kind (``interrupted``, ``terminated``), worded as a run's.
+    ``started``: the command had begun its work (the signal came as it ended, past its own
+    handling), so nothing is said of what it did."""
     if signum == signal.SIGINT:
         what, kind = "interrupted", "interrupted"
     else:
         what, kind = f"terminated by {signal.Signals(signum).name}", "terminated"
+    if started:
+        return what, 128 + signum, kind
     return f"{what} while starting; nothing was read or written", 128 + signum, kind

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE_ARGS, poslink, storehelp
+from helpers import EXAMPLE_ARGS, EXAMPLES, poslink, storehelp
 from helpers.faults import PAUSING, alive, children, log_lines, start, temp_files, wait_for
 from helpers.storehelp import read_feed, store_rows, write_feed
 
@@ -310,6 +310,51 @@ def test_a_stop_as_the_command_is_made_is_one_line(tmp_path: Path) -> None:
         "poslink: error: terminated by SIGTERM while starting; nothing was read or written"
     ]
     assert done.returncode == EXIT[signal.SIGTERM]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("parsing", ["TyperGroup", "TyperCommand"], ids=["group", "command"])
+def test_a_stop_while_click_parses_is_one_line(sig: int, parsing: str) -> None:
+    # Then Click parses the command line: the group's options (as it makes the context),
+    # then the command's (as it invokes it). Typer turned a signal there into a silent exit
+    # 130, SIGTERM's too.
+    code = (
+        "import os, signal, sys, typer.core\n"
+        "import poslink.cli, poslink.entry\n"
+        f"cls = typer.core.{parsing}\n"
+        "parse = cls.parse_args\n"
+        "def parse_args(self, ctx, args):\n"
+        f"    os.kill(os.getpid(), {int(sig)})\n"
+        "    return parse(self, ctx, args)\n"
+        "cls.parse_args = parse_args\n"
+        "sys.argv = ['poslink', 'sources']\n"
+        "poslink.entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    what = "interrupted" if sig == signal.SIGINT else "terminated by SIGTERM"
+    assert done.stderr.splitlines() == [
+        f"poslink: error: {what} while starting; nothing was read or written"
+    ]
+    assert done.returncode == EXIT[sig] and done.stdout == ""
+
+
+def test_a_stop_as_the_command_ends_claims_nothing(tmp_path: Path) -> None:
+    # A command's work is within its own handling (``errors``); a signal as it says what it
+    # did, past that, is one line that does not say nothing was written (the output is).
+    out, catalog = tmp_path / "dups.csv", EXAMPLES / "jane/catalog.db"
+    code = (
+        "import os, signal, sys, rich.console\n"
+        "import poslink.cli, poslink.entry\n"
+        "def say(self, *args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "rich.console.Console.print = say\n"
+        f"sys.argv = ['poslink', 'catalog', 'check', '--catalog', {str(catalog)!r},"
+        f" '--out', {str(out)!r}]\n"
+        "poslink.entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.splitlines() == ["poslink: error: terminated by SIGTERM"]
+    assert done.returncode == EXIT[signal.SIGTERM] and out.exists()
 
 
 def test_a_run_under_nohup_is_not_stopped_by_sighup(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from signal import SIGINT
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.core import TyperGroup
 
 from poslink import logs
 from poslink.exceptions import (
@@ -41,7 +43,49 @@ from poslink.files.atomic import is_stream
 from poslink.sources.base import Source
 from poslink.sources.pull import reporting_pages
 
+
+class StoppedStarting(Exception):
+    """A Ctrl-C or terminate signal that reached Click outside a command's own handling:
+    while it parsed the command line, or before the command entered ``errors`` (``started``:
+    after, as it ended). Not a ``KeyboardInterrupt``, so that Typer lets it out (``run_app``
+    reports it)."""
+
+    def __init__(self, signum: int, started: bool) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.started = started
+
+
+class CommandLine(TyperGroup):
+    """The command line's group. Typer turns an interrupt that escapes a command into a
+    silent exit 130, SIGTERM's included; here it becomes ``StoppedStarting``."""
+
+    # Whether a command has entered ``errors``: its work, all of it within, has begun.
+    started = False
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's context for the command line (it parses the arguments)."""
+        CommandLine.started = False
+        with _stopped_starting():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command line's subcommand (parsing its own arguments first)."""
+        with _stopped_starting():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _stopped_starting() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else SIGINT
+        raise StoppedStarting(signum, CommandLine.started) from None
+
+
 app = typer.Typer(
+    cls=CommandLine,
     help="Link point-of-sale inventory records to a canonical cannabis product catalog.",
     no_args_is_help=True,
     add_completion=True,
@@ -140,6 +184,7 @@ def report(message: str, code: int, kind: str) -> None:
 def errors(outcome: Outcome | None = None) -> Iterator[Outcome]:
     """Turn poslink's errors and interruptions into one line on stderr and the exit code."""
     outcome = outcome or Outcome()
+    CommandLine.started = True
     try:
         yield outcome
     except (PoslinkError, KeyboardInterrupt, OSError) as exc:

@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast
 import typer
 
 from poslink import logs
-from poslink.cli._app import report
+from poslink.cli._app import StoppedStarting, report
 from poslink.exceptions import EXIT_USAGE, Terminated, plain
 
 
@@ -84,10 +84,12 @@ def run_app(app: typer.Typer) -> int:
         code = app(prog_name="poslink", standalone_mode=False)
     except ClickException as exc:
         return tell(exc, args)
-    except KeyboardInterrupt as exc:  # while Typer makes the command, before Click runs it
-        # As ``poslink.entry`` reports one during the import: no command has run yet.
-        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
-        message, code, kind = logs.stopped_while_starting(signum)
+    except (KeyboardInterrupt, StoppedStarting) as exc:
+        # While Typer makes the command, or Click parses the command line (``CommandLine``):
+        # as ``poslink.entry`` reports one during the import, since no command has run yet.
+        signum = exc.signum if isinstance(exc, Terminated | StoppedStarting) else signal.SIGINT
+        started = isinstance(exc, StoppedStarting) and exc.started
+        message, code, kind = logs.stopped_while_starting(signum, started)
         logs.configure(fmt=logs.log_format_in(args))
         report(message, code, kind)
         return code

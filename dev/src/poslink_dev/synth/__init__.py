@@ -7,13 +7,13 @@ byte-identical files. Kushy is read where it lies, at generation time; nothing o
 in the repository.
 
 What is rendered follows what real menus show (``data/renderings.toml``,
-``data/nicknames.toml``, ``forms.py``: the generator's own vocabulary, never the parser's):
-catalog names with the brand, a size, the lineage or a product line's word in them, catalog
-duplicates, the whole subtype taxonomy; store names in many layouts, with nicknames, short and
-cut words, typos, lineage tags, pack counts and words that name no product; Brand columns and
-categories as stores fill them. Labels are by tier: ``exact`` (the catalog's own text),
-``store`` (a store's rendering of a catalog product), ``store_none`` (a store's rendering of a
-catalog brand's product the catalog lacks) and ``other_brand``.
+``data/nicknames.toml``, ``forms.py``, ``name_words.py``: the generator's own vocabulary, never
+the parser's): catalog names with the brand, a size, the lineage or a product line's word in
+them, catalog duplicates, the whole subtype taxonomy; store names in many layouts, with
+nicknames, short and cut words, typos, lineage tags, pack counts and words that name no product;
+Brand columns and categories as stores fill them. Labels are by tier: ``exact`` (the catalog's
+own text), ``store`` (a store's rendering of a catalog product), ``store_none`` (a store's
+rendering of a catalog brand's product the catalog lacks) and ``other_brand``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""The vocabularies the generator renders, as data: product forms, their words and categories.
+"""The product forms the generator renders, as data: their words, sizes and categories.
 
 One :class:`Form` is one catalog product kind, i.e. one (``product_type``, ``product_subtype``)
 pair of the Jane-style catalog, together with everything a POS prints for it: form words, weights,
 packs, a state-regulatory category, a store category and a menu category. Form indexes into
 :data:`FORMS` are what the catalog arrays store, so the table order is part of the output.
+
+The other words names are made of are in ``name_words.py``; how the Kushy data set's categories
+read as forms is in ``kushy_forms.py``.
 """
 
 from __future__ import annotations
@@ -342,141 +345,3 @@ FAMILY_WEIGHTS: dict[str, float] = {
 }
 
 LINEAGES: tuple[str, ...] = ("", "indica", "sativa", "hybrid", "cbd")
-
-# fmt: off
-# Flavors and product phrases that name edibles, topicals and tinctures (before the noun).
-FLAVORS: dict[str, tuple[str, ...]] = {
-    "candy": (
-        "Grape", "Orange", "Green Apple", "Strawberry", "Watermelon", "Blue Raspberry", "Mango",
-        "Cherry", "Lemon", "Lime", "Peach", "Pineapple", "Sour Apple", "Tropical Punch",
-        "Agave Lime", "Cinnamon Apple", "Wild Berry", "Pomegranate", "Passion Fruit", "Tangerine",
-        "Blackberry", "Raspberry Lemonade", "Pink Lemonade", "Sour Cherry", "Guava", "Lychee",
-        "Cotton Candy", "Root Beer", "Honeydew", "Blood Orange", "Huckleberry", "Marionberry",
-        "Prickly Pear", "Yuzu", "Dragon Fruit", "Kiwi Strawberry", "Sour Watermelon", "Apricot",
-        "Cranberry", "Peppermint",
-    ),
-    "chocolate": (
-        "Dark Chocolate Sea Salt", "Milk Chocolate", "Dark Chocolate", "Mint Chocolate",
-        "Peanut Butter Cup", "Espresso", "Toffee Crunch", "Salted Caramel", "Cookies and Cream",
-        "Chocolate Penny", "Almond Crunch", "Raspberry Dark", "Orange Dark", "White Chocolate",
-        "Chocolate Dipped Tart Cherries", "Hazelnut",
-    ),
-    "baked": (
-        "Chocolate Chip", "Double Fudge", "Peanut Butter", "Snickerdoodle", "Berry Cherry",
-        "Oatmeal Raisin", "Salted Caramel", "Brownie Pop", "Lemon Bar", "Ginger Molasses",
-        "Blondie", "Birthday Cake",
-    ),
-    "drink": (
-        "Fruit Punch", "Lemon Ginger", "Black Cherry", "Grapefruit", "Cola", "Ginger Ale",
-        "Iced Tea", "Hibiscus", "Blueberry Acai", "Cucumber Mint", "Orange Cream", "Root Beer",
-        "Mango Chili", "Pomegranate", "Arnold Palmer", "Sparkling Lemon",
-    ),
-    "capsule": (
-        "CBN", "CBD", "THC", "Sleep", "Calm", "Relief", "Energy", "Focus", "Balance", "Night",
-        "Daytime", "Full Spectrum",
-    ),
-    "topical": (
-        "Lavender", "Eucalyptus", "Peppermint", "Unscented", "Rose Geranium", "Tea Tree",
-        "Citrus", "Cooling", "Warming", "Arnica", "Coconut", "Sandalwood", "Vanilla", "Relief",
-        "Recovery", "Sport", "Hemp Seed", "Cedar",
-    ),
-    "tincture": (
-        "Peppermint", "Unflavored", "Lemon Ginger", "Cinnamon", "Natural", "Orange", "Vanilla",
-        "Sleep", "Relief", "Full Spectrum", "Spearmint", "Berry", "Olive Oil", "MCT",
-    ),
-}
-
-# fmt: on
-
-# Cannabinoid markers that make distinct edibles out of one flavor ("1:1 orange", "penny cbd").
-RATIOS: tuple[str, ...] = ("1:1", "2:1", "1:2", "20:1", "3:1")
-MARKERS: tuple[str, ...] = ("CBD", "THC", "CBN")
-
-# Kushy `products.category` -> form key; product categories not listed here are classified
-# by words in the product's name (see kushy.py), or skipped.
-KUSHY_CATEGORIES: dict[str, str] = {
-    "Concentrate,Shatter,": "shatter",
-    "Concentrate,Wax,": "wax",
-    "Concentrate,Crumble,Wax,": "wax",
-    "Concentrate,Oil,": "oil",
-    "Concentrate,Bubble Hash,": "hash",
-    "Concentrate,Kief,": "kief",
-    "Vapes,Vape Cartidge,": "cartridge",  # sic: the data set's own spelling
-    "Vapes,Disposable Vape,": "disposable",
-    "Flowers,Pre-Roll": "preroll",
-    "Edibles,Candy,": "candies",
-    "Edibles,Chocolate,": "chocolates",
-    "Edibles,Snack,": "baked",
-    "Edibles,Drink,": "drinks",
-    "Edibles,Pill": "capsules",
-    "Topical,": "lotions",
-    "Topical,Bath,": "bath_bombs",
-    "Tincture,": "tincture",
-}
-
-# fmt: off
-# Words in a Kushy topical's name that say which topical it is.
-TOPICAL_WORDS: dict[str, str] = {
-    "balm": "balms", "salve": "balms", "rub": "balms", "bath": "bath_bombs", "bomb": "bath_bombs",
-}
-
-# fmt: on
-
-# Kushy `brands.category` entries -> the families a brand of that kind sells.
-KUSHY_BRAND_FAMILIES: dict[str, tuple[str, ...]] = {
-    "Flower": ("flower", "pre-roll"),
-    "Concentrates": ("extract", "vape"),
-    "Shatter": ("extract",),
-    "Budder": ("extract",),
-    "Vapes": ("vape",),
-    "Vape Pens": ("vape",),
-    "Vape Pens CBD": ("vape",),
-    "Vape Pens Hybrid": ("vape",),
-    "Edibles": ("edible",),
-    "Baked Goods": ("edible",),
-    "Medical": ("tincture", "topical", "edible"),
-    "Tinctures": ("tincture",),
-}
-
-# fmt: off
-# Strain names that are form or lineage words, not strains: never used as product names.
-NOT_STRAINS: frozenset[str] = frozenset(
-    {
-        "indica", "sativa", "hybrid", "cbd", "thc", "flower", "flowers", "wax", "shatter", "hash",
-        "rosin", "kief", "oil", "cart", "cartridge", "vape", "pre-roll", "preroll", "shake",
-        "trim", "popcorn", "edible", "tincture", "unknown", "none", "n/a", "other",
-    }
-)
-
-# Form words that end some Kushy strain names ("Sour Diesel Rosin"): such names are products,
-# not strains, and would read as another form ("sour diesel" + "rosin").
-FORM_WORDS: frozenset[str] = frozenset(
-    {
-        "wax", "shatter", "rosin", "resin", "hash", "oil", "cartridge", "cart", "badder",
-        "batter", "budder", "sauce", "distillate", "crumble", "kief", "flower", "shake",
-        "popcorn", "pre-roll", "preroll", "joint", "vape", "pod", "sugar", "diamonds",
-        "concentrate", "extract", "bho", "co2", "tincture", "edible", "bud", "buds",
-    }
-)
-
-# Words that turn a catalog strain into a different, absent one ("Blue Dream" -> "Blue Dream Haze").
-STRAIN_SUFFIXES: tuple[str, ...] = (
-    "Haze", "Kush", "OG", "Cookies", "Dream", "Glue", "Cake", "Punch", "Diesel", "Sherbet",
-    "Auto", "Express", "Sour", "Special",
-)
-STRAIN_PREFIXES: tuple[str, ...] = (
-    "Super", "Blue", "Purple", "Sour", "Lemon", "Platinum", "Golden", "White", "Cherry", "Mega",
-)
-
-# Lineage tags as POS names print them; {L} is the lineage word.
-LINEAGE_TAGS: tuple[tuple[str, float], ...] = (
-    ("-{L}-", 3.0), ("({L})", 3.0), ("[{L}]", 0.5),
-)
-# Weight / potency tags; {W} is the printed weight.
-WEIGHT_TAGS: tuple[tuple[str, float], ...] = (
-    ("-{W}-", 6.0), ("- {W} -", 2.0), ("({W})", 1.5), ("-{W} -", 1.0), ("{W}", 1.0),
-)
-PACK_TAGS: tuple[tuple[str, float], ...] = (
-    ("({N}-Pack)", 4.0), ("({N}-PACK)", 2.0), ("{N}pk", 1.0), ("{N} Pack", 1.0),
-)
-# fmt: on

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from poslink_dev.synth.forms import (
+from poslink_dev.synth.forms import FORMS
+from poslink_dev.synth.kushy_forms import (
     FORM_WORDS,
-    FORMS,
     KUSHY_BRAND_FAMILIES,
     KUSHY_CATEGORIES,
     NOT_STRAINS,

@@ -35,18 +35,9 @@ from math import comb
 from typing import NamedTuple
 
 from poslink_dev.synth.catalog import NO_NOUN, NOUN_SHIFT, Catalog
-from poslink_dev.synth.forms import (
-    CONFUSED_WITH,
-    FORMS,
-    LINEAGES,
-    MARKERS,
-    NOT_STRAINS,
-    RATIOS,
-    STRAIN_PREFIXES,
-    STRAIN_SUFFIXES,
-    Form,
-    Weight,
-)
+from poslink_dev.synth.forms import CONFUSED_WITH, FORMS, LINEAGES, Form, Weight
+from poslink_dev.synth.kushy_forms import NOT_STRAINS
+from poslink_dev.synth.name_words import MARKERS, RATIOS, STRAIN_PREFIXES, STRAIN_SUFFIXES
 from poslink_dev.synth.pools import FLAVOR, PRODUCT
 from poslink_dev.synth.render import PosName, Weighted, below, pick, says_noun, split_ratio
 from poslink_dev.synth.store_names import EXACT, Renderer, StoreName

@@ -10,8 +10,9 @@ import random
 from bisect import bisect_left
 from itertools import accumulate
 
-from poslink_dev.synth.forms import FAMILY_WEIGHTS, FLAVORS, FORM_INDEX, FORMS, RATIOS
+from poslink_dev.synth.forms import FAMILY_WEIGHTS, FORM_INDEX, FORMS
 from poslink_dev.synth.kushy import KushyData, brand_key, name_key
+from poslink_dev.synth.name_words import FLAVORS, RATIOS
 from poslink_dev.synth.render import BrandAliases, Weighted, pick
 from poslink_dev.synth.shortnames import ShortNames
 from poslink_dev.synth.vocab import vocabulary

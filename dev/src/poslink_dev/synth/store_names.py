@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poslink_dev.synth.catalog import Catalog
-from poslink_dev.synth.forms import LINEAGE_TAGS, PACK_TAGS, WEIGHT_TAGS, Form
+from poslink_dev.synth.forms import Form
 from poslink_dev.synth.kushy import name_key
+from poslink_dev.synth.name_words import LINEAGE_TAGS, PACK_TAGS, WEIGHT_TAGS
 from poslink_dev.synth.pools import STRAIN
 from poslink_dev.synth.render import (
     PosName,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from poslink_dev.synth.catalog import Catalog
 from poslink_dev.synth.forms import Form
@@ -32,10 +31,8 @@ from poslink_dev.synth.render import (
     typo,
 )
 from poslink_dev.synth.shortnames import truncate
+from poslink_dev.synth.specs import Spec
 from poslink_dev.synth.vocab import Layout, Noise
-
-if TYPE_CHECKING:
-    from poslink_dev.synth.listings import Spec
 
 TYPO_RATE = 0.10
 BRANDLESS_RATE = 0.05  # a catalog product's name without its brand (when that stays plain)

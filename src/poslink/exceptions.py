@@ -120,14 +120,21 @@ class RejectRateExceeded(PoslinkError):
 
 
 class SkippedRecord(PoslinkError):
-    """One record cannot be used; it goes to the rejects file with this reason."""
+    """One record cannot be used; it goes to the rejects file with this reason.
 
-    def __init__(self, reason: str, *, row: int, pos_id: str = "", raw: object = None) -> None:
+    ``category`` is the record's POS category when it had one as text ("" otherwise), so that
+    the network report counts a reject under its category, as it counts the other records.
+    """
+
+    def __init__(
+        self, reason: str, *, row: int, pos_id: str = "", raw: object = None, category: str = ""
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.row = row
         self.pos_id = pos_id
         self.raw = raw
+        self.category = category
 
 
 class Terminated(KeyboardInterrupt):

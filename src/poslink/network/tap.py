@@ -47,12 +47,9 @@ class Tap:
 
     def record(self, record: PosRecord | SkippedRecord) -> None:
         """A record read: its name and category."""
-        if isinstance(record, SkippedRecord):
-            self.names.append("")
-            self.categories.append(None)
-        else:
-            self.names.append(record.name)
-            self.categories.append(record.category or None)
+        # A rejected record has no usable name, but is counted under its category all the same.
+        self.names.append("" if isinstance(record, SkippedRecord) else record.name)
+        self.categories.append(record.category or None)
 
     def row(self, match: Match) -> None:
         """A row written: its status and score (none for a rejected record)."""

@@ -139,10 +139,15 @@ class CsvSource(Source):
             raw.update(dict.fromkeys(fields[len(cells) :], ""))
         columns = self.options.columns
         pos_id = _cell(cells, index["id"])
+        category = _cell(cells, index["category"]) if "category" in index else ""
 
         def skip(reason: str) -> SkippedRecord:
             return SkippedRecord(
-                f"{self.path.name} line {line}: {reason}", row=row, pos_id=pos_id, raw=raw
+                f"{self.path.name} line {line}: {reason}",
+                row=row,
+                pos_id=pos_id,
+                raw=raw,
+                category=category,
             )
 
         if len(cells) < width or any(c.strip() for c in cells[width:]):
@@ -168,7 +173,7 @@ class CsvSource(Source):
             source=self.name,
             pos_id=pos_id,
             name=name,
-            category=optional("category") or "",
+            category=category,
             quantity=quantity,
             brand=optional("brand"),
             product_type=optional("product_type"),

@@ -76,10 +76,16 @@ class JaneJsonSource(Source):
         if not isinstance(obj, dict):
             return SkippedRecord(f"record is {kind_of(obj)}, not an object", row=row, raw={})
         raw = {k: obj.get(k) for k in FIELDS}
+        category = obj.get("category")
+        # The category a reject is counted under in the network report, when it is text.
+        known = category if isinstance(category, str) else ""
         pos_id = obj.get("productId")
         if isinstance(pos_id, bool) or not isinstance(pos_id, int | str) or pos_id == "":
             return SkippedRecord(
-                f"productId must be a number or text, found {_found_id(pos_id)}", row=row, raw=raw
+                f"productId must be a number or text, found {_found_id(pos_id)}",
+                row=row,
+                raw=raw,
+                category=known,
             )
         name = obj.get("productName")
         if not isinstance(name, str):
@@ -88,12 +94,16 @@ class JaneJsonSource(Source):
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
+                category=known,
             )
         if not usable_name(name):
             return SkippedRecord(
-                "productName has no letters or digits", row=row, pos_id=str(pos_id), raw=raw
+                "productName has no letters or digits",
+                row=row,
+                pos_id=str(pos_id),
+                raw=raw,
+                category=known,
             )
-        category = obj.get("category")
         if category is not None and not isinstance(category, str):
             return SkippedRecord(
                 f"category must be text, found {kind_of(category)}",
@@ -112,13 +122,14 @@ class JaneJsonSource(Source):
                 row=row,
                 pos_id=str(pos_id),
                 raw=raw,
+                category=known,
             )
         return PosRecord(
             row=row,
             source=self.name,
             pos_id=str(pos_id),
             name=name,
-            category=category or "",
+            category=known,
             quantity=None if quantity is None else float(quantity),
             raw=raw,
         )

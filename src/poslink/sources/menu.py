@@ -134,18 +134,21 @@ class MenuSource(Source):
         product_id = _text(product, opts.product_id)
         if product_id:
             where += f" (id {product_id})"
-        variants = _get(product, opts.variants)
-        if variants is not None and not isinstance(variants, list):
-            reason = f"{where}: {opts.variants} is {kind_of(variants)}, not a list"
-            yield SkippedRecord(reason, row=row, pos_id=product_id or "", raw=raw)
-            return
-        name = _text(product, opts.name)
         shared = {
             "category": _text(product, opts.category),
             "brand": _text(product, opts.brand),
             "product_type": _text(product, opts.product_type),
             "lineage": _text(product, opts.lineage),
         }
+        category = shared["category"] or ""
+        variants = _get(product, opts.variants)
+        if variants is not None and not isinstance(variants, list):
+            reason = f"{where}: {opts.variants} is {kind_of(variants)}, not a list"
+            yield SkippedRecord(
+                reason, row=row, pos_id=product_id or "", raw=raw, category=category
+            )
+            return
+        name = _text(product, opts.name)
         if not variants:
             yield self._record(row, where, raw, product_id, name, shared, None)
             return
@@ -155,7 +158,7 @@ class MenuSource(Source):
                 yield self._record(row + offset, what, raw, product_id, name, shared, variant)
             else:
                 reason = f"{where} variant {offset + 1} is {kind_of(variant)}, not an object"
-                yield SkippedRecord(reason, row=row + offset, raw=raw)
+                yield SkippedRecord(reason, row=row + offset, raw=raw, category=category)
 
     def _record(
         self,
@@ -174,12 +177,13 @@ class MenuSource(Source):
         else:
             raw = {**product_raw, **flatten(variant, "variant.")}
             pos_id, id_paths = _text(variant, opts.variant_id), opts.variant_id
+        category = shared["category"] or ""
         if not pos_id:
             reason = f"{what}: no id (looked for {', '.join(id_paths)})"
-            return SkippedRecord(reason, row=row, raw=raw)
+            return SkippedRecord(reason, row=row, raw=raw, category=category)
         if name is None or not usable_name(name):
             reason = f"{what}: no usable name (looked for {', '.join(opts.name)})"
-            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw, category=category)
         quantity: float | None = None
         if variant is not None:
             value = _first(variant, opts.quantity)
@@ -187,13 +191,13 @@ class MenuSource(Source):
             if value is not None and quantity is None:
                 shown = repr(value) if isinstance(value, str) else kind_of(value)
                 reason = f"{what}: quantity must be a number, found {shown}"
-                return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+                return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw, category=category)
         return PosRecord(
             row=row,
             source=self.name,
             pos_id=pos_id,
             name=name,
-            category=shared["category"] or "",
+            category=category,
             quantity=quantity,
             brand=shared["brand"],
             product_type=shared["product_type"],

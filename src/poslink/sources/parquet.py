@@ -105,9 +105,13 @@ class ParquetSource(Source):
     ) -> PosRecord | SkippedRecord:
         pos_id = _text(raw.get(roles["id"]))
         where = f"{self.path.name} row {row}"
+        category = _text(raw.get(roles["category"])) if "category" in roles else ""
         if not pos_id:
             return SkippedRecord(
-                f"{where}: column {roles['id']!r} (the id) is empty", row=row, raw=raw
+                f"{where}: column {roles['id']!r} (the id) is empty",
+                row=row,
+                raw=raw,
+                category=category,
             )
         name = _text(raw.get(roles["name"]))
         if not usable_name(name):
@@ -116,6 +120,7 @@ class ParquetSource(Source):
                 row=row,
                 pos_id=pos_id,
                 raw=raw,
+                category=category,
             )
         quantity = raw.get(roles["quantity"]) if "quantity" in roles else None
         if quantity is not None and not isinstance(quantity, int | float):
@@ -127,16 +132,18 @@ class ParquetSource(Source):
                     row=row,
                     pos_id=pos_id,
                     raw=raw,
+                    category=category,
                 )
         if isinstance(quantity, float) and not math.isfinite(quantity):
             quantity = None
         optional = {role: _text(raw.get(roles[role])) or None for role in _ROLES if role in roles}
+        optional.pop("category", None)
         return PosRecord(
             row=row,
             source=self.name,
             pos_id=pos_id,
             name=name,
-            category=optional.pop("category", None) or "",
+            category=category,
             quantity=None if quantity is None else float(quantity),
             raw=raw,
             **optional,

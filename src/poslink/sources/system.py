@@ -243,15 +243,17 @@ class SystemSource(Source):
     def _finish(self, row: int, draft: Draft) -> PosRecord | SkippedRecord:
         raw, what = draft.raw, draft.what
         pos_id = text_of(draft.pos_id)
+        category = text_of(draft.category) or ""
         if draft.problem:
             reason = f"{what}: {draft.problem}"
-            return SkippedRecord(reason, row=row, pos_id=pos_id or "", raw=raw)
+            return SkippedRecord(reason, row=row, pos_id=pos_id or "", raw=raw, category=category)
         if not pos_id:
-            return SkippedRecord(f"{what}: no id ({draft.id_key})", row=row, raw=raw)
+            reason = f"{what}: no id ({draft.id_key})"
+            return SkippedRecord(reason, row=row, raw=raw, category=category)
         name = text_of(draft.name) if not isinstance(draft.name, bool | int | float) else None
         if name is None or not usable_name(name):
             reason = f"{what}: no usable name ({draft.name_key})"
-            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw, category=category)
         quantity = number_of(draft.quantity)
         if draft.quantity not in (None, "") and quantity is None:
             found = repr(draft.quantity) if isinstance(draft.quantity, str) else None
@@ -259,13 +261,13 @@ class SystemSource(Source):
                 f"{what}: {draft.quantity_key} must be a number, found "
                 f"{found or kind_of(draft.quantity)}"
             )
-            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw)
+            return SkippedRecord(reason, row=row, pos_id=pos_id, raw=raw, category=category)
         return PosRecord(
             row=row,
             source=self.name,
             pos_id=pos_id,
             name=name,
-            category=text_of(draft.category) or "",
+            category=category,
             quantity=quantity,
             brand=text_of(draft.brand),
             product_type=text_of(draft.product_type),

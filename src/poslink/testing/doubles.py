@@ -64,10 +64,13 @@ class MemorySource(Source):
             raw = dict(item)
             pos_id = "" if item.get("id") is None else str(item.get("id"))
             name = item.get("name")
+            category = "" if item.get("category") is None else str(item.get("category"))
             if not pos_id:
-                yield SkippedRecord("no id", row=row, raw=raw)
+                yield SkippedRecord("no id", row=row, raw=raw, category=category)
             elif not isinstance(name, str) or not usable_name(name):
-                yield SkippedRecord("no usable name", row=row, pos_id=pos_id, raw=raw)
+                yield SkippedRecord(
+                    "no usable name", row=row, pos_id=pos_id, raw=raw, category=category
+                )
             else:
                 quantity = item.get("quantity")
                 extra = {k: item.get(k) for k in _RECORD_KEYS if item.get(k) is not None}

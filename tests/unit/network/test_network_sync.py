@@ -265,3 +265,23 @@ def test_a_store_cut_across_the_workers_writes_what_it_writes_alone(tmp_path: Pa
     assert report.stores[0].decided > 2 * 256
     expected = alone(pos, tmp_path / "alone.csv", engine_options={"workers": 1})
     assert (out / "big.csv").read_bytes() == expected.read_bytes()
+
+
+def test_a_rejected_record_counts_under_its_category(tmp_path: Path) -> None:
+    pos = demo_feed(
+        tmp_path / "pos.json",
+        [
+            ("z1", "Zorbly Chews", "Gummies", 2),
+            ("z2", "!!", "Gummies", 1),
+            ("z3", "", "", 1),
+            ("z4", "Quillon Haze", "", 1),
+            ("z5", "Quillon Haze 2", "", 1),
+        ],
+    )
+    out = tmp_path / "out"
+    report = sync_network([entry("one", pos)], config(out), out)
+    cats = report.as_dict()["per_category"]
+    assert (cats["Gummies"]["records"], cats["Gummies"]["rejected"]) == (2, 1)
+    # A reject without a category is still counted under "(none)".
+    assert (cats["(none)"]["records"], cats["(none)"]["rejected"]) == (3, 1)
+    assert report.totals.rejected == 2

@@ -13,7 +13,6 @@ This is a facade over the engines' own per-record and per-batch steps
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -34,7 +33,7 @@ from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
 from poslink.sources.validate import kind_of, usable_name
 from poslink.store.overrides import OverrideSet
 from poslink.store.refreshed import StoredOverrides
-from poslink.tables import FIELDS, add_match_columns, read_columns
+from poslink.tables import FIELDS, add_match_columns, is_missing, read_columns
 
 __all__ = ["DEFAULT_SOURCE", "Matcher", "StoredOverrides", "match"]
 
@@ -371,7 +370,7 @@ def _stored(decisions: str | Path | None) -> StoredOverrides | None:
 
 def _name_problem(value: Any, label: str) -> str:
     """Why a name cannot be matched ("" when it can), worded as the sources word it."""
-    if value is None:
+    if is_missing(value):
         return f"{label} is missing"
     if not isinstance(value, str):
         return f"{label} must be text, found {kind_of(value)}"
@@ -389,10 +388,8 @@ def _pos_id(value: Any) -> str:
 
 
 def _text(value: Any) -> str | None:
-    """A field's value as the engines read it: text, or None when missing (None or NaN, as
-    in a row of a DataFrame)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float) and math.isnan(value):
+    """A field's value as the engines read it: text, or None when missing (None, NaN, pandas'
+    NA or NaT, as in a row of a DataFrame)."""
+    if is_missing(value):
         return None
-    return str(value)
+    return value if isinstance(value, str) else str(value)

@@ -6,6 +6,7 @@ and the decisions are added as four columns after the table's own, in row order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ from poslink.engines.batch import MATCH_SCHEMA
 from poslink.exceptions import ConfigError
 from poslink.records import RECORD_FIELDS, Match
 
-__all__ = ["FIELDS", "MATCH_OUTPUT", "add_match_columns", "read_columns"]
+__all__ = ["FIELDS", "MATCH_OUTPUT", "add_match_columns", "is_missing", "read_columns"]
 
 T = TypeVar("T")
 
@@ -27,6 +28,18 @@ _USUAL = {"name": ("name", "productName"), "pos_id": ("pos_id", "productId")}
 # The columns added, as in ``poslink run``'s output, and the reason as ``poslink explain``
 # gives it.
 MATCH_OUTPUT = ("jane_product_id", "match_score", "match_status", "match_reason")
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a value is a gap: None, a float NaN, or pandas' NA or NaT, each of which a
+    table's column reads as None (``_column``), so a value given alone reads as the same."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    # pandas' missing values, told by their type: pandas is not a dependency of poslink.
+    kind = type(value)
+    return kind.__module__.startswith("pandas") and kind.__name__ in ("NAType", "NaTType")
 
 
 def _is_pandas(table: Any) -> bool:

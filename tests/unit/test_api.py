@@ -204,6 +204,29 @@ def test_a_row_of_a_dataframe_is_matched_as_its_table_row_is(example: poslink.Ma
     assert example.explain(**row).match.jane_product_id == "5105"
 
 
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT], ids=repr)
+def test_a_missing_name_is_missing_in_every_call(example: poslink.Matcher, missing: Any) -> None:
+    # pandas' NA (a nullable column's gap) says what the same gap says in a table's row.
+    frame = pd.DataFrame({"name": pd.Series([missing], dtype=object)})
+    assert list(example.match_table(frame)["match_reason"]) == ["name is missing"]
+    for found in (example.match_one(missing), example.match_records([{"name": missing}])[0]):
+        assert (found.status, found.reason) == (Status.REJECTED, "name is missing")
+
+
+def test_a_missing_field_is_no_value_whatever_its_kind(example: poslink.Matcher) -> None:
+    name = "Citrus Comet -1.0g- Sunny Valley"
+    plain = example.match_one(name)
+    for missing in (None, float("nan"), pd.NA, pd.NaT):
+        row: dict[str, Any] = {
+            "name": name,
+            "category": missing,
+            "brand": missing,
+            "weight": missing,
+        }
+        for found in (example.match_one(**row), example.match_records([row])[0]):
+            assert (found.jane_product_id, found.reason) == (plain.jane_product_id, plain.reason)
+
+
 def test_a_saved_index_loads_to_the_same_decisions(
     example: poslink.Matcher, tmp_path: Path
 ) -> None:

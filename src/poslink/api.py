@@ -209,7 +209,8 @@ class Matcher:
         """A pandas DataFrame or an Arrow table with the match columns added.
 
         ``jane_product_id``, ``match_score``, ``match_status`` and ``match_reason`` are added
-        (or replaced) after the table's own columns, one row per row, in order. ``columns``
+        after the table's own columns (replaced where they are), one row per row, in order;
+        a table with two columns of one of those names is a ``ConfigError``. ``columns``
         maps poslink's fields (``name``, ``category``, ``brand``, ``product_type``,
         ``lineage``, ``weight``, ``pos_id``, ``source``) to the table's column names; by
         default each is read from the column of its own name, or from a POS export's usual

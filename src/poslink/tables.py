@@ -64,7 +64,8 @@ def read_columns(
     rows, and the column each field was read from.
 
     A field of ``columns`` that poslink does not read, a column it names that the table does
-    not have, or a table without a name column is a ``ConfigError`` naming it.
+    not have, a table without a name column, or one with two columns of a name it reads or
+    writes (``MATCH_OUTPUT``) is a ``ConfigError`` naming it.
     """
     present = column_names(table)
     given = dict(columns or {})
@@ -92,7 +93,9 @@ def read_columns(
             "the table has no name column (name or productName); map one with "
             f"columns={{'name': ...}} (columns: {', '.join(present)})"
         )
-    repeated = sorted({c for c in chosen.values() if present.count(c) > 1})
+    # A repeated column read, or a repeated match column (which one the decision would go to,
+    # a user could not tell), is refused before any record is matched.
+    repeated = sorted({c for c in (*chosen.values(), *MATCH_OUTPUT) if present.count(c) > 1})
     if repeated:
         raise ConfigError(
             f"the table has more than one column named {', '.join(map(repr, repeated))}:"
@@ -131,7 +134,8 @@ def match_arrays(matches: Sequence[Match]) -> dict[str, pa.Array]:
 
 
 def add_match_columns(table: T, matches: Sequence[Match]) -> T:
-    """A new table: ``table`` with the ``MATCH_OUTPUT`` columns added or replaced."""
+    """A new table: ``table`` with the ``MATCH_OUTPUT`` columns added after its own, or
+    replaced where they are (each at most once: ``read_columns`` refuses a repeated one)."""
     arrays = match_arrays(matches)
     out: Any = table
     if _is_pandas(out):
@@ -143,9 +147,12 @@ def add_match_columns(table: T, matches: Sequence[Match]) -> T:
             at = out.schema.get_field_index(name)
             out = out.set_column(at, name, array) if at >= 0 else out.append_column(name, array)
     else:
-        kept = [n for n in out.schema.names if n not in arrays]
+        # A batch has no set_column: made anew, each column where it was, as for a Table.
+        names = list(out.schema.names)
+        added = [n for n in arrays if n not in names]
+        columns = [arrays[n] if n in arrays else out.column(i) for i, n in enumerate(names)]
         out = pa.RecordBatch.from_arrays(
-            [out.column(n) for n in kept] + list(arrays.values()), names=[*kept, *arrays]
+            columns + [arrays[n] for n in added], names=[*names, *added]
         )
     result: T = out
     return result

@@ -22,7 +22,7 @@ from poslink.exceptions import ConfigError, InputError
 from poslink.records import Match, Status
 from poslink.sinks.csv import csv_line, header_cells, output_cells
 from poslink.sources.jane_json import FIELDS
-from poslink.tables import MATCH_OUTPUT
+from poslink.tables import MATCH_OUTPUT, column_names
 from poslink_dev.synth import generate
 
 CATALOG = EXAMPLES / "jane/catalog.db"
@@ -160,6 +160,42 @@ def test_a_repeated_name_column_is_refused_and_labels_that_are_not_text_are_read
     numbered = pd.DataFrame({0: [name], 1: ["Usable Marijuana"]})
     out = example.match_table(numbered, columns={"name": "0", "category": "1"})
     assert list(out["jane_product_id"]) == ["5105"]
+
+
+TABLE_KINDS = {
+    "DataFrame": lambda data, names: pd.DataFrame(dict(enumerate(data))).set_axis(names, axis=1),
+    "Table": lambda data, names: pa.Table.from_arrays([pa.array(c) for c in data], names=names),
+    "RecordBatch": lambda data, names: pa.RecordBatch.from_arrays(
+        [pa.array(c) for c in data], names=names
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", TABLE_KINDS)
+def test_match_columns_already_there_stay_in_place(example: poslink.Matcher, kind: str) -> None:
+    names = ["match_status", "name", "match_score", "kind", "jane_product_id", "match_reason"]
+    data = [
+        ["old"],
+        ["Citrus Comet -1.0g- Sunny Valley"],
+        [0.5],
+        ["Usable Marijuana"],
+        ["1"],
+        ["x"],
+    ]
+    out = example.match_table(TABLE_KINDS[kind](data, names), columns={"category": "kind"})
+    assert (type(out).__name__, column_names(out)) == (kind, names)
+    frame = out if isinstance(out, pd.DataFrame) else out.to_pandas()
+    assert list(frame["match_status"]) == ["matched"]
+    assert list(frame["jane_product_id"]) == ["5105"]
+
+
+@pytest.mark.parametrize("kind", TABLE_KINDS)
+def test_a_repeated_match_column_is_refused_by_name(example: poslink.Matcher, kind: str) -> None:
+    # Which of two match_score columns the score goes to, a user cannot tell: neither, then.
+    names = ["name", "match_score", "match_score"]
+    table = TABLE_KINDS[kind]([["Citrus Comet -1.0g- Sunny Valley"], [0.1], [0.2]], names)
+    with pytest.raises(ConfigError, match="more than one column named 'match_score'"):
+        example.match_table(table)
 
 
 def test_match_one_takes_the_structured_fields(tmp_path: Path) -> None:

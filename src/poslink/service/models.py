@@ -58,6 +58,19 @@ class RecordIn(BaseModel):
             return value
         raise PydanticCustomError("pos_id_type", "should be a string or an integer")
 
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight_with_unit(cls, value: Any) -> Any:
+        # Unlike pos_id, a number is refused: 3.5 alone has no unit, so the parser would read
+        # no weight from its text and the record would match as if none were sent. Refused
+        # with what to send instead, an integration finds its bug. Other values are left to
+        # the field's own check (text).
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "weight_type", 'should be text with its unit ("3.5g", "1/8 oz"), not a number'
+            )
+        return value
+
     def fields(self) -> dict[str, Any]:
         """The record as ``poslink.Matcher`` takes it."""
         return {

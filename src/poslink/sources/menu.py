@@ -229,4 +229,12 @@ class MenuSource(Source):
         if found_at(self.path, path, self.open_bytes) == "array":
             return
         where = f"at {path!r}" if path else "at the top level"
-        raise InputError(f"{self.path}: expected an array of products {where} (option products)")
+        problem = f"{self.path}: expected an array of products {where} (option products)"
+        # A top-level array is most often another source's export (the run's own hint,
+        # sniff.format_hint, names none: this source reads arrays too, with products '').
+        if path and found_at(self.path, "", self.open_bytes) == "array":
+            problem += (
+                "; the file is an array: a jane-style export is read by --source jane-json,"
+                " a bare array of menu products with option products set to ''"
+            )
+        raise InputError(problem)

@@ -178,6 +178,13 @@ def test_a_top_level_array(tmp_path: Path) -> None:
         ('{"products": {}}', {}, "expected an array of products at 'products'"),
         ("[]", {}, "expected an array of products at 'products'"),
         ('{"products": []}', {"products": ""}, "expected an array of products at the top level"),
+        (
+            '[{"productId": 7, "productName": "Zorbly Chews"}]',
+            {},
+            "expected an array of products at 'products' (option products); the file is an"
+            " array: a jane-style export is read by --source jane-json, a bare array of menu"
+            " products with option products set to ''",
+        ),
         ("", {}, "the file is empty"),
     ],
 )

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -115,6 +116,15 @@ def is_stream(path: Path | str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest of ``folder`` and its parents that exists, when it is not a directory (the
+    output's folder cannot be made under it); None otherwise."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            return None if place.is_dir() else place
+    return None
+
+
 def sync_folder(folder: Path) -> None:
     """fsync a folder, so that a rename in it is on disk (where the platform can)."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
@@ -187,6 +197,12 @@ class AtomicFile:
         target = Path(os.path.realpath(self.path))
         if target.is_dir():
             raise IsADirectoryError(21, "Is a directory", str(self.path))
+        in_the_way = _file_in_the_way(target.parent)
+        if in_the_way is not None:
+            # What mkdir would say ("File exists" or "Not a directory") names neither the
+            # file nor the problem.
+            reason = f"{in_the_way} is a file, not a directory"
+            raise NotADirectoryError(errno.ENOTDIR, reason, str(in_the_way))
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target)
         try:

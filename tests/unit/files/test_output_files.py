@@ -84,6 +84,17 @@ def test_out_naming_a_directory_is_refused(inputs: Path) -> None:
     assert list(folder.iterdir()) == [] and temp_files(inputs) == []
 
 
+@pytest.mark.parametrize("out", ["x.json/o.csv", "x.json/sub/o.csv"])
+def test_out_under_a_file_says_the_file_is_no_directory(inputs: Path, out: str) -> None:
+    before = snapshot(inputs)
+    result = poslink("run", *EXAMPLE_ARGS, "--out", inputs / out)
+    assert result.returncode == 4, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert f"cannot write output: {inputs / 'x.json'} is a file, not a directory" in lines[0]
+    assert snapshot(inputs) == before and temp_files(inputs) == []
+
+
 def test_dash_is_standard_output_and_the_summary_goes_to_stderr(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(Path(sys.executable).with_name("poslink")), "run", *map(str, EXAMPLE_ARGS),

@@ -179,7 +179,8 @@ def _figures(
             "store": [store] * n,
             "row": [r.row for r in records],
             "name": [r.name if isinstance(r, PosRecord) else "" for r in records],
-            "category": [r.category if isinstance(r, PosRecord) else None for r in records],
+            # A rejected record's category too: the report counts it under it (as network.tap).
+            "category": [r.category or None for r in records],
             "match_status": [m.status.value for m in matches],
             "match_score": [None if m.status is Status.REJECTED else m.score for m in matches],
             "pos_id": [r.pos_id for r in records],

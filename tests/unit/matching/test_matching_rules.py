@@ -89,6 +89,10 @@ CATALOG = [
     # Catalog fields that disagree with the product's own name.
     (130, "", "Cocoa Hollow", "", "cocoa hollow sea salt truffles", "edible", "Baked Goods"),
     (131, "", "Cocoa Hollow", "", "topical - calm relief - 300mg", "gear", ""),
+    # One product in two volumes.
+    (140, "", "Riverbend", "", "rescue rub - 120 ml", "topical", ""),
+    (141, "", "Riverbend", "", "rescue rub - 50 ml", "topical", ""),
+    (142, "30ml", "Riverbend", "", "daily drops", "tincture", ""),
 ]
 
 CASES = [
@@ -169,6 +173,13 @@ CASES = [
     # form field says otherwise than the name's own form words.
     ("Cocoa Hollow Sea Salt Truffles", "Edibles", "130"),
     ("Topical - Calm Relief - 300mg", "Other", "131"),
+    # A volume is a size: stated on both sides, it tells one product's sizes apart (one fluid
+    # ounce is 30 ml, within the tolerance).
+    ("Riverbend Rescue Rub - 50 ML", "Topicals", "141"),
+    ("Riverbend Rescue Rub 120ml", "", "140"),
+    ("Riverbend Rescue Rub 25ml", "", None),
+    ("Riverbend Daily Drops 1 fl oz", "", "142"),
+    ("Riverbend Daily Drops 15ml", "", None),
 ]
 
 

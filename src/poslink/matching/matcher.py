@@ -16,6 +16,7 @@ from operator import attrgetter
 from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
+from poslink.domain.text import folded_words
 from poslink.domain.vocabulary import Vocabulary
 from poslink.matching.brand_candidates import SCORE_ALL, BrandCandidates
 from poslink.matching.calibration import load_calibration
@@ -275,6 +276,11 @@ class Matcher:
             places = list(every)
         if not places:
             return []
+        if keys[places[0]] != item.brand and len(self._name_brands(item.exact)) > 1:
+            # Punctuation aside, the name is several brands' products ("OG Kush Crumble" and
+            # two brands' "og kush - crumble"): naming none of them, the record is none's in
+            # particular, and is decided as any name without a brand is.
+            return []
         owner = self.index.brand_keys[places[0]]
         record = item
         brand = self.index.brand_words(owner) if owner else None
@@ -316,6 +322,10 @@ class Matcher:
             if len({self._form_of(c.position) for c in found}) > 1:
                 return [replace(c, agreements=[]) for c in found]
         return found
+
+    def _name_brands(self, text: str) -> frozenset[str]:
+        """The brands of the products whose whole name is ``text``, punctuation aside."""
+        return self.index.name_brands().get(folded_words(text), frozenset())
 
     def _form_of(self, pos: int) -> tuple[object, ...]:
         """What tells products of one name apart: type, form and size (a lineage or amount

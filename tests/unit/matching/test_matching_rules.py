@@ -93,6 +93,10 @@ CATALOG = [
     (140, "", "Riverbend", "", "rescue rub - 120 ml", "topical", ""),
     (141, "", "Riverbend", "", "rescue rub - 50 ml", "topical", ""),
     (142, "30ml", "Riverbend", "", "daily drops", "tincture", ""),
+    # One name, punctuation aside, of three brands.
+    (150, "", "Summit Extracts", "", "og kush - crumble", "extract", "Waxes"),
+    (151, "", "Valley Labs", "", "og kush - crumble", "extract", "Waxes"),
+    (152, "", "Canyon Co", "", "og kush crumble", "extract", "Waxes"),
 ]
 
 CASES = [
@@ -180,6 +184,12 @@ CASES = [
     ("Riverbend Rescue Rub 25ml", "", None),
     ("Riverbend Daily Drops 1 fl oz", "", "142"),
     ("Riverbend Daily Drops 15ml", "", None),
+    # A whole name several brands' products have (punctuation aside) is none's in particular
+    # when the record names no brand; naming one, it is that brand's.
+    ("OG Kush CRUMBLE", "Concentrates", None),
+    ("OG Kush - Crumble", "Concentrates", None),
+    ("Valley Labs OG Kush - Crumble", "", "151"),
+    ("Canyon Co OG Kush Crumble", "Concentrates", "152"),
 ]
 
 

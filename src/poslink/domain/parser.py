@@ -18,6 +18,7 @@ from poslink.caching import BoundedCache
 from poslink.domain.brand_in_name import BrandInName
 from poslink.domain.brand_names import brand_key
 from poslink.domain.brands import BrandIndex
+from poslink.domain.categories import read_category
 from poslink.domain.forms import FLAVOUR_TYPES, read_forms
 from poslink.domain.knowledge import CategoryTypes, Knowledge, load_category_table
 from poslink.domain.measures import MeasureReader, Measures, measured
@@ -67,8 +68,6 @@ class Parser:
         self._brand_keys: BoundedCache[str, str] = BoundedCache(_MEMO_LIMIT)
         self._category_types: BoundedCache[str, CategoryTypes | None] = BoundedCache(_MEMO_LIMIT)
         self._amounts: BoundedCache[str, Measures] = BoundedCache(_MEMO_LIMIT)
-
-    # -- public ------------------------------------------------------------------------------
 
     def parse_pos(
         self,
@@ -270,12 +269,12 @@ class Parser:
         return self._brand_keys.get_or(brand, brand_key)
 
     def _declared(self, category: str) -> CategoryTypes | None:
-        return self._category_types.get_or(category, lambda c: self.categories.get(words(c)))
+        return self._category_types.get_or(
+            category, lambda c: read_category(c, self.categories, self.k.strong_forms)
+        )
 
     def _amount(self, amount: str) -> Measures:
         return self._amounts.get_or(amount, lambda a: self._measures(fold(a))[1])
-
-    # -- steps -------------------------------------------------------------------------------
 
     def _item(
         self,

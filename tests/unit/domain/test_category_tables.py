@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from poslink.domain.knowledge import CategoryTypes, load_category_table
+from poslink.domain.categories import read_category
+from poslink.domain.knowledge import CategoryTypes, load_category_table, load_knowledge
 from poslink.exceptions import ConfigError
 
 
@@ -66,3 +67,44 @@ def test_bad_tables(tmp_path: Path, text: str, message: str) -> None:
 def test_unknown_names(name: str) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_category_table(name)
+
+
+FLOWER = CategoryTypes(frozenset({"flower", "pre-roll"}), "flower")
+
+
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        # The table's own entry, however written.
+        ("Flower", FLOWER),
+        ("FLOWER", FLOWER),
+        ("Pre-Rolls", CategoryTypes(frozenset({"pre-roll"}))),
+        # A sub-category after a known category: the category's reading, default included.
+        ("Flower - Eighths", FLOWER),
+        ("Flower > Smalls", FLOWER),
+        ("Edibles: Gummies", CategoryTypes(frozenset({"edible", "tincture"}))),
+        # Two categories joined: both types.
+        ("Edibles & Topicals", CategoryTypes(frozenset({"edible", "tincture", "topical"}))),
+        (
+            "Flower / Tinctures",
+            CategoryTypes(frozenset({"flower", "pre-roll", "tincture"}), "flower"),
+        ),
+        # A product form used as a category: its type.
+        ("Wax", CategoryTypes(frozenset({"extract"}))),
+        ("Carts", CategoryTypes(frozenset({"vape"}))),
+        ("Joints", CategoryTypes(frozenset({"pre-roll"}))),
+        ("Infused Pre-Rolls", CategoryTypes(frozenset({"pre-roll"}))),
+        ("Concentrates - Shatter", CategoryTypes(frozenset({"extract", "vape"}))),
+        # Nothing known in it: no reading, as before.
+        ("Wellness", None),
+        ("Staff Picks - Deals", None),
+        ("", None),
+        # A hyphen inside a word joins nothing.
+        ("X-Mas Specials", None),
+    ],
+)
+def test_a_category_the_table_lacks_is_read_from_its_parts(
+    category: str, expected: CategoryTypes | None
+) -> None:
+    table = load_category_table("default")
+    assert read_category(category, table, load_knowledge().strong_forms) == expected

@@ -495,6 +495,13 @@ def test_category_default_type(parser: Parser) -> None:
     assert (set(item.types), set(item.subtypes)) == ({"pre-roll"}, {"preroll"})
 
 
+def test_a_store_made_category_is_read_from_its_parts(parser: Parser) -> None:
+    # "Flower - Eighths" is no table's category; its first part is.
+    item = parser.parse_pos("Dead Cherries -3.5g- Grassroots", "Flower - Eighths")
+    assert (set(item.types), item.prefer) == ({"flower", "pre-roll"}, "flower")
+    assert set(parser.parse_pos("Dead Cherries Grassroots", "Carts").types) == {"vape"}
+
+
 def test_category_wins_over_a_contradicting_form_word(parser: Parser) -> None:
     item = parser.parse_pos(
         "Cherry Pie Hash Bar (10-Pack) - SCCS", "Solid Marijuana Infused Edible"

@@ -65,6 +65,9 @@ def _read(path: Path, prefix: str, opener: Opener | None, backend: Any) -> Itera
                 done += 1
                 yield item
             return
+        except _LoneSurrogate:
+            backend = ijson.get_backend("python")  # from where the C parser stopped
+            continue
         except (ijson.JSONError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             if backend is ijson and _c_parser_cannot_go_on(exc, path, opener):
                 # Valid JSON: the pure Python parser goes on from where the C parser stopped.
@@ -138,11 +141,49 @@ def _items(path: Path, opener: Opener, backend: Any, prefix: str, skip: int) -> 
     with opener() as handle:
         skip_bom(handle)
         guarded = DepthGuard(handle, path)
-        stream = _Sealed(guarded) if backend is ijson else guarded
+        stream = _Sealed(_Surrogates(guarded)) if backend is ijson else guarded
         items = backend.items(stream, prefix, use_float=True, buf_size=BUF_SIZE)
         for n, item in enumerate(items):
             if n >= skip:
                 yield item
+
+
+class _LoneSurrogate(Exception):
+    """The document escapes a lone surrogate, which the C parser reads as "?"."""
+
+
+# An escaped surrogate that is not half of a pair ("\\ud800" alone, or before another escape:
+# the C parser decodes the first as "?", the json module keeps it). An escaped backslash
+# before "ud800" matches too: the pure Python parser then reads the document, as right.
+_HIGH, _LOW = rb"\\u[dD][89abAB][0-9a-fA-F]{2}", rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_LONE = re.compile(_HIGH + rb"(?!" + _LOW + rb")|(?<!" + _HIGH + rb")" + _LOW)
+# The start of a low half, cut off by the end of a read.
+_LOW_START = re.compile(rb"\\(?:u(?:[dD](?:[c-fC-F][0-9a-fA-F]?)?)?)?")
+
+
+class _Surrogates:
+    """A document's bytes, read through; ``_LoneSurrogate`` before a read that holds an
+    escaped lone surrogate reaches the C parser (the items of earlier reads are right)."""
+
+    def __init__(self, handle: IO[bytes] | DepthGuard) -> None:
+        self.handle = handle
+        self.tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes, unless they escape a lone surrogate."""
+        data = self.handle.read(size)
+        # Most reads hold no backslash (one byte is found many times faster than two): they
+        # are passed on without a copy or a search of their own.
+        if b"\\" in data or b"\\" in self.tail:
+            window = self.tail + data
+            for found in _LONE.finditer(window):
+                # A high half may be paired by the next read's first bytes, when this read
+                # ends in the start of a low half (the C parser cannot end the string yet).
+                if data and _LOW_START.fullmatch(window, found.end()):
+                    continue
+                raise _LoneSurrogate
+        self.tail = (self.tail + data)[-12:] if len(data) < 12 else data[-12:]
+        return data
 
 
 class _Sealed:
@@ -155,7 +196,7 @@ class _Sealed:
     ignored. (A document that is a lone value keeps its bytes as they are.)
     """
 
-    def __init__(self, handle: IO[bytes] | DepthGuard) -> None:
+    def __init__(self, handle: IO[bytes] | DepthGuard | _Surrogates) -> None:
         self.handle = handle
         self.first = b""
         self.sealed = False

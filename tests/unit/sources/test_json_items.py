@@ -123,11 +123,15 @@ BAD_BYTES = [
 ]
 
 
-# Documents the C parser alone gets wrong: an escaped lone surrogate where it fails to decode
-# one (valid JSON, read as the json module reads it; elsewhere it reads one as "?"), a string
-# left open after a lone value, a control character in a string the pure Python parser reads.
+# Documents the C parser alone gets wrong: an escaped lone surrogate (valid JSON, read as the
+# json module reads it: the C parser fails to decode one, or reads it as "?" when another
+# escape follows), a string left open after a lone value, a control character in a string the
+# pure Python parser reads.
 EDGES = [
     b'"\\u001f\\ud800,\\udc00"',
+    b'[[], [{"\\ud800\\"udc00": null}]]',
+    b'[{"name": "a\\ud800\\u0041"}, {"name": "\\udc00\\n"}]',
+    b'["' + b"x" * 13 + b'\\ud83d\\ude00", "\\ud800"]',
     b'1\n"',
     b'"\n[""]',
 ]

@@ -14,7 +14,8 @@ from poslink.records import ParsedItem, value_class
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
-_FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:th|oz|ounce)?\b")
+# A fraction of an ounce ("1/8", "1/4 oz", "1/8th"), or of a gram when it says so ("1/2g").
+_FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:(th|oz|ounce)|(g|gm|gram|grams))?\b")
 # What a count of pieces is per: "10 pills per pack", "20 pcs / box".
 _PER = r"(?:\bper\s+|/\s*)(?:pack|package|pkg|box|bag|jar|tin)\b"
 _PACK = re.compile(
@@ -88,7 +89,8 @@ class MeasureReader:
         if "/" in text:
             found = _FRACTION.search(text)
             if found and int(found.group(2)):
-                weight = 28.0 * int(found.group(1)) / int(found.group(2))
+                whole = 1.0 if found.group(4) else 28.0  # a gram, else an ounce
+                weight = whole * int(found.group(1)) / int(found.group(2))
                 text = _FRACTION.sub(" ", text)
         if _DIGIT.search(text):
             units: list[re.Match[str]] = []

@@ -97,6 +97,9 @@ CATALOG = [
     (150, "", "Summit Extracts", "", "og kush - crumble", "extract", "Waxes"),
     (151, "", "Valley Labs", "", "og kush - crumble", "extract", "Waxes"),
     (152, "", "Canyon Co", "", "og kush crumble", "extract", "Waxes"),
+    (160, "", "Harbor Extracts", "", "tangie - oil", "extract", "Oils"),
+    (161, "", "Harbor Extracts", "", "tangie - shatter", "extract", "Shatters"),
+    (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
 ]
 
 CASES = [
@@ -190,6 +193,8 @@ CASES = [
     ("OG Kush - Crumble", "Concentrates", None),
     ("Valley Labs OG Kush - Crumble", "", "151"),
     ("Canyon Co OG Kush Crumble", "Concentrates", "152"),
+    # "Cannabis" says what every product is, not which.
+    ("Harbor Extracts Tangie Cannabis Oil 1g", "Concentrates", "160"),
 ]
 
 

@@ -25,7 +25,8 @@ MENUS = SHARED / "menus-nm"
 # names only: linked 0.9829 / 0.9819, stores' own names 1.0000 / 0.7639, other_brand 1.07%;
 # with the Brand column: linked 0.9829 / 0.9819, stores' own names 0.9966 / 0.9738, 0.00%
 # (0.7607 and 0.9639 before a brand's line naming no form could be of a form its other lines
-# name, and "10 pills per pack" was read as a pack).
+# name, and "10 pills per pack" was read as a pack); other_brand 0.07% since a Brand field
+# naming no catalog brand gives way to the name's (two "P37 - ..." items of Prohibition 37).
 # Every wrong id on ``linked`` is a catalog duplicate of the same text as the one the store
 # linked (the first listed is given); most of the names-only ``other_brand`` ids are products
 # the catalog holds under another brand name (see docs/matching.md).

@@ -140,20 +140,20 @@ class Parser:
         """The rest of ``parse_pos``, from ``words_of``'s result."""
         tokens, m, exact = name.tokens, name.measures, name.exact
         key: str | None = None
-        how = ""
-        if brand and brand.strip():
-            key, how = self.brands.resolve(brand)
-            trace.brand_field(brand, how if key else "not in catalog")
-            how = f"field {how}" if key else "field (not in catalog)"
-            key = key or brand_key(brand)
-            found = self._brand_in_name.find(tokens)
+        field = brand.strip() if brand else ""
+        resolved, by = self.brands.resolve(field) if field else (None, "")
+        found = self._brand_in_name.find(tokens)
+        if field and (resolved or not found):
+            trace.brand_field(field, by if resolved else "not in catalog")
+            how = f"field {by}" if resolved else "field (not in catalog)"
+            key = resolved or brand_key(brand or "")
             if found and found[0] == key:
                 tokens = tokens[: found[1]] + tokens[found[2] :]
         else:
-            found = self._brand_in_name.find(tokens)
-            if found:
-                key, start, end, how = found
-                tokens = tokens[:start] + tokens[end:]
+            # No brand field, or one naming no catalog brand (a distributor, a store's own
+            # placeholder) where the name writes one: the name's brand.
+            key, start, end, how = found or (None, 0, 0, "")
+            tokens = tokens[:start] + tokens[end:]
             trace.brand_in_name(how)
         if self.brands.learned is not None:  # nicknames the catalog team taught
             tokens = self.brands.learned.rewrite(tokens, key)

@@ -40,12 +40,21 @@ def parser() -> Parser:
             {"brand": "gold leaf", "core": "gelato"},
             {"brand": "field brand 'gold leaf' (alias)"},
         ),
-        # a brand field not in the catalog is kept: such a record gets no id
+        # a brand field not in the catalog is kept when the name names no catalog brand:
+        # such a record gets no id
         (
-            "Gelato Gold Leaf",
+            "Gelato Wax",
             {"brand": "Tidewater"},
             {"brand": "tidewater"},
             {"brand": "field brand 'Tidewater' (not in catalog)"},
+        ),
+        # ... and where the name writes one, the field names a distributor or a store's own
+        # placeholder: the name's brand
+        (
+            "Gelato Gold Leaf",
+            {"brand": "Dispensary Near Me"},
+            {"brand": "gold leaf", "core": "gelato"},
+            {"brand": "name (suffix)"},
         ),
         (
             "Gelato Wax Gold Leaf",
@@ -179,6 +188,7 @@ def test_structured_brand_matches_a_name_without_it() -> None:
             {"id": "b", "name": "Gelato Wax", "brand": "Rival Farms"},
             {"id": "c", "name": "Gelato Wax"},
             {"id": "d", "name": "Gelato Wax", "brand": "Unknown Co"},
+            {"id": "e", "name": "Gold Leaf Gelato Wax", "brand": "Unknown Co"},
         ]
     )
     sink = MemorySink(source.fields)
@@ -191,6 +201,7 @@ def test_structured_brand_matches_a_name_without_it() -> None:
         ("b", "2", "matched"),
         ("c", None, "no_match"),  # no brand, and "Gelato" is a name the whole trade uses
         ("d", None, "no_match"),
+        ("e", "1", "matched"),  # the field names no catalog brand; the name does
     ]
 
 

@@ -31,7 +31,18 @@ class BrandInName:
         """The brand key, where its words start and end among ``tokens``, and how it was found
         (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone; when that
         one is at the start and a later span finds another brand at the end, the one
-        ``BrandIndex.either_end`` prefers)."""
+        ``BrandIndex.either_end`` prefers). Legal forms right after the brand ("LLC", "Inc",
+        "Co") are the brand's words too, while a word of the name is left."""
+        found = self._find(tokens)
+        if found is None:
+            return None
+        key, start, end, how = found
+        legal = self.brands.rules.legal_forms
+        while end < len(tokens) - 1 and tokens[end] in legal:
+            end += 1
+        return key, start, end, how
+
+    def _find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
         tags = self._tags
         chosen = None
         misread = None

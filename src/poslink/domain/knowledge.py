@@ -46,6 +46,8 @@ class BrandRules:
     # the whole trade uses, and form phrases ("OG", "Northern Lights", "Hard Candy").
     strain_words: frozenset[str] = frozenset()
     form_names: frozenset[str] = frozenset()
+    # Legal forms ("llc", "inc"): after a brand in a name, the brand's words.
+    legal_forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,7 @@ def load_knowledge() -> Knowledge:
             fuzzy_min_length=int(brands["fuzzy_min_length"]),
             strain_words=frozenset(w for n in strains["common"]["names"] for w in words(n).split()),
             form_names=frozenset(strong) | frozenset(weak),
+            legal_forms=frozenset(words(w) for w in brands.get("legal_forms", [])),
         ),
     )
 

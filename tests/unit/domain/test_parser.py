@@ -285,6 +285,9 @@ POS_CASES = [
         {"cartridge"},
         {"weight_g": 0.5},
     ),
+    # A legal form after the brand is the brand's word.
+    ("Grassroots LLC Dead Cherries 3.5g", "", "grassroots", "dead cherries", set(), set(), {}),
+    ("SCCS Inc. - Euphurkle Rosin", "", "sccs", "euphurkle", {"extract"}, {"rosin"}, {}),
     (
         "Cherry WU SHAKE -14.0g- Bedford Grow",
         "",

@@ -285,6 +285,16 @@ POS_CASES = [
         {"cartridge"},
         {"weight_g": 0.5},
     ),
+    # Lineage cut to three letters.
+    (
+        "| HYB | Dead Cherries -3.5g- Grassroots",
+        "",
+        "grassroots",
+        "dead cherries",
+        set(),
+        set(),
+        {"lineage": "hybrid", "weight_g": 3.5},
+    ),
     # A legal form after the brand is the brand's word.
     ("Grassroots LLC Dead Cherries 3.5g", "", "grassroots", "dead cherries", set(), set(), {}),
     ("SCCS Inc. - Euphurkle Rosin", "", "sccs", "euphurkle", {"extract"}, {"rosin"}, {}),

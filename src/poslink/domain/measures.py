@@ -58,6 +58,14 @@ class MeasureReader:
             )
         )
         self._unit = re.compile(rf"(?<![a-z0-9.]){_NUM}\s*({unit_alt})\b")
+        # A count of pieces written with "x" beside an amount ("0.5g x 5", "2 x 1g", "10mg
+        # x 10"), read as the amount and a pack.
+        self._times = re.compile(
+            rf"(?<![a-z0-9.])(?:(\d+)\s*x\s*[-(\[]?\s*{_NUM}\s*({unit_alt})\b"
+            # After the amount, the count stands apart from the "x" ("1.0g X13" is a strain).
+            rf"|{_NUM}\s*({unit_alt})(?:[-)\]]?x|\s*[-)\]]?\s*x\s+)(\d+)"
+            rf"(?![\d.]|\s*({unit_alt})\b))"
+        )
         named = "|".join(
             re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
         )
@@ -99,6 +107,8 @@ class MeasureReader:
                 units.append(found)
                 return " "
 
+            if "x" in text:
+                text = self._times.sub(_as_pack, text)
             # One pass takes the amounts out and keeps them, in the order written.
             text = self._unit.sub(take, text)
             for found in units:
@@ -128,6 +138,14 @@ class MeasureReader:
     def _lineage_words(self, found: re.Match[str]) -> str:
         letters = re.split(r"\s*[/,]\s*", found.group(1) or found.group(2))
         return " " + " ".join(self._k.lineage_letters[x] for x in letters) + " "
+
+
+def _as_pack(found: re.Match[str]) -> str:
+    """ "0.5g x 5" and "5 x 0.5g" written as "0.5g 5pk"."""
+    count, value, unit = found.group(1), found.group(2), found.group(3)
+    if count is None:
+        value, unit, count = found.group(4), found.group(5), found.group(6)
+    return f" {value}{unit} {count}pk "
 
 
 def measured(item: ParsedItem, m: Measures) -> ParsedItem:

@@ -295,6 +295,19 @@ POS_CASES = [
         set(),
         {"lineage": "hybrid", "weight_g": 3.5},
     ),
+    # Short forms of form words.
+    (
+        "Grassroots | Dispo | True OG | .5G",
+        "",
+        "grassroots",
+        "true og",
+        {"vape"},
+        {"disposable"},
+        {"weight_g": 0.5},
+    ),
+    ("Tangie PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"preroll"}, {"weight_g": 1.0}),
+    ("Tangie Infused PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"infused preroll"}, {}),
+    ("Tangie LR 1g - SCCS", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
     # A count of pieces written with "x" beside the amount.
     (
         "OG Pre-Roll 0.5g x 5 Grassroots",

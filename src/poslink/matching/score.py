@@ -121,8 +121,13 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
 
 
 def _weighs(item: ParsedItem) -> bool:
-    """Whether an item's milligrams are its weight: a "500mg" cartridge holds 0.5 g."""
-    return bool(item.types) and item.types <= {"vape", "extract"}
+    """Whether an item's milligrams are its weight: a "500mg" cartridge holds 0.5 g, a
+    "500mg" pre-roll weighs 0.5 g."""
+    return bool(item.types) and item.types <= _WEIGHED
+
+
+# The types whose products are sold by weight, so that milligrams stated are their weight.
+_WEIGHED = frozenset({"vape", "extract", "pre-roll", "flower"})
 
 
 def _grams(item: ParsedItem, weight: float | None) -> float | None:

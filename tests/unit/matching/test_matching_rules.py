@@ -100,6 +100,7 @@ CATALOG = [
     (160, "", "Harbor Extracts", "", "tangie - oil", "extract", "Oils"),
     (161, "", "Harbor Extracts", "", "tangie - shatter", "extract", "Shatters"),
     (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
+    (170, "1g", "Juniper Farms", "", "purple kush - pre-roll", "pre-roll", "Pre-Rolls"),
 ]
 
 CASES = [
@@ -195,6 +196,9 @@ CASES = [
     ("Canyon Co OG Kush Crumble", "Concentrates", "152"),
     # "Cannabis" says what every product is, not which.
     ("Harbor Extracts Tangie Cannabis Oil 1g", "Concentrates", "160"),
+    # Milligrams of a pre-roll are its weight, as a cartridge's are.
+    ("Juniper Farms Purple Kush 500mg Pre-Roll", "", None),
+    ("Juniper Farms Purple Kush 1000mg Pre-Roll", "", "170"),
 ]
 
 

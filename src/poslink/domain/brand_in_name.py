@@ -32,14 +32,18 @@ class BrandInName:
         (``BrandIndex.find`` on each of ``spans``, the first not made of tags alone; when that
         one is at the start and a later span finds another brand at the end, the one
         ``BrandIndex.either_end`` prefers). Legal forms right after the brand ("LLC", "Inc",
-        "Co") are the brand's words too, while a word of the name is left."""
+        "Co") are the brand's words too, while a word of the name is left. The first words of
+        a brand followed by a word naming a company that is not the brand's ("Eagle
+        Botanicals" of Eagle Packs) are another company's name: no brand."""
         found = self._find(tokens)
         if found is None:
             return None
         key, start, end, how = found
-        legal = self.brands.rules.legal_forms
-        while end < len(tokens) - 1 and tokens[end] in legal:
+        rules = self.brands.rules
+        while end < len(tokens) - 1 and tokens[end] in rules.legal_forms:
             end += 1
+        if _another_company(tokens[start : end + 1], key.split(), rules.company_words):
+            return None
         return key, start, end, how
 
     def _find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
@@ -113,6 +117,19 @@ class BrandInName:
             for start, end in self.spans(tokens):
                 queries += brands.fuzzy_queries(tokens[start:end])
         brands.prefetch(queries)
+
+
+def _another_company(beside: Sequence[str], named: Sequence[str], company: Container[str]) -> bool:
+    """Whether a brand as written with the word after it (``beside``) is the first words of
+    the brand ``named`` and then a word naming a company that the brand's name goes on
+    without ("eagle botanicals" beside "eagle packs"; "sticky thumb farm" is "sticky thumb
+    farms" written singular, "rx trax" is "rxtrax")."""
+    own = {w.removesuffix("s") for w in named}
+    other = [w for w in beside if w in company and w.removesuffix("s") not in own]
+    if not other:
+        return False
+    written = [w for w in beside if w not in company]
+    return 0 < len(written) < len(named) and list(named[: len(written)]) == written
 
 
 def _across_tag(written: Sequence[str], key: str, tags: Container[str]) -> bool:

@@ -48,6 +48,8 @@ class BrandRules:
     form_names: frozenset[str] = frozenset()
     # Legal forms ("llc", "inc"): after a brand in a name, the brand's words.
     legal_forms: frozenset[str] = frozenset()
+    # Words naming a company ("botanicals"): after a brand's first words, another company.
+    company_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,7 @@ def load_knowledge() -> Knowledge:
             strain_words=frozenset(w for n in strains["common"]["names"] for w in words(n).split()),
             form_names=frozenset(strong) | frozenset(weak),
             legal_forms=frozenset(words(w) for w in brands.get("legal_forms", [])),
+            company_words=frozenset(words(w) for w in brands.get("company_words", [])),
         ),
     )
 

@@ -295,6 +295,27 @@ POS_CASES = [
         set(),
         {"lineage": "hybrid", "weight_g": 3.5},
     ),
+    # The first word of "Bedford Grow" followed by another company's word: another company.
+    (
+        "Cherry WU SHAKE - Bedford Botanicals",
+        "",
+        None,
+        "cherry wu bedford botanicals",
+        {"flower"},
+        {"shake"},
+        {},
+    ),
+    (
+        "Bedford Farms - Cherry WU SHAKE",
+        "",
+        None,
+        "bedford farms cherry wu",
+        {"flower"},
+        {"shake"},
+        {},
+    ),
+    # ... but the brand's own word written singular is the brand.
+    ("Cresco Lab - Mango Gummies", "", "cresco labs", "mango", {"edible"}, {"gummy"}, {}),
     # Short forms of form words.
     (
         "Grassroots | Dispo | True OG | .5G",

@@ -112,7 +112,7 @@ class CatalogIndex:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _word_brands: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-    _name_brands: dict[str, frozenset[str]] | None = field(
+    _shared_names: frozenset[str] | None = field(
         default=None, init=False, repr=False, compare=False
     )
     _postings: dict[str, list[int]] | None = field(
@@ -197,16 +197,20 @@ class CatalogIndex:
         keys = self.brand_keys
         return {t: frozenset(keys[p] for p in ps) for t, ps in self.exact_texts().items()}
 
-    def name_brands(self) -> dict[str, frozenset[str]]:
-        """Each product's whole name as its words alone (punctuation aside: "og kush -
-        crumble" and "OG Kush Crumble" are one) -> the brand keys of the products having it."""
-        if self._name_brands is None:
+    def shared_names(self) -> frozenset[str]:
+        """The whole names (as their words alone, punctuation aside: "og kush - crumble" and
+        "OG Kush Crumble" are one) that products of more than one brand have."""
+        if self._shared_names is None:
             keys = self.brand_keys
-            found: dict[str, set[str]] = {}
+            owner: dict[str, str] = {}
+            shared: set[str] = set()
             for text, places in self.exact_texts().items():
-                found.setdefault(folded_words(text), set()).update(keys[p] for p in places)
-            self._name_brands = {t: frozenset(b) for t, b in found.items()}
-        return self._name_brands
+                name = folded_words(text)
+                for p in places:
+                    if owner.setdefault(name, keys[p]) != keys[p]:
+                        shared.add(name)
+            self._shared_names = frozenset(shared)
+        return self._shared_names
 
     def word_postings(self) -> dict[str, list[int]]:
         """Each word of the catalog's core names -> the products having it (for review)."""

@@ -276,7 +276,7 @@ class Matcher:
             places = list(every)
         if not places:
             return []
-        if keys[places[0]] != item.brand and len(self._name_brands(item.exact)) > 1:
+        if keys[places[0]] != item.brand and folded_words(item.exact) in self.index.shared_names():
             # Punctuation aside, the name is several brands' products ("OG Kush Crumble" and
             # two brands' "og kush - crumble"): naming none of them, the record is none's in
             # particular, and is decided as any name without a brand is.
@@ -322,10 +322,6 @@ class Matcher:
             if len({self._form_of(c.position) for c in found}) > 1:
                 return [replace(c, agreements=[]) for c in found]
         return found
-
-    def _name_brands(self, text: str) -> frozenset[str]:
-        """The brands of the products whose whole name is ``text``, punctuation aside."""
-        return self.index.name_brands().get(folded_words(text), frozenset())
 
     def _form_of(self, pos: int) -> tuple[object, ...]:
         """What tells products of one name apart: type, form and size (a lineage or amount

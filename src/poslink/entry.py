@@ -51,7 +51,7 @@ def main() -> None:
 
         from poslink import logs  # the standard library only
 
-        message, code, kind = logs.stopped_while_starting(getattr(exc, "signum", signal.SIGINT))
+        message, code, kind = logs.stopped_while_starting(exc)
         logs.configure(fmt=logs.log_format_in(sys.argv[1:]))
         logging.getLogger(logs.LOGGER).error(
             message, extra={"fields": {"exit_code": code, "kind": kind}}

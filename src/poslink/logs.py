@@ -124,15 +124,18 @@ def log_format_in(args: Sequence[str]) -> LogFormat:
     return "json" if found == "json" else "text"
 
 
-def stopped_while_starting(signum: int, started: bool = False) -> tuple[str, int, str]:
+def stopped_while_starting(stop: BaseException) -> tuple[str, int, str]:
     """What a command a signal stopped before it ran ends with: its message, exit code
     (128 + the signal's number) and kind (``interrupted``, ``terminated``), worded as a run's.
-    ``started``: the command had begun its work (the signal came as it ended, past its own
-    handling), so nothing is said of what it did."""
+
+    ``stop`` is the interruption: its ``signum`` (none: Ctrl-C), and ``started`` when the
+    command had begun its work (the signal came as it ended, past its own handling), so
+    nothing is said of what it did."""
+    signum = getattr(stop, "signum", signal.SIGINT)
     if signum == signal.SIGINT:
         what, kind = "interrupted", "interrupted"
     else:
         what, kind = f"terminated by {signal.Signals(signum).name}", "terminated"
-    if started:
+    if getattr(stop, "started", False):
         return what, 128 + signum, kind
     return f"{what} while starting; nothing was read or written", 128 + signum, kind

@@ -80,8 +80,7 @@ def _stopped_starting() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt as exc:
-        signum = exc.signum if isinstance(exc, Terminated) else SIGINT
-        raise StoppedStarting(signum, CommandLine.started) from None
+        raise StoppedStarting(getattr(exc, "signum", SIGINT), CommandLine.started) from None
 
 
 app = typer.Typer(

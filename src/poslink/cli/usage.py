@@ -11,7 +11,6 @@ caller; help, ``--version`` and a command's exit code come back as before.
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
@@ -20,7 +19,7 @@ import typer
 
 from poslink import logs
 from poslink.cli._app import StoppedStarting, report
-from poslink.exceptions import EXIT_USAGE, Terminated, plain
+from poslink.exceptions import EXIT_USAGE, plain
 
 
 class _ClickError(Protocol):
@@ -87,9 +86,7 @@ def run_app(app: typer.Typer) -> int:
     except (KeyboardInterrupt, StoppedStarting) as exc:
         # While Typer makes the command, or Click parses the command line (``CommandLine``):
         # as ``poslink.entry`` reports one during the import, since no command has run yet.
-        signum = exc.signum if isinstance(exc, Terminated | StoppedStarting) else signal.SIGINT
-        started = isinstance(exc, StoppedStarting) and exc.started
-        message, code, kind = logs.stopped_while_starting(signum, started)
+        message, code, kind = logs.stopped_while_starting(exc)
         logs.configure(fmt=logs.log_format_in(args))
         report(message, code, kind)
         return code

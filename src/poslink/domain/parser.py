@@ -154,7 +154,7 @@ class Parser:
             # placeholder) where the name writes one: the name's brand.
             key, start, end, how = found or (None, 0, 0, "")
             tokens = tokens[:start] + tokens[end:]
-            trace.brand_in_name(how)
+            trace.brand_in_name(f"{how}; field {field!r} not in catalog" if field else how)
         if self.brands.learned is not None:  # nicknames the catalog team taught
             tokens = self.brands.learned.rewrite(tokens, key)
         if key:

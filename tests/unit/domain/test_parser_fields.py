@@ -54,7 +54,7 @@ def parser() -> Parser:
             "Gelato Gold Leaf",
             {"brand": "Dispensary Near Me"},
             {"brand": "gold leaf", "core": "gelato"},
-            {"brand": "name (suffix)"},
+            {"brand": "name (suffix; field 'Dispensary Near Me' not in catalog)"},
         ),
         (
             "Gelato Wax Gold Leaf",

@@ -155,6 +155,12 @@ def _brand(
         written = words(record.brand)
         if key == target_key or not written:
             return []
+        found = None if key else brands.find(words(record.name).split())
+        if found and found[0] == target_key:
+            # A field naming no catalog brand gives way to the brand the name writes (the
+            # parser's rule): the record was read right, and the field ("Dispensary Near
+            # Me", a distributor) is no alias to learn.
+            return []
         why = f'brand field "{record.brand.strip()}" was read as ' + (
             f'"{key}"' if key else "no catalog brand"
         )

@@ -66,8 +66,11 @@ def test_a_linked_record_proposes_its_brand_and_its_nickname() -> None:
     # A brand field unlike the catalog's brand is offered, not ticked.
     other = propose(parser, record("Pineapple Express", brand="Nova Glow"), product)
     assert [(p.text, p.suggested) for p in other] == [("nova glow", False)]
-    # A record already read right teaches nothing.
+    # A record already read right teaches nothing, whatever a field naming no catalog
+    # brand says (the name's brand is read).
     assert propose(parser, record("Pineapple Express | Sunny Valley"), product) == []
+    placeholder = record("Pineapple Express | Sunny Valley", brand="Dispensary Near Me")
+    assert propose(parser, placeholder, product) == []
     # A brand written at the start of the name, unknown to the catalog's names.
     gummies = next(p for p in built.products if p.id == "7001")
     said = propose(parser, record("Daddy Gelato Gummies 100mg", category="Edibles"), gummies)

@@ -175,7 +175,7 @@ class BrandCandidates:
     ) -> list[Candidate]:
         """``score`` of each product at ``places``; the form and vetoes, which read only a
         product's profile, are worked out once per profile (a brand has few)."""
-        memo: dict[tuple[int, bool], tuple[str, str, str]] = {}
+        memo: dict[tuple[int, bool], tuple[str, str, str, str]] = {}
         return [self.score(record, pos, brand, review, memo) for pos in places]
 
     def score(
@@ -184,7 +184,7 @@ class BrandCandidates:
         pos: int,
         brand: BrandWords,
         review: bool = False,
-        memo: dict[tuple[int, bool], tuple[str, str, str]] | None = None,
+        memo: dict[tuple[int, bool], tuple[str, str, str, str]] | None = None,
     ) -> Candidate:
         """The record's candidate at ``pos`` of ``brand``: its vetoes, else its evidence.
 
@@ -198,9 +198,11 @@ class BrandCandidates:
             known = self._form_and_veto(record, self.index.profiles[key[0]], brand, generic)
             if memo is not None:
                 memo[key] = known
-        form, veto, unlisted = known
+        form, veto, unlisted, rest = known
         if unlisted and not brand.own_line(record.tokens, pos, record.subtypes):
             form, veto = "", unlisted
+        elif not form and self._named_alike(record, pos):
+            form, veto = "unknown", rest
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
@@ -252,9 +254,10 @@ class BrandCandidates:
 
     def _form_and_veto(
         self, record: ParsedItem, product: ParsedItem, brand: BrandWords, generic: bool
-    ) -> tuple[str, str, str]:
-        """The form relation of the record to a product of this profile, the first veto, and
-        the form veto that holds unless the product is of a line of its own (``unlisted``)."""
+    ) -> tuple[str, str, str, str]:
+        """The form relation of the record to a product of this profile, the first veto, the
+        form veto that holds unless the product is of a line of its own (``unlisted``), and the
+        first veto but the form's."""
         sides = (record.types, record.subtypes, product.types, product.subtypes)
         form = self._forms.get(sides)
         if form is None:
@@ -272,13 +275,29 @@ class BrandCandidates:
             # profile's).
             unlisted = _form_conflict(record, product)
         ptype = next(iter(product.types), "")
-        veto = (
-            ("" if form else _form_conflict(record, product))
-            or size_veto(record, product, product.weight_g)
+        rest = (
+            size_veto(record, product, product.weight_g)
             or attribute_veto(record, product, self._line(record.brand or "", ptype))
             or ("" if generic else number_veto(record, product, brand))
         )
-        return form, veto, unlisted
+        return form, ("" if form else _form_conflict(record, product)) or rest, unlisted, rest
+
+    def _named_alike(self, record: ParsedItem, pos: int) -> bool:
+        """Whether the record's form is read only from weak words ("chocolate", "truffle"),
+        each of which the product's own name has too, while that name names nothing of the product's
+        catalog form: the words are then of the product's name (a "Chocolate Chip Protein
+        Bar" the catalog files under baked goods), not a form against its subtype."""
+        words = self._lexicon.form_words
+        if not record.subtypes or not any(w in words for w in record.tokens):
+            return False
+        product = self.index.item(pos)
+        if not record.types & product.types:
+            return False
+        named = [w for w in record.tokens if words.get(w)]
+        if any(w not in product.tokens for w in named):
+            return False  # "Cookies and Cream Brownies": the brownies are the record's own
+        own = {words[w] for w in product.tokens if w in words}
+        return record.subtypes <= {words[w] for w in named} and not own & product.subtypes
 
 
 def _form_conflict(record: ParsedItem, product: ParsedItem) -> str:

@@ -101,6 +101,9 @@ CATALOG = [
     (161, "", "Harbor Extracts", "", "tangie - shatter", "extract", "Shatters"),
     (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
     (170, "1g", "Juniper Farms", "", "purple kush - pre-roll", "pre-roll", "Pre-Rolls"),
+    (180, "", "Orchard Bakery", "", "chocolate chip protein bar", "edible", "Baked Goods"),
+    (181, "", "Orchard Bakery", "", "cookies and cream chocolate bar", "edible", "Chocolates"),
+    (182, "", "Orchard Bakery", "", "haute chocolate", "edible", "Drinks"),
 ]
 
 CASES = [
@@ -199,6 +202,12 @@ CASES = [
     # Milligrams of a pre-roll are its weight, as a cartridge's are.
     ("Juniper Farms Purple Kush 500mg Pre-Roll", "", None),
     ("Juniper Farms Purple Kush 1000mg Pre-Roll", "", "170"),
+    # A flavour word of an edible's name is no form against its catalog subtype when the
+    # product's own name has it: the catalog files this "chocolate" bar under baked goods.
+    ("Orchard Bakery Chocolate Chip Protein Bar 50mg", "Edibles", "180"),
+    ("ORCHARD BAKERY HAUTE CHOCOLATE -10mg-", "Edibles", "182"),
+    # ... but brownies the product's name does not say are another form than its chocolate.
+    ("Orchard Bakery Cookies and Cream Brownies", "Edibles", None),
 ]
 
 

@@ -30,6 +30,7 @@ from poslink.matching.score import (
     form_relation,
     name_evidence,
     number_veto,
+    plain,
     size_veto,
 )
 from poslink.matching.words import LINE_WEIGHT, BrandWords
@@ -250,6 +251,7 @@ class BrandCandidates:
             form=form,
             generic=generic,
             doubt=doubt,
+            plain=plain(record, product),
         )
 
     def _form_and_veto(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from poslink.config import MatcherConfig
@@ -32,6 +32,7 @@ def decide(
     config: MatcherConfig,
     *,
     unbranded: bool = False,
+    variant: Callable[[int], str] | None = None,
 ) -> tuple[Candidate | None, Status, str]:
     """Choose the candidate to give, or none, and say why.
 
@@ -40,7 +41,9 @@ def decide(
     wins when it clears ``FLOOR`` and no other candidate comes within the margin; a
     brand's generic product never rivals a product the record names. Among close ones, the
     one with strictly more agreeing attributes wins, unless the record names no brand
-    (attributes do not tell one brand's product from another's); else it is ambiguous.
+    (attributes do not tell one brand's product from another's); else, when the leaders are
+    one product's variants (``variant``: a product's name less its measures, by position), the
+    one stating no size, pack or potency that the record leaves open; else it is ambiguous.
     """
     alive = [c for c in candidates if not c.veto]
     if not alive:
@@ -78,8 +81,14 @@ def decide(
     rivals = [c for c in (top, *close) if c is not lead]
     if all(_support(c) < most for c in rivals):
         return lead, Status.MATCHED, _why(lead) + f"; beat {len(rivals)} close"
-    leaders = sum(_support(c) == most for c in (top, *close))
-    return None, Status.AMBIGUOUS, f"{leaders} candidates within {config.margin:.2f}"
+    leaders = [c for c in (top, *close) if _support(c) == most]
+    plain = [c for c in leaders if c.plain]
+    if len(plain) == 1 and variant and len({variant(c.position) for c in leaders}) == 1:
+        # The catalog's variants of one name by size, pack or potency: the record stating none
+        # is the one stating none ("Tiva Kaps", not "Tiva Kaps - 10mg").
+        why = f"; the plain one of {len(leaders)} variants"
+        return plain[0], Status.MATCHED, _why(plain[0]) + why
+    return None, Status.AMBIGUOUS, f"{len(leaders)} candidates within {config.margin:.2f}"
 
 
 _FORM_RANK = {"same": 3, "related": 2, "unknown": 1}

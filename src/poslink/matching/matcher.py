@@ -16,6 +16,7 @@ from operator import attrgetter
 from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.domain.knowledge import load_knowledge
+from poslink.domain.parser import Parser
 from poslink.domain.text import folded_words
 from poslink.domain.vocabulary import Vocabulary
 from poslink.matching.brand_candidates import SCORE_ALL, BrandCandidates
@@ -87,6 +88,7 @@ class Matcher:
         self._brand = BrandCandidates(index, self.k, self._lexicon, score_all_to)
         self._cache: BoundedCache[Key, Decision] = BoundedCache(cache_size)
         self.cache_hits = 0
+        self._parser: Parser | None = None
 
     def match(self, row: int, item: ParsedItem, key: Key | None = None) -> Match:
         """The decision for one parsed record (``key``: its ``decision_key``, if known)."""
@@ -224,7 +226,9 @@ class Matcher:
         if item.brand and item.brand not in self.index.blocks and not item.exact:
             return Assessment(None, Status.NO_MATCH, f"brand {item.brand!r} not in catalog")
         candidates = self._candidates(item)
-        chosen, status, reason = decide(candidates, self.config, unbranded=not item.brand)
+        chosen, status, reason = decide(
+            candidates, self.config, unbranded=not item.brand, variant=self._variant
+        )
         if not item.brand and not item.exact:
             reason = f"no brand in record; {reason}"
         best = chosen or next((c for c in candidates if not c.veto), None)
@@ -243,6 +247,13 @@ class Matcher:
         else:
             kind = "strain part" if best.partial else "brand"
         return Assessment(chosen, status, reason, kind, best.name)
+
+    def _variant(self, position: int) -> str:
+        """A product's name less its measures: what its variants of size, pack or potency
+        share (read only to break a tie: the parser is made on first use)."""
+        if self._parser is None:
+            self._parser = Parser(self.k, self.index.brands)
+        return " ".join(self._parser.words_of(self.index.products[position].name).tokens)
 
     def _decide(self, item: ParsedItem) -> Decision:
         found = self.assess(item)

@@ -58,6 +58,8 @@ class Candidate:
     # Candidates of one group are the catalog's duplicates: one name, type, form and size, and
     # no veto between them (``duplicates.py``).
     group: int = -1
+    # The product states no size, pack or potency the record leaves open (``plain``).
+    plain: bool = False
 
 
 def form_relation(record: ParsedItem, product: ParsedItem, k: Knowledge) -> str:
@@ -303,6 +305,18 @@ def _plain(record: frozenset[str], product: frozenset[str], k: Knowledge) -> boo
     """Whether the product is the plain kind of the family the record names ("pre-roll")."""
     plain = {k.families[f].plain for f in record if f in k.families}
     return bool(plain & product)
+
+
+def plain(record: ParsedItem, product: ParsedItem) -> bool:
+    """Whether the product states no size, pack or potency that the record leaves open: of
+    the catalog's variants of one name, its plain "Tiva Kaps" is a record's "Tiva Kaps" rather
+    than its "Tiva Kaps - 10mg" (``decide``)."""
+    weighed = _weighs(product)  # its milligrams are its size
+    return not (
+        (_grams(product, product.weight_g) and not _grams(record, record.weight_g))
+        or (product.pack and not record.pack)
+        or (not weighed and product.potency_mg and not record.potency_mg)
+    )
 
 
 def agreements(record: ParsedItem, product: ParsedItem, form: str, k: Knowledge) -> list[str]:

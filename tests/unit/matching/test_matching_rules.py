@@ -104,6 +104,9 @@ CATALOG = [
     (180, "", "Orchard Bakery", "", "chocolate chip protein bar", "edible", "Baked Goods"),
     (181, "", "Orchard Bakery", "", "cookies and cream chocolate bar", "edible", "Chocolates"),
     (182, "", "Orchard Bakery", "", "haute chocolate", "edible", "Drinks"),
+    (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
+    (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
+    (192, "50mg", "Lumen Labs", "", "dream caps - 50mg", "edible", "Capsules"),
 ]
 
 CASES = [
@@ -208,6 +211,10 @@ CASES = [
     ("ORCHARD BAKERY HAUTE CHOCOLATE -10mg-", "Edibles", "182"),
     # ... but brownies the product's name does not say are another form than its chocolate.
     ("Orchard Bakery Cookies and Cream Brownies", "Edibles", None),
+    # Of the catalog's variants of one name by potency, a record stating none is the one
+    # stating none; one stating its potency is that one.
+    ("Lumen Labs Dream Caps", "Edibles", "190"),
+    ("Dream Caps 50mg - Lumen Labs", "Edibles", "192"),
 ]
 
 

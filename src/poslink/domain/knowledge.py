@@ -30,6 +30,9 @@ class Family:
     product_type: str
     parent: str = ""
     plain: str = ""
+    # The families of another type this one holds unless its name says otherwise (a
+    # cartridge's distillate): named beside it, they say nothing of the product's name.
+    holds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,12 @@ def load_knowledge() -> Knowledge:
     markers = _phrases(vocab["markers"])
     noise = frozenset(words(w) for w in vocab["noise"]["words"])
     families = {
-        name: Family(str(spec["type"]), str(spec.get("parent", "")), str(spec.get("plain", "")))
+        name: Family(
+            str(spec["type"]),
+            str(spec.get("parent", "")),
+            str(spec.get("plain", "")),
+            frozenset(str(h) for h in spec.get("holds", [])),
+        )
         for name, spec in forms["families"].items()
     }
     labels = {
@@ -159,7 +167,9 @@ def load_knowledge() -> Knowledge:
         volume_units=dict(vocab["units"]["volume"]),
         named_weights=_phrases(vocab["units"]["named_weight"]),
         descriptors=frozenset(words(w) for w in vocab["descriptors"]["words"]),
-        nicknames={words(k): words(v) for k, v in strains["nicknames"].items()},
+        nicknames={
+            words(k): words(v) for k, v in (*strains["nicknames"].items(), *forms["short"].items())
+        },
         common_names=frozenset(words(n) for n in strains["common"]["names"]),
         cbd_strains=frozenset(words(n) for n in strains["cbd"]["names"]),
         lineage_letters={str(k): str(v) for k, v in vocab["lineage_letters"].items()},

@@ -238,11 +238,13 @@ POS_CASES = [
         set(),
         {"markers": frozenset({"cbd"}), "pack": 4},
     ),
+    # Named beside a device, what a product holds is of its name (as in the catalog's names),
+    # unless it is what the device holds anyway; a bare type word stays a form word.
     (
         "IESO - Cherrygasm Live Resin Cart 0.5g",
         "",
         "ieso",
-        "cherrygasm",
+        "cherrygasm live resin",
         {"vape"},
         {"cartridge"},
         {"weight_g": 0.5},
@@ -329,6 +331,17 @@ POS_CASES = [
     ("Tangie PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"preroll"}, {"weight_g": 1.0}),
     ("Tangie Infused PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"infused preroll"}, {}),
     ("Tangie LR 1g - SCCS", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
+    (
+        "SCCS Tangie LR Cart",
+        "Concentrates",
+        "sccs",
+        "tangie live resin",
+        {"vape"},
+        {"cartridge"},
+        {},
+    ),
+    ("SCCS Tangie Distillate Cart", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {}),
+    ("SCCS Tangie Flower Rosin 1g", "", "sccs", "tangie", {"extract"}, {"rosin"}, {}),
     # A count of pieces written with "x" beside the amount.
     (
         "OG Pre-Roll 0.5g x 5 Grassroots",

@@ -104,6 +104,9 @@ CATALOG = [
     (180, "", "Orchard Bakery", "", "chocolate chip protein bar", "edible", "Baked Goods"),
     (181, "", "Orchard Bakery", "", "cookies and cream chocolate bar", "edible", "Chocolates"),
     (182, "", "Orchard Bakery", "", "haute chocolate", "edible", "Drinks"),
+    (200, "1g", "Pinecrest", "", "tangie vaporizer cartridge", "vape", "Cartridges"),
+    (201, "1g", "Pinecrest", "", "tangie live resin cartridge", "vape", "Cartridges"),
+    (202, "1g", "Pinecrest", "", "gelato vaporizer cartridge", "vape", "Cartridges"),
     (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
     (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
     (192, "50mg", "Lumen Labs", "", "dream caps - 50mg", "edible", "Capsules"),
@@ -215,6 +218,11 @@ CASES = [
     # stating none; one stating its potency is that one.
     ("Lumen Labs Dream Caps", "Edibles", "190"),
     ("Dream Caps 50mg - Lumen Labs", "Edibles", "192"),
+    # A live resin cartridge is not the brand's plain (distillate) one.
+    ("PINECREST | Tangie | Live Resin Cart | 1g", "Vapes", "201"),
+    ("Pinecrest Tangie LR Cart 1g", "Concentrates", "201"),
+    ("Pinecrest Tangie Distillate Cart 1g", "Concentrates", "200"),
+    ("Pinecrest Gelato Live Resin Cart 1g", "Concentrates", None),
 ]
 
 

@@ -9,6 +9,8 @@ number (143 for SIGTERM).
 ``deferred`` holds those signals back for the few system calls that publish a finished run
 (renames), so that a run is never stopped half-published; a signal that arrived meanwhile is
 raised once they are done, marked ``published``.
+
+``settle`` ignores them once the command has ended: the process only exits from there.
 """
 
 from __future__ import annotations
@@ -36,6 +38,19 @@ def handle_termination() -> None:
     for signum in TERMINATING:
         if signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _terminate)
+
+
+def settle() -> None:
+    """The command has ended, its exit code decided and its error (if any) said: from now on
+    SIGINT, SIGTERM and SIGHUP are ignored, and the process exits with that code.
+
+    As Python exits it puts back the default action of every signal it had a handler for, and
+    SIGTERM's kills the process (status -15: no line, not the documented code) while objects
+    are still being freed; before that, the handler raised ``Terminated`` in an exit callback
+    (an ignored exception's traceback). What the command did stays done either way. Ignored
+    signals stay ignored as Python exits."""
+    for signum in (signal.SIGINT, *TERMINATING):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 @contextmanager

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from signal import SIGINT
 from typing import Any, Protocol, cast
 
 import typer
 
 from poslink import logs
-from poslink.cli._app import StoppedStarting, report
+from poslink.cli._app import CommandLine, StoppedStarting, report
 from poslink.exceptions import EXIT_USAGE, plain
+from poslink.signals import settle
 
 
 class _ClickError(Protocol):
@@ -77,15 +79,22 @@ def tell(exc: Exception, args: Sequence[str]) -> int:
 
 
 def run_app(app: typer.Typer) -> int:
-    """Run ``app`` on the command line (``sys.argv``); the exit code."""
+    """Run ``app`` on the command line (``sys.argv``); the exit code. Once the app is done the
+    process only exits: signals are ignored from there (``signals.settle``)."""
     args = sys.argv[1:]  # what Click parses, read again for --log-format if it fails
     try:
-        code = app(prog_name="poslink", standalone_mode=False)
+        try:
+            code = app(prog_name="poslink", standalone_mode=False)
+        finally:
+            settle()
     except ClickException as exc:
         return tell(exc, args)
     except (KeyboardInterrupt, StoppedStarting) as exc:
         # While Typer makes the command, or Click parses the command line (``CommandLine``):
         # as ``poslink.entry`` reports one during the import, since no command has run yet.
+        # Or just after the app returned: then the command did run, and this says so.
+        if not isinstance(exc, StoppedStarting):
+            exc = StoppedStarting(getattr(exc, "signum", SIGINT), CommandLine.started)
         message, code, kind = logs.stopped_while_starting(exc)
         logs.configure(fmt=logs.log_format_in(args))
         report(message, code, kind)

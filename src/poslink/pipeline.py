@@ -34,7 +34,7 @@ from poslink.records import Status
 from poslink.runs.parts import CatalogAccess, Shared, build_output, build_source, pulls
 from poslink.runs.paths import check_locations, check_paths
 from poslink.runs.summary import InputProgress, Progress, RunSummary
-from poslink.signals import deferred
+from poslink.signals import AfterPublishing, deferred
 from poslink.sinks.base import Sink
 from poslink.sources.base import Source
 
@@ -145,11 +145,15 @@ def run(
         source, sink = shared.tap(source, sink)
     catalog = shared.catalog if shared is not None else CatalogAccess(config)
     with (
+        # One run of many (a sync) is not the whole command: what it published, the
+        # command's own report says.
+        AfterPublishing(active=shared is None) as after,
         folders_made(*_folders(config, rejects)),
         _layer(config, source, catalog, rejects, shared) as layer,
     ):
         earlier = layer.replay(started)
         if earlier is not None:
+            after.done = True
             return earlier
         if isinstance(progress, InputProgress):
             progress.watch(source)
@@ -165,6 +169,7 @@ def run(
             except BaseException:
                 rejects.abort()
                 raise
+            after.done = True
             rejects.commit()
         else:
             try:
@@ -177,7 +182,7 @@ def run(
                 sink.abort()
                 rejects.abort()
                 raise
-            publish(sink, rejects)
+            publish(sink, rejects, after)
         added = layer.published()
     location = config.location("out")
     return RunSummary.of(
@@ -198,11 +203,12 @@ def prepare(sink: Sink, rejects: RejectsFile) -> Prepared:
     return Prepared(sink.prepare(), rejects.prepare())
 
 
-def publish(sink: Sink, rejects: RejectsFile) -> None:
+def publish(sink: Sink, rejects: RejectsFile, after: AfterPublishing) -> None:
     """Make a finished run's output and rejects file visible, signals held back meanwhile.
 
     The rejects file is written to disk first, then the output moved into place, then the
-    rejects file: a failure (no space to sync) leaves both as they were.
+    rejects file: a failure (no space to sync) leaves both as they were. ``after`` is done
+    once both are in place.
     """
     with deferred():
         try:
@@ -213,4 +219,5 @@ def publish(sink: Sink, rejects: RejectsFile) -> None:
             rejects.abort()
             raise
         rejects.commit()
+    after.done = True
     log.info("published %s", sink.location)

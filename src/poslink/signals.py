@@ -53,6 +53,24 @@ def settle() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
+class AfterPublishing:
+    """Marks an interruption that comes once the output is published (``done`` set) with
+    ``published = True``, as ``deferred`` marks one it held back: the run after publishing
+    (closing the store, saying what it did) is no longer one a signal stops before it wrote.
+    Not ``active``, it marks nothing."""
+
+    def __init__(self, active: bool = True) -> None:
+        self.active = active
+        self.done = False
+
+    def __enter__(self) -> AfterPublishing:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if self.active and self.done and isinstance(exc, KeyboardInterrupt):
+            exc.published = True  # type: ignore[attr-defined]
+
+
 @contextmanager
 def deferred() -> Iterator[None]:
     """Run the block without being interrupted; a signal that came meanwhile is raised after.

@@ -20,6 +20,7 @@ from poslink.files.atomic import AtomicFile, is_stream
 from poslink.files.locations import is_url
 from poslink.pipeline import RunSummary, run
 from poslink.runs.paths import check_paths
+from poslink.signals import AfterPublishing
 from poslink.sources.sniff import format_hint
 
 log = logging.getLogger("poslink")
@@ -127,9 +128,9 @@ def run_cmd(
         ("timeouts", "statement"): ("--statement-timeout", statement_timeout),
     }
     try:
-        with errors(outcome):
+        with errors(outcome), AfterPublishing() as after:
             config = build_config(config_file, given, option or [], catalog_column or [])
-            summary = _run(config, quiet, summary_json, config_file)
+            summary = _run(config, quiet, summary_json, config_file, after)
             hint = _hint(config) if summary.rejected else None
             summary.check_rejects(config.max_reject_rate, hint)
     finally:
@@ -163,13 +164,18 @@ def build_config(
 
 
 def _run(
-    config: RunConfig, quiet: bool, summary_json: Path | None, config_file: Path | None
+    config: RunConfig,
+    quiet: bool,
+    summary_json: Path | None,
+    config_file: Path | None,
+    after: AfterPublishing,
 ) -> RunSummary:
-    """Run and print the summary line."""
+    """Run and print the summary line; ``after`` is done once the run has returned."""
     check_paths(config, inputs={"--config": config_file}, outputs={"--summary-json": summary_json})
     try:
         with progress(not quiet and err.is_terminal) as bar:
             summary = run(config, progress=bar)
+            after.done = True
     except InputError as exc:
         hint = _hint(config) if not isinstance(exc, CatalogError) else None
         if hint and str(config.pos) in str(exc):

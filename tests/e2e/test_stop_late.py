@@ -1,5 +1,6 @@
-"""A signal that comes once a command has ended, as its process exits: the command's exit code
-and what it said stand, with nothing more on stderr.
+"""A signal that comes late: once a run has published its output, it says so (exit 143); once
+a command has ended, as its process exits, the command's exit code and what it said stand,
+with nothing more on stderr.
 
 Python, exiting, puts back the default action of the signals it handled (SIGTERM's kills the
 process) while it frees what is left; before that it runs its exit callbacks, where the
@@ -73,3 +74,42 @@ def test_a_failed_command_keeps_its_code_and_its_one_line(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 3, done.stderr
     assert len(done.stderr.splitlines()) == 1 and "missing.json" in done.stderr
+
+
+# Where a run that has published its output still goes on: the pipeline logs what it
+# published, then the command prints its summary line.
+AFTER = {
+    "published": (
+        "import logging\n"
+        "info = logging.Logger.info\n"
+        "def said(self, msg, *args, **kwargs):\n"
+        "    info(self, msg, *args, **kwargs)\n"
+        "    if msg == 'published %s':\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "logging.Logger.info = said\n"
+    ),
+    "summary": (
+        "import rich.console\n"
+        "def say(self, *args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "rich.console.Console.print = say\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("when", sorted(AFTER))
+def test_a_signal_after_publishing_says_the_output_is_there(when: str, tmp_path: Path) -> None:
+    out, jane = tmp_path / "o.csv", EXAMPLES / "jane"
+    code = (
+        "import os, signal, sys\n"
+        "import poslink.cli, poslink.entry\n"
+        f"{AFTER[when]}"
+        f"sys.argv = ['poslink', 'run', '--pos', {str(jane / 'pos.json')!r},"
+        f" '--catalog', {str(jane / 'catalog.db')!r}, '--out', {str(out)!r}]\n"
+        "poslink.entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.splitlines() == [
+        "poslink: error: terminated by SIGTERM; the run had completed and published its output"
+    ]
+    assert done.returncode == 143 and out.exists()

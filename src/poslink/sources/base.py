@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import io
 import os
 import shutil
@@ -11,7 +12,7 @@ import tempfile
 import types
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
@@ -22,6 +23,7 @@ from poslink.exceptions import (
     ConfigError,
     InputChanged,
     InputError,
+    PoslinkError,
     SkippedRecord,
     first_error,
 )
@@ -86,6 +88,15 @@ class Source(ABC):
     # export, or rejects all of it, hints at another source when the file looks like another
     # format. Empty: no hint.
     formats: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Guard the subclass's own ``records`` (``_guarded``)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("records")
+        if own is not None and not getattr(own, "__isabstractmethod__", False):
+            # Here rather than at each place records are read (the engines, Spark's executors,
+            # a sync's wrappers): a plugin's records reach all of them.
+            cls.records = _guarded(own)  # type: ignore[method-assign, assignment]
 
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
@@ -167,6 +178,30 @@ class Source(ABC):
                 pass
         except OSError as exc:
             raise InputError(f"{self.path}: cannot be read: {exc.strerror}") from exc
+
+
+def _guarded(
+    records: Callable[[Source], Iterator[PosRecord | SkippedRecord]],
+) -> Callable[[Source], Iterator[PosRecord | SkippedRecord]]:
+    """``records`` whose unexpected error (a plugin's bug, a library's error it let through) is
+    an ``InputError`` naming the file and the source: one line and exit 3, as a built-in
+    source's for a file it cannot read, not a traceback. poslink's own errors, an ``OSError``
+    (reported as one already, naming its file) and ``MemoryError`` pass unchanged."""
+
+    @functools.wraps(records)
+    def guarded(self: Source) -> Iterator[PosRecord | SkippedRecord]:
+        try:
+            yield from records(self)
+        except (PoslinkError, OSError, MemoryError):
+            raise
+        except Exception as exc:
+            where = str(self.path) if isinstance(self.path, StdinPath) else self.location
+            name = getattr(self, "name", type(self).__name__)
+            raise InputError(
+                f"{where}: the {name} source failed reading it: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    return guarded
 
 
 def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseModel:

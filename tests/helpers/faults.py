@@ -56,10 +56,12 @@ def start(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     prefix: Sequence[str] = (),
+    session: bool = False,
 ) -> subprocess.Popen[str]:
     """``poslink ARGS`` started (not waited for), its output piped; ``env``: more variables
     (``tests/`` is on ``PYTHONPATH``, for ``PAUSING``); ``prefix``: a command it runs under,
-    such as ``nohup``."""
+    such as ``nohup``; ``session``: in a session (and process group) of its own, as a
+    terminal's job or a service runs, so that a signal can go to the whole group."""
     exe = Path(sys.executable).with_name("poslink")
     environ = {
         **os.environ,
@@ -73,6 +75,7 @@ def start(
         text=True,
         env=environ,
         cwd=cwd,
+        start_new_session=session,
     )
 
 

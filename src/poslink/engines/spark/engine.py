@@ -16,7 +16,7 @@ from poslink.engines.base import Engine, Job
 from poslink.engines.spark.errors import surfaced
 from poslink.engines.spark.frames import driver_frame, read_frame, write_through
 from poslink.engines.spark.output import PART_FILE, Staged, qualify, remove
-from poslink.engines.spark.session import require_pyspark, start_session
+from poslink.engines.spark.session import require_pyspark, session
 from poslink.engines.spark.tasks import (
     ABSENT,
     KEY_DDL,
@@ -119,14 +119,9 @@ class SparkEngine(Engine):
         Spark matches them, and the decisions come back in input order through the sink.
         """
         require_pyspark()
-        spark, owned = start_session(self.settings.master, self.settings.app_name)
-        try:
-            with surfaced():
-                counts = self._run(spark, job)
-        finally:
-            if owned:
-                spark.stop()
-        return counts
+        # Stopping the session is surfaced too: a failure there is one line as well.
+        with surfaced(), session(self.settings.master, self.settings.app_name) as spark:
+            return self._run(spark, job)
 
     def _run(self, spark: SparkSession, job: Job) -> Counter[Status]:
         # Two partitions a core: a core that drew easy records takes another share.

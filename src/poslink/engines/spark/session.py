@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,30 @@ def start_session(
         raise EngineError(
             f"cannot start Spark (master {resolved or 'from spark-submit'}): {first}"
         ) from exc
+
+
+@contextmanager
+def session(
+    master: str | None, app_name: str = "poslink", conf: Mapping[str, str] | None = None
+) -> Iterator[SparkSession]:
+    """The session for the block (``start_session``), stopped after it when started here.
+
+    A block that failed or was interrupted leaves with its own error, whatever stopping says:
+    a Ctrl-C at a terminal, or a SIGTERM to the whole process group (systemd, a shell's job
+    control), reaches the JVM too, and stopping a session whose JVM is gone raised py4j's
+    network error (a traceback, exit 1) over the run's one line, after PySpark's warning that
+    the JVM could not be shut down cleanly."""
+    spark, owned = start_session(master, app_name, conf)
+    try:
+        yield spark
+    except BaseException:
+        if owned:
+            with warnings.catch_warnings(), suppress(Exception):
+                warnings.simplefilter("ignore")
+                spark.stop()
+        raise
+    if owned:
+        spark.stop()
 
 
 def _require_java() -> None:

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from poslink.config import MatcherConfig, RunConfig
 from poslink.engines.spark.engine import SparkEngine, SparkOptions
 from poslink.engines.spark.errors import surfaced
-from poslink.engines.spark.session import require_pyspark, start_session
+from poslink.engines.spark.session import require_pyspark, session
 from poslink.engines.spark.synctasks import FIGURES_DDL, StoreExport, SyncStores
 from poslink.engines.spark.tasks import MatchTask
 from poslink.exceptions import ConfigError, InputError, PluginError
@@ -135,28 +135,23 @@ def _match_groups(
 
     ``payload``: the pickled index, broadcast once for every group.
     """
-    spark, owned = start_session(settings.master, settings.app_name)
-    try:
-        with surfaced():
-            index = spark.sparkContext.broadcast(payload)
-            token = uuid.uuid4().hex  # one matcher a worker, whatever the group
-            tables = [
-                _sync_group(
-                    spark,
-                    stores,
-                    group,
-                    (index, token),
-                    matcher,
-                    settings,
-                    staging / f"group-{n}",
-                )
-                for n, (group, stores) in enumerate(groups.items())
-            ]
-            index.unpersist()
+    with surfaced(), session(settings.master, settings.app_name) as spark:
+        index = spark.sparkContext.broadcast(payload)
+        token = uuid.uuid4().hex  # one matcher a worker, whatever the group
+        tables = [
+            _sync_group(
+                spark,
+                stores,
+                group,
+                (index, token),
+                matcher,
+                settings,
+                staging / f"group-{n}",
+            )
+            for n, (group, stores) in enumerate(groups.items())
+        ]
+        index.unpersist()
         return pa.concat_tables(tables)
-    finally:
-        if owned:
-            spark.stop()
 
 
 def _prepare(

@@ -1,6 +1,6 @@
-"""A source plugin whose ``records`` fails in a way it did not plan for (a bug, a library's
-error it lets through) stops the run as a file a built-in source cannot read does: one line
-naming the file and the problem, exit code 3, no output."""
+"""A source plugin whose ``records`` or ``fields`` fails in a way it did not plan for (a bug,
+a library's error it lets through) stops the run as a file a built-in source cannot read does:
+one line naming the file and the problem, exit code 3, no output."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Failing(Source):
 
     @property
     def fields(self):
-        return ["id", "name"]
+        return FIELDS()
 
     def records(self):
         raw = {"id": "1", "name": "Citrus Comet 1g"}
@@ -33,9 +33,12 @@ class Failing(Source):
         FAIL()
 '''
 
+FIELDS = "def FIELDS():\n    return ['id', 'name']\n"
 FAILURES = {
-    "ValueError": ("def FAIL():\n    raise ValueError('no price at byte 12')\n", "no price"),
-    "KeyError": ("def FAIL():\n    {}['qty']\n", "KeyError: 'qty'"),
+    "ValueError": (FIELDS + "def FAIL():\n    raise ValueError('no price')\n", "no price"),
+    "KeyError": (FIELDS + "def FAIL():\n    {}['qty']\n", "KeyError: 'qty'"),
+    # Asked for before anything is read or written.
+    "fields": ("def FIELDS():\n    {}['columns']\n", "KeyError: 'columns'"),
 }
 
 
@@ -55,5 +58,5 @@ def test_a_failing_source_plugin_is_one_line_naming_the_file(kind: str, tmp_path
     assert done.returncode == 3, done.stderr
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"poslink: error: {export}: the failing source failed reading it: ")
-    assert f"{kind}: " in line and says in line
+    assert says in line
     assert not out.parent.exists()  # the folder the run made for its output is removed

@@ -13,6 +13,7 @@ import types
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
@@ -90,13 +91,17 @@ class Source(ABC):
     formats: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Guard the subclass's own ``records`` (``_guarded``)."""
+        """Guard the subclass's own ``records`` and ``fields`` (``_failing_as_input``)."""
         super().__init_subclass__(**kwargs)
+        # Here rather than at each place they are read (the pipeline, the engines, Spark's
+        # executors, a sync's wrappers): a plugin's records and fields reach all of them.
         own = cls.__dict__.get("records")
         if own is not None and not getattr(own, "__isabstractmethod__", False):
-            # Here rather than at each place records are read (the engines, Spark's executors,
-            # a sync's wrappers): a plugin's records reach all of them.
             cls.records = _guarded(own)  # type: ignore[method-assign, assignment]
+        fields = cls.__dict__.get("fields")
+        read = fields.fget if isinstance(fields, property) else None
+        if read is not None and not getattr(read, "__isabstractmethod__", False):
+            cls.fields = property(_guarded_fields(read))  # type: ignore[assignment]
 
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         # ``location`` keeps a URL as given (an engine that reads object stores reads it).
@@ -180,26 +185,44 @@ class Source(ABC):
             raise InputError(f"{self.path}: cannot be read: {exc.strerror}") from exc
 
 
-def _guarded(
-    records: Callable[[Source], Iterator[PosRecord | SkippedRecord]],
-) -> Callable[[Source], Iterator[PosRecord | SkippedRecord]]:
-    """``records`` whose unexpected error (a plugin's bug, a library's error it let through) is
+@contextmanager
+def _failing_as_input(source: Source) -> Iterator[None]:
+    """An unexpected error of the block (a plugin's bug, a library's error it let through) as
     an ``InputError`` naming the file and the source: one line and exit 3, as a built-in
     source's for a file it cannot read, not a traceback. poslink's own errors, an ``OSError``
     (reported as one already, naming its file) and ``MemoryError`` pass unchanged."""
+    try:
+        yield
+    except (PoslinkError, OSError, MemoryError):
+        raise
+    except Exception as exc:
+        where = str(source.path) if isinstance(source.path, StdinPath) else source.location
+        name = getattr(source, "name", type(source).__name__)
+        raise InputError(
+            f"{where}: the {name} source failed reading it: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _guarded(
+    records: Callable[[Source], Iterator[PosRecord | SkippedRecord]],
+) -> Callable[[Source], Iterator[PosRecord | SkippedRecord]]:
+    """``records`` within ``_failing_as_input``."""
 
     @functools.wraps(records)
     def guarded(self: Source) -> Iterator[PosRecord | SkippedRecord]:
-        try:
+        with _failing_as_input(self):
             yield from records(self)
-        except (PoslinkError, OSError, MemoryError):
-            raise
-        except Exception as exc:
-            where = str(self.path) if isinstance(self.path, StdinPath) else self.location
-            name = getattr(self, "name", type(self).__name__)
-            raise InputError(
-                f"{where}: the {name} source failed reading it: {type(exc).__name__}: {exc}"
-            ) from exc
+
+    return guarded
+
+
+def _guarded_fields(fields: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
+    """``fields`` within ``_failing_as_input``."""
+
+    @functools.wraps(fields)
+    def guarded(self: Source) -> list[str]:
+        with _failing_as_input(self):
+            return fields(self)
 
     return guarded
 

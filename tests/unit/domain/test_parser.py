@@ -331,6 +331,17 @@ POS_CASES = [
     ("Tangie PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"preroll"}, {"weight_g": 1.0}),
     ("Tangie Infused PR 1g - SCCS", "", "sccs", "tangie", {"pre-roll"}, {"infused preroll"}, {}),
     ("Tangie LR 1g - SCCS", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
+    # Deals, a store's pick, a potency given as total active cannabinoids: no name's words.
+    (
+        "SCCS Tangie Cart 1g 2/$40 TAC 88.9% Staff Pick",
+        "",
+        "sccs",
+        "tangie",
+        {"vape"},
+        {"cartridge"},
+        {"weight_g": 1.0, "digits": ()},
+    ),
+    ("SCCS Tangie Crumble 20% OFF ** DEAL **", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
     (
         "SCCS Tangie LR Cart",
         "Concentrates",

@@ -61,6 +61,9 @@ def read_forms(
         # Highest rank decides; among equals the last one, since form words follow the
         # strain name ("Hash Khan Wax" is a wax).
         top = max(reversed(forms), key=lambda f: f.rank)
+        # ... but a kind of the family named beside it says more: "Crumble Wax" is a crumble.
+        kinds = [f for f in forms if f.rank == top.rank and k.kind_of(f.subtype, top.subtype)]
+        top = kinds[-1] if kinds and top.subtype else top
         # A catalog's own type field is final; a POS category wins over a form word that
         # contradicts it ("Hash Bar" under edibles), else the form word narrows the category.
         if not authoritative and (not types or top.product_type in types):

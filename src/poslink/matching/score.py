@@ -34,6 +34,11 @@ GENERIC = 0.88
 SOFT_LINEAGE = 0.95
 # Sizes within this share of each other are one size ("3.5g" and "1/8 oz").
 SIZE_TOLERANCE = 0.05
+# ... and a liquid's: a tincture's or a lotion's "1 oz" is a fluid ounce (29.6 ml), not the
+# 28 g of flower that "oz" means to the parser, so "1 oz" and "30 ml" are one size. Their
+# sizes (15, 30, 60 ml) lie far further apart than this.
+LIQUID_TOLERANCE = 0.08
+_LIQUIDS = frozenset({"tincture", "topical"})
 
 
 @dataclass(slots=True)
@@ -109,7 +114,9 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
     5-pack and a 10-pack); a side stating none leaves it open."""
     rw = _grams(record, record.weight_g)
     pw = _grams(product, product_weight)
-    if rw and pw and abs(rw - pw) > SIZE_TOLERANCE * max(rw, pw):
+    liquid = bool(product.types) and product.types <= _LIQUIDS
+    tolerance = LIQUID_TOLERANCE if liquid else SIZE_TOLERANCE
+    if rw and pw and abs(rw - pw) > tolerance * max(rw, pw):
         return f"size {rw:g}g vs {pw:g}g"
     if record.pack and product.pack and record.pack != product.pack:
         return f"pack {record.pack} vs {product.pack}"

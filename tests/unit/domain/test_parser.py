@@ -341,6 +341,9 @@ POS_CASES = [
         {"cartridge"},
         {"weight_g": 1.0, "digits": ()},
     ),
+    # A kind of the family named beside it is the form: a crumble.
+    ("SCCS OG Kush Crumble Wax 1g", "", "sccs", "og kush", {"extract"}, {"crumble"}, {}),
+    ("SCCS OG Kush Live Rosin", "", "sccs", "og kush", {"extract"}, {"live rosin"}, {}),
     ("SCCS Tangie Crumble 20% OFF ** DEAL **", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
     (
         "SCCS Tangie LR Cart",

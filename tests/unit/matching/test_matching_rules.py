@@ -107,6 +107,9 @@ CATALOG = [
     (200, "1g", "Pinecrest", "", "tangie vaporizer cartridge", "vape", "Cartridges"),
     (201, "1g", "Pinecrest", "", "tangie live resin cartridge", "vape", "Cartridges"),
     (202, "1g", "Pinecrest", "", "gelato vaporizer cartridge", "vape", "Cartridges"),
+    (210, "1g", "Pinecrest", "", "tangie rosin", "extract", "Rosins"),
+    (211, "1g", "Pinecrest", "", "tangie live rosin", "extract", "Rosins"),
+    (212, "30ml", "Pinecrest", "", "citrus tincture", "tincture", ""),
     (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
     (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
     (192, "50mg", "Lumen Labs", "", "dream caps - 50mg", "edible", "Capsules"),
@@ -223,6 +226,12 @@ CASES = [
     ("Pinecrest Tangie LR Cart 1g", "Concentrates", "201"),
     ("Pinecrest Tangie Distillate Cart 1g", "Concentrates", "200"),
     ("Pinecrest Gelato Live Resin Cart 1g", "Concentrates", None),
+    # A live rosin is a kind of rosin: the brand's own of each is told apart.
+    ("Pinecrest Tangie Rosin 1g", "Concentrates", "210"),
+    ("Pinecrest Tangie Live Rosin 1g", "Concentrates", "211"),
+    # A tincture's ounce is a fluid ounce: 1 oz is its 30 ml, 2 oz is not.
+    ("Pinecrest Citrus Tincture 1oz", "Tinctures", "212"),
+    ("Pinecrest Citrus Tincture 2oz", "Tinctures", None),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from helpers import EXAMPLES, make_catalog, poslink
+from helpers import EXAMPLES, make_catalog, poslink, poslink_here
 from helpers.catalogs import RENAMED, renamed_catalog
 
 # (id, amount, brand, lineage, name, type, subtype): invented for this test.
@@ -71,34 +71,42 @@ def test_a_catalog_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
 def test_a_catalog_in_another_table_is_read_as_run_reads_it(tmp_path: Path) -> None:
     # Every command that reads a catalog takes --catalog-table and --catalog-column as `run`
     # does: `catalog check`, `explain`, and the overrides and reviews checked against it.
+    # The options each command takes, not the process: the commands run in this one (nine
+    # processes took 8 to 11 s).
     plain = make_catalog(tmp_path / "plain.db", CATALOG)
     renamed = renamed_catalog(tmp_path / "renamed.db", plain)
     where: list[str | Path] = ["--catalog", renamed, *RENAMED]
-    checked = poslink("catalog", "check", *where, "--out", tmp_path / "dups.csv")
+    checked = poslink_here("catalog", "check", *where, "--out", tmp_path / "dups.csv")
     assert checked.returncode == 0, checked.stderr
     assert "2 groups of suspected duplicates (4 products of 8)" in checked.stdout
-    explained = poslink("explain", "Lotus Labs Mango Gummies 100mg", *where, env={"COLUMNS": "200"})
+    explained = poslink_here(
+        "explain", "Lotus Labs Mango Gummies 100mg", *where, env={"COLUMNS": "200"}
+    )
     assert explained.returncode == 0, explained.stderr
     assert "decision: matched 11 " in explained.stdout
     # Without them, the products table the file does not have is named.
-    missing = poslink("catalog", "check", "--catalog", renamed, "--out", tmp_path / "x.csv")
+    missing = poslink_here("catalog", "check", "--catalog", renamed, "--out", tmp_path / "x.csv")
     assert missing.returncode == 3 and "no table 'products'" in missing.stderr
-    bad = poslink("explain", "x1", "--catalog", renamed, "--catalog-column", "name")
+    bad = poslink_here("explain", "x1", "--catalog", renamed, "--catalog-column", "name")
     assert bad.returncode == 2 and "expected NAME=COLUMN" in bad.stderr
     store = tmp_path / "decisions.db"
-    added = poslink("override", "add", "--decisions", store, "--pos-id", "p1", "--id", "11", *where)
+    added = poslink_here(
+        "override", "add", "--decisions", store, "--pos-id", "p1", "--id", "11", *where
+    )
     assert added.returncode == 0, added.stderr
-    unknown = poslink("override", "add", "--decisions", store, "--pos-id", "p2", "--id", "99",
-                      *where)  # fmt: skip
+    unknown = poslink_here("override", "add", "--decisions", store, "--pos-id", "p2",
+                           "--id", "99", *where)  # fmt: skip
     assert unknown.returncode == 2 and "catalog id 99 is not in" in unknown.stderr
-    alone = poslink("override", "add", "--decisions", store, "--pos-id", "p2", "--id", "none",
-                    "--catalog-table", "catalog_items")  # fmt: skip
+    alone = poslink_here("override", "add", "--decisions", store, "--pos-id", "p2",
+                         "--id", "none", "--catalog-table", "catalog_items")  # fmt: skip
     assert alone.returncode == 2 and "give it" in alone.stderr  # the table of which catalog?
     pos = tmp_path / "pos.json"
     pos.write_text('[{"productId": "p3", "productName": "Lotus Labs Gummies"}]', encoding="utf-8")
-    ran = poslink("run", "--pos", pos, "--out", tmp_path / "o.csv", "--decisions", store, *where)
+    ran = poslink_here(
+        "run", "--pos", pos, "--out", tmp_path / "o.csv", "--decisions", store, *where
+    )
     assert ran.returncode == 0, ran.stderr
     review = tmp_path / "review.csv"
-    exported = poslink("review", "export", "--decisions", store, *where, "--out", review)
+    exported = poslink_here("review", "export", "--decisions", store, *where, "--out", review)
     assert exported.returncode == 0, exported.stderr
     assert "records to review" in exported.stdout and review.is_file()

@@ -6,7 +6,7 @@ Tests import them as a package (``from helpers import poslink``); ``tests/`` is 
 """
 
 from helpers.catalogs import make_catalog, products
-from helpers.cli import BAD_POS_FILES, Runner, bad_pos_file, poslink
+from helpers.cli import BAD_POS_FILES, Runner, bad_pos_file, poslink, poslink_here
 from helpers.paths import CHALLENGE, EXAMPLE_ARGS, EXAMPLES, KUSHY, REPO, SHARED, TESTS
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "bad_pos_file",
     "make_catalog",
     "poslink",
+    "poslink_here",
     "products",
 ]

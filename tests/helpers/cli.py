@@ -1,4 +1,5 @@
-"""The installed ``poslink`` command run as a user runs it, and POS files it must refuse."""
+"""The installed ``poslink`` command run as a user runs it (or its command line in this
+process), and POS files it must refuse."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from typer.testing import CliRunner
+
+Completed = subprocess.CompletedProcess[str]
 
 # ``poslink run ARGS`` on some engine (the ``run_poslink`` fixture).
 Runner = Callable[..., subprocess.CompletedProcess[str]]
@@ -21,6 +26,32 @@ def poslink(
     return subprocess.run(
         [str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, check=False
     )
+
+
+def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Completed:
+    """``poslink ARGS`` in this process, as the installed command runs once it has imported the
+    command line (``run_app``: the same parsing, errors, messages and exit codes).
+
+    For tests of what commands do, not of the process: a ``poslink`` process spends about a
+    second starting Python and importing the command line before it does anything. Left out
+    are the entry point's signal handlers and the collector's settings for batch work
+    (``poslink.cli.main``): the tests of those start the installed command (``poslink``)."""
+    from poslink.cli import app
+    from poslink.cli.usage import run_app
+
+    argv = ["poslink", *map(str, args)]
+    saved = sys.argv
+    variables = {"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+    with CliRunner().isolation(env=variables) as (out, err, _):
+        sys.argv = argv
+        try:
+            code = run_app(app)
+        except SystemExit as exc:  # as ``sys.exit(run_app(app))`` ends the process
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            sys.argv = saved
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return subprocess.CompletedProcess(argv, code, stdout, stderr)
 
 
 # POS files that cannot be read at all, with what the error must say.

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import make_catalog, poslink
+from helpers import make_catalog, poslink_here
 
 # (id, amount, brand, lineage, name, type, subtype)
 CATALOG = [
@@ -64,8 +64,12 @@ class Demo:
     decisions: str
 
     def run(self, store: str, out: Path) -> str:
-        """``poslink run`` one store's feed with the decision store; its summary line."""
-        result = poslink(
+        """``poslink run`` one store's feed with the decision store; its summary line.
+
+        In the test's process (``poslink_here``): these runs fill the store the console reads,
+        or show what the next run makes of what was reviewed; no test here is about the process,
+        and ten demos spent half a minute starting ``poslink``."""
+        result = poslink_here(
             "run", "--pos", self.feeds[store], "--catalog", self.catalog, "--out", out,
             "--decisions", self.decisions, "--store-id", store, "--workers", "1",
         )  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import SHARED, poslink, products
+from helpers import SHARED, poslink, poslink_here, products
 from helpers.consolehelp import CATALOG, demo
 from poslink.console.learn import abbreviates, propose, resembles
 from poslink.console.replay import simulate
@@ -142,7 +142,8 @@ def test_the_narrowest_scope_wins() -> None:
 
 
 def ok(*args: str | Path) -> str:
-    result = poslink(*args)
+    # What the knowledge commands do with the store, not the process: run in this one.
+    result = poslink_here(*args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -1,10 +1,12 @@
-"""End to end through the installed ``poslink``: runs with a decision store, overrides, review."""
+"""End to end: runs with a decision store, overrides, review; through the installed ``poslink``,
+or its command line in this process where the store, not the process, is under test."""
 
 from __future__ import annotations
 
 import csv
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -38,12 +40,20 @@ def ok(*args: str | Path, command: Runner = poslink) -> str:
     return result.stdout
 
 
-def fails(*args: str | Path, code: int = 2) -> str:
-    result = poslink(*args)
+def fails(*args: str | Path, code: int = 2, command: Runner = poslink) -> str:
+    result = command(*args)
     assert result.returncode == code, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     return result.stderr
+
+
+# The same in this process (``poslink_here``), for the tests of what the store keeps between
+# commands and of the commands' own refusals: not of the process, which took most of their
+# time (a second for each of five to nine commands). The store is opened anew by each command.
+run_here = partial(run, command=poslink_here)
+ok_here = partial(ok, command=poslink_here)
+fails_here = partial(fails, command=poslink_here)
 
 
 def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
@@ -58,23 +68,20 @@ def test_run_summary_says_what_was_reused(tmp_path: Path) -> None:
 
 
 def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
-    # What the store keeps between commands, not the process: the commands run in this one
-    # (nine processes took 13 to 17 s). The store is opened anew by each, as by a process.
     feed = {str(r["productId"]): r for r in read_feed()}
-    here = poslink_here
-    run(tmp_path / "0.csv", decisions, here)
+    run_here(tmp_path / "0.csv", decisions)
     base = by_id(tmp_path / "0.csv")
     unmatched = next(p for p, r in base.items() if r["match_status"] == "no_match")
     matched = next(p for p, r in base.items() if r["match_status"] == "matched")
 
-    ok("override", "add", "--decisions", decisions, "--pos-id", unmatched, "--id", "5101",
-       "--note", "checked by hand", "--catalog", CATALOG, command=here)  # fmt: skip
-    ok("override", "add", "--decisions", decisions, "--name",
-       feed[matched]["productName"].upper(), "--id", "none", command=here)  # fmt: skip
-    listed = ok("override", "list", "--decisions", decisions, command=here)
+    ok_here("override", "add", "--decisions", decisions, "--pos-id", unmatched, "--id", "5101",
+            "--note", "checked by hand", "--catalog", CATALOG)  # fmt: skip
+    ok_here("override", "add", "--decisions", decisions, "--name",
+            feed[matched]["productName"].upper(), "--id", "none")  # fmt: skip
+    listed = ok_here("override", "list", "--decisions", decisions)
     assert "2 overrides" in listed and "checked by hand" in listed
 
-    said = run(tmp_path / "1.csv", decisions, here)
+    said = run_here(tmp_path / "1.csv", decisions)
     after = by_id(tmp_path / "1.csv")
     # The summary counts each record once, as its match_source says: 2 overrides, 26 reused.
     sources = [r["match_source"] for r in after.values()]
@@ -94,11 +101,11 @@ def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
     assert {after[p]["match_source"] for p in others} == {"reused", ""}  # "": the reject
     assert {base[p]["match_source"] for p in others} == {"matcher", ""}
 
-    ok("override", "remove", "--decisions", decisions, "--pos-id", unmatched, command=here)
+    ok_here("override", "remove", "--decisions", decisions, "--pos-id", unmatched)
     name = feed[matched]["productName"]
-    ok("override", "remove", "--decisions", decisions, "--name", name, command=here)
-    assert "0 overrides" in ok("override", "list", "--decisions", decisions, command=here)
-    run(tmp_path / "2.csv", decisions, here)
+    ok_here("override", "remove", "--decisions", decisions, "--name", name)
+    assert "0 overrides" in ok_here("override", "list", "--decisions", decisions)
+    run_here(tmp_path / "2.csv", decisions)
     reused = {
         p: {**r, "match_source": "matcher" if r["match_source"] else ""}
         for p, r in by_id(tmp_path / "2.csv").items()
@@ -108,24 +115,26 @@ def test_override_round_trip(tmp_path: Path, decisions: str) -> None:
 
 def test_override_errors(tmp_path: Path) -> None:
     decisions = str(tmp_path / "d.db")
-    assert "not in" in fails(
+    assert "not in" in fails_here(
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "999999",
         "--catalog", CATALOG,
     )  # fmt: skip
-    assert "give --catalog" in fails(
+    assert "give --catalog" in fails_here(
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", "maybe"
     )
-    assert "catalog id or" in fails(
+    assert "catalog id or" in fails_here(
         "override", "add", "--decisions", decisions, "--pos-id", "1", "--id", " "
     )
-    assert "--pos-id or --name" in fails("override", "add", "--decisions", decisions, "--id", "1")
+    assert "--pos-id or --name" in fails_here(
+        "override", "add", "--decisions", decisions, "--id", "1"
+    )
     assert not Path(decisions).exists()  # refused before the store was opened, or made
-    run(tmp_path / "o.csv", decisions)  # a run makes the store
+    run_here(tmp_path / "o.csv", decisions)  # a run makes the store
     # Nothing of that key in the store: a data error, 3, as knowledge remove says of a lesson.
-    assert "no override" in fails(
+    assert "no override" in fails_here(
         "override", "remove", "--decisions", decisions, "--pos-id", "1", code=3
     )
-    assert "0 overrides" in ok("override", "list", "--decisions", decisions)
+    assert "0 overrides" in ok_here("override", "list", "--decisions", decisions)
 
 
 def test_override_import(tmp_path: Path) -> None:
@@ -137,8 +146,8 @@ def test_override_import(tmp_path: Path) -> None:
         ",,Citrus Comet -1.0g- Sunny Valley,5105,flower not pre-roll\n",
         encoding="utf-8",
     )
-    assert "give --catalog" in fails("override", "import", good, "--decisions", decisions)
-    assert "imported 2 overrides" in ok(
+    assert "give --catalog" in fails_here("override", "import", good, "--decisions", decisions)
+    assert "imported 2 overrides" in ok_here(
         "override", "import", good, "--decisions", decisions, "--catalog", CATALOG
     )
     bad = tmp_path / "bad.csv"
@@ -146,27 +155,27 @@ def test_override_import(tmp_path: Path) -> None:
         "source,pos_id,name,jane_product_id\njane-json,9002,,5003\njane-json,9003,,five\n",
         encoding="utf-8",
     )
-    message = fails(
+    message = fails_here(
         "override", "import", bad, "--decisions", decisions, "--catalog", CATALOG, code=3
     )
     assert f"{bad}: line 3: catalog id five is not in" in message
-    listed = ok("override", "list", "--decisions", decisions)
+    listed = ok_here("override", "list", "--decisions", decisions)
     assert "2 overrides" in listed and "9002" not in listed  # all or nothing
     again = tmp_path / "again.csv"  # one key twice: one override, the last row's
     again.write_text("pos_id,jane_product_id\n9001,5001\n9001,5002\n", encoding="utf-8")
-    said = ok("override", "import", again, "--decisions", decisions, "--catalog", CATALOG)
+    said = ok_here("override", "import", again, "--decisions", decisions, "--catalog", CATALOG)
     assert "imported 1 override from" in said and "1 of its rows named a key again" in said
-    run(tmp_path / "o.csv", decisions)
+    run_here(tmp_path / "o.csv", decisions)
     out = by_id(tmp_path / "o.csv")
     assert out["9001"]["jane_product_id"] == "5002"
     assert out["9108"]["jane_product_id"] == "5105"  # by its normalized name
 
 
 def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
-    run(tmp_path / "0.csv", decisions)
+    run_here(tmp_path / "0.csv", decisions)
     base = by_id(tmp_path / "0.csv")
     review = tmp_path / "review.csv"
-    assert "records to review" in ok(
+    assert "records to review" in ok_here(
         "review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review
     )
     listed = rows(review)
@@ -193,18 +202,18 @@ def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(listed[0]))
         writer.writeheader()
         writer.writerows(listed)
-    applied = ok("review", "apply", review, "--decisions", decisions, "--catalog", CATALOG)
+    applied = ok_here("review", "apply", review, "--decisions", decisions, "--catalog", CATALOG)
     assert f"2 overrides from {review}" in applied
     assert f"({len(listed) - 2} rows without a decision)" in applied
 
-    run(tmp_path / "1.csv", decisions)
+    run_here(tmp_path / "1.csv", decisions)
     after = by_id(tmp_path / "1.csv")
     assert after[picked["pos_id"]]["jane_product_id"] == picked["cand2_id"]
     assert after[picked["pos_id"]]["match_status"] == "matched"
     assert after[rejected["pos_id"]]["jane_product_id"] == ""
     assert after[rejected["pos_id"]]["match_status"] == "no_match"
     # Reviewed records are not asked about again.
-    ok("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
+    ok_here("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
     assert {r["pos_id"] for r in rows(review)} == {r["pos_id"] for r in listed} - {
         picked["pos_id"],
         rejected["pos_id"],
@@ -213,9 +222,9 @@ def test_review_round_trip(tmp_path: Path, decisions: str) -> None:
 
 def test_review_apply_rejects_a_bad_file_whole(tmp_path: Path) -> None:
     decisions = str(tmp_path / "d.db")
-    run(tmp_path / "0.csv", decisions)
+    run_here(tmp_path / "0.csv", decisions)
     review = tmp_path / "review.csv"
-    ok("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
+    ok_here("review", "export", "--decisions", decisions, "--catalog", CATALOG, "--out", review)
     listed = rows(review)
     listed[0]["decision"] = "5101"
     listed[-1]["decision"] = "12345678"  # not in the catalog
@@ -223,15 +232,15 @@ def test_review_apply_rejects_a_bad_file_whole(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(listed[0]))
         writer.writeheader()
         writer.writerows(listed)
-    message = fails(
+    message = fails_here(
         "review", "apply", review, "--decisions", decisions, "--catalog", CATALOG, code=3
     )
     assert f"line {len(listed) + 1}" in message and "not in the catalog" in message
-    assert "0 overrides" in ok("override", "list", "--decisions", decisions)
-    assert "give --catalog" in fails("review", "apply", review, "--decisions", decisions)
+    assert "0 overrides" in ok_here("override", "list", "--decisions", decisions)
+    assert "give --catalog" in fails_here("review", "apply", review, "--decisions", decisions)
     not_review = tmp_path / "x.csv"
     not_review.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert "not a review file" in fails(
+    assert "not a review file" in fails_here(
         "review", "apply", not_review, "--decisions", decisions, code=3
     )
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
-from helpers import SHARED, poslink
+from helpers import SHARED, poslink, poslink_here
 from poslink.catalogs import open_catalog
 from poslink.cli.collector import YOUNG_THRESHOLD
 from poslink.config import RunConfig
@@ -116,11 +116,13 @@ def test_saved_index_is_the_built_index(workload: tuple[Path, Path, Path], tmp_p
 def test_a_saved_index_is_refused_when_what_made_it_changed(
     workload: tuple[Path, Path, Path], tmp_path: Path, what: str, message: str
 ) -> None:
+    # What the commands make of an index, not the process: they run in this one (a process
+    # spent a second starting before it built the index).
     pos, catalog, _ = workload
     copy = tmp_path / "catalog.db"
     copy.write_bytes(catalog.read_bytes())
     index = tmp_path / "index.json"
-    assert poslink("index", "build", "--catalog", copy, "--out", index).returncode == 0
+    assert poslink_here("index", "build", "--catalog", copy, "--out", index).returncode == 0
     if what == "catalog":
         con = sqlite3.connect(copy)
         con.execute(
@@ -134,7 +136,7 @@ def test_a_saved_index_is_refused_when_what_made_it_changed(
         data[what] = "0" * 16
         index.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "out.csv"
-    run = poslink("run", "--pos", pos, "--catalog", copy, "--out", out, "--index", index)
+    run = poslink_here("run", "--pos", pos, "--catalog", copy, "--out", out, "--index", index)
     assert run.returncode == 3  # a data error: the index does not fit
     assert message in run.stderr
     assert "poslink index build" in run.stderr
@@ -157,7 +159,7 @@ def test_a_file_that_is_not_an_index_is_refused(
     pos, catalog, _ = workload
     index = tmp_path / "index.json"
     index.write_text(content)
-    run = poslink(
+    run = poslink_here(
         "run", "--pos", pos, "--catalog", catalog, "--out", tmp_path / "o.csv", "--index", index
     )
     assert run.returncode == 3  # a data error: the index does not fit

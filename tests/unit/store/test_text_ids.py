@@ -1,5 +1,6 @@
 """Catalog ids are text end to end (catalog, store, output); overrides name ids the catalog has;
-every output decision says where it came from."""
+every output decision says where it came from. What the store and the outputs hold is under
+test, not the process: the commands run in the test's process (``poslink_here``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from helpers import poslink, storehelp
+from helpers import poslink_here, storehelp
 from helpers.storehelp import catalog_rows
 from poslink.store import schema
 from poslink.store.db import DecisionStore
@@ -39,8 +40,8 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 def run(catalog: Path | str, out: Path, *extra: str | Path) -> str:
-    result = poslink("run", "--pos", storehelp.EXAMPLE_POS, "--catalog", catalog, "--out", out,
-                     *extra)  # fmt: skip
+    result = poslink_here("run", "--pos", storehelp.EXAMPLE_POS, "--catalog", catalog,
+                          "--out", out, *extra)  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stderr
 
@@ -63,8 +64,8 @@ def test_each_decision_says_where_it_came_from(tmp_path: Path) -> None:
     run(storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", "--decisions", decisions)
     first = rows(tmp_path / "1.csv")
     unmatched = next(r["productId"] for r in first if r["match_status"] == "no_match")
-    added = poslink("override", "add", "--decisions", decisions, "--pos-id", unmatched,
-                    "--id", "5101", "--catalog", storehelp.EXAMPLE_CATALOG)  # fmt: skip
+    added = poslink_here("override", "add", "--decisions", decisions, "--pos-id", unmatched,
+                         "--id", "5101", "--catalog", storehelp.EXAMPLE_CATALOG)  # fmt: skip
     assert added.returncode == 0, added.stderr
     run(storehelp.EXAMPLE_CATALOG, tmp_path / "2.csv", "--decisions", decisions)
     second = {r["productId"]: r for r in rows(tmp_path / "2.csv")}
@@ -78,9 +79,9 @@ def test_an_override_to_an_id_the_catalog_lost_is_refused(tmp_path: Path) -> Non
     decisions = str(tmp_path / "d.db")
     run(storehelp.EXAMPLE_CATALOG, tmp_path / "1.csv", "--decisions", decisions)
     matched = next(r for r in rows(tmp_path / "1.csv") if r["match_status"] == "matched")
-    added = poslink("override", "add", "--decisions", decisions, "--pos-id",
-                    matched["productId"], "--id", "5101", "--catalog",
-                    storehelp.EXAMPLE_CATALOG)  # fmt: skip
+    added = poslink_here("override", "add", "--decisions", decisions, "--pos-id",
+                         matched["productId"], "--id", "5101", "--catalog",
+                         storehelp.EXAMPLE_CATALOG)  # fmt: skip
     assert added.returncode == 0, added.stderr
     # The catalog drops product 5101: the override now names an id it does not have.
     smaller = tmp_path / "smaller.db"
@@ -99,14 +100,14 @@ def test_an_override_to_an_id_the_catalog_lost_is_refused(tmp_path: Path) -> Non
 
 def test_override_add_refuses_an_id_not_in_the_catalog(tmp_path: Path) -> None:
     store = str(tmp_path / "d.db")
-    missing = poslink("override", "add", "--decisions", store, "--pos-id", "1", "--id", "J1")
+    missing = poslink_here("override", "add", "--decisions", store, "--pos-id", "1", "--id", "J1")
     assert missing.returncode == 2 and "give --catalog" in missing.stderr
-    unknown = poslink("override", "add", "--decisions", store, "--pos-id", "1", "--id", "J1",
-                      "--catalog", storehelp.EXAMPLE_CATALOG)  # fmt: skip
+    unknown = poslink_here("override", "add", "--decisions", store, "--pos-id", "1",
+                           "--id", "J1", "--catalog", storehelp.EXAMPLE_CATALOG)  # fmt: skip
     assert unknown.returncode == 2 and "J1 is not in" in unknown.stderr
     text = text_id_catalog(tmp_path / "c.db")
-    known = poslink("override", "add", "--decisions", store, "--pos-id", "9001", "--id", "J5002",
-                    "--catalog", text)  # fmt: skip
+    known = poslink_here("override", "add", "--decisions", store, "--pos-id", "9001",
+                         "--id", "J5002", "--catalog", text)  # fmt: skip
     assert known.returncode == 0, known.stderr
     run(text, tmp_path / "o.csv", "--decisions", store)
     row = next(r for r in rows(tmp_path / "o.csv") if r["productId"] == "9001")

@@ -1,4 +1,8 @@
-"""The SQLAlchemy catalog on a real PostgreSQL server: the same output as from SQLite."""
+"""The SQLAlchemy catalog on a real PostgreSQL server: the same output as from SQLite.
+
+The outputs are compared with commands run in the test's process (``poslink_here``): what a
+catalog on the server gives is under test there, not the process. Errors that must hide a
+password run the installed command: whatever the process writes is checked."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from helpers import poslink, storehelp
+from helpers import poslink, poslink_here, storehelp
 from helpers.pgserver import PgServer
 from poslink.catalogs import open_catalog
 from poslink.catalogs.sql import SqlCatalog
@@ -53,7 +57,7 @@ def test_same_output_as_sqlite(
         pos, catalog = challenge / "pos/products.json", challenge / "db/jane.db"
     url = load(postgres, f"cat_{which}", catalog)
     for name, location in (("sqlite.csv", str(catalog)), ("pg.csv", url)):
-        result = poslink("run", "--pos", pos, "--catalog", location, "--out", tmp_path / name)
+        result = poslink_here("run", "--pos", pos, "--catalog", location, "--out", tmp_path / name)
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "pg.csv").read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
 
@@ -66,13 +70,13 @@ def test_table_and_columns_configurable(postgres: PgServer, tmp_path: Path) -> N
         table="catalog_items",
         rename={"id": "product_id", "name": "title", "brand": "maker"},
     )
-    result = poslink(
+    result = poslink_here(
         "run", "--pos", storehelp.EXAMPLE_POS, "--catalog", url, "--out", tmp_path / "pg.csv",
         "--catalog-table", "catalog_items", "--catalog-column", "id=product_id",
         "--catalog-column", "name=title", "--catalog-column", "brand=maker",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    plain = poslink(
+    plain = poslink_here(
         "run", "--pos", storehelp.EXAMPLE_POS, "--catalog", storehelp.EXAMPLE_CATALOG,
         "--out", tmp_path / "sqlite.csv",
     )  # fmt: skip
@@ -92,17 +96,18 @@ def test_index_built_from_a_renamed_table(postgres: PgServer, tmp_path: Path) ->
     where = ["--catalog", url, "--catalog-table", "catalog_items",
              "--catalog-column", "id=product_id", "--catalog-column", "name=title"]  # fmt: skip
     index = tmp_path / "catalog.index"
-    built = poslink("index", "build", *where, "--out", index)
+    built = poslink_here("index", "build", *where, "--out", index)
     assert built.returncode == 0, built.stderr
-    result = poslink("run", "--pos", storehelp.EXAMPLE_POS, *where, "--index", index,
-                     "--out", tmp_path / "pg.csv")  # fmt: skip
+    result = poslink_here("run", "--pos", storehelp.EXAMPLE_POS, *where, "--index", index,
+                          "--out", tmp_path / "pg.csv")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    plain = poslink("run", "--pos", storehelp.EXAMPLE_POS, "--catalog", storehelp.EXAMPLE_CATALOG,
-                    "--out", tmp_path / "sqlite.csv")  # fmt: skip
+    plain = poslink_here("run", "--pos", storehelp.EXAMPLE_POS,
+                         "--catalog", storehelp.EXAMPLE_CATALOG,
+                         "--out", tmp_path / "sqlite.csv")  # fmt: skip
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "pg.csv").read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
-    bad = poslink("index", "build", "--catalog", url, "--catalog-column", "name",
-                  "--out", tmp_path / "x.index")  # fmt: skip
+    bad = poslink_here("index", "build", "--catalog", url, "--catalog-column", "name",
+                       "--out", tmp_path / "x.index")  # fmt: skip
     assert bad.returncode == 2 and "expected NAME=COLUMN" in bad.stderr, bad.stderr
 
 

@@ -50,6 +50,8 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
             sys.argv = saved
+            sys.stdout.flush()  # what print() left in the streams' buffers
+            sys.stderr.flush()
         stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
     return subprocess.CompletedProcess(argv, code, stdout, stderr)
 

@@ -1,4 +1,5 @@
-"""``poslink eval`` tier by tier, tier groups, the reliability table and ``--json``."""
+"""``poslink eval`` tier by tier, tier groups, the reliability table and ``--json``; run in the
+test's process (``poslink_here``): its figures are under test, not the process."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import poslink
+from helpers import poslink_here
 from helpers.tierhelp import assert_same_as_score_tiers
 from poslink.evaluate import Label, OutputRow
 from poslink.scorecard import BAND_EDGES, default_groups, scorecard
@@ -70,7 +71,7 @@ def counts(figures: dict[str, object]) -> tuple[object, ...]:
 
 def test_figures_per_tier_and_group(tmp_path: Path) -> None:
     labels, out = write_case(tmp_path)
-    done = poslink("eval", "--labels", labels, "--out", out, "--json")
+    done = poslink_here("eval", "--labels", labels, "--out", out, "--json")
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     got = {tier: counts(f) for tier, f in figures["tiers"].items()}
@@ -88,7 +89,7 @@ def test_figures_per_tier_and_group(tmp_path: Path) -> None:
 
 def test_text_report_has_a_line_per_tier_group_and_all(tmp_path: Path) -> None:
     labels, out = write_case(tmp_path)
-    done = poslink("eval", "--labels", labels, "--out", out, "--group", "shelf=store,linked")
+    done = poslink_here("eval", "--labels", labels, "--out", out, "--group", "shelf=store,linked")
     assert done.returncode == 0, done.stderr
     lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line}
     for tier, (rows, given, wrong, _, _) in EXPECTED.items():
@@ -100,7 +101,7 @@ def test_text_report_has_a_line_per_tier_group_and_all(tmp_path: Path) -> None:
 
 def test_reliability_table_reads_match_score(tmp_path: Path) -> None:
     labels, out = write_case(tmp_path)
-    done = poslink("eval", "--labels", labels, "--out", out, "--json")
+    done = poslink_here("eval", "--labels", labels, "--out", out, "--json")
     bands = json.loads(done.stdout)["reliability"]["bands"]
     assert [b["band"] for b in bands] == [
         f"{low:.2f}-{high:.2f}" for low, high in itertools.pairwise(BAND_EDGES)
@@ -118,7 +119,7 @@ def test_reliability_table_reads_match_score(tmp_path: Path) -> None:
         "0.99-1.00": (2, 2, 0.9995),
     }
     assert bands[0]["precision"] is None and bands[1]["precision"] == 0.0
-    text = poslink("eval", "--labels", labels, "--out", out).stdout
+    text = poslink_here("eval", "--labels", labels, "--out", out).stdout
     assert re.search(r"^0\.90-0\.95\s+2\s+0\.9200\s+1\.0000$", text, re.MULTILINE), text
 
 
@@ -127,12 +128,12 @@ def test_no_tiers_no_scores_no_tables(tmp_path: Path) -> None:
     labels.write_text("row,jane_product_id\n0,5\n1,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     out.write_text("jane_product_id,match_status\n5,matched\n,no_match\n", encoding="utf-8")
-    done = poslink("eval", "--labels", labels, "--out", out)
+    done = poslink_here("eval", "--labels", labels, "--out", out)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
         "precision 1.0000  recall 1.0000  F1 1.0000  (2 records, 1 ids given, 1 expected, 0 errors)"
     )
-    figures = json.loads(poslink("eval", "--labels", labels, "--out", out, "--json").stdout)
+    figures = json.loads(poslink_here("eval", "--labels", labels, "--out", out, "--json").stdout)
     assert figures["tiers"] == {} and figures["groups"] == {} and figures["reliability"] is None
 
 
@@ -146,14 +147,14 @@ def test_no_tiers_no_scores_no_tables(tmp_path: Path) -> None:
 def test_a_bad_score_is_one_line(tmp_path: Path, score: str, problem: str) -> None:
     rows = [*ROWS[:3], ("linked", "14", "14", "14", score)]
     labels, out = write_case(tmp_path, rows)
-    done = poslink("eval", "--labels", labels, "--out", out)
+    done = poslink_here("eval", "--labels", labels, "--out", out)
     assert done.returncode == 3  # a data error (the output file)
     assert done.stderr.strip() == f"poslink: error: {out}: line 5: {problem}"
 
 
 def test_a_bad_group_is_one_line(tmp_path: Path) -> None:
     labels, out = write_case(tmp_path)
-    done = poslink("eval", "--labels", labels, "--out", out, "--group", "stores")
+    done = poslink_here("eval", "--labels", labels, "--out", out, "--group", "stores")
     assert done.returncode == 2
     assert "option --group 'stores': expected NAME=TIER,TIER" in done.stderr
 
@@ -162,7 +163,7 @@ def test_labels_of_another_export_are_one_line_naming_both_files(tmp_path: Path)
     labels, _ = write_case(tmp_path)
     (tmp_path / "short").mkdir()
     _, out = write_case(tmp_path / "short", ROWS[:5])  # an output of five records
-    done = poslink("eval", "--labels", labels, "--out", out)
+    done = poslink_here("eval", "--labels", labels, "--out", out)
     assert done.returncode == 3
     assert done.stderr.strip() == (
         f"poslink: error: {labels}: a label for record {len(ROWS) - 1} (counted from 0), but"

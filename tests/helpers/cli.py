@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from typer.testing import CliRunner
 
@@ -28,6 +31,36 @@ def poslink(
     )
 
 
+@contextmanager
+def _warnings_as_a_process() -> Iterator[None]:
+    """Python's warnings as a ``poslink`` process shows them: on its standard error, under
+    Python's default filters. Under pytest they are recorded instead, and a test counting the
+    command's error lines would not see one."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for hidden in (
+            DeprecationWarning,
+            PendingDeprecationWarning,
+            ImportWarning,
+            ResourceWarning,
+        ):
+            warnings.simplefilter("ignore", hidden)
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            text = warnings.formatwarning(message, category, filename, lineno, line)
+            sys.stderr.write(text)
+
+        warnings.showwarning = show
+        yield
+
+
 def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Completed:
     """``poslink ARGS`` in this process, as the installed command runs once it has imported the
     command line (``run_app``: the same parsing, errors, messages and exit codes).
@@ -42,7 +75,7 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
     argv = ["poslink", *map(str, args)]
     saved = sys.argv
     variables = {"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
-    with CliRunner().isolation(env=variables) as (out, err, _):
+    with CliRunner().isolation(env=variables) as (out, err, _), _warnings_as_a_process():
         sys.argv = argv
         try:
             code = run_app(app)

@@ -1,5 +1,6 @@
 """Catalog gaps (``poslink gaps``), catalog duplicates, the catalog search, and the console's
-actions on a PostgreSQL decision store and catalog."""
+actions on a PostgreSQL decision store and catalog. The commands run in the test's process
+(``poslink_here``): what they find and write is under test, not the process."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import SHARED, make_catalog, poslink, products, storehelp
+from helpers import SHARED, make_catalog, poslink_here, products, storehelp
 from helpers.consolehelp import CATALOG, demo
 from helpers.pgserver import PgServer
 from helpers.storehelp import copy_catalog_to_postgres
@@ -29,7 +30,9 @@ def read(path: Path) -> list[dict[str, str]]:
 def test_gaps_cluster_listings_across_stores(tmp_path: Path) -> None:
     made = demo(tmp_path / "demo")
     out = tmp_path / "proposals.csv"
-    result = poslink("gaps", "--decisions", made.decisions, "--catalog", made.catalog, "--out", out)
+    result = poslink_here(
+        "gaps", "--decisions", made.decisions, "--catalog", made.catalog, "--out", out
+    )
     assert result.returncode == 0, result.stderr
     rows = read(out)
     first = rows[0]
@@ -53,7 +56,7 @@ def test_gaps_cluster_listings_across_stores(tmp_path: Path) -> None:
 
 
 def poslink_parquet(decisions: str, catalog: Path, out: Path) -> Path:
-    result = poslink("gaps", "--decisions", decisions, "--catalog", catalog, "--out", out)
+    result = poslink_here("gaps", "--decisions", decisions, "--catalog", catalog, "--out", out)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -63,13 +66,13 @@ def test_gaps_on_the_real_menus_list_products_with_store_counts(tmp_path: Path) 
     assert menus.exists(), f"reference data missing: {menus}"
     decisions = str(tmp_path / "d.db")
     for name in ("a", "b"):  # the export as two stores' feeds: products carried by both
-        result = poslink(
+        result = poslink_here(
             "run", "--pos", menus / "pos/products.json", "--catalog", menus / "catalog.db",
             "--out", tmp_path / f"{name}.csv", "--decisions", decisions, "--store-id", name,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
     out = tmp_path / "proposals.csv"
-    result = poslink(
+    result = poslink_here(
         "gaps", "--decisions", decisions, "--catalog", menus / "catalog.db", "--out", out
     )
     assert result.returncode == 0, result.stderr

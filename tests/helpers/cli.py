@@ -4,6 +4,7 @@ process), and POS files it must refuse."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -74,6 +75,9 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
 
     argv = ["poslink", *map(str, args)]
     saved = sys.argv
+    # ``run_app`` ignores the terminating signals once the command is done, as a process about
+    # to exit should; this process goes on, and a stopped test run must still stop it.
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     variables = {"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     with CliRunner().isolation(env=variables) as (out, err, _), _warnings_as_a_process():
         sys.argv = argv
@@ -83,6 +87,8 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
             sys.argv = saved
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
             sys.stdout.flush()  # what print() left in the streams' buffers
             sys.stderr.flush()
         stdout, stderr = out.getvalue().decode(), err.getvalue().decode()

@@ -268,7 +268,7 @@ def test_an_unusable_catalog_stops_the_sync_before_spark_starts(
     network: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Refused as a run refuses it (exit 3), without paying for a JVM first.
-    monkeypatch.setattr("poslink.engines.spark.sync.start_session", _no_spark)
+    monkeypatch.setattr("poslink.engines.spark.session.start_session", _no_spark)
     config = RunConfig(
         pos=network.manifest, catalog=str(tmp_path / "gone.db"), out=tmp_path, engine="spark"
     )
@@ -279,7 +279,7 @@ def test_an_unusable_catalog_stops_the_sync_before_spark_starts(
 def test_a_sync_whose_every_store_failed_needs_no_spark(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("poslink.engines.spark.sync.start_session", _no_spark)
+    monkeypatch.setattr("poslink.engines.spark.session.start_session", _no_spark)
     manifest = tmp_path / "stores.toml"
     manifest.write_text('[[store]]\nid = "gone"\npos = "gone.json"\n', "utf-8")
     config = RunConfig(

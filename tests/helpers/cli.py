@@ -3,6 +3,7 @@ process), and POS files it must refuse."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -62,6 +63,34 @@ def _warnings_as_a_process() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _as_a_process(width: int) -> Iterator[None]:
+    """What a command changes in its process, put back after it: this process goes on.
+
+    ``run_app`` ignores the terminating signals once the command is done (a process about to
+    exit), and a stopped test run must still stop this one; a command sends poslink's log to
+    its own handler, no longer to the root logger (where a test's ``caplog`` reads it); the
+    command line's consoles are as wide as the terminal was when they were made, in a
+    process that imported them earlier than the command ran, whatever its ``COLUMNS``."""
+    from poslink.cli import _app
+    from poslink.logs import LOGGER
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    root, ours = logging.getLogger(), logging.getLogger(LOGGER)
+    logged = (list(root.handlers), list(ours.handlers), ours.level, ours.propagate)
+    widths = [(c, c._width) for c in (_app.out, _app.err)]
+    for console, _ in widths:
+        console.width = width
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        root.handlers[:], ours.handlers[:], ours.level, ours.propagate = logged
+        for console, was in widths:
+            console._width = was
+
+
 def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Completed:
     """``poslink ARGS`` in this process, as the installed command runs once it has imported the
     command line (``run_app``: the same parsing, errors, messages and exit codes).
@@ -75,11 +104,12 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
 
     argv = ["poslink", *map(str, args)]
     saved = sys.argv
-    # ``run_app`` ignores the terminating signals once the command is done, as a process about
-    # to exit should; this process goes on, and a stopped test run must still stop it.
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     variables = {"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
-    with CliRunner().isolation(env=variables) as (out, err, _), _warnings_as_a_process():
+    with (
+        CliRunner().isolation(env=variables) as (out, err, _),
+        _warnings_as_a_process(),
+        _as_a_process(int(variables["COLUMNS"])),
+    ):
         sys.argv = argv
         try:
             code = run_app(app)
@@ -87,8 +117,6 @@ def poslink_here(*args: str | Path, env: dict[str, str] | None = None) -> Comple
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
             sys.argv = saved
-            for signum, handler in handlers.items():
-                signal.signal(signum, handler)
             sys.stdout.flush()  # what print() left in the streams' buffers
             sys.stderr.flush()
         stdout, stderr = out.getvalue().decode(), err.getvalue().decode()

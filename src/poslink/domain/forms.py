@@ -7,8 +7,6 @@ Cart". The rules here, applied to a ``vocabulary.Scan``, put such words back int
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from poslink.domain.knowledge import Form, Knowledge
 from poslink.domain.trace import Trace
 from poslink.domain.vocabulary import Scan
@@ -42,10 +40,10 @@ def read_forms(
     subtypes: set[str] = set()
     hints = {f.subtype for f in scan.weak if f.subtype} if scan.weak else set()
     prefer: str | None = None
+    if scan.forms:
+        _of_the_lead(scan, types, k)
     if scan.forms and types:
         _rule_out(scan, types)
-    if scan.forms and not authoritative:
-        _of_the_lead(scan, k)
     if len(scan.forms) > 1:
         _name_of_one(scan)
     if scan.forms and declared_subtype and scan.placed and scan.placed[0][2] == 0 and scan.core:
@@ -88,15 +86,10 @@ def read_forms(
     return types, subtypes, hints, prefer
 
 
-def _rule_out(scan: Scan, types: frozenset[str], also: Sequence[Form] = ()) -> None:
+def _rule_out(scan: Scan, types: frozenset[str]) -> None:
     """A form word of a type the category (or the catalog's type) rules out is part of the
-    name: "Cake Batter" flower, "Hash Bar" and "Sugar Cookies" edibles (``also``: form words
-    kept whatever their type)."""
-
-    def fits(form: Form) -> bool:
-        return form.product_type in types or any(form is a for a in also)
-
-    kept = [f for f in scan.forms if fits(f)]
+    name: "Cake Batter" flower, "Hash Bar" and "Sugar Cookies" edibles."""
+    kept = [f for f in scan.forms if f.product_type in types]
     if len(kept) == len(scan.forms):
         return
     core, placed = scan.core, scan.placed
@@ -106,37 +99,46 @@ def _rule_out(scan: Scan, types: frozenset[str], also: Sequence[Form] = ()) -> N
         list(zip(placed, scan.spans_at, strict=True))
     ):
         beside = first - 1 in scan.named_at or last in scan.named_at
-        if not fits(form) and (not kept or beside):
+        if form.product_type not in types and (not kept or beside):
             core[at:at] = phrase.split()  # "Sugar Shack Cart": a name's word
     if not core:
         # ... and when nothing else names the product, they name it: "Sugar Mix Pre-Roll" is
         # a pre-roll called Sugar Mix, not the brand's plain one.
         for form, phrase, at in reversed(placed):
-            if not fits(form):
+            if form.product_type not in types:
                 core[at:at] = phrase.split()
     scan.forms = kept
-    keep = [k for k, p in enumerate(placed) if fits(p[0])]
+    keep = [k for k, p in enumerate(placed) if p[0].product_type in types]
     scan.placed = [placed[k] for k in keep]
     scan.spans_at = [scan.spans_at[k] for k in keep]
-    scan.leading = [(f, p) for f, p in scan.leading if fits(f)]
+    scan.leading = [(f, p) for f, p in scan.leading if f.product_type in types]
 
 
-def _of_the_lead(scan: Scan, k: Knowledge) -> None:
+def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
     """The form a name says read, a form word of another type is the name's, as where the
     category rules that type out and as in the catalog's names: a "Live Resin Cart" is a
     cartridge whose name says live resin, not the brand's plain cartridge. Not a bare type
     word ("flower" of a "Flower Rosin") nor what the form holds unless told otherwise
     (``holds``: a "Distillate Cart" is the plain cartridge)."""
-    lead = max(reversed(scan.forms), key=lambda f: f.rank)
+    allowed = [f for f in scan.forms if f.product_type in types] or scan.forms
+    lead = max(reversed(allowed), key=lambda f: f.rank)
     family = k.families.get(lead.subtype)
     holds = family.holds if family else frozenset()
-    keep = [
-        f
-        for f in scan.forms
-        if f.product_type == lead.product_type or f.rank <= 1 or f.subtype in holds
-    ]
-    if len(keep) < len(scan.forms):
-        _rule_out(scan, frozenset({lead.product_type}), keep)
+
+    def kept(f: Form) -> bool:
+        return f.product_type == lead.product_type or f.rank <= 1 or f.subtype in holds
+
+    if all(kept(f) for f in scan.forms):
+        return
+    # Wherever it stands: "Girl Scout Cookies LR Cart", "0.5g LR Cart - ACDC".
+    for form, phrase, at in reversed(scan.placed):
+        if not kept(form):
+            scan.core[at:at] = phrase.split()
+    keep = [k for k, p in enumerate(scan.placed) if kept(p[0])]
+    scan.forms = [f for f in scan.forms if kept(f)]
+    scan.placed = [scan.placed[k] for k in keep]
+    scan.spans_at = [scan.spans_at[k] for k in keep]
+    scan.leading = [(f, p) for f, p in scan.leading if kept(f)]
 
 
 def _name_of_one(scan: Scan) -> None:

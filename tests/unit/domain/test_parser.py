@@ -346,6 +346,16 @@ POS_CASES = [
     ("SCCS OG Kush Live Rosin", "", "sccs", "og kush", {"extract"}, {"live rosin"}, {}),
     ("SCCS Tangie Crumble 20% OFF ** DEAL **", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
     (
+        "SCCS Girl Scout Cookies LR Cart",
+        "",
+        "sccs",
+        "girl scout cookies live resin",
+        {"vape"},
+        {"cartridge"},
+        {},
+    ),
+    ("SCCS | 0.5g LR Cart | Tangie", "", "sccs", "live resin tangie", {"vape"}, {"cartridge"}, {}),
+    (
         "SCCS Tangie LR Cart",
         "Concentrates",
         "sccs",
@@ -451,6 +461,19 @@ def test_pos_names(
 
 CATALOG_CASES = [
     # name, brand, type, subtype, lineage, amount -> core, subtypes, markers, ratio
+    # What a cartridge holds is of its name wherever it stands, as in a record's.
+    (
+        "girl scout cookies live resin cartridge",
+        "Gold Leaf",
+        "vape",
+        "Cartridges",
+        "",
+        "1g",
+        "girl scout cookies live resin",
+        {"cartridge"},
+        set(),
+        None,
+    ),
     (
         "g6 vaporizer cartridge - gold leaf",
         "Gold Leaf",

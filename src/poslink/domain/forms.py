@@ -40,7 +40,7 @@ def read_forms(
     subtypes: set[str] = set()
     hints = {f.subtype for f in scan.weak if f.subtype} if scan.weak else set()
     prefer: str | None = None
-    if scan.forms:
+    if len(scan.forms) > 1:
         _of_the_lead(scan, types, k)
     if scan.forms and types:
         _rule_out(scan, types)
@@ -60,8 +60,9 @@ def read_forms(
         # strain name ("Hash Khan Wax" is a wax).
         top = max(reversed(forms), key=lambda f: f.rank)
         # ... but a kind of the family named beside it says more: "Crumble Wax" is a crumble.
-        kinds = [f for f in forms if f.rank == top.rank and k.kind_of(f.subtype, top.subtype)]
-        top = kinds[-1] if kinds and top.subtype else top
+        if len(forms) > 1 and top.subtype:
+            kinds = [f for f in forms if f.rank == top.rank and k.kind_of(f.subtype, top.subtype)]
+            top = kinds[-1] if kinds else top
         # A catalog's own type field is final; a POS category wins over a form word that
         # contradicts it ("Hash Bar" under edibles), else the form word narrows the category.
         if not authoritative and (not types or top.product_type in types):

@@ -289,9 +289,10 @@ class BrandCandidates:
         each of which the product's own name has too, while that name names nothing of the product's
         catalog form: the words are then of the product's name (a "Chocolate Chip Protein
         Bar" the catalog files under baked goods), not a form against its subtype."""
-        words = self._lexicon.form_words
-        if not record.subtypes or not any(w in words for w in record.tokens):
+        # Weak words' families are the record's hints: its form is only theirs, or this is not it.
+        if not record.subtypes or not record.subtypes <= record.hints:
             return False
+        words = self._lexicon.form_words
         product = self.index.item(pos)
         if not record.types & product.types:
             return False

@@ -109,6 +109,7 @@ CATALOG = [
     (202, "1g", "Pinecrest", "", "gelato vaporizer cartridge", "vape", "Cartridges"),
     (210, "1g", "Pinecrest", "", "tangie rosin", "extract", "Rosins"),
     (211, "1g", "Pinecrest", "", "tangie live rosin", "extract", "Rosins"),
+    (213, "1g", "Pinecrest", "", "mango live rosin", "extract", "Rosins"),
     (212, "30ml", "Pinecrest", "", "citrus tincture", "tincture", ""),
     (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
     (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
@@ -229,6 +230,10 @@ CASES = [
     # A live rosin is a kind of rosin: the brand's own of each is told apart.
     ("Pinecrest Tangie Rosin 1g", "Concentrates", "210"),
     ("Pinecrest Tangie Live Rosin 1g", "Concentrates", "211"),
+    # A rosin pressed from flower is a rosin; a rosin is not the brand's live one.
+    ("Pinecrest Tangie Flower Rosin 1g", "Concentrates", "210"),
+    ("Pinecrest Gelato Live Rosin 1g", "Concentrates", None),
+    ("Pinecrest Mango Rosin 1g", "Concentrates", None),
     # A tincture's ounce is a fluid ounce: 1 oz is its 30 ml, 2 oz is not.
     ("Pinecrest Citrus Tincture 1oz", "Tinctures", "212"),
     ("Pinecrest Citrus Tincture 2oz", "Tinctures", None),

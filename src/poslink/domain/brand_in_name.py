@@ -24,6 +24,7 @@ class BrandInName:
     def __init__(self, brands: BrandIndex, vocabulary: Vocabulary) -> None:
         self.brands = brands
         self._tags = vocabulary.tags
+        self._pairs = vocabulary.tag_pairs
         # The tags taken off a name's ends, in the order tried: all but form words, then all.
         self._trims = (vocabulary.tags - vocabulary.form_tags, vocabulary.tags)
 
@@ -92,12 +93,22 @@ class BrandInName:
         spans = [(0, len(tokens))]
         for tags in self._trims:
             start, end = 0, len(tokens)
-            while end - start > 1 and (tokens[end - 1] in tags or len(tokens[end - 1]) == 1):
-                end -= 1
+            while end - start > 1:
+                if tokens[end - 1] in tags or len(tokens[end - 1]) == 1:
+                    end -= 1
+                elif end - start > 2 and " ".join(tokens[end - 2 : end]) in self._pairs:
+                    end -= 2  # "... Dank Tank Staff Pick"
+                else:
+                    break
                 if tags is self._tags and (0, end) not in spans:
                     spans.append((0, end))
-            while end - start > 1 and (tokens[start] in tags or len(tokens[start]) == 1):
-                start += 1
+            while end - start > 1:
+                if tokens[start] in tags or len(tokens[start]) == 1:
+                    start += 1
+                elif end - start > 2 and " ".join(tokens[start : start + 2]) in self._pairs:
+                    start += 2
+                else:
+                    break
             if (start, end) not in spans:
                 spans.append((start, end))
         return spans

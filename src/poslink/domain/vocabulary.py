@@ -88,6 +88,8 @@ class Vocabulary:
             p for p, (kind, _) in self.phrases.items() if " " not in p and kind != WEAK
         )
         self.form_tags = frozenset(p for p in self.tags if self.phrases[p][0] == FORM)
+        # Noise of two words ("Staff Pick"): a tag too, at a name's ends.
+        self.tag_pairs = frozenset(p for p in knowledge.noise if p.count(" ") == 1)
 
     def strain_markers(self, core: list[str]) -> frozenset[str]:
         """The markers a name implies by being a strain bred for CBD ("ACDC"), no cross of

@@ -344,6 +344,12 @@ POS_CASES = [
     # A kind of the family named beside it is the form: a crumble.
     ("SCCS OG Kush Crumble Wax 1g", "", "sccs", "og kush", {"extract"}, {"crumble"}, {}),
     ("SCCS OG Kush Live Rosin", "", "sccs", "og kush", {"extract"}, {"live rosin"}, {}),
+    # A brand is found behind a tag of two words ("Staff Pick") and "AU" (adult use).
+    ("Tangie Crumble 1g - SCCS Staff Pick", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
+    ("Tangie Wax | 1g | SCCS AU", "", "sccs", "tangie", {"extract"}, {"wax"}, {}),
+    # Short forms of POS systems: CRT, FLWR.
+    ("CRT: Tangie (SCCS) 1000mg", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {}),
+    ("FLWR: Tangie (SCCS) Eighth", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
     ("SCCS Tangie Crumble 20% OFF ** DEAL **", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
     (
         "SCCS Girl Scout Cookies LR Cart",

@@ -209,6 +209,8 @@ CASES = [
     ("Canyon Co OG Kush Crumble", "Concentrates", "152"),
     # "Cannabis" says what every product is, not which.
     ("Harbor Extracts Tangie Cannabis Oil 1g", "Concentrates", "160"),
+    # ... nor "dab", what a concentrate is for.
+    ("Dab Oil: Tangie (Harbor Extracts) 1g", "Concentrates", "160"),
     # Milligrams of a pre-roll are its weight, as a cartridge's are.
     ("Juniper Farms Purple Kush 500mg Pre-Roll", "", None),
     ("Juniper Farms Purple Kush 1000mg Pre-Roll", "", "170"),

@@ -76,6 +76,7 @@ class Knowledge:
     volume_units: dict[str, float]
     named_weights: dict[str, float]
     descriptors: frozenset[str]
+    flavours: frozenset[str]
     nicknames: dict[str, str]
     common_names: frozenset[str]
     cbd_strains: frozenset[str]
@@ -167,6 +168,7 @@ def load_knowledge() -> Knowledge:
         volume_units=dict(vocab["units"]["volume"]),
         named_weights=_phrases(vocab["units"]["named_weight"]),
         descriptors=frozenset(words(w) for w in vocab["descriptors"]["words"]),
+        flavours=frozenset(words(w) for w in vocab["flavours"]["words"]),
         nicknames={
             words(k): words(v) for k, v in (*strains["nicknames"].items(), *forms["short"].items())
         },

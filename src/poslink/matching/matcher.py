@@ -80,6 +80,7 @@ class Matcher:
             form_words={w: f.subtype for w, f in self.k.weak_forms.items() if " " not in w},
             descriptors=frozenset(w for w in self.k.descriptors if " " not in w),
             strain_words=frozenset(w for n in self.k.common_names for w in n.split()),
+            flavours=self.k.flavours,
         )
         # The parser's own words, which a brand's words in a name leave in it ("Chocolates"
         # of "Zuma Chocolates"): the same when the matcher reads the brand from the products.

@@ -198,6 +198,7 @@ class Lexicon:
     form_words: dict[str, str]
     descriptors: frozenset[str]
     strain_words: frozenset[str]
+    flavours: frozenset[str] = frozenset()
 
 
 # Products known by their flavour (``FLAVOUR_TYPES``): a record naming a product's flavour, and
@@ -274,8 +275,8 @@ def name_evidence(
         elif brand is not None and word in brand.postings:
             cost += SIBLING_WORD
             part = False
-        elif word in lexicon.strain_words:
-            cost += STRAIN_WORD
+        elif word in lexicon.strain_words or (flavour and word in lexicon.flavours):
+            cost += STRAIN_WORD  # another strain, or another flavour of an edible
             part = False
         elif word not in form_words and word not in lexicon.descriptors:
             other += 1

@@ -211,6 +211,9 @@ CASES = [
     ("Harbor Extracts Tangie Cannabis Oil 1g", "Concentrates", "160"),
     # ... nor "dab", what a concentrate is for.
     ("Dab Oil: Tangie (Harbor Extracts) 1g", "Concentrates", "160"),
+    # A flavour the product lacks is another edible.
+    ("Kettle Creek Huckleberry Enhanced Gummies", "Edibles", "11"),
+    ("Kettle Creek Lavender Huckleberry Enhanced Gummies", "Edibles", None),
     # Milligrams of a pre-roll are its weight, as a cartridge's are.
     ("Juniper Farms Purple Kush 500mg Pre-Roll", "", None),
     ("Juniper Farms Purple Kush 1000mg Pre-Roll", "", "170"),

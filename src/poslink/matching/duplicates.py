@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from poslink.domain.knowledge import load_knowledge
+from poslink.domain.text import fold, folded_words
 from poslink.matching.index import CatalogIndex
 from poslink.matching.score import attribute_veto, number_veto, size_veto
 from poslink.records import CatalogProduct, ParsedItem
@@ -40,8 +42,19 @@ def duplicate_key(index: CatalogIndex, position: int) -> DupKey:
         p.ratio,
         # A lineage the name states tells products apart ("Jello Shooter Sativa"); one only a
         # field states is the catalog's noise.
-        None if p.lineage_soft else p.lineage,
+        None if p.lineage_soft else p.lineage or _named_lineage(index, position),
     )
+
+
+def _named_lineage(index: CatalogIndex, position: int) -> str | None:
+    """The lineages a product's name states where its field says another (the product then
+    has none): "sativa oil" filed as hybrid is not the brand's "indica oil"."""
+    product = index.products[position]
+    if not product.lineage:
+        return None
+    lineage = load_knowledge().lineage
+    named = sorted({lineage[w] for w in folded_words(fold(product.name)).split() if w in lineage})
+    return "/".join(named) or None
 
 
 def conflict(a: ParsedItem, b: ParsedItem) -> str:

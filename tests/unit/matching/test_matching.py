@@ -33,6 +33,9 @@ CATALOG = [
     (19, "", "Grassroots", "hybrid", "platinum kush", "flower", ""),
     (20, "", "Gold Leaf", "", "sour grapes", "vape", "Cartridges"),
     (21, "", "Grassroots", "", "sour grapes", "vape", "Cartridges"),
+    # Lineage fields contradicting the names: still two products, not duplicates.
+    (22, "", "Harbor Extracts", "hybrid", "sativa oil", "extract", "Oils"),
+    (23, "", "Harbor Extracts", "hybrid", "indica oil", "extract", "Oils"),
 ]
 
 
@@ -73,6 +76,8 @@ CATALOG = [
         ("Cosmic Dream Vape Cart -1g-", "", 16, Status.MATCHED),
         ("Cosmic Drift Vape Cart -1g-", "", None, Status.NO_MATCH),
         ("Sour Grapes Vape Cart -1g-", "", None, Status.AMBIGUOUS),
+        # Not the first listed of two "duplicates" whose names say other lineages.
+        ("Harbor Extracts Indica Oil 1g", "", None, Status.AMBIGUOUS),
     ],
 )
 def test_decisions(

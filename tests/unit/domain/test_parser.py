@@ -347,6 +347,8 @@ POS_CASES = [
     # A brand is found behind a tag of two words ("Staff Pick") and "AU" (adult use).
     ("Tangie Crumble 1g - SCCS Staff Pick", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
     ("Tangie Wax | 1g | SCCS AU", "", "sccs", "tangie", {"extract"}, {"wax"}, {}),
+    # An eighth as menus write it.
+    ("Tangie Flower 8th - SCCS", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
     # Short forms of POS systems: CRT, FLWR.
     ("CRT: Tangie (SCCS) 1000mg", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {}),
     ("FLWR: Tangie (SCCS) Eighth", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),

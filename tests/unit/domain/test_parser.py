@@ -349,7 +349,11 @@ POS_CASES = [
     ("Tangie Wax | 1g | SCCS AU", "", "sccs", "tangie", {"extract"}, {"wax"}, {}),
     # An eighth as menus write it.
     ("Tangie Flower 8th - SCCS", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
-    # Short forms of POS systems: CRT, FLWR.
+    # Short forms of POS systems: CRT, FLWR, Disp, Bdr, Tinc, Live Res.
+    ("Disp Tangie 0.3g SCCS", "", "sccs", "tangie", {"vape"}, {"disposable"}, {}),
+    ("SCCS Tangie Bdr 1g", "", "sccs", "tangie", {"extract"}, {"badder"}, {}),
+    ("SCCS Tangie Live Res 1g", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
+    ("SCCS Sleep Tinc 30ml", "", "sccs", "sleep", {"tincture"}, set(), {}),
     ("CRT: Tangie (SCCS) 1000mg", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {}),
     ("FLWR: Tangie (SCCS) Eighth", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
     ("SCCS Tangie Crumble 20% OFF ** DEAL **", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),

@@ -110,6 +110,7 @@ CATALOG = [
     (210, "1g", "Pinecrest", "", "tangie rosin", "extract", "Rosins"),
     (211, "1g", "Pinecrest", "", "tangie live rosin", "extract", "Rosins"),
     (213, "1g", "Pinecrest", "", "mango live rosin", "extract", "Rosins"),
+    (214, "1g", "Pinecrest", "", "tangie crumble", "extract", "Crumbles"),
     (212, "30ml", "Pinecrest", "", "citrus tincture", "tincture", ""),
     (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
     (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
@@ -239,6 +240,12 @@ CASES = [
     ("Pinecrest Tangie Flower Rosin 1g", "Concentrates", "210"),
     ("Pinecrest Gelato Live Rosin 1g", "Concentrates", None),
     ("Pinecrest Mango Rosin 1g", "Concentrates", None),
+    # A plain wax is not the brand's crumble; a budder is a kind of a catalog's "Waxes".
+    ("Pinecrest Tangie Wax 1g", "Concentrates", None),
+    ("Pinecrest Tangie Wx 1g", "Concentrates", None),
+    ("Pinecrest Tangie Crmbl 1g", "Concentrates", "214"),
+    ("Mesa Verde Extracts Peach Haze Budder", "Concentrates", "20"),
+    ("Mesa Verde Extracts Peach Haze Bdr", "Concentrates", "20"),
     # A tincture's ounce is a fluid ounce: 1 oz is its 30 ml, 2 oz is not.
     ("Pinecrest Citrus Tincture 1oz", "Tinctures", "212"),
     ("Pinecrest Citrus Tincture 2oz", "Tinctures", None),
@@ -328,7 +335,8 @@ def _form(types: set[str], subtypes: set[str]) -> ParsedItem:
     [
         (("extract", "wax"), ("extract", "wax"), "same"),
         (("extract", "badder"), ("extract", "wax"), "related"),
-        (("extract", "wax"), ("extract", "badder"), "related"),
+        # A record's plain "wax" is not the brand's badder: shown for review, never given.
+        (("extract", "wax"), ("extract", "badder"), "near"),
         (("extract", "sugar"), ("extract", "live resin"), "related"),
         (("extract", "wax"), ("extract", "live resin"), "near"),
         (("extract", "hash"), ("extract", "kief"), "near"),

@@ -7,6 +7,8 @@ Cart". The rules here, applied to a ``vocabulary.Scan``, put such words back int
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from poslink.domain.knowledge import Form, Knowledge
 from poslink.domain.trace import Trace
 from poslink.domain.vocabulary import Scan
@@ -108,11 +110,7 @@ def _rule_out(scan: Scan, types: frozenset[str]) -> None:
         for form, phrase, at in reversed(placed):
             if form.product_type not in types:
                 core[at:at] = phrase.split()
-    scan.forms = kept
-    keep = [k for k, p in enumerate(placed) if p[0].product_type in types]
-    scan.placed = [placed[k] for k in keep]
-    scan.spans_at = [scan.spans_at[k] for k in keep]
-    scan.leading = [(f, p) for f, p in scan.leading if f.product_type in types]
+    _keep(scan, lambda f: f.product_type in types)
 
 
 def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
@@ -135,6 +133,11 @@ def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
     for form, phrase, at in reversed(scan.placed):
         if not kept(form):
             scan.core[at:at] = phrase.split()
+    _keep(scan, kept)
+
+
+def _keep(scan: Scan, kept: Callable[[Form], bool]) -> None:
+    """Only the form words ``kept`` stay form words (the others were put back in the name)."""
     keep = [k for k, p in enumerate(scan.placed) if kept(p[0])]
     scan.forms = [f for f in scan.forms if kept(f)]
     scan.placed = [scan.placed[k] for k in keep]

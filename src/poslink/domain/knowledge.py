@@ -77,6 +77,7 @@ class Knowledge:
     named_weights: dict[str, float]
     descriptors: frozenset[str]
     flavours: frozenset[str]
+    # Written out before anything is read: strain nicknames and forms.toml's [short] forms.
     nicknames: dict[str, str]
     common_names: frozenset[str]
     cbd_strains: frozenset[str]

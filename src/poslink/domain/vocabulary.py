@@ -97,7 +97,8 @@ class Vocabulary:
         return _CBD if " ".join(core) in self.k.cbd_strains else frozenset()
 
     def canonical(self, tokens: list[str]) -> list[str]:
-        """The words with strain nicknames written out ("gdp" -> "granddaddy purple")."""
+        """The words with strain nicknames and stores' short forms written out ("gdp" ->
+        "granddaddy purple", "lr" -> "live resin": ``Knowledge.nicknames`` holds both)."""
         spans = self._nick_spans
         if not any(t in spans for t in tokens):
             return tokens

@@ -30,7 +30,7 @@ from poslink.matching.score import (
     form_relation,
     name_evidence,
     number_veto,
-    plain,
+    says_no_more,
     size_veto,
 )
 from poslink.matching.words import LINE_WEIGHT, BrandWords
@@ -251,7 +251,7 @@ class BrandCandidates:
             form=form,
             generic=generic,
             doubt=doubt,
-            plain=plain(record, product),
+            says_no_more=says_no_more(record, product),
         )
 
     def _form_and_veto(

@@ -82,7 +82,7 @@ def decide(
     if all(_support(c) < most for c in rivals):
         return lead, Status.MATCHED, _why(lead) + f"; beat {len(rivals)} close"
     leaders = [c for c in (top, *close) if _support(c) == most]
-    plain = [c for c in leaders if c.plain]
+    plain = [c for c in leaders if c.says_no_more]
     if len(plain) == 1 and variant and len({variant(c.position) for c in leaders}) == 1:
         # The catalog's variants of one name by size, pack or potency: the record stating none
         # is the one stating none ("Tiva Kaps", not "Tiva Kaps - 10mg").

@@ -14,9 +14,11 @@ product gets the first listed (the lowest id), or the one whose lineage field ag
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from poslink.domain.knowledge import load_knowledge
-from poslink.domain.text import fold, folded_words
+from poslink.domain.text import words
+from poslink.domain.vocabulary import Vocabulary
 from poslink.matching.index import CatalogIndex
 from poslink.matching.score import attribute_veto, number_veto, size_veto
 from poslink.records import CatalogProduct, ParsedItem
@@ -52,9 +54,15 @@ def _named_lineage(index: CatalogIndex, position: int) -> str | None:
     product = index.products[position]
     if not product.lineage:
         return None
-    lineage = load_knowledge().lineage
-    named = sorted({lineage[w] for w in folded_words(fold(product.name)).split() if w in lineage})
-    return "/".join(named) or None
+    vocabulary = _vocabulary()
+    named = vocabulary.scan(vocabulary.canonical(words(product.name).split())).lineages
+    return "/".join(sorted(named)) or None
+
+
+@cache
+def _vocabulary() -> Vocabulary:
+    """The parser's vocabulary, which reads a name's lineages (made once, on first use)."""
+    return Vocabulary(load_knowledge())
 
 
 def conflict(a: ParsedItem, b: ParsedItem) -> str:

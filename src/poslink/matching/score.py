@@ -63,8 +63,8 @@ class Candidate:
     # Candidates of one group are the catalog's duplicates: one name, type, form and size, and
     # no veto between them (``duplicates.py``).
     group: int = -1
-    # The product states no size, pack or potency the record leaves open (``plain``).
-    plain: bool = False
+    # The product states no size, pack or potency the record leaves open (``says_no_more``).
+    says_no_more: bool = False
 
 
 def form_relation(record: ParsedItem, product: ParsedItem, k: Knowledge) -> str:
@@ -315,7 +315,7 @@ def _plain(record: frozenset[str], product: frozenset[str], k: Knowledge) -> boo
     return bool(plain & product)
 
 
-def plain(record: ParsedItem, product: ParsedItem) -> bool:
+def says_no_more(record: ParsedItem, product: ParsedItem) -> bool:
     """Whether the product states no size, pack or potency that the record leaves open: of
     the catalog's variants of one name, its plain "Tiva Kaps" is a record's "Tiva Kaps" rather
     than its "Tiva Kaps - 10mg" (``decide``)."""

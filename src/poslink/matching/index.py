@@ -245,7 +245,10 @@ class CatalogIndex:
             places = sorted({p for block in blocks.values() for p in block.positions})
             profiles, profile_of = self.profiles, self.profile_of
             found = BrandWords.build(
-                places, self.cores, [profiles[profile_of[p]].subtypes for p in places]
+                places,
+                self.cores,
+                [profiles[profile_of[p]].subtypes for p in places],
+                [self.products[p].name for p in places],
             )
             self._brand_words[brand] = found
         return found

@@ -14,15 +14,22 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from poslink.domain.text import words
 
 # A word in at least this share of a brand's products (and in 3 or more) is a line word.
 LINE_SHARE = 0.5
 LINE_MIN = 3
 # What a line word weighs against a word that tells products apart (1.0).
 LINE_WEIGHT = 0.2
+# What parts a catalog name into a line's name and its product's own ("las frescas - gushaz",
+# "sherpa berry rosin - select"): a dash, pipe, colon or slash between spaces, a pipe,
+# brackets.
+_PARTS = re.compile(r"\s[-\u2013\u2014|:/]\s|[|()\[\]]")
 
 
 @dataclass(slots=True)
@@ -54,10 +61,15 @@ class BrandWords:
 
     @classmethod
     def build(
-        cls, positions: Iterable[int], cores: list[str], families: list[frozenset[str]]
+        cls,
+        positions: Iterable[int],
+        cores: list[str],
+        families: list[frozenset[str]],
+        names: Sequence[str] = (),
     ) -> BrandWords:
         """The statistics of the products at ``positions``; ``families[i]`` is the form
-        families of the product at ``positions``' i-th place."""
+        families of the product at ``positions``' i-th place, ``names[i]`` its catalog name,
+        from which parts shared by several products are read as lines' names."""
         places = list(positions)
         tokens = {p: tuple(cores[p].split()) for p in places}
         postings: dict[str, list[int]] = defaultdict(list)
@@ -76,6 +88,7 @@ class BrandWords:
                 joined[a + b].append(pos)
         least = max(LINE_MIN, LINE_SHARE * len(places))
         lines = frozenset(w for w, ps in postings.items() if len(ps) >= least)
+        lines |= _named_lines([tokens[p] for p in places], names)
         weights = {
             w: LINE_WEIGHT if w in lines else 1.0 / (1.0 + math.log(len(ps)))
             for w, ps in postings.items()
@@ -155,3 +168,25 @@ class BrandWords:
             out.append(self.vocabulary[i])
             i += 1
         return out
+
+
+def _named_lines(tokens: Sequence[tuple[str, ...]], names: Sequence[str]) -> frozenset[str]:
+    """The words of a part of a catalog name that two or more of the brand's names have beside
+    parts that differ: a line's name ("sanchitos - blueberry kush", "sanchitos - horchata"),
+    however few of the brand's products carry it. A part beside the same other parts is one
+    product's name in several forms ("tarantula - fire og" and "tarantula - fire og -
+    pre-roll"), not a line. Only a name's core words count (the brand, sizes and form words
+    are read apart)."""
+    beside: defaultdict[tuple[str, ...], set[frozenset[tuple[str, ...]]]] = defaultdict(set)
+    for own, name in zip(tokens, names, strict=False):
+        pieces = _PARTS.split(name)
+        if len(pieces) < 2:
+            continue
+        have = set(own)
+        parts = {
+            kept for part in pieces if (kept := tuple(w for w in words(part).split() if w in have))
+        }
+        if len(parts) >= 2:
+            for part in parts:
+                beside[part].add(frozenset(parts - {part}))
+    return frozenset(w for part, others in beside.items() if len(others) >= 2 for w in part)

@@ -26,6 +26,12 @@ _PACK = re.compile(
 _PER_PACK = re.compile(rf"(?<![a-z0-9.])(\d+)\s+([a-z]+\s*)?{_PER}")
 # Units and packs need a digit: most names have none left when they are looked for.
 _DIGIT = re.compile(r"\d")
+# A half or quarter with no unit ("Malibu 3.5", "Cavi Cone | 1.5 Infused Pre-Roll", ".5
+# Cartridge"): grams left unwritten, as such sizes are sold. A strain's own number is whole
+# ("Chem 91") or a version ("Haze 2.0", "Swiss Tsu 4.1"), which stays a number; so does a
+# ratio's ("1.5:1").
+_BARE = re.compile(r"(?<![\w.])(\d{0,2}\.(?:5|25|75))(?![\w.%:])")
+BARE_GRAMS_MAX = 28.0
 
 
 @value_class
@@ -127,6 +133,11 @@ class MeasureReader:
                 if found:
                     pack = int(found.group(1))
                     text = _PER_PACK.sub(r" \2 ", text)
+            if weight is None and "." in text:
+                found = _BARE.search(text)
+                if found and 0 < float(found.group(1)) <= BARE_GRAMS_MAX:
+                    weight = float(found.group(1))
+                    text = text[: found.start()] + " " + text[found.end() :]
         # A named weight holds its first word: most names hold none, and the search is skipped.
         if self._named is not None and any(w in text for w in self._named_starts):
             named = self._named.search(text)

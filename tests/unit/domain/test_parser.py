@@ -349,6 +349,18 @@ POS_CASES = [
     ("Tangie Wax | 1g | SCCS AU", "", "sccs", "tangie", {"extract"}, {"wax"}, {}),
     # An eighth as menus write it.
     ("Tangie Flower 8th - SCCS", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
+    # A half or quarter with no unit is grams; a version stays the strain's number.
+    ("SCCS | Tangie Flower | 3.5", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
+    ("SCCS .5 Cartridge Tangie", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {"weight_g": 0.5}),
+    (
+        "SCCS Tangie 2.0 Flower 3.5g",
+        "",
+        "sccs",
+        "tangie 2 0",
+        {"flower"},
+        {"bud"},
+        {"weight_g": 3.5, "digits": ("0", "2")},
+    ),
     # Short forms of POS systems: CRT, FLWR, Disp, Bdr, Tinc, Live Res.
     ("Disp Tangie 0.3g SCCS", "", "sccs", "tangie", {"vape"}, {"disposable"}, {}),
     ("SCCS Tangie Bdr 1g", "", "sccs", "tangie", {"extract"}, {"badder"}, {}),

@@ -120,6 +120,8 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
         return f"size {rw:g}g vs {pw:g}g"
     if record.pack and product.pack and record.pack != product.pack:
         return f"pack {record.pack} vs {product.pack}"
+    if (record.pack or 0) > 1 and not product.pack and _single(product, pw):
+        return f"pack {record.pack} vs a single pre-roll"
     rp, pp = record.potency_mg, product.potency_mg
     if rp and pp and rp != pp and not _weighs(record) and not _weighs(product):
         # "25mg, 10 pieces" is the "250mg" pack.
@@ -127,6 +129,18 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
         if pp not in totals and rp not in {pp, pp * (product.pack or 1)}:
             return f"potency {rp:g}mg vs {pp:g}mg"
     return ""
+
+
+def _single(product: ParsedItem, grams: float | None) -> bool:
+    """Whether the product is one pre-roll: stating no pack, and no more than one weighs. A
+    catalog's pre-roll is sold alone unless its name counts its pieces, where an edible's
+    name leaves its pack out more often than not."""
+    return product.types == _PRE_ROLL and (grams is None or grams <= SINGLE_PRE_ROLL_G)
+
+
+# A pre-roll weighs at most this alone (a "1.5g" cone); a pack's total weighs more.
+SINGLE_PRE_ROLL_G = 1.5
+_PRE_ROLL = frozenset({"pre-roll"})
 
 
 def _weighs(item: ParsedItem) -> bool:

@@ -101,6 +101,7 @@ CATALOG = [
     (161, "", "Harbor Extracts", "", "tangie - shatter", "extract", "Shatters"),
     (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
     (170, "1g", "Juniper Farms", "", "purple kush - pre-roll", "pre-roll", "Pre-Rolls"),
+    (171, "3.5g", "Juniper Farms", "", "gelato pre-roll pack", "pre-roll", "Pre-Roll Packs"),
     (180, "", "Orchard Bakery", "", "chocolate chip protein bar", "edible", "Baked Goods"),
     (181, "", "Orchard Bakery", "", "cookies and cream chocolate bar", "edible", "Chocolates"),
     (182, "", "Orchard Bakery", "", "haute chocolate", "edible", "Drinks"),
@@ -187,7 +188,7 @@ CASES = [
     ("Hilltop Farms - Harlequin OG Wax", "", "113"),
     # "Hemp" of a hemp blunt says its wrap, on either side.
     ("Hilltop Farms | Blunt | Lemon Haze", "", "120"),
-    ("Hilltop Farms Lemon Haze Hemp Blunt 2pk", "", "120"),
+    ("Hilltop Farms Lemon Haze Hemp Blunt", "", "120"),
     # A letter hyphened to a word is the word's first letter: "A-Dub" is not "Dub".
     ("Hilltop Farms - Dub Shake - 7g", "", "122"),
     ("Hilltop Farms A-Dub Shake 7g", "", "121"),
@@ -218,6 +219,11 @@ CASES = [
     # Milligrams of a pre-roll are its weight, as a cartridge's are.
     ("Juniper Farms Purple Kush 500mg Pre-Roll", "", None),
     ("Juniper Farms Purple Kush 1000mg Pre-Roll", "", "170"),
+    # A pack of pre-rolls is not the single the catalog lists; a pack whose weight is a
+    # pack's may be the brand's pack.
+    ("Juniper Farms Purple Kush Pre-Roll 5pk", "", None),
+    ("Purple Kush Pre-Roll (2-Pack) - Juniper Farms", "", None),
+    ("Juniper Farms Gelato Pre-Roll 7pk", "", "171"),
     # A flavour word of an edible's name is no form against its catalog subtype when the
     # product's own name has it: the catalog files this "chocolate" bar under baked goods.
     ("Orchard Bakery Chocolate Chip Protein Bar 50mg", "Edibles", "180"),

@@ -39,7 +39,7 @@ class Form:
     flavors: str  # product forms: key into FLAVORS
     weights: tuple[Weight, ...]
     catalog_amounts: tuple[str, ...]  # Jane `amount` values ("10pk" = a pack of 10)
-    packs: tuple[int, ...]  # pack sizes a POS may print for it
+    packs: tuple[int, ...]  # pack sizes drawn, and no longer printed, for a single pre-roll
     state_category: str
     store_category: str
     menu_category: str

@@ -147,9 +147,13 @@ class Renderer:
                     (f"{ratio} {rest}", words) if rng.random() < 0.5 else (rest, f"{words} {ratio}")
                 )
         pack = int(spec.amount[:-2]) if spec.amount.endswith("pk") else 0
+        drawn = 0
         if not pack and form.packs and rng.random() < 0.3:
-            pack = pick(form.packs, rng)
-        pack = pack if pack and rng.random() < 0.85 else 0
+            # A pack of a pre-roll the catalog lists alone is another product (a 5-pack is
+            # not the single): no pack is printed. The draws stay, so that every other
+            # record of a seed is what it was.
+            drawn = pick(form.packs, rng)
+        pack = pack if (pack or drawn) and rng.random() < 0.85 else 0
         start, end, core_noise = self._noise(form.family, bool(words))
         brand = self.pools.aliases.pick(spec.brand, rng)
         brandless = spec.truth is not None and rng.random() < BRANDLESS_RATE

@@ -43,6 +43,10 @@ class BrandInName:
         rules = self.brands.rules
         while end < len(tokens) - 1 and tokens[end] in rules.legal_forms:
             end += 1
+        if tokens[start:end] == key.split():
+            # After the brand's whole name, a company's word is the brand's ("Moxie Seeds").
+            while end < len(tokens) - 1 and tokens[end] in rules.company_tails:
+                end += 1
         if _another_company(tokens[start : end + 1], key.split(), rules.company_words):
             return None
         return key, start, end, how

@@ -53,6 +53,8 @@ class BrandRules:
     legal_forms: frozenset[str] = frozenset()
     # Words naming a company ("botanicals"): after a brand's first words, another company.
     company_words: frozenset[str] = frozenset()
+    # After a brand's whole name, the brand's words: legal forms and a trade's own words.
+    company_tails: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,9 @@ def load_knowledge() -> Knowledge:
             form_names=frozenset(strong) | frozenset(weak),
             legal_forms=frozenset(words(w) for w in brands.get("legal_forms", [])),
             company_words=frozenset(words(w) for w in brands.get("company_words", [])),
+            company_tails=frozenset(
+                words(w) for w in (*brands.get("company_tails", []), *brands.get("legal_forms", []))
+            ),
         ),
     )
 

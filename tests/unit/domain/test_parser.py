@@ -349,6 +349,12 @@ POS_CASES = [
     ("Tangie Wax | 1g | SCCS AU", "", "sccs", "tangie", {"extract"}, {"wax"}, {}),
     # An eighth as menus write it.
     ("Tangie Flower 8th - SCCS", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
+    # What a company makes, after the brand's whole name, is the brand's word ("Seeds",
+    # "Extracts"); a company word is not ("Gardens": maybe another company). "T:" labels THC.
+    ("Grassroots Seeds Tangie Crumble", "", "grassroots", "tangie", {"extract"}, {"crumble"}, {}),
+    ("SCCS Extracts LLC | Tangie Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
+    ("SCCS Gardens Tangie Shatter", "", "sccs", "gardens tangie", {"extract"}, {"shatter"}, {}),
+    ("SCCS Tangie Flower 3.5g T: 22.9%", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
     # A half or quarter with no unit is grams; a version stays the strain's number.
     ("SCCS | Tangie Flower | 3.5", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
     ("SCCS .5 Cartridge Tangie", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {"weight_g": 0.5}),

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from poslink.domain.brands import BrandIndex
 from poslink.domain.text import words
-from poslink.domain.vocabulary import Vocabulary
+from poslink.domain.vocabulary import FORM, WEAK, Vocabulary
 
 
 class BrandInName:
@@ -27,6 +27,14 @@ class BrandInName:
         self._pairs = vocabulary.tag_pairs
         # The tags taken off a name's ends, in the order tried: all but form words, then all.
         self._trims = (vocabulary.tags - vocabulary.form_tags, vocabulary.tags)
+        # Form phrases of a few words ("Live Rosin", "Pre Roll", "Bar"), taken off a name's
+        # start with the form words: a brand is often written after them ("Live Rosin -
+        # Brand Strain", "Bar: Brand Flavour").
+        self._lead_forms = frozenset(
+            p
+            for p, (kind, _) in vocabulary.phrases.items()
+            if kind in (FORM, WEAK) and p.count(" ") <= 2
+        )
 
     def find(self, tokens: list[str]) -> tuple[str, int, int, str] | None:
         """The brand key, where its words start and end among ``tokens``, and how it was found
@@ -111,11 +119,21 @@ class BrandInName:
                     start += 1
                 elif end - start > 2 and " ".join(tokens[start : start + 2]) in self._pairs:
                     start += 2
+                elif tags is self._tags and (lead := self._lead_form(tokens, start, end)):
+                    start += lead
                 else:
                     break
             if (start, end) not in spans:
                 spans.append((start, end))
         return spans
+
+    def _lead_form(self, tokens: Sequence[str], start: int, end: int) -> int:
+        """How many words of a form phrase begin ``tokens[start:end]``, leaving a word (0:
+        none), the longest first."""
+        for size in (3, 2, 1):
+            if end - start > size and " ".join(tokens[start : start + size]) in self._lead_forms:
+                return size
+        return 0
 
     def prefetch(self, names: Iterable[tuple[Sequence[str], str | None]]) -> None:
         """Look up in bulk the misspelt brands that finding the brands of these (words of the

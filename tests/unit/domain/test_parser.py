@@ -355,6 +355,17 @@ POS_CASES = [
     ("SCCS Extracts LLC | Tangie Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Gardens Tangie Shatter", "", "sccs", "gardens tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Tangie Flower 3.5g T: 22.9%", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
+    # A brand written after a form phrase at the name's start.
+    (
+        "Live Rosin - Grassroots Tangie 1g",
+        "",
+        "grassroots",
+        "tangie",
+        {"extract"},
+        {"live rosin"},
+        {},
+    ),
+    ("Pre Roll - SCCS Tangie .5G TAC 22.8%", "", "sccs", "tangie", {"pre-roll"}, {"preroll"}, {}),
     # A half or quarter with no unit is grams; a version stays the strain's number.
     ("SCCS | Tangie Flower | 3.5", "", "sccs", "tangie", {"flower"}, {"bud"}, {"weight_g": 3.5}),
     ("SCCS .5 Cartridge Tangie", "", "sccs", "tangie", {"vape"}, {"cartridge"}, {"weight_g": 0.5}),

@@ -355,6 +355,9 @@ POS_CASES = [
     ("SCCS Extracts LLC | Tangie Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Gardens Tangie Shatter", "", "sccs", "gardens tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Tangie Flower 3.5g T: 22.9%", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
+    # Deals: a day's and an hour's.
+    ("[Daily Deal] SCCS - Tangie - Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
+    ("Happy Hour SCCS Tangie Shatter 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     # A brand written after a form phrase at the name's start.
     (
         "Live Rosin - Grassroots Tangie 1g",

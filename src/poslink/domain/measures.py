@@ -24,6 +24,8 @@ _PACK = re.compile(
 )
 # A count of other pieces per package ("10 pills per pack", "20 per box"): the word stays.
 _PER_PACK = re.compile(rf"(?<![a-z0-9.])(\d+)\s+([a-z]+\s*)?{_PER}")
+# A count alone in brackets ("Gummies (10) 100mg", "Joint - (7) 1g"): the pack's pieces.
+_COUNT = re.compile(r"[(\[]\s*(\d{1,3})\s*[)\]]")
 # Units and packs need a digit: most names have none left when they are looked for.
 _DIGIT = re.compile(r"\d")
 # A half or quarter with no unit ("Malibu 3.5", "Cavi Cone | 1.5 Infused Pre-Roll", ".5
@@ -128,7 +130,12 @@ class MeasureReader:
             if found:
                 pack = int(found.group(1))
                 text = _PACK.sub(" ", text)
-            elif " per " in text or "/" in text:
+            # Beside an amount only: "Gelato (33)" is a strain's number.
+            count = _COUNT.search(text) if units else None
+            if count and pack in (None, int(count.group(1))):
+                pack = int(count.group(1))
+                text = text[: count.start()] + " " + text[count.end() :]
+            if pack is None and (" per " in text or "/" in text):
                 found = _PER_PACK.search(text)
                 if found:
                     pack = int(found.group(1))

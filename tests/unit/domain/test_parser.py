@@ -354,7 +354,11 @@ POS_CASES = [
     ("Grassroots Seeds Tangie Crumble", "", "grassroots", "tangie", {"extract"}, {"crumble"}, {}),
     ("SCCS Extracts LLC | Tangie Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Gardens Tangie Shatter", "", "sccs", "gardens tangie", {"extract"}, {"shatter"}, {}),
+    ("SCCS Labs Tangie Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("SCCS Tangie Flower 3.5g T: 22.9%", "", "sccs", "tangie", {"flower"}, {"bud"}, {}),
+    # A count alone in brackets beside an amount is the pack's; without one, a number.
+    ("SCCS Tangie Gummies (10) 100mg", "", "sccs", "tangie", {"edible"}, {"gummy"}, {"pack": 10}),
+    ("SCCS Gelato (33) Flower", "", "sccs", "gelato 33", {"flower"}, {"bud"}, {"pack": None}),
     # Deals: a day's and an hour's.
     ("[Daily Deal] SCCS - Tangie - Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("Happy Hour SCCS Tangie Shatter 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),

@@ -359,6 +359,7 @@ POS_CASES = [
     # A count alone in brackets beside an amount is the pack's; without one, a number.
     ("SCCS Tangie Gummies (10) 100mg", "", "sccs", "tangie", {"edible"}, {"gummy"}, {"pack": 10}),
     ("SCCS Gelato (33) Flower", "", "sccs", "gelato 33", {"flower"}, {"bud"}, {"pack": None}),
+    ("SCCS Tangie Live Rez 1g", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
     # Deals: a day's and an hour's.
     ("[Daily Deal] SCCS - Tangie - Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("Happy Hour SCCS Tangie Shatter 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),

@@ -25,6 +25,10 @@ TYPO = 0.9
 PREFIX = 0.85
 # A word cut short keeps at least this many letters.
 PREFIX_MIN = 4
+# A word written without its vowels ("Dsl", "Chs", "Jmcn"), as POS systems shorten names to
+# fit: at least this many letters, and worth a word cut short.
+SKELETON_MIN = 3
+_VOWELS = str.maketrans("", "", "aeiou")
 
 
 @dataclass(slots=True)
@@ -71,6 +75,13 @@ def word_similarity(
             return TYPO
         if longer and len(record_word) >= PREFIX_MIN:
             return PREFIX
+    if (
+        shorter >= SKELETON_MIN
+        and len(product_word) > len(record_word)
+        and record_word.isalpha()
+        and record_word == record_word.translate(_VOWELS) == product_word.translate(_VOWELS)
+    ):
+        return PREFIX  # "Dsl" of "Diesel", "Brwn" of "Brownie"
     # Two letters swapped ("Haez", "Uhs"): the same letters, one transposition apart. One
     # letter put for another at the start is another word ("Cream" is not "Dream").
     if (

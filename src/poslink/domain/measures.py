@@ -95,7 +95,7 @@ class MeasureReader:
             # "(I)", "[H]" and "- S" are lineages: written out, so that the lineage words read
             # them.
             text = self._letters.sub(self._lineage_words, text)
-        if "%" in text or "$" in text or ":" in text:
+        if "%" in text or "$" in text or ":" in text or "/" in text:
             text = self._drop.sub(" ", text)
         if ":" in text:
             found = _RATIO.search(text)

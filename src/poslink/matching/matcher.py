@@ -81,6 +81,7 @@ class Matcher:
             descriptors=frozenset(w for w in self.k.descriptors if " " not in w),
             strain_words=frozenset(w for n in self.k.common_names for w in n.split()),
             flavours=self.k.flavours,
+            held=frozenset(w for phrase in self.k.strong_forms for w in phrase.split()),
         )
         # The parser's own words, which a brand's words in a name leave in it ("Chocolates"
         # of "Zuma Chocolates"): the same when the matcher reads the brand from the products.

@@ -213,6 +213,9 @@ class Lexicon:
     descriptors: frozenset[str]
     strain_words: frozenset[str]
     flavours: frozenset[str] = frozenset()
+    # The words of strong form phrases ("live", "resin"): one a product's name keeps says
+    # what its device holds, never a line's name its form says.
+    held: frozenset[str] = frozenset()
 
 
 # Products known by their flavour (``FLAVOUR_TYPES``): a record naming a product's flavour, and
@@ -263,7 +266,12 @@ def name_evidence(
         total += w
         if sim:
             got += w * sim
-        elif brand is not None and family and brand.form_of.get(word) == family:
+        elif (
+            brand is not None
+            and family
+            and brand.form_of.get(word) == family
+            and word not in lexicon.held
+        ):
             got += w  # a line's word the record's form already says ("Las Frescas")
         elif family and form_words.get(word) == family:
             got += w  # "chocolate" of a chocolate: the form is compared apart

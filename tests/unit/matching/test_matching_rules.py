@@ -102,6 +102,13 @@ CATALOG = [
     (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
     (170, "1g", "Juniper Farms", "", "purple kush - pre-roll", "pre-roll", "Pre-Rolls"),
     (171, "3.5g", "Juniper Farms", "", "gelato pre-roll pack", "pre-roll", "Pre-Roll Packs"),
+    (220, "1g", "Cedar Ridge", "", "lemon haze live resin cartridge", "vape", "Cartridges"),
+    (221, "1g", "Cedar Ridge", "", "tangie live resin cartridge", "vape", "Cartridges"),
+    (222, "1g", "Cedar Ridge", "", "gelato live resin cartridge", "vape", "Cartridges"),
+    (223, "", "Cedar Ridge", "", "lemon haze", "flower", ""),
+    (224, "", "Cedar Ridge", "", "tangie", "flower", ""),
+    (225, "", "Cedar Ridge", "", "gelato", "flower", ""),
+    (226, "", "Cedar Ridge", "", "sour diesel", "flower", ""),
     (180, "", "Orchard Bakery", "", "chocolate chip protein bar", "edible", "Baked Goods"),
     (181, "", "Orchard Bakery", "", "cookies and cream chocolate bar", "edible", "Chocolates"),
     (182, "", "Orchard Bakery", "", "haute chocolate", "edible", "Drinks"),
@@ -224,6 +231,10 @@ CASES = [
     ("Juniper Farms Purple Kush Pre-Roll 5pk", "", None),
     ("Purple Kush Pre-Roll (2-Pack) - Juniper Farms", "", None),
     ("Juniper Farms Gelato Pre-Roll 7pk", "", "171"),
+    # What a brand's cartridges all hold ("live resin") is no line its form says: a plain
+    # cartridge is not its live resin one.
+    ("Cedar Ridge Lemon Haze Vape Cartridge 1g", "", None),
+    ("Cedar Ridge Lemon Haze Live Resin Cart 1g", "", "220"),
     # A flavour word of an edible's name is no form against its catalog subtype when the
     # product's own name has it: the catalog files this "chocolate" bar under baked goods.
     ("Orchard Bakery Chocolate Chip Protein Bar 50mg", "Edibles", "180"),

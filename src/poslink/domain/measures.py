@@ -26,6 +26,8 @@ _PACK = re.compile(
 _PER_PACK = re.compile(rf"(?<![a-z0-9.])(\d+)\s+([a-z]+\s*)?{_PER}")
 # A count alone in brackets ("Gummies (10) 100mg", "Joint - (7) 1g"): the pack's pieces.
 _COUNT = re.compile(r"[(\[]\s*(\d{1,3})\s*[)\]]")
+# A THC figure written "T23" (``vocab.toml [drop]``): the drop patterns are tried for it too.
+_T_DIGITS = re.compile(r"\bt\d")
 # Units and packs need a digit: most names have none left when they are looked for.
 _DIGIT = re.compile(r"\d")
 # A half or quarter with no unit ("Malibu 3.5", "Cavi Cone | 1.5 Infused Pre-Roll", ".5
@@ -95,7 +97,7 @@ class MeasureReader:
             # "(I)", "[H]" and "- S" are lineages: written out, so that the lineage words read
             # them.
             text = self._letters.sub(self._lineage_words, text)
-        if "%" in text or "$" in text or ":" in text or "/" in text:
+        if "%" in text or "$" in text or ":" in text or "/" in text or _T_DIGITS.search(text):
             text = self._drop.sub(" ", text)
         if ":" in text:
             found = _RATIO.search(text)

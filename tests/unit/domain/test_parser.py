@@ -371,6 +371,7 @@ POS_CASES = [
         {"wax"},
         {"weight_g": 1.0, "potency_mg": None},
     ),
+    ("SCCS Tangie Flower T23 3.5g", "", "sccs", "tangie", {"flower"}, {"bud"}, {"digits": ()}),
     # Deals: a day's and an hour's.
     ("[Daily Deal] SCCS - Tangie - Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("Happy Hour SCCS Tangie Shatter 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),

@@ -14,6 +14,12 @@ from poslink.records import ParsedItem, value_class
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
+# A ratio written with a dash ("2-1 Warming Balm", "1-1 Lemon Gummies"): one side is 1, the
+# other at most 30, and no unit follows ("5-10mg" is a range, "5-Pack" a count).
+_DASH_RATIO = re.compile(
+    r"(?<![\w.#-])(1\s*-\s*(?:[1-9]|[12]\d|30)|(?:[1-9]|[12]\d|30)\s*-\s*1)(?![\w./-])"
+    r"(?!\s*(?:mg|g|gm|gram|grams|ml|oz|pk|pack|ct|count|pc|pcs|piece|pieces|x)\b)"
+)
 # A fraction of an ounce ("1/8", "1/4 oz", "1/8th"), or of a gram when it says so ("1/2g").
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:(th|oz|ounce)|(g|gm|gram|grams))?\b")
 # What a count of pieces is per: "10 pills per pack", "20 pcs / box".
@@ -99,6 +105,8 @@ class MeasureReader:
             text = self._letters.sub(self._lineage_words, text)
         if "%" in text or "$" in text or ":" in text or "/" in text or _T_DIGITS.search(text):
             text = self._drop.sub(" ", text)
+        if "-" in text and ":" not in text:
+            text = _DASH_RATIO.sub(lambda m: " " + m.group(1).replace("-", ":") + " ", text, 1)
         if ":" in text:
             found = _RATIO.search(text)
             if found:

@@ -372,6 +372,18 @@ POS_CASES = [
         {"weight_g": 1.0, "potency_mg": None},
     ),
     ("SCCS Tangie Flower T23 3.5g", "", "sccs", "tangie", {"flower"}, {"bud"}, {"digits": ()}),
+    # A ratio written with a dash; not a range, a count or a strain's number before a size.
+    ("SCCS 2-1 Warming Balm 500mg", "", "sccs", "warming", {"topical"}, {"balm"}, {"ratio": "2:1"}),
+    ("SCCS Tangie Gummies 5-10mg", "", "sccs", "tangie 5", {"edible"}, {"gummy"}, {"ratio": None}),
+    (
+        "SCCS GG #4 Flower -1/2 oz",
+        "",
+        "sccs",
+        "gorilla glue 4",
+        {"flower"},
+        {"bud"},
+        {"ratio": None},
+    ),
     # Deals: a day's and an hour's.
     ("[Daily Deal] SCCS - Tangie - Shatter", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
     ("Happy Hour SCCS Tangie Shatter 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),

@@ -360,7 +360,8 @@ POS_CASES = [
     ("SCCS Tangie Gummies (10) 100mg", "", "sccs", "tangie", {"edible"}, {"gummy"}, {"pack": 10}),
     ("SCCS Gelato (33) Flower", "", "sccs", "gelato 33", {"flower"}, {"bud"}, {"pack": None}),
     ("SCCS Tangie Live Rez 1g", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
-    # A PAX Era pod is a pod; a concentration per gram is no size.
+    # A PAX Era pod is a pod, as a pod cartridge is; a concentration per gram is no size.
+    ("SCCS Tangie Pod Cartridge 0.5g", "", "sccs", "tangie", {"vape"}, {"pod"}, {}),
     ("SCCS Tangie PAX Pod 0.5g", "", "sccs", "tangie", {"vape"}, {"pod"}, {"weight_g": 0.5}),
     (
         "SCCS Tangie Wax 1g THC 678mg/g",

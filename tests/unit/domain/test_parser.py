@@ -360,6 +360,12 @@ POS_CASES = [
     ("SCCS Tangie Gummies (10) 100mg", "", "sccs", "tangie", {"edible"}, {"gummy"}, {"pack": 10}),
     ("SCCS Gelato (33) Flower", "", "sccs", "gelato 33", {"flower"}, {"bud"}, {"pack": None}),
     ("SCCS Tangie Live Rez 1g", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
+    # A kind named with its family's word is that kind; menus' short and joined forms.
+    ("SCCS Crumble Wax Tangie 1g", "", "sccs", "tangie", {"extract"}, {"crumble"}, {}),
+    ("SCCS Tangie Cured Rosin 1g", "", "sccs", "tangie", {"extract"}, {"rosin"}, {}),
+    ("Shat: SCCS Tangie 1g", "", "sccs", "tangie", {"extract"}, {"shatter"}, {}),
+    ("SCCS Dmnds - Tangie 1g", "", "sccs", "tangie", {"extract"}, {"diamonds"}, {}),
+    ("SCCS LiveResin - Tangie", "", "sccs", "tangie", {"extract"}, {"live resin"}, {}),
     # A PAX Era pod is a pod, as a pod cartridge is; a concentration per gram is no size.
     ("SCCS Tangie Pod Cartridge 0.5g", "", "sccs", "tangie", {"vape"}, {"pod"}, {}),
     ("SCCS Tangie PAX Pod 0.5g", "", "sccs", "tangie", {"vape"}, {"pod"}, {"weight_g": 0.5}),

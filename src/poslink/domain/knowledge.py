@@ -33,6 +33,9 @@ class Family:
     # The families of another type this one holds unless its name says otherwise (a
     # cartridge's distillate): named beside it, they say nothing of the product's name.
     holds: frozenset[str] = frozenset()
+    # Whether a product named by the family alone is its plain kind, never one of its kinds
+    # (a catalog's plain "Pre-Roll" is no infused one; its "Wax" may be any wax).
+    apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,7 @@ def load_knowledge() -> Knowledge:
             str(spec.get("parent", "")),
             str(spec.get("plain", "")),
             frozenset(str(h) for h in spec.get("holds", [])),
+            bool(spec.get("apart", False)),
         )
         for name, spec in forms["families"].items()
     }

@@ -82,7 +82,10 @@ def form_relation(record: ParsedItem, product: ParsedItem, k: Knowledge) -> str:
     if rf & pf or _plain(rf, pf, k):
         return "same"  # a "pre-roll" is a plain one unless it says infused
     if any(k.kind_of(r, p) for r in rf for p in pf):
-        return "related"  # a badder of a catalog's "Waxes"
+        # A badder of a catalog's "Waxes"; but a family whose kinds are products apart names
+        # its plain kind: an infused record is near a catalog's plain "Pre-Roll", no more.
+        apart = any(k.families[p].apart for p in pf if p in k.families)
+        return "near" if apart else "related"
     if any(k.kind_of(p, r) for r in rf for p in pf):
         # The record names the family: any of its kinds, unless the family has a plain kind,
         # which it then names ("Joint" is not an infused pre-roll).

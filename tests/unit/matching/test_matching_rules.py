@@ -105,6 +105,7 @@ CATALOG = [
     (220, "1g", "Cedar Ridge", "", "lemon haze live resin cartridge", "vape", "Cartridges"),
     (221, "1g", "Cedar Ridge", "", "tangie live resin cartridge", "vape", "Cartridges"),
     (222, "1g", "Cedar Ridge", "", "gelato live resin cartridge", "vape", "Cartridges"),
+    (230, "0.5g", "Birch Hollow", "", "birch hollow 0.5g preroll - tangie", "pre-roll", ""),
     (223, "", "Cedar Ridge", "", "lemon haze", "flower", ""),
     (224, "", "Cedar Ridge", "", "tangie", "flower", ""),
     (225, "", "Cedar Ridge", "", "gelato", "flower", ""),
@@ -235,6 +236,10 @@ CASES = [
     # cartridge is not its live resin one.
     ("Cedar Ridge Lemon Haze Vape Cartridge 1g", "", None),
     ("Cedar Ridge Lemon Haze Live Resin Cart 1g", "", "220"),
+    # A catalog's plain "preroll" (no subtype) is no infused one ("Inf." written out).
+    ("Birch Hollow Tangie PR 0.5g", "", "230"),
+    ("Birch Hollow Tangie Infused Pre-Roll 0.5g", "", None),
+    ("Birch Hollow Tangie Inf. PR 0.5g", "", None),
     # A flavour word of an edible's name is no form against its catalog subtype when the
     # product's own name has it: the catalog files this "chocolate" bar under baked goods.
     ("Orchard Bakery Chocolate Chip Protein Bar 50mg", "Edibles", "180"),

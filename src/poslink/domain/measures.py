@@ -15,17 +15,17 @@ from poslink.records import ParsedItem, value_class
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 _RATIO = re.compile(r"(?<![\d.])(\d{1,3})\s*:\s*(\d{1,3})(?![\d.])")
 # A ratio written with a dash ("2-1 Warming Balm", "1-1 Lemon Gummies"): one side is 1, the
-# other at most 30, and no unit follows ("5-10mg" is a range, "5-Pack" a count).
-_DASH_RATIO = re.compile(
-    r"(?<![\w.#-])(1\s*-\s*(?:[1-9]|[12]\d|30)|(?:[1-9]|[12]\d|30)\s*-\s*1)(?![\w./-])"
-    r"(?!\s*(?:mg|g|gm|gram|grams|ml|oz|pk|pack|ct|count|pc|pcs|piece|pieces|x)\b)"
-)
+# other at most 30, nothing but space beside it (not "#4 -1/2 oz"), and no unit or count
+# after it (``MeasureReader``: "5-10mg" is a range, "1-5 Pack" a count).
+_DASH_RATIO = r"(?<![\w.#-])(1\s*-\s*(?:[1-9]|[12]\d|30)|(?:[1-9]|[12]\d|30)\s*-\s*1)(?![\w./-])"
+# The words of a count of pieces ("5pk", "10 Pack", "20 ct").
+_PIECES = r"pack|pk|ct|count|pcs|pc|piece|pieces|pices|each|ea"
 # A fraction of an ounce ("1/8", "1/4 oz", "1/8th"), or of a gram when it says so ("1/2g").
 _FRACTION = re.compile(r"(?<![\d.])(\d+)\s*/\s*(\d+)\s*(?:(th|oz|ounce)|(g|gm|gram|grams))?\b")
 # What a count of pieces is per: "10 pills per pack", "20 pcs / box".
 _PER = r"(?:\bper\s+|/\s*)(?:pack|package|pkg|box|bag|jar|tin)\b"
 _PACK = re.compile(
-    r"(?<![a-z0-9.])(\d+)\s*-?\s*(?:pack|pk|ct|count|pcs|pc|piece|pieces|pices|each|ea)s?\b"
+    rf"(?<![a-z0-9.])(\d+)\s*-?\s*(?:{_PIECES})s?\b"
     rf"(?:\s*{_PER})?"
 )
 # A count of other pieces per package ("10 pills per pack", "20 per box"): the word stays.
@@ -74,6 +74,7 @@ class MeasureReader:
             )
         )
         self._unit = re.compile(rf"(?<![a-z0-9.]){_NUM}\s*({unit_alt})\b")
+        self._dash_ratio = re.compile(rf"{_DASH_RATIO}(?!\s*(?:{unit_alt}|{_PIECES}|x)\b)")
         # A count of pieces written with "x" beside an amount ("0.5g x 5", "2 x 1g", "10mg
         # x 10"), read as the amount and a pack.
         self._times = re.compile(
@@ -106,7 +107,7 @@ class MeasureReader:
         if "%" in text or "$" in text or ":" in text or "/" in text or _T_DIGITS.search(text):
             text = self._drop.sub(" ", text)
         if "-" in text and ":" not in text:
-            text = _DASH_RATIO.sub(lambda m: " " + m.group(1).replace("-", ":") + " ", text, 1)
+            text = self._dash_ratio.sub(lambda m: f" {m.group(1).replace('-', ':')} ", text, 1)
         if ":" in text:
             found = _RATIO.search(text)
             if found:

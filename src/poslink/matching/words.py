@@ -69,7 +69,8 @@ class BrandWords:
     ) -> BrandWords:
         """The statistics of the products at ``positions``; ``families[i]`` is the form
         families of the product at ``positions``' i-th place, ``names[i]`` its catalog name,
-        from which parts shared by several products are read as lines' names."""
+        from which parts shared by several products are read as lines' names (none without
+        names)."""
         places = list(positions)
         tokens = {p: tuple(cores[p].split()) for p in places}
         postings: dict[str, list[int]] = defaultdict(list)

@@ -136,7 +136,8 @@ def run(
     """
     check_paths(config, shared.engine if shared is not None else None)
     started = time.perf_counter()
-    source = build_source(config)
+    ready = shared.source if shared is not None else None
+    source = ready if ready is not None else build_source(config)
     sink, engine, rejects = build_output(config, source.fields, shared)
     check_locations(config, engine, sink)
     if not is_url(config.location("pos")) or pulls(config):

@@ -9,6 +9,9 @@ chunks, not the feed.
 Several runs may share one pool and one cache (``LocalEngine.sharing``: a network sync, one
 run per store): a record decided for one store is then not decided again for another. The
 cache is kept per POS category table, since the table is part of what a decision depends on.
+A sync also sends the new records of the stores to come ahead of their runs
+(``SharedDecisions.ahead``), so that the workers match while this process reads and writes;
+each run then takes those decisions as if it had sent the records itself.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter
-from sys import intern
 from typing import Any
 
 import pyarrow as pa
@@ -30,15 +32,12 @@ from poslink.caching import BoundedCache
 from poslink.config import MatcherConfig
 from poslink.engines.base import Engine, Job
 from poslink.engines.batch import records_to_batch
+from poslink.engines.early import Decision, Early, EarlyBatch, Key, cut_parts, decisions_of
 from poslink.engines.forks import available_cores
 from poslink.engines.pool import MatchPool
 from poslink.exceptions import SkippedRecord
 from poslink.matching import CatalogIndex
 from poslink.records import RECORD_FIELDS, Match, PosRecord, Status
-
-# What a record's decision depends on: the fields matching reads (``records.RECORD_FIELDS``).
-Key = tuple[str, str, str | None, str | None, str | None, str | None]
-Decision = tuple[str | None, float, Status, str]
 
 
 class LocalOptions(BaseModel):
@@ -72,6 +71,8 @@ class SharedDecisions:
         self.config = config
         self.pool: MatchPool | None = None
         self.caches: dict[str, DecisionCache] = {}
+        # Records sent to the workers before the run that reads them, by category table.
+        self.early: dict[str, dict[Key, Early]] = {}
         self.decided = 0
         self.answered = 0
         self._basis: tuple[CatalogIndex, object, MatcherConfig] | None = None
@@ -97,8 +98,36 @@ class SharedDecisions:
             found = self.caches[category_table] = DecisionCache(self.config.cache_size)
         return found
 
+    def ahead(self, records: Iterable[PosRecord | SkippedRecord], table: str) -> int:
+        """Send the workers those of ``records`` (read with ``table``) that no cached or
+        earlier sent decision answers, before the run that will read them: they are matched
+        while this process reads and writes other stores. That run takes their decisions as
+        if it had sent them itself (same counts, same cache), so nothing it writes changes:
+        a decision depends on the record's key, the table, the index and the settings only,
+        and the pool these went to is the run's (``close`` forgets them with it). Nothing is
+        sent before a run has started the pool. The records sent."""
+        pool = self.pool
+        if pool is None:
+            return 0
+        cache: dict[Key, Decision] = self.caches.get(table, {})
+        early = self.early.setdefault(table, {})
+        new: dict[Key, PosRecord] = {}
+        for record in records:
+            if isinstance(record, SkippedRecord):
+                continue
+            key = record_key(record)
+            if key not in cache and key not in early and key not in new:
+                new[key] = record
+        if new:
+            parts = cut_parts(list(new.values()), pool.workers)
+            batch = EarlyBatch(pool, [pool.submit(records_to_batch(p), table) for p in parts])
+            for row, key in enumerate(new):
+                early[key] = (batch, row)
+        return len(new)
+
     def close(self, cancel: bool = False) -> None:
         """Stop the pool's workers."""
+        self.early = {}
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.close(cancel)
@@ -145,7 +174,8 @@ class LocalEngine(Engine):
             pool = shared.pool_for(job, workers)
             cache = shared.cache_for(job.source.category_table)
             # A store of a sync is often one chunk: its new records go to every worker.
-            run = _Run(job, pool, self.config, window, cache, parts=workers)
+            early = shared.early.get(job.source.category_table)
+            run = _Run(job, pool, self.config, window, cache, parts=workers, early=early)
             try:
                 return run.all()
             finally:
@@ -166,6 +196,7 @@ class _Run:
         window: int,
         cache: DecisionCache | None = None,
         parts: int = 1,
+        early: dict[Key, Early] | None = None,
     ) -> None:
         self.job = job
         self.parts = parts  # batches a chunk's new records are cut into, at most
@@ -174,11 +205,15 @@ class _Run:
         self.window = window
         self.cache = cache if cache is not None else DecisionCache(config.cache_size)
         self.table = job.source.category_table
+        self.early = early if early is not None else {}
         self.decided = 0  # records sent to the matcher
         self.answered = 0  # records answered from the cache
         self.inflight: dict[Key, tuple[int, int]] = {}
         self.futures: dict[int, list[Future[pa.RecordBatch]]] = {}
-        self.sent: dict[int, list[Key]] = {}
+        # A batch's records in the order sent, each decided by its own futures (None) or by
+        # an early batch (sent ahead of the run).
+        self.sent: dict[int, tuple[list[Key], list[Early | None]]] = {}
+        self.waits: dict[int, list[EarlyBatch]] = {}
         self.done: dict[int, list[Decision]] = {}
         self.users: Counter[int] = Counter()
         self.counts: Counter[Status] = Counter()
@@ -199,7 +234,9 @@ class _Run:
         batch_id = self._next
         new: list[PosRecord] = []
         keys: list[Key] = []
+        origins: list[Early | None] = []
         decisions, remembered, inflight = chunk.decisions, self.cache.get, self.inflight
+        early = self.early
         for slot, record in enumerate(records):
             if isinstance(record, SkippedRecord):
                 decisions[slot] = (None, 0.0, Status.REJECTED, record.reason)
@@ -212,38 +249,54 @@ class _Run:
                 continue
             where = inflight.get(key)
             if where is None:
-                where = inflight[key] = (batch_id, len(new))
-                new.append(record)
+                where = inflight[key] = (batch_id, len(keys))
+                # Sent ahead of this run: decided there, counted and cached here as if sent now.
+                found = early.pop(key, None) if early else None
+                if found is None:
+                    new.append(record)
+                origins.append(found)
                 keys.append(key)
             else:
                 self.answered += 1  # an identical record on its way to the matcher decides it
             chunk.waiting.append((slot, *where))
             chunk.needs.add(where[0])
-        if new:
-            self.decided += len(new)
+        if keys:
+            self.decided += len(keys)
             self.futures[batch_id] = [
                 self.pool.submit(records_to_batch(part), self.table)
-                for part in _parts(new, self.parts)
+                for part in (cut_parts(new, self.parts) if new else [])
             ]
-            self.sent[batch_id] = keys
+            self.sent[batch_id] = keys, origins
+            self.waits[batch_id] = list({id(o[0]): o[0] for o in origins if o}.values())
             self._next += 1
         for needed in chunk.needs:
             self.users[needed] += 1
         return chunk
 
     def _ready(self, chunk: _Chunk) -> bool:
-        return all(b in self.done or all(f.done() for f in self.futures[b]) for b in chunk.needs)
+        return all(
+            b in self.done
+            or (all(f.done() for f in self.futures[b]) and all(e.done() for e in self.waits[b]))
+            for b in chunk.needs
+        )
 
     def _collect(self, batch_id: int) -> list[Decision]:
         """A batch's decisions, taken from its worker once and remembered."""
         found = self.done.get(batch_id)
         if found is None:
+            own = iter(
+                [
+                    decision
+                    for future in self.futures.pop(batch_id)
+                    for decision in decisions_of(self.pool.result(future))
+                ]
+            )
+            keys, origins = self.sent.pop(batch_id)
+            del self.waits[batch_id]
             found = self.done[batch_id] = [
-                decision
-                for future in self.futures.pop(batch_id)
-                for decision in _decisions(self.pool.result(future))
+                next(own) if o is None else o[0].decision(o[1]) for o in origins
             ]
-            for key, decision in zip(self.sent.pop(batch_id), found, strict=True):
+            for key, decision in zip(keys, found, strict=True):
                 self.cache.put(key, decision)
                 del self.inflight[key]
         return found
@@ -270,39 +323,6 @@ class _Run:
         self.counts.update(statuses)
         if self.job.progress is not None:
             self.job.progress(len(chunk.records))
-
-
-_STATUS_OF = {status.value: status for status in Status}
-
-
-def _decisions(batch: pa.RecordBatch) -> list[Decision]:
-    data = batch.to_pydict()
-    status_of = _STATUS_OF.__getitem__  # Status(text), without the enum's call machinery
-    # A reason's text is one of a few hundred: the decision cache keeps one string of each.
-    return [
-        (pid, score, status_of(status), intern(reason))
-        for pid, score, status, reason in zip(
-            data["jane_product_id"],
-            data["match_score"],
-            data["match_status"],
-            data["match_reason"],
-            strict=True,
-        )
-    ]
-
-
-# Records of a batch worth sending to a worker of their own. A store of a re-sync with a
-# decision store sends a few changed records (20 of 1,000 at 2% changed): they are cut too, so
-# every worker matches some while the others wait (a part costs a batch's IPC, well under one
-# record's matching).
-_LEAST_PART = 8
-
-
-def _parts(records: list[PosRecord], parts: int) -> list[list[PosRecord]]:
-    """``records`` cut into at most ``parts`` runs of at least ``_LEAST_PART``, in order."""
-    parts = max(1, min(parts, len(records) // _LEAST_PART))
-    size = -(-len(records) // parts)
-    return [records[i : i + size] for i in range(0, len(records), size)]
 
 
 def _chunks(

@@ -51,6 +51,7 @@ from poslink.files.atomic import AtomicFile
 from poslink.files.locations import folders_made
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
+from poslink.network.ahead import StoresAhead
 from poslink.network.layout import Layout, StoreOutput, report_paths, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.page import render_page
@@ -192,9 +193,14 @@ def _sync_local(
     engine = build_engine(config)
     with _sharing(engine) as decisions, _decision_store(config) as store:
         shared = Shared(catalog, engine, decisions=store)
-        for entry in entries:
+        # Without a decision store every record of a store reaches the engine: the stores
+        # to come are sent ahead, so the workers match while this process reads and writes.
+        ahead = StoresAhead(entries, config, out, layout, decisions if store is None else None)
+        for i, entry in enumerate(entries):
+            ahead.send(i + 1)
             try:
-                result = _sync_store(entry, config, out, layout, shared, decisions, report)
+                read = replace(shared, source=ahead.take(i))
+                result = _sync_store(entry, config, out, layout, read, decisions, report)
             finally:
                 catalog.restore()  # what the store was taught stays with it
             if progress is not None:

@@ -138,7 +138,8 @@ class Shared:
     worker pool and decision cache kept between runs: ``LocalEngine.sharing``). ``tap`` puts
     itself around the run's source and sink (the sync's report reads every record and row as
     it passes); ``rejects`` is where the run's rejects file goes instead of beside the output;
-    ``decisions`` is the decision store, opened once for all the runs.
+    ``decisions`` is the decision store, opened once for all the runs; ``source``, when
+    given, is the run's source, already read (a sync reads stores ahead: ``network/ahead.py``).
     """
 
     catalog: CatalogAccess
@@ -146,6 +147,7 @@ class Shared:
     tap: Callable[[Source, Sink], tuple[Source, Sink]] | None = None
     rejects: Path | None = None
     decisions: DecisionStore | None = None
+    source: Source | None = None
 
 
 def build_output(

@@ -7,7 +7,9 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from poslink.engines.local import _LEAST_PART, _decisions, _parts
+from poslink.engines.early import LEAST_PART as _LEAST_PART
+from poslink.engines.early import cut_parts as _parts
+from poslink.engines.early import decisions_of as _decisions
 from poslink.records import Status
 
 

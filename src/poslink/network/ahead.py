@@ -1,0 +1,112 @@
+"""A sync's stores read ahead of their runs, their new records matched meanwhile.
+
+A store's run reads its export, sends its new records to the match workers, waits for them,
+then writes the store's output: alone, the workers would wait while this process reads and
+writes, and this process while they match. So before each store's run, the next stores
+(``AHEAD_STORES``) are read and their new records sent to the workers
+(``SharedDecisions.ahead``); each run then reads its records as they were read then
+(``ReadSource``), and finds most of its decisions back or on their way. Its output, its
+counts and the decision cache are what they would be without it (see ``ahead``).
+
+Only without a decision store (with one, few records of a store reach the engine) and only
+exports read by poslink's own sources from files: a plugin's or an API's reading may do more
+than read. A store whose reading fails here is left to its own run, which reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+from poslink.config import RunConfig
+from poslink.engines.local import SharedDecisions
+from poslink.exceptions import PoslinkError, SkippedRecord
+from poslink.files.locations import is_url
+from poslink.network.layout import Layout, store_config, store_output
+from poslink.network.manifest import StoreEntry
+from poslink.records import PosRecord
+from poslink.runs.parts import build_source, pulls
+from poslink.sources.base import STDIN, Source
+
+# Stores read ahead of the one being synced: enough that the workers always have one queued.
+AHEAD_STORES = 2
+# A store of more records is sent ahead in part (its first ones), and read again by its run.
+AHEAD_RECORDS = 50_000
+
+
+class ReadSource(Source):
+    """A source read whole before its run: the records as read then, again at each call."""
+
+    def __init__(self, inner: Source, records: list[PosRecord | SkippedRecord]) -> None:
+        # Not Source.__init__: this source is the inner one, read, with the same file, options
+        # and trail (the check that the file did not change compares it with that read).
+        self.inner = inner
+        self.read = records
+        self.location = inner.location
+        self.path = inner.path
+        self.trail = inner.trail
+        self.options = inner.options
+        self.category_table = inner.category_table
+        self.__dict__["name"] = inner.name
+
+    @property
+    def fields(self) -> list[str]:
+        """The inner source's fields."""
+        return self.inner.fields
+
+    def records(self) -> Iterator[PosRecord | SkippedRecord]:
+        """The records read."""
+        yield from self.read
+
+
+class StoresAhead:
+    """The stores of a sync read and sent ahead of their runs (see the module docstring)."""
+
+    def __init__(
+        self,
+        entries: list[StoreEntry],
+        config: RunConfig,
+        out: Path,
+        layout: Layout,
+        decisions: SharedDecisions | None,
+    ) -> None:
+        self.entries = entries
+        self.config = config
+        self.out = out
+        self.layout = layout
+        self.decisions = decisions
+        self.next = 0  # the first store not yet read ahead (or passed over)
+        self.read: dict[int, ReadSource] = {}
+
+    def send(self, first: int) -> None:
+        """Read and send the stores from ``first`` on, up to ``AHEAD_STORES``, not sent yet."""
+        if self.decisions is None or self.decisions.pool is None:
+            return  # nothing is sent before a run has started the workers
+        self.next = max(self.next, first)
+        while self.next < min(first + AHEAD_STORES, len(self.entries)):
+            self._send(self.next, self.decisions)
+            self.next += 1
+
+    def take(self, at: int) -> ReadSource | None:
+        """The ``at``-th store's source, read ahead (None: its run reads it itself)."""
+        return self.read.pop(at, None)
+
+    def _send(self, at: int, decisions: SharedDecisions) -> None:
+        entry = self.entries[at]
+        if entry.problem:
+            return
+        try:
+            output = store_output(self.out, entry.store, self.layout).output
+            config = store_config(self.config, entry, output, self.layout)
+            if is_url(config.location("pos")) or str(config.pos) == STDIN or pulls(config):
+                return
+            source = build_source(config)
+            if not type(source).__module__.startswith("poslink.sources."):
+                return
+            records = list(islice(source.records(), AHEAD_RECORDS + 1))
+        except (PoslinkError, OSError):
+            return  # the store's own run meets it, and reports it
+        decisions.ahead(records[:AHEAD_RECORDS], source.category_table)
+        if len(records) <= AHEAD_RECORDS:
+            self.read[at] = ReadSource(source, records)

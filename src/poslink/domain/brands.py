@@ -80,6 +80,10 @@ class BrandIndex(OwnWords):
     _exact_memo: BoundedCache[tuple[str, ...], tuple[str, int, int, str] | None] = field(
         default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
     )
+    # Brand fields resolved: a feed writes a few thousand brands, each on many records.
+    _resolved: BoundedCache[str, tuple[str | None, str]] = field(
+        default_factory=lambda: BoundedCache(_MEMO_LIMIT), init=False, repr=False, compare=False
+    )
     # What the catalog team taught (``domain/learned.py``): the parser rewrites nicknames with it.
     learned: Nicknames | None = field(default=None, repr=False, compare=False)
 
@@ -168,6 +172,12 @@ class BrandIndex(OwnWords):
         or corporate suffixes, spaces removed; then its first word when that is a brand's own
         first-word alias ("Gonzo Kush" is Gonzo's); then a misspelling.
         """
+        found = self._resolved.get(written)
+        if found is None:
+            found = self._resolved.put(written, self._resolve(written))
+        return found
+
+    def _resolve(self, written: str) -> tuple[str | None, str]:
         text = words(written)
         if not text:
             return None, ""

@@ -5,7 +5,9 @@ one decision cache, serves every store, so a product decided for one store is no
 for the next (``LocalEngine.sharing``). Each store is then one run of the one orchestrator
 (``pipeline.run``) with its own source, output and, with a decision store, its own incremental
 state and transaction (keyed by the store id): a store's output is exactly what ``poslink run``
-writes for that store alone, published whole or not at all.
+writes for that store alone, published whole or not at all. Without a decision store, the next
+stores are read and their new records sent to the workers while one is synced
+(``network/ahead.py``), so that the workers match while this process reads and writes.
 
 A store that cannot be synced (a bad manifest line, a missing or corrupt export, an unknown
 source, bad options) is reported with its reason and skipped; the others complete. What no

@@ -27,7 +27,7 @@ from poslink.network.layout import Layout, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.records import PosRecord
 from poslink.runs.parts import build_source, pulls
-from poslink.sources.base import STDIN, Source
+from poslink.sources.base import STDIN, Source, SourceView
 
 # Stores read ahead of the one being synced: enough that the workers always have one queued.
 AHEAD_STORES = 2
@@ -35,25 +35,13 @@ AHEAD_STORES = 2
 AHEAD_RECORDS = 50_000
 
 
-class ReadSource(Source):
-    """A source read whole before its run: the records as read then, again at each call."""
+class ReadSource(SourceView):
+    """A source read whole before its run: the records as read then, again at each call (the
+    check that the file did not change compares it with that read)."""
 
     def __init__(self, inner: Source, records: list[PosRecord | SkippedRecord]) -> None:
-        # Not Source.__init__: this source is the inner one, read, with the same file, options
-        # and trail (the check that the file did not change compares it with that read).
-        self.inner = inner
+        super().__init__(inner)
         self.read = records
-        self.location = inner.location
-        self.path = inner.path
-        self.trail = inner.trail
-        self.options = inner.options
-        self.category_table = inner.category_table
-        self.__dict__["name"] = inner.name
-
-    @property
-    def fields(self) -> list[str]:
-        """The inner source's fields."""
-        return self.inner.fields
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """The records read."""

@@ -23,7 +23,7 @@ from poslink.exceptions import SkippedRecord
 from poslink.network.report import ReportBuilder
 from poslink.records import Match, PosRecord, Status
 from poslink.sinks.base import Sink
-from poslink.sources.base import Source
+from poslink.sources.base import Source, SourceView
 
 # Rows gathered before they are counted, as one Arrow table.
 ROWS_PER_BATCH = 8192
@@ -105,26 +105,12 @@ def _score(value: Any) -> float | None:
     return float(value)
 
 
-class TappedSource(Source):
+class TappedSource(SourceView):
     """A source read as it is, each record noted by the tap on its way."""
 
     def __init__(self, inner: Source, tap: Tap) -> None:
-        # Not Source.__init__: this source is the inner one, with the same file, options and
-        # trail (so the digest and the check that the file did not change are the same).
-        self.inner = inner
+        super().__init__(inner)
         self.tap = tap
-        self.location = inner.location
-        self.path = inner.path
-        self.trail = inner.trail
-        self.options = inner.options
-        self.category_table = inner.category_table
-        # The decision store knows a source by its name: the inner one's.
-        self.__dict__["name"] = inner.name
-
-    @property
-    def fields(self) -> list[str]:
-        """The inner source's fields."""
-        return self.inner.fields
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
         """The inner source's records, each noted."""

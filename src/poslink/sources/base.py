@@ -227,6 +227,29 @@ def _guarded_fields(fields: Callable[[Any], list[str]]) -> Callable[[Any], list[
     return guarded
 
 
+class SourceView(Source):
+    """Another source seen through a wrapper (a sync's tap, a store read ahead): the inner
+    source's file, options, trail, category table, name and fields; a subclass says how the
+    records pass."""
+
+    def __init__(self, inner: Source) -> None:
+        # Not Source.__init__: this source is the inner one, with the same file, options and
+        # trail (so the digest and the check that the file did not change are the same).
+        self.inner = inner
+        self.location = inner.location
+        self.path = inner.path
+        self.trail = inner.trail
+        self.options = inner.options
+        self.category_table = inner.category_table
+        # The decision store knows a source by its name: the inner one's.
+        self.__dict__["name"] = inner.name
+
+    @property
+    def fields(self) -> list[str]:
+        """The inner source's fields."""
+        return self.inner.fields
+
+
 def validate_options(source: type[Source], options: Mapping[str, Any]) -> BaseModel:
     """A source's options validated; ``ConfigError`` names the first bad option."""
     try:

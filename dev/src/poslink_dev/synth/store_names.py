@@ -150,8 +150,9 @@ class Renderer:
         drawn = 0
         if not pack and form.packs and rng.random() < 0.3:
             # A pack of a pre-roll the catalog lists alone is another product (a 5-pack is
-            # not the single): no pack is printed. The draws stay, so that every other
-            # record of a seed is what it was.
+            # not the single): no pack is printed. The draws stay only so that the seeded
+            # workloads the docs measure stay as they are (the rendering after them reads
+            # the stream otherwise, so the records changed when packs stopped being printed).
             drawn = pick(form.packs, rng)
         pack = pack if (pack or drawn) and rng.random() < 0.85 else 0
         start, end, core_noise = self._noise(form.family, bool(words))

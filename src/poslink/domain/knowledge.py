@@ -89,6 +89,8 @@ class Knowledge:
     lineage_letters: dict[str, str]
     drop_patterns: tuple[str, ...]
     brand_rules: BrandRules
+    # forms.toml [unlike]: a word -> the form families (kinds included) a record naming it is not.
+    unlike: dict[str, frozenset[str]]
 
     def kind_of(self, form: str, family: str) -> bool:
         """Whether the form family ``form`` is a kind of ``family`` (at any depth)."""
@@ -157,6 +159,7 @@ def load_knowledge() -> Knowledge:
         if form.subtype and form.subtype not in families:
             raise ConfigError(f"forms.toml: family {form.subtype!r} is not in [families]")
     near = frozenset(frozenset(pair) for pair in forms["near"]["pairs"])
+    unlike = {word: _with_kinds(set(named), families) for word, named in forms["unlike"].items()}
     return Knowledge(
         strong_forms=strong,
         weak_forms=weak,
@@ -201,7 +204,22 @@ def load_knowledge() -> Knowledge:
                 words(w) for w in (*brands.get("company_tails", []), *brands.get("legal_forms", []))
             ),
         ),
+        unlike={words(w): found for w, found in unlike.items()},
     )
+
+
+def _with_kinds(named: set[str], families: dict[str, Family]) -> frozenset[str]:
+    """The families ``named`` and every kind of them, at any depth."""
+    unknown = named - set(families)
+    if unknown:
+        raise ConfigError(f"forms.toml [unlike]: {sorted(unknown)} not in [families]")
+    found = set(named)
+    for _ in range(8):
+        more = {name for name, f in families.items() if f.parent in found} - found
+        if not more:
+            break
+        found |= more
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,9 @@ class BrandCandidates:
             form, veto = "", unlisted
         elif not form and self._named_alike(record, pos):
             form, veto = "unknown", rest
+        if not veto and self.k.unlike.keys() & record.tokens:
+            veto = self._unlike(record, pos)
+            form = "" if veto else form
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
@@ -283,6 +286,16 @@ class BrandCandidates:
             or ("" if generic else number_veto(record, product, brand))
         )
         return form, ("" if form else _form_conflict(record, product)) or rest, unlisted, rest
+
+    def _unlike(self, record: ParsedItem, pos: int) -> str:
+        """The veto of a record word that says what it is not (``forms.toml [unlike]``: an
+        edible "Bar" is no gummy) against a product of such a form whose name lacks the word."""
+        product = self.index.item(pos)
+        for word in record.tokens:
+            ruled = self.k.unlike.get(word)
+            if ruled and word not in product.tokens and ruled & product.subtypes:
+                return f"form {word} vs {'/'.join(sorted(product.subtypes))}"
+        return ""
 
     def _named_alike(self, record: ParsedItem, pos: int) -> bool:
         """Whether the record's form is read only from weak words ("chocolate", "truffle"),

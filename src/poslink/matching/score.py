@@ -119,7 +119,7 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
     pw = _grams(product, product_weight)
     liquid = bool(product.types) and product.types <= _LIQUIDS
     tolerance = LIQUID_TOLERANCE if liquid else SIZE_TOLERANCE
-    if rw and pw and abs(rw - pw) > tolerance * max(rw, pw):
+    if rw and pw and abs(rw - pw) > tolerance * max(rw, pw) and not _each(record, product, rw, pw):
         return f"size {rw:g}g vs {pw:g}g"
     if record.pack and product.pack and record.pack != product.pack:
         return f"pack {record.pack} vs {product.pack}"
@@ -132,6 +132,15 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
         if pp not in totals and rp not in {pp, pp * (product.pack or 1)}:
             return f"potency {rp:g}mg vs {pp:g}mg"
     return ""
+
+
+def _each(record: ParsedItem, product: ParsedItem, rw: float, pw: float) -> bool:
+    """Whether one side weighs a pack of pre-rolls whole and the other each piece: "3.5g
+    (7pk)" is the catalog's "7pk 0.5g" (both count the same pieces)."""
+    n = record.pack or 0
+    if n < 2 or product.pack != n or product.types != _PRE_ROLL:
+        return False
+    return any(abs(a - b * n) <= SIZE_TOLERANCE * a for a, b in ((rw, pw), (pw, rw)))
 
 
 def _single(product: ParsedItem, grams: float | None) -> bool:

@@ -102,6 +102,7 @@ CATALOG = [
     (162, "", "Harbor Extracts", "", "tangie kush - oil", "extract", "Oils"),
     (170, "1g", "Juniper Farms", "", "purple kush - pre-roll", "pre-roll", "Pre-Rolls"),
     (171, "3.5g", "Juniper Farms", "", "gelato pre-roll pack", "pre-roll", "Pre-Roll Packs"),
+    (172, "0.5g", "Juniper Farms", "", "sour diesel pre-roll 10pk", "pre-roll", "Pre-Rolls"),
     (220, "1g", "Cedar Ridge", "", "lemon haze live resin cartridge", "vape", "Cartridges"),
     (221, "1g", "Cedar Ridge", "", "tangie live resin cartridge", "vape", "Cartridges"),
     (222, "1g", "Cedar Ridge", "", "gelato live resin cartridge", "vape", "Cartridges"),
@@ -232,6 +233,10 @@ CASES = [
     ("Juniper Farms Purple Kush Pre-Roll 5pk", "", None),
     ("Purple Kush Pre-Roll (2-Pack) - Juniper Farms", "", None),
     ("Juniper Farms Gelato Pre-Roll 7pk", "", "171"),
+    # A pack weighed whole is the catalog's pack of pieces weighed each, the same count.
+    ("Juniper Farms Sour Diesel Pre-Roll 5g (10pk)", "", "172"),
+    ("PR 10 pk - 5g total Sour Diesel - Juniper Farms", "", "172"),
+    ("Juniper Farms Sour Diesel Pre-Roll 3.5g (7pk)", "", None),
     # What a brand's cartridges all hold ("live resin") is no line its form says: a plain
     # cartridge is not its live resin one.
     ("Cedar Ridge Lemon Haze Vape Cartridge 1g", "", None),

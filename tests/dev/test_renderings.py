@@ -213,3 +213,17 @@ def test_the_generator_does_not_read_the_parsers_tables() -> None:
             for name in names:
                 if name.split(".")[0] in {"poslink", "poslink_dev"}:
                     assert name.startswith("poslink_dev.synth"), (module.name, name)
+
+
+def test_a_pre_roll_packs_record_always_counts_its_pieces() -> None:
+    # A pre-roll named without a count is a single, not the brand's pack (the matcher vetoes
+    # a single's weight against a pack): every record of a pre-roll pack says how many.
+    _, listings = planned()
+    counted = re.compile(r"\d+ ?(pk|pc|ct|pack|count)\b|\(\d+-pack\)", re.IGNORECASE)
+    packs = [
+        x for x in listings if x.form.packs and x.spec.amount.endswith("pk") and x.tier == STORE
+    ]
+    assert len(packs) >= 20
+    for x in packs:
+        for full, _ in x.names:
+            assert counted.search(full), full

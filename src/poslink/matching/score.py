@@ -125,6 +125,11 @@ def size_veto(record: ParsedItem, product: ParsedItem, product_weight: float | N
         return f"pack {record.pack} vs {product.pack}"
     if (record.pack or 0) > 1 and not product.pack and _single(product, pw):
         return f"pack {record.pack} vs a single pre-roll"
+    count = product.pack or 0
+    if count > 1 and not record.pack and rw and _single(record, rw):
+        total = pw * count if pw and pw <= SINGLE_PRE_ROLL_G else pw
+        if not (total and abs(rw - total) <= SIZE_TOLERANCE * total):
+            return f"a single pre-roll of {rw:g}g vs pack {product.pack}"
     rp, pp = record.potency_mg, product.potency_mg
     if rp and pp and rp != pp and not _weighs(record) and not _weighs(product):
         # "25mg, 10 pieces" is the "250mg" pack.
@@ -143,11 +148,11 @@ def _each(record: ParsedItem, product: ParsedItem, rw: float, pw: float) -> bool
     return any(abs(a - b * n) <= SIZE_TOLERANCE * a for a, b in ((rw, pw), (pw, rw)))
 
 
-def _single(product: ParsedItem, grams: float | None) -> bool:
-    """Whether the product is one pre-roll: stating no pack, and no more than one weighs. A
-    catalog's pre-roll is sold alone unless its name counts its pieces, where an edible's
-    name leaves its pack out more often than not."""
-    return product.types == _PRE_ROLL and (grams is None or grams <= SINGLE_PRE_ROLL_G)
+def _single(item: ParsedItem, grams: float | None) -> bool:
+    """Whether a product or record stating no pack is one pre-roll: it weighs no more than one
+    does. A pre-roll is sold alone unless its name counts its pieces, where an edible's name
+    leaves its pack out more often than not."""
+    return item.types == _PRE_ROLL and (grams is None or grams <= SINGLE_PRE_ROLL_G)
 
 
 # A pre-roll weighs at most this alone (a "1.5g" cone); a pack's total weighs more.

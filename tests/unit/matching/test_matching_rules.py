@@ -237,6 +237,10 @@ CASES = [
     ("Juniper Farms Sour Diesel Pre-Roll 5g (10pk)", "", "172"),
     ("PR 10 pk - 5g total Sour Diesel - Juniper Farms", "", "172"),
     ("Juniper Farms Sour Diesel Pre-Roll 3.5g (7pk)", "", None),
+    # A pre-roll weighing what a single weighs, with no count, is no pack; one stating no
+    # weight may be the pack the catalog names.
+    ("Juniper Farms Sour Diesel Pre-Roll 0.5g", "", None),
+    ("Juniper Farms Sour Diesel Pre-Roll", "", "172"),
     # What a brand's cartridges all hold ("live resin") is no line its form says: a plain
     # cartridge is not its live resin one.
     ("Cedar Ridge Lemon Haze Vape Cartridge 1g", "", None),

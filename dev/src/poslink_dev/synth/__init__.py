@@ -36,7 +36,9 @@ __all__ = ["FORMATS", "VERSION", "Workload", "generate"]
 
 # Raised whenever the same arguments come to give other files (workloads kept by the benchmark
 # are generated anew). 2: real menus' renderings, tiers, catalog duplicates, the whole taxonomy.
-VERSION = 2
+# 3: no pack printed on a single pre-roll's record, and a pre-roll pack's record always
+# counts its pieces.
+VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,10 @@ class Renderer:
             # workloads the docs measure stay as they are (the rendering after them reads
             # the stream otherwise, so the records changed when packs stopped being printed).
             drawn = pick(form.packs, rng)
-        pack = pack if (pack or drawn) and rng.random() < 0.85 else 0
+        shown = bool(pack or drawn) and rng.random() < 0.85
+        # A pre-roll pack's record always counts its pieces: a pre-roll named without a count
+        # is a single, not the brand's pack (an edible's name leaves its pack out often).
+        pack = pack if shown or (pack and form.packs) else 0
         start, end, core_noise = self._noise(form.family, bool(words))
         brand = self.pools.aliases.pick(spec.brand, rng)
         brandless = spec.truth is not None and rng.random() < BRANDLESS_RATE

@@ -222,6 +222,7 @@ CASES = [
     ("Harbor Extracts Tangie Cannabis Oil 1g", "Concentrates", "160"),
     # ... nor "dab", what a concentrate is for.
     ("Dab Oil: Tangie (Harbor Extracts) 1g", "Concentrates", "160"),
+    ("Dabs - Oil - Tangie - 1g (Harbor Extracts)", "", "160"),
     # A flavour the product lacks is another edible.
     ("Kettle Creek Huckleberry Enhanced Gummies", "Edibles", "11"),
     ("Kettle Creek Lavender Huckleberry Enhanced Gummies", "Edibles", None),

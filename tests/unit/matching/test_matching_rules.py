@@ -223,6 +223,8 @@ CASES = [
     # ... nor "dab", what a concentrate is for.
     ("Dab Oil: Tangie (Harbor Extracts) 1g", "Concentrates", "160"),
     ("Dabs - Oil - Tangie - 1g (Harbor Extracts)", "", "160"),
+    # A CO2 syringe holds CO2 oil: the brand's oil, not a distillate it may be near.
+    ("Harbor Extracts | Tangie | CO2 Syringe 1g", "", "160"),
     # A flavour the product lacks is another edible.
     ("Kettle Creek Huckleberry Enhanced Gummies", "Edibles", "11"),
     ("Kettle Creek Lavender Huckleberry Enhanced Gummies", "Edibles", None),

@@ -290,8 +290,10 @@ def name_evidence(
             and word not in lexicon.held
         ):
             got += w  # a line's word the record's form already says ("Las Frescas")
-        elif family and form_words.get(word) == family:
-            got += w  # "chocolate" of a chocolate: the form is compared apart
+        elif form_words.get(word) == (family or ""):
+            # "chocolate" of a chocolate, "drops" (a tincture's, no family) of a record naming
+            # no family: the form is compared apart.
+            got += w
         elif word not in form_words and word not in lexicon.descriptors and w > LINE_WEIGHT:
             unnamed_strain = True  # a strain's word: "Green" of "Green Dragon"
     covered = got / total if total else 1.0

@@ -601,6 +601,16 @@ POS_CASES = [
         {},
     ),
     ("Bedford Grow Mango Gummys 100mg", "", "bedford grow", "mango", {"edible"}, {"gummy"}, {}),
+    # A price tier marked with dollar signs is no word of the name.
+    (
+        "Cherry Wu Shatter 1g - Bedford Grow - $$ Mid",
+        "",
+        "bedford grow",
+        "cherry wu",
+        {"extract"},
+        {"shatter"},
+        {},
+    ),
     (
         "Bedford Grow N. Lights 3.5g",
         "Flower",

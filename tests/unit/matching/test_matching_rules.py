@@ -122,6 +122,7 @@ CATALOG = [
     (213, "1g", "Pinecrest", "", "mango live rosin", "extract", "Rosins"),
     (214, "1g", "Pinecrest", "", "tangie crumble", "extract", "Crumbles"),
     (212, "30ml", "Pinecrest", "", "citrus tincture", "tincture", ""),
+    (215, "500mg", "Pinecrest", "", "peppermint drops", "tincture", ""),
     (190, "", "Lumen Labs", "", "dream caps", "edible", "Capsules"),
     (191, "10mg", "Lumen Labs", "", "dream caps - 10mg", "edible", "Capsules"),
     (192, "50mg", "Lumen Labs", "", "dream caps - 50mg", "edible", "Capsules"),
@@ -458,3 +459,13 @@ def test_a_strain_named_in_part_is_calibrated_apart(
     assert match.jane_product_id == expected
     # The reason says how the id was found: for one not given, the kind of its probability.
     assert match.reason.endswith(f"; {kind}") or f"; {kind} probability" in match.reason
+
+
+def test_a_tinctures_drops_are_its_form_word(matcher_for: Build) -> None:
+    # "drops" names a tincture (no family): a record naming the tincture names them, so the
+    # product's name is named whole.
+    matcher = matcher_for(CATALOG)
+    item = matcher.index.parser().parse_pos("Pinecrest Peppermint Tincture 500mg", "Tinctures")
+    found = {c.position: c for c in matcher.candidates(item)}
+    drops = next(p for p, product in enumerate(matcher.index.products) if product.id == "215")
+    assert found[drops].covered == 1.0

@@ -177,7 +177,8 @@ class BrandCandidates:
         """``score`` of each product at ``places``; the form and vetoes, which read only a
         product's profile, are worked out once per profile (a brand has few)."""
         memo: dict[tuple[int, bool], tuple[str, str, str, str]] = {}
-        return [self.score(record, pos, brand, review, memo) for pos in places]
+        unlike = bool(self.k.unlike.keys() & record.tokens)  # once a record, not a candidate
+        return [self.score(record, pos, brand, review, memo, unlike) for pos in places]
 
     def score(
         self,
@@ -186,11 +187,14 @@ class BrandCandidates:
         brand: BrandWords,
         review: bool = False,
         memo: dict[tuple[int, bool], tuple[str, str, str, str]] | None = None,
+        unlike: bool | None = None,
     ) -> Candidate:
         """The record's candidate at ``pos`` of ``brand``: its vetoes, else its evidence.
 
         ``review``: a vetoed candidate's evidence is worked out too (deciding reads none).
         ``memo``: form and veto by (profile, generic) for this record, filled as found.
+        ``unlike``: whether the record has a word of ``forms.toml [unlike]`` (worked out here
+        when not given).
         """
         generic = not self.index.cores[pos]
         key = (self.index.profile_of[pos], generic)
@@ -204,7 +208,9 @@ class BrandCandidates:
             form, veto = "", unlisted
         elif not form and self._named_alike(record, pos):
             form, veto = "unknown", rest
-        if not veto and self.k.unlike.keys() & record.tokens:
+        if unlike is None:
+            unlike = bool(self.k.unlike.keys() & record.tokens)
+        if not veto and unlike:
             veto = self._unlike(record, pos)
             form = "" if veto else form
         if veto:

@@ -83,6 +83,12 @@ class MeasureReader:
             rf"|{_NUM}\s*({unit_alt})(?:[-)\]]?x|\s*[-)\]]?\s*x\s+)(\d+)"
             rf"(?![\d.]|\s*({unit_alt})\b))"
         )
+        # After a potency the count may touch the "x" ("10mg x10"): a strain's "X13" follows
+        # a weight, never milligrams.
+        potency = sorted(map(re.escape, knowledge.potency_units), key=len, reverse=True)
+        self._times_potency = re.compile(
+            rf"(?<![a-z0-9.]){_NUM}\s*({'|'.join(potency)})\s*x\s*(\d+)(?![\d.])"
+        )
         named = "|".join(
             re.escape(w) for w in sorted(knowledge.named_weights, key=len, reverse=True)
         )
@@ -128,6 +134,7 @@ class MeasureReader:
 
             if "x" in text:
                 text = self._times.sub(_as_pack, text)
+                text = self._times_potency.sub(r" \1\2 \3pk ", text)
             # One pass takes the amounts out and keeps them, in the order written.
             text = self._unit.sub(take, text)
             for found in units:

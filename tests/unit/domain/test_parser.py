@@ -456,6 +456,35 @@ POS_CASES = [
         {"preroll"},
         {"weight_g": 0.5, "pack": 5},
     ),
+    # After milligrams the count may touch the "x" (a strain's "X13" follows a weight).
+    (
+        "Bedford Grow Mango Gummies 10mg x10",
+        "",
+        "bedford grow",
+        "mango",
+        {"edible"},
+        {"gummy"},
+        {"pack": 10, "potency_mg": 10.0},
+    ),
+    # "Rsn" is rosin; "Live Rsn" live resin.
+    (
+        "Cherry Wu Rsn 1g - Bedford Grow",
+        "",
+        "bedford grow",
+        "cherry wu",
+        {"extract"},
+        {"rosin"},
+        {},
+    ),
+    (
+        "Bedford Grow | Cherry Wu | Live Rsn 0.5g",
+        "",
+        "bedford grow",
+        "cherry wu",
+        {"extract"},
+        {"live resin"},
+        {},
+    ),
     (
         "Goldcaps 8 X -10 MG- SCCS",
         "",

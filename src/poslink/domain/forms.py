@@ -43,9 +43,10 @@ def read_forms(
     hints = {f.subtype for f in scan.weak if f.subtype} if scan.weak else set()
     prefer: str | None = None
     if len(scan.forms) > 1:
-        _of_the_lead(scan, types, k)
+        # What the lead's device holds, named in the name ("Live Resin Cart"): a hint.
+        hints |= _of_the_lead(scan, types, k)
     if scan.forms and types:
-        _rule_out(scan, types)
+        _rule_out(scan, types, k)
     if len(scan.forms) > 1:
         _name_of_one(scan)
     if scan.forms and declared_subtype and scan.placed and scan.placed[0][2] == 0 and scan.core:
@@ -89,20 +90,22 @@ def read_forms(
     return types, subtypes, hints, prefer
 
 
-def _rule_out(scan: Scan, types: frozenset[str]) -> None:
+def _rule_out(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
     """A form word of a type the category (or the catalog's type) rules out is part of the
     name: "Cake Batter" flower, "Hash Bar" and "Sugar Cookies" edibles."""
     kept = [f for f in scan.forms if f.product_type in types]
     if len(kept) == len(scan.forms):
         return
     core, placed = scan.core, scan.placed
-    # ... unless another form word is of the category's type and it ends the name: then it
-    # says what the product holds ("510 Cartridge (Distillate)" of a vape).
+    # ... unless another form word is of the category's type and it ends the name, or it is
+    # what that form holds anyway: then it says what the product holds ("510 Cartridge
+    # (Distillate)", "Tahoe OG Distillate Cart" of a vape).
+    held = {h for f in kept if f.subtype in k.families for h in k.families[f.subtype].holds}
     for (form, phrase, at), (first, last) in reversed(
         list(zip(placed, scan.spans_at, strict=True))
     ):
         beside = first - 1 in scan.named_at or last in scan.named_at
-        if form.product_type not in types and (not kept or beside):
+        if form.product_type not in types and form.subtype not in held and (not kept or beside):
             core[at:at] = phrase.split()  # "Sugar Shack Cart": a name's word
     if not core:
         # ... and when nothing else names the product, they name it: "Sugar Mix Pre-Roll" is
@@ -110,15 +113,16 @@ def _rule_out(scan: Scan, types: frozenset[str]) -> None:
         for form, phrase, at in reversed(placed):
             if form.product_type not in types:
                 core[at:at] = phrase.split()
-    _keep(scan, lambda f: f.product_type in types)
+    _keep(scan, lambda f: f.product_type in types or f.subtype in held)
 
 
-def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
+def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> set[str]:
     """The form a name says read, a form word of another type is the name's, as where the
     category rules that type out and as in the catalog's names: a "Live Resin Cart" is a
     cartridge whose name says live resin, not the brand's plain cartridge. Not a bare type
     word ("flower" of a "Flower Rosin") nor what the form holds unless told otherwise
-    (``holds``: a "Distillate Cart" is the plain cartridge)."""
+    (``holds``: a "Distillate Cart" is the plain cartridge). Returns the families of the form
+    words put back in the name (the "live resin" a "Live Resin Cart" holds)."""
     allowed = [f for f in scan.forms if f.product_type in types] or scan.forms
     lead = max(reversed(allowed), key=lambda f: f.rank)
     family = k.families.get(lead.subtype)
@@ -128,12 +132,14 @@ def _of_the_lead(scan: Scan, types: frozenset[str], k: Knowledge) -> None:
         return f.product_type == lead.product_type or f.rank <= 1 or f.subtype in holds
 
     if all(kept(f) for f in scan.forms):
-        return
+        return set()
     # Wherever it stands: "Girl Scout Cookies LR Cart", "0.5g LR Cart - ACDC".
     for form, phrase, at in reversed(scan.placed):
         if not kept(form):
             scan.core[at:at] = phrase.split()
+    named = {f.subtype for f in scan.forms if f.subtype and not kept(f)}
     _keep(scan, kept)
+    return named
 
 
 def _keep(scan: Scan, kept: Callable[[Form], bool]) -> None:

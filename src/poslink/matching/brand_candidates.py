@@ -213,6 +213,9 @@ class BrandCandidates:
         if not veto and unlike:
             veto = self._unlike(record, pos)
             form = "" if veto else form
+        if not veto and record.hints and record.subtypes:
+            veto = self._contents(record, pos)
+            form = "" if veto else form
         if veto:
             # Deciding reads no vetoed candidate's evidence; a review shows it (``candidates``
             # with a floor: a veto may be wrong).
@@ -292,6 +295,25 @@ class BrandCandidates:
             or ("" if generic else number_veto(record, product, brand))
         )
         return form, ("" if form else _form_conflict(record, product)) or rest, unlisted, rest
+
+    def _contents(self, record: ParsedItem, pos: int) -> str:
+        """The veto of a device whose name says it holds what such a device holds anyway (a
+        "Distillate Cart") against one whose name says another content (a "Live Resin
+        cartridge"), and the reverse."""
+        fams = self.k.families
+        held = {h for f in record.subtypes if f in fams for h in fams[f].holds}
+        if not held:
+            return ""
+        product = self.index.item(pos)
+        if not (product.subtypes & record.subtypes):
+            return ""
+        mine, theirs = record.hints & held, product.hints & held
+        other = {h for h in product.hints - held if h in fams and fams[h].product_type == "extract"}
+        rival = {h for h in record.hints - held if h in fams and fams[h].product_type == "extract"}
+        if (mine and other) or (theirs and rival):
+            said, named = (mine, other) if mine and other else (rival, theirs)
+            return f"holds {'/'.join(sorted(said))} vs {'/'.join(sorted(named))}"
+        return ""
 
     def _unlike(self, record: ParsedItem, pos: int) -> str:
         """The veto of a record word that says what it is not (``forms.toml [unlike]``: an

@@ -277,6 +277,7 @@ class CatalogIndex:
             pack=p.pack,
             weight_g=p.weight_g,
             lineage_soft=p.lineage_soft,
+            hints=p.hints,
         )
 
     def part(self, brand: str | None) -> CatalogIndex:

@@ -16,7 +16,7 @@ from poslink.records import CatalogProduct, ParsedItem
 
 # What the scoring reads of a catalog product besides its core name: types, families,
 # lineage, ratio, markers, implied markers, digits, potency, pack, weight, whether the lineage
-# is a field's only.
+# is a field's only, and the form hints (what a "live resin cartridge" holds).
 Profile = tuple[
     frozenset[str],
     frozenset[str],
@@ -29,6 +29,7 @@ Profile = tuple[
     int | None,
     float | None,
     bool,
+    frozenset[str],
 ]
 
 
@@ -91,12 +92,13 @@ def profile_key(item: ParsedItem) -> Profile:
         item.pack,
         item.weight_g,
         item.lineage_soft,
+        item.hints,
     )
 
 
 def profile_item(key: Profile) -> ParsedItem:
     """A ``ParsedItem`` holding only a profile's attributes."""
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = key
+    types, subtypes, lineage, ratio, markers, implied, digits, mg, pack, weight, soft, hints = key
     return ParsedItem(
         brand=None,
         core="",
@@ -107,8 +109,9 @@ def profile_item(key: Profile) -> ParsedItem:
         markers=markers,
         implied=implied,
         digits=digits,
-        potency_mg=potency,
+        potency_mg=mg,
         pack=pack,
         weight_g=weight,
         lineage_soft=soft,
+        hints=hints,
     )

@@ -31,7 +31,8 @@ FORMAT = "poslink-index"
 # 4: the blocks are not saved; a load makes them from the products, as a build does.
 # 5: which brands' names use each word (``NameWords``) saved, not worked out again on load.
 # 6: dotted initials folded into one word ("O.G." is "og"): brand keys and cores differ.
-FORMAT_VERSION = 6
+# 7: a profile holds the form hints (what a "live resin cartridge" holds).
+FORMAT_VERSION = 7
 PRODUCT_FIELDS = ("id", "name", "brand", "product_type", "product_subtype", "lineage", "amount")
 # The code that makes what an index holds: the parser and its domain modules, and the index's own.
 _PARSING_CODE = ("domain", "matching/index.py", "matching/profiles.py", "matching/saved.py")
@@ -171,7 +172,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _profile_out(key: tuple[Any, ...]) -> list[Any]:
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = key
+    types, subtypes, lineage, ratio, markers, implied, digits, mg, pack, weight, soft, hints = key
     sets = [sorted(types), sorted(subtypes)]
     return [
         *sets,
@@ -180,15 +181,16 @@ def _profile_out(key: tuple[Any, ...]) -> list[Any]:
         sorted(markers),
         sorted(implied),
         list(digits),
-        potency,
+        mg,
         pack,
         weight,
         soft,
+        sorted(hints),
     ]
 
 
 def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) -> tuple[Any, ...]:
-    types, subtypes, lineage, ratio, markers, implied, digits, potency, pack, weight, soft = row
+    types, subtypes, lineage, ratio, markers, implied, digits, mg, pack, weight, soft, hints = row
 
     def fs(values: list[str]) -> frozenset[str]:
         value = frozenset(values)
@@ -202,8 +204,9 @@ def _profile_in(row: list[Any], shared: dict[frozenset[str], frozenset[str]]) ->
         fs(markers),
         fs(implied),
         tuple(digits),
-        None if potency is None else float(potency),
+        None if mg is None else float(mg),
         None if pack is None else int(pack),
         None if weight is None else float(weight),
         bool(soft),
+        fs(hints),
     )

@@ -9,7 +9,9 @@ processes that send back each part's profiles once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
+from poslink.domain import load_knowledge
 from poslink.domain.parser import Parser
 from poslink.engines.forks import available_cores, map_forked
 from poslink.records import CatalogProduct, ParsedItem
@@ -92,8 +94,16 @@ def profile_key(item: ParsedItem) -> Profile:
         item.pack,
         item.weight_g,
         item.lineage_soft,
-        item.hints,
+        # The contents a device's name states ("live resin cartridge"), which a veto reads;
+        # other hints ("cookies" of a strain) would only split profiles.
+        item.hints & _contents(),
     )
+
+
+@cache
+def _contents() -> frozenset[str]:
+    """The form families a device may hold: the concentrates' (``forms.toml [families]``)."""
+    return frozenset(n for n, f in load_knowledge().families.items() if f.product_type == "extract")
 
 
 def profile_item(key: Profile) -> ParsedItem:

@@ -91,6 +91,8 @@ class Knowledge:
     brand_rules: BrandRules
     # forms.toml [unlike]: a word -> the form families (kinds included) a record naming it is not.
     unlike: dict[str, frozenset[str]]
+    # forms.toml [shapes]: an edible's shape word -> its shape ("bites", "bar").
+    shapes: dict[str, str]
 
     def kind_of(self, form: str, family: str) -> bool:
         """Whether the form family ``form`` is a kind of ``family`` (at any depth)."""
@@ -205,6 +207,7 @@ def load_knowledge() -> Knowledge:
             ),
         ),
         unlike={words(w): found for w, found in unlike.items()},
+        shapes={words(w): str(shape) for w, shape in forms["shapes"].items()},
     )
 
 

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from poslink.caching import BoundedCache
 from poslink.domain.forms import FLAVOUR_TYPES
 from poslink.domain.knowledge import Knowledge
+from poslink.domain.text import words
 from poslink.matching.align import SAME_WORD, word_similarity
 from poslink.matching.index import CatalogIndex
 from poslink.matching.score import (
@@ -60,6 +61,8 @@ class BrandCandidates:
         self._lines: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {}
         # Form relations by the two sides' types and families: a few hundred pairs in all.
         self._forms: dict[tuple[frozenset[str], ...], str] = {}
+        # The words some vetoes read: what rules forms out, an edible's shape.
+        self._marks = frozenset(knowledge.unlike) | frozenset(knowledge.shapes)
 
     def read_form(self, item: ParsedItem, brand: BrandWords) -> ParsedItem:
         """The record's form as the brand's catalog reads it: a name naming no form is the
@@ -177,8 +180,8 @@ class BrandCandidates:
         """``score`` of each product at ``places``; the form and vetoes, which read only a
         product's profile, are worked out once per profile (a brand has few)."""
         memo: dict[tuple[int, bool], tuple[str, str, str, str]] = {}
-        unlike = bool(self.k.unlike.keys() & record.tokens)  # once a record, not a candidate
-        return [self.score(record, pos, brand, review, memo, unlike) for pos in places]
+        marked = bool(self._marks.intersection(record.tokens))  # once a record, not a candidate
+        return [self.score(record, pos, brand, review, memo, marked) for pos in places]
 
     def score(
         self,
@@ -187,14 +190,14 @@ class BrandCandidates:
         brand: BrandWords,
         review: bool = False,
         memo: dict[tuple[int, bool], tuple[str, str, str, str]] | None = None,
-        unlike: bool | None = None,
+        marked: bool | None = None,
     ) -> Candidate:
         """The record's candidate at ``pos`` of ``brand``: its vetoes, else its evidence.
 
         ``review``: a vetoed candidate's evidence is worked out too (deciding reads none).
         ``memo``: form and veto by (profile, generic) for this record, filled as found.
-        ``unlike``: whether the record has a word of ``forms.toml [unlike]`` (worked out here
-        when not given).
+        ``marked``: whether the record has a word of ``forms.toml [unlike]`` or ``[shapes]``
+        (worked out here when not given).
         """
         generic = not self.index.cores[pos]
         key = (self.index.profile_of[pos], generic)
@@ -208,10 +211,10 @@ class BrandCandidates:
             form, veto = "", unlisted
         elif not form and self._named_alike(record, pos):
             form, veto = "unknown", rest
-        if unlike is None:
-            unlike = bool(self.k.unlike.keys() & record.tokens)
-        if not veto and unlike:
-            veto = self._unlike(record, pos)
+        if marked is None:
+            marked = bool(self._marks.intersection(record.tokens))
+        if not veto and marked:
+            veto = self._unlike(record, pos) or self._shape(record, pos)
             form = "" if veto else form
         if not veto and record.hints and record.subtypes:
             veto = self._contents(record, pos)
@@ -313,6 +316,18 @@ class BrandCandidates:
         if (mine and other) or (theirs and rival):
             said, named = (mine, other) if mine and other else (rival, theirs)
             return f"holds {'/'.join(sorted(said))} vs {'/'.join(sorted(named))}"
+        return ""
+
+    def _shape(self, record: ParsedItem, pos: int) -> str:
+        """The veto of an edible's shape the record names ("Bites") against a product whose
+        name names another ("chocolate bar"; ``forms.toml [shapes]``)."""
+        shapes = self.k.shapes
+        mine = {shapes[w] for w in record.tokens if w in shapes}
+        if not mine:
+            return ""
+        theirs = {shapes[w] for w in words(self.index.products[pos].name).split() if w in shapes}
+        if theirs and not theirs & mine:
+            return f"shape {'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
         return ""
 
     def _unlike(self, record: ParsedItem, pos: int) -> str:

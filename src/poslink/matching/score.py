@@ -313,6 +313,11 @@ def name_evidence(
         if named and family and named != family:
             cost += STRAIN_WORD  # another form named: "Brownie" of a dark chocolate bar
             part = False
+        elif named and named == family and not any(form_words.get(w) for w in product_words):
+            # The record's own form ("Raspberry Chocolate" of a chocolate bar, whose name says
+            # its form in no weak word): compared apart. A "Cookies" is no product named
+            # "Brownies".
+            pass
         elif brand is not None and word in brand.postings:
             cost += SIBLING_WORD
             part = False

@@ -1,8 +1,9 @@
-"""Words that say what a product is not (``forms.toml [unlike]``, docs/matching.md).
+"""Words that say what a product is not (``forms.toml [unlike]`` and ``[shapes]``,
+docs/matching.md).
 
 An edible "Bar" is a chocolate or a baked bar: never a gummy or another candy, a drink or a
-capsule, unless the catalog product's own name says "bar" too. The catalog is invented for
-these tests.
+capsule, unless the catalog product's own name says "bar" too; a chocolate's "Bites" are not
+its bar. The catalog is invented for these tests.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ CATALOG: list[tuple[object, ...]] = [
     (21, "100mg", "Lantern", "", "sea salt caramel bar", "edible", "Candies"),
     (22, "100mg", "Lantern", "", "toffee crunch", "edible", "Chocolates"),
     (23, "100mg", "Lantern", "", "grape gummies", "edible", "Candies"),
+    (24, "100mg", "Lantern", "", "mint dark chocolate bar", "edible", "Chocolates"),
+    (25, "100mg", "Lantern", "", "espresso chocolate bar", "edible", "Chocolates"),
+    (26, "100mg", "Lantern", "", "sea salt chocolate bar", "edible", "Chocolates"),
 ]
 
 CASES = [
@@ -44,6 +48,10 @@ CASES = [
     ("Lantern Toffee Crunch Chocolate Bar 100mg", "22"),
     # ... and a product whose own name says "bar" is one, whatever its catalog form.
     ("Lantern Sea Salt Caramel Bar 100mg", "21"),
+    # A chocolate's record naming "chocolate" names its form, no word the bar lacks; its
+    # "Bites" are another shape than the bar.
+    ("Lantern Mint Dark Chocolate 100mg", "24"),
+    ("Lantern Mint Dark Chocolate Bites 100mg", None),
     # Names without the word are read as before.
     ("Quarry Hill - Black Cherry Gummies 100mg", "1"),
     ("Lantern Grape Gummies 100mg", "23"),

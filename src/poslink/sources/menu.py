@@ -32,6 +32,13 @@ from poslink.sources.values import text_at as _text
 
 __all__ = ["MenuOptions", "MenuSource", "flatten"]
 Paths = list[str]
+# The flattened field names seen, as ordered sets: the products' and the variants'.
+Keys = tuple[dict[str, None], dict[str, None]]
+
+# Records the pass that finds the fields keeps for the ``records`` call that follows, at most:
+# a menu of up to this many is read and flattened once, not twice (flattening is most of the
+# cost); a larger one is read again, so memory stays bounded by this, not by the export.
+KEPT_RECORDS = 50_000
 
 
 def _paths(default: list[str], description: str) -> Any:
@@ -89,41 +96,58 @@ class MenuSource(Source):
     def __init__(self, path: Path | str, options: BaseModel | Mapping[str, Any] | None = None):
         super().__init__(path, options)
         self._fields: list[str] | None = None
+        # The records the fields' pass made, for the next ``records`` (None: read again).
+        self._kept: list[PosRecord | SkippedRecord] | None = None
 
     @property
     def fields(self) -> list[str]:
         """Every flattened field of the menu, product ones first, in first-seen order.
 
         Found by a first pass over the file, which also proves the whole file is valid JSON
-        before any output is written.
+        before any output is written. That pass makes the records as it goes, and keeps them
+        for the next ``records`` call (up to ``KEPT_RECORDS``).
         """
         if self._fields is None:
-            product_keys: dict[str, None] = {}
-            variant_keys: dict[str, None] = {}
-            for product in self._products():
-                if not isinstance(product, dict):
-                    continue
-                product_keys.update(dict.fromkeys(self._product_raw(product)))
-                variants = _get(product, self.options.variants)
-                if isinstance(variants, list):
-                    for variant in variants:
-                        if isinstance(variant, dict):
-                            variant_keys.update(dict.fromkeys(flatten(variant, "variant.")))
-            self._fields = [*product_keys, *variant_keys]
+            keys: Keys = ({}, {})
+            kept: list[PosRecord | SkippedRecord] | None = []
+            for record in self._read(keys):
+                if kept is not None:
+                    kept.append(record)
+                    if len(kept) > KEPT_RECORDS:
+                        kept = None
+            self._fields = [*keys[0], *keys[1]]
+            self._kept = kept
         return list(self._fields)
 
     def records(self) -> Iterator[PosRecord | SkippedRecord]:
-        """One record per variant (a product without variants is one record), in file order."""
+        """One record per variant (a product without variants is one record), in file order.
+
+        Those the fields' pass kept come from there, once (of the file that pass read: a run
+        checks that it did not change before publishing, ``check_unchanged``); else, and at a
+        later call, they are read from the file, and a read to its end gives the fields too
+        (a sync reads a store ahead, then asks for its fields).
+        """
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            yield from kept
+            return
+        keys: Keys = ({}, {})
+        yield from self._read(keys)
+        if self._fields is None:
+            self._fields = [*keys[0], *keys[1]]
+
+    def _read(self, keys: Keys | None = None) -> Iterator[PosRecord | SkippedRecord]:
+        """The file's records; each flattened field name noted in ``keys`` on the way."""
         row = 0
         for number, product in enumerate(self._products(), start=1):
-            for record in self._product_records(row, number, product):
+            for record in self._product_records(row, number, product, keys):
                 yield record
                 row += 1
 
     # -- one product -------------------------------------------------------------------------
 
     def _product_records(
-        self, row: int, number: int, product: Any
+        self, row: int, number: int, product: Any, keys: Keys | None
     ) -> Iterator[PosRecord | SkippedRecord]:
         where = f"{self.path.name} product {number}"
         if not isinstance(product, dict):
@@ -131,6 +155,8 @@ class MenuSource(Source):
             return
         opts = self.options
         raw = self._product_raw(product)
+        if keys is not None:
+            keys[0].update(dict.fromkeys(raw))
         product_id = _text(product, opts.product_id)
         if product_id:
             where += f" (id {product_id})"
@@ -150,12 +176,12 @@ class MenuSource(Source):
             return
         name = _text(product, opts.name)
         if not variants:
-            yield self._record(row, where, raw, product_id, name, shared, None)
+            yield self._record(row, where, raw, product_id, name, shared, None, keys)
             return
         for offset, variant in enumerate(variants):
             if isinstance(variant, dict):
                 what = f"{where} variant {offset + 1}"
-                yield self._record(row + offset, what, raw, product_id, name, shared, variant)
+                yield self._record(row + offset, what, raw, product_id, name, shared, variant, keys)
             else:
                 reason = f"{where} variant {offset + 1} is {kind_of(variant)}, not an object"
                 yield SkippedRecord(reason, row=row + offset, raw=raw, category=category)
@@ -169,13 +195,17 @@ class MenuSource(Source):
         name: str | None,
         shared: dict[str, str | None],
         variant: dict[str, Any] | None,
+        keys: Keys | None,
     ) -> PosRecord | SkippedRecord:
         """One variant (or a product without variants) with its product's fields."""
         opts = self.options
         if variant is None:
             raw, pos_id, id_paths = product_raw, product_id, opts.product_id
         else:
-            raw = {**product_raw, **flatten(variant, "variant.")}
+            own = flatten(variant, "variant.")
+            if keys is not None:
+                keys[1].update(dict.fromkeys(own))
+            raw = {**product_raw, **own}
             pos_id, id_paths = _text(variant, opts.variant_id), opts.variant_id
         category = shared["category"] or ""
         if not pos_id:

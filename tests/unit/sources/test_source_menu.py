@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from helpers import strategies
 from poslink.exceptions import ConfigError, InputError, SkippedRecord
 from poslink.records import PosRecord
+from poslink.sources import menu
 from poslink.sources.menu import MenuSource, flatten
 
 PRODUCT = {
@@ -90,6 +91,54 @@ def test_fields_are_every_flattened_key_products_first(tmp_path: Path) -> None:
         "variant.price.med",
         "variant.barcode",
     ]
+
+
+def _outcome(record: PosRecord | SkippedRecord) -> object:
+    """A record as comparable data (a SkippedRecord, an exception, equals only itself)."""
+    if isinstance(record, SkippedRecord):
+        return ("skipped", record.row, record.pos_id, str(record), record.raw)
+    return record
+
+
+def test_the_fields_pass_keeps_its_records_for_the_next_call(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    other = {"name": "X", "variants": [{"sku": "x"}, "not a variant"]}
+    path.write_text(json.dumps({"products": [PRODUCT, other]}), encoding="utf-8")
+    expected = [_outcome(r) for r in MenuSource(path).records()]
+    source = MenuSource(path)
+    assert len(source.fields) == 15
+    digest = source.read_digest()
+    assert digest is not None  # the fields' pass read the whole file
+    path.unlink()  # what the records are read from now is what that pass parsed
+    assert [_outcome(r) for r in source.records()] == expected
+    assert source.read_digest() == digest
+    with pytest.raises(InputError, match="no such file"):
+        list(source.records())  # kept for one call: a later one reads the file again
+
+
+def test_a_menu_of_more_records_than_kept_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(menu, "KEPT_RECORDS", 1)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"products": [PRODUCT, PRODUCT]}), encoding="utf-8")
+    source = MenuSource(path)
+    assert source.fields
+    path.unlink()
+    with pytest.raises(InputError, match="no such file"):
+        list(source.records())
+
+
+def test_records_read_to_the_end_give_the_fields(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"products": [PRODUCT, {"name": "X"}]}), encoding="utf-8")
+    fields = MenuSource(path).fields
+    source = MenuSource(path)
+    records = source.records()
+    next(records)
+    path.unlink()
+    assert len(list(records)) == 2  # the file was open: read to its end
+    assert source.fields == fields  # no second pass over the file, which is gone
 
 
 def test_a_product_without_variants_is_one_record(tmp_path: Path) -> None:

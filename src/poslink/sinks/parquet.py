@@ -4,7 +4,8 @@ The columns are the CSV output's: the source's fields as text (a nested value as
 missing one null), then ``jane_product_id`` (text, null when blank), ``match_score`` (double,
 null for a rejected record), ``match_status`` and ``match_source`` (text). No cell is quoted
 against spreadsheets: Parquet is read by programs, which see the text as it was. Rows are
-buffered and written a row group at a time.
+buffered and written a row group at a time; the source's fields are taken from the rows a few
+thousand at a time, a column at a time (most cells are text already, and are taken as they are).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from poslink.sinks.base import MATCH_COLUMNS, Sink
 
 # Rows per row group: large enough for columnar readers, small enough to bound memory.
 ROWS_PER_GROUP = 65_536
+# Rows whose source fields are held as written (their mappings) before they are taken into the
+# columns: a bound on what the rows' mappings keep alive.
+ROWS_PER_TAKE = 4096
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 def output_schema(fields: Sequence[str]) -> pa.Schema:
@@ -39,6 +45,13 @@ def output_schema(fields: Sequence[str]) -> pa.Schema:
             pa.field(origin, pa.string()),
         ]
     )
+
+
+def texts_of(values: list[Any]) -> list[Any]:
+    """``text_of`` of each value: the list itself when every value is text or None already."""
+    if set(map(type, values)) <= _TEXT_OR_NONE:
+        return values
+    return [text_of(v) for v in values]
 
 
 def text_of(value: Any) -> str | None:
@@ -72,13 +85,13 @@ class ParquetSink(Sink):
             self._file.abort()
             raise self._file.failed(exc) from exc
         self._columns: list[list[Any]] = [[] for _ in self.schema]
+        self._raws: list[Mapping[str, Any]] = []  # rows whose fields are not yet taken
         self._prepared = False
 
     def write(self, raw: Mapping[str, Any], match: Match) -> None:
         """Buffer one row; write a row group when enough are buffered."""
+        self._raws.append(raw)
         columns = self._columns
-        for column, name in zip(columns, self.fields, strict=False):
-            column.append(text_of(raw.get(name)))
         n = len(self.fields)
         rejected = match.status is Status.REJECTED
         columns[n].append(match.jane_product_id)
@@ -87,8 +100,18 @@ class ParquetSink(Sink):
         columns[n + 3].append(None if rejected else match.origin.value)
         if len(columns[n]) >= ROWS_PER_GROUP:
             self._flush()
+        elif len(self._raws) >= ROWS_PER_TAKE:
+            self._take()
+
+    def _take(self) -> None:
+        """The buffered rows' source fields into the columns, a column at a time."""
+        raws = self._raws
+        for column, name in zip(self._columns, self.fields, strict=False):
+            column.extend(texts_of([raw.get(name) for raw in raws]))
+        raws.clear()
 
     def _flush(self) -> None:
+        self._take()
         if not self._columns[-1]:
             return
         table = pa.Table.from_arrays(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from helpers import EXAMPLE_ARGS, poslink
 from poslink.exceptions import InputError, SkippedRecord
 from poslink.records import Match, Origin, PosRecord, Status
+from poslink.sinks import parquet
 from poslink.sinks.parquet import ParquetSink
 from poslink.sources.parquet import ParquetSource
 
@@ -47,6 +48,42 @@ def test_a_failed_parquet_output_leaves_nothing(tmp_path: Path) -> None:
         sink.write({"a": "x"}, Match(0, "1", 0.9, Status.MATCHED, "", Origin.MATCHER))
         raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
+
+
+class Shade(str):
+    """Text of a kind of its own: written as ``str()`` makes it, not as its characters."""
+
+    def __str__(self) -> str:
+        return f"shade {super().__str__()}"
+
+
+def test_cells_taken_a_column_at_a_time_are_those_of_each_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parquet, "ROWS_PER_GROUP", 5)
+    monkeypatch.setattr(parquet, "ROWS_PER_TAKE", 3)  # not a divisor: groups stay of 5
+    values: list[Any] = ["x", None, 7, 2.5, True, {"k": "é"}, [1, 2], Shade("light"), "", "=1"]
+    rows = [{"a": values[i % len(values)], "b": f"t{i}"} for i in range(12)]
+    rows[11] = {}  # a row without the fields: nulls
+    out = tmp_path / "o.parquet"
+    with ParquetSink(out, ["a", "b"]) as sink:
+        for i, row in enumerate(rows):
+            sink.write(row, Match(i, None, 0.5, Status.NO_MATCH, "", Origin.MATCHER))
+    file = pq.ParquetFile(out)
+    assert [file.metadata.row_group(g).num_rows for g in range(file.num_row_groups)] == [5, 5, 2]
+    table = file.read()
+    assert table.column("a").to_pylist() == [parquet.text_of(r.get("a")) for r in rows]
+    assert table.column("a").to_pylist()[:8] == [
+        "x",
+        None,
+        "7",
+        "2.5",
+        "true",
+        '{"k": "é"}',
+        "[1, 2]",
+        "shade light",
+    ]
+    assert table.column("b").to_pylist() == [f"t{i}" for i in range(11)] + [None]
 
 
 def test_parquet_to_standard_output_is_refused(tmp_path: Path) -> None:

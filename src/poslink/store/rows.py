@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDecision:
-    """A decision as the store holds it, with what it depended on."""
+class StoredDecision(NamedTuple):
+    """A decision as the store holds it, with what it depended on.
+
+    A named tuple: a store's decisions are read a thousand at a time for every store of a
+    sync, and a tuple is made from a row several times faster than a frozen dataclass.
+    """
 
     fingerprint: str
     brands: str

@@ -47,7 +47,7 @@ def test_one_stores_decisions_in_one_query_are_the_per_record_ones(
         # Each record's decision as stored, field by field.
         for r in rows:
             if r["store"] == "north":
-                kept = dataclasses.asdict(north[r["pos_id"]])
+                kept = north[r["pos_id"]]._asdict()
                 assert kept == {k: r[k] for k in kept}
         assert store.load_store(source, rules, "west") == {}
         assert store.load_store(source, "other rules", "north") == {}

@@ -53,7 +53,7 @@ from poslink.files.atomic import AtomicFile
 from poslink.files.locations import folders_made
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
-from poslink.network.ahead import StoresAhead
+from poslink.network.ahead import NextStoreRead, StoresAhead
 from poslink.network.layout import Layout, StoreOutput, report_paths, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.page import render_page
@@ -197,7 +197,12 @@ def _sync_local(
         shared = Shared(catalog, engine, decisions=store)
         # Without a decision store every record of a store reaches the engine: the stores
         # to come are sent ahead, so the workers match while this process reads and writes.
-        ahead = StoresAhead(entries, config, out, layout, decisions if store is None else None)
+        # With one, the next store is read in a thread, in this process's waits.
+        ahead: StoresAhead | NextStoreRead = (
+            StoresAhead(entries, config, out, layout, decisions)
+            if store is None
+            else NextStoreRead(entries, config, out, layout)
+        )
         for i, entry in enumerate(entries):
             ahead.send(i + 1)
             try:

@@ -14,11 +14,12 @@ from helpers import storehelp
 from helpers.storehelp import read_feed, write_feed
 from poslink.engines.local import LocalEngine
 from poslink.network import ahead as ahead_module
-from poslink.network.ahead import ReadSource, StoresAhead
+from poslink.network.ahead import NextStoreRead, ReadSource, StoresAhead
 from poslink.network.manifest import StoreEntry
 from poslink.network.sync import Layout, store_config, store_output, sync_network
 from poslink.pipeline import RunConfig, Shared, run
 from poslink.runs.parts import CatalogAccess
+from poslink.sources.jane_json import JaneJsonSource
 
 CATALOG = storehelp.EXAMPLE_CATALOG
 
@@ -104,3 +105,44 @@ def test_the_sync_writes_what_it_writes_without_reading_ahead(
         assert [s.status for s in report.stores] == ["ok", "ok", "failed", "ok"]
         results.append((outputs(out), figures(report).replace(str(out), "OUT")))
     assert results[0] == results[1]
+
+
+def test_with_a_decision_store_the_next_store_is_read_while_one_is_synced(
+    tmp_path: Path,
+) -> None:
+    entries = network(tmp_path)
+    out = tmp_path / "out"
+    config = RunConfig(pos=out, catalog=str(CATALOG), out=out, decisions=str(tmp_path / "d.db"))
+    ahead = NextStoreRead(entries, config, out, Layout.csv)
+    ahead.send(1)  # nothing is sent: there are no workers to send to
+    assert ahead.take(0) is None  # the first store is its run's to read
+    read = ahead.take(1)  # read meanwhile
+    assert read is not None and read.path == entries[1].pos
+    fresh = JaneJsonSource(entries[1].pos).records()
+    assert [r.pos_id for r in read.records()] == [r.pos_id for r in fresh]
+    assert read.read_digest() is not None  # read whole: its run's feed key is of these bytes
+    assert ahead.take(2) is None  # the missing export is left to its run, which reports it
+    assert ahead.take(3) is not None
+    assert ahead.take(2) is None  # not the store read ahead: its run reads it
+
+
+def test_with_a_decision_store_the_sync_writes_what_it_writes_without_reading_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = network(tmp_path)
+    changed = [*entries[:3], entry("again", write_feed(tmp_path / "again2.json", read_feed()[3:]))]
+    results = []
+    for stores_ahead in (ahead_module.AHEAD_STORES, 0):
+        monkeypatch.setattr(ahead_module, "AHEAD_STORES", stores_ahead)
+        store = str(tmp_path / f"d-{stores_ahead}.db")
+        for n, stores in enumerate((entries, changed, changed)):
+            out = tmp_path / f"out-{stores_ahead}-{n}"
+            config = RunConfig(pos=out, catalog=str(CATALOG), out=out, decisions=store)
+            report = sync_network(stores, config, out)
+            assert [s.status for s in report.stores] == ["ok", "ok", "failed", "ok"]
+            # The first sync decides all; the second reuses the unchanged stores' decisions
+            # and decides the changed store's; the third, of the same exports, decides none.
+            reused, decided = report.totals.reused, report.decisions
+            assert (reused > 0, decided > 0) == ((False, True), (True, True), (True, False))[n]
+            results.append((outputs(out), figures(report).replace(str(out), "OUT")))
+    assert results[:3] == results[3:]

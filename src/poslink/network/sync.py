@@ -54,6 +54,7 @@ from poslink.files.locations import folders_made
 from poslink.matching import CatalogIndex
 from poslink.matching.index import catalog_version
 from poslink.network.ahead import NextStoreRead, StoresAhead
+from poslink.network.kept import keep, kept_index_path, load_kept
 from poslink.network.layout import Layout, StoreOutput, report_paths, store_config, store_output
 from poslink.network.manifest import StoreEntry
 from poslink.network.page import render_page
@@ -94,9 +95,16 @@ class _Catalog(CatalogAccess):
 
     @cached_property
     def index(self) -> CatalogIndex:
-        """The index, its brands as built remembered."""
-        index = CatalogAccess.index.func(self)  # type: ignore[attr-defined]
-        assert isinstance(index, CatalogIndex)
+        """The index, its brands as built remembered: loaded from where an earlier sync with
+        the same decision store kept it (``network/kept.py``), else built (and kept)."""
+        kept = kept_index_path(self.config)
+        index = load_kept(kept, self.version) if kept is not None else None
+        if index is None:
+            index = CatalogAccess.index.func(self)  # type: ignore[attr-defined]
+            assert isinstance(index, CatalogIndex)
+            if kept is not None:
+                keep(index, kept)
+        self._read = None  # the products read for the version: the index holds its own
         self.brands = index.brands
         self._taught: dict[str, BrandIndex] = {}
         return index

@@ -201,7 +201,9 @@ def network_lines(
         f"{'yes' if alike else '**no**'}."
     )
     store = runs / "decisions.db"
-    store.unlink(missing_ok=True)
+    # A first sync: no store, and no index an earlier run kept beside it (network/kept.py).
+    for kept in [store, *runs.glob("decisions.db.index-*")]:
+        kept.unlink(missing_ok=True)
     first, _, first_pss = _sync(
         folder / "stores.toml", catalog, runs / "stored", "--store", store, *more
     )

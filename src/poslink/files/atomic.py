@@ -276,11 +276,12 @@ class AtomicFile:
 
 
 def publish_copy(src: Path, dst: Path) -> None:
-    """Copy a file into place as ``AtomicFile`` writes one (whole, synced, mode kept)."""
+    """Copy a file into place as ``AtomicFile`` writes one (whole, synced, mode kept), byte for
+    byte: a CSV output or a Parquet one."""
     out = AtomicFile(dst, newline="")
     try:
-        handle = out.open()
-        with src.open(encoding="utf-8", newline="") as source:
+        handle = out.open().buffer  # the bytes: nothing is written through the text layer
+        with src.open("rb") as source:
             while chunk := source.read(1 << 20):
                 handle.write(chunk)
         out.commit()

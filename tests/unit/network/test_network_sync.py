@@ -285,3 +285,19 @@ def test_a_rejected_record_counts_under_its_category(tmp_path: Path) -> None:
     # A reject without a category is still counted under "(none)".
     assert (cats["(none)"]["records"], cats["(none)"]["rejected"]) == (3, 1)
     assert report.totals.rejected == 2
+
+
+def test_an_unchanged_stores_parquet_output_is_copied_byte_for_byte(tmp_path: Path) -> None:
+    # The second sync of the same exports into another folder copies each store's earlier
+    # output: a Parquet file is bytes, not text.
+    north = write_feed(tmp_path / "north.json", read_feed())
+    store = str(tmp_path / "d.db")
+    written = []
+    for out in (tmp_path / "first", tmp_path / "again"):
+        report = sync_network([entry("north", north)], config(out, decisions=store), out, "parquet")
+        assert not report.failed
+        written.append(store_output(out, "north", "parquet"))
+    assert stores(report)["north"].reused == report.totals.records - report.totals.rejected
+    for name in ("output", "rejects"):
+        first, again = (getattr(w, name).read_bytes() for w in written)
+        assert first == again and first

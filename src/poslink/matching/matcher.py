@@ -57,9 +57,9 @@ def name_read_past(item: ParsedItem, brands: Container[str]) -> bool:
 
 
 def decision_key(item: ParsedItem) -> Key:
-    """Records with equal keys get the same decision: the matcher's cache key."""
-    key: Key = _decision_fields(item)
-    return key
+    """Records with equal keys get the same decision: the matcher's cache key (whether the
+    brand is a field's too: a field's brand is never read past, ``name_read_past``)."""
+    return (*_decision_fields(item), item.brand_source.startswith("field"))
 
 
 class Matcher:

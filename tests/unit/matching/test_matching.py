@@ -105,3 +105,30 @@ def test_threshold_is_respected(matcher_for: Build) -> None:
     assert matcher.match(0, item).jane_product_id == "1"
     strict = Matcher(matcher.index, matcher.config.model_copy(update={"threshold": 0.99}))
     assert strict.match(0, item).status is Status.NO_MATCH
+
+
+EXCLUSIVE = [
+    (1, "1g", "Exclusive", "", "gelato shatter", "extract", "Shatter"),
+    (2, "1g", "Exclusive", "", "tangie shatter", "extract", "Shatter"),
+    (3, "1g", "Acme", "", "exclusive og shatter", "extract", "Shatter"),
+    (4, "1g", "Acme", "", "tangie shatter", "extract", "Shatter"),
+]
+
+
+def test_a_remembered_decision_is_one_the_record_would_get(matcher_for: Build) -> None:
+    # "Exclusive OG Shatter" is Acme's product read past the brand its name starts with, but
+    # not when a Brand field says Exclusive: the two parse alike but for where the brand came
+    # from, and one must not be given the other's remembered decision, in either order.
+    matcher = matcher_for(EXCLUSIVE)
+    parser = matcher.index.parser()
+    named = parser.parse_pos("Exclusive OG Shatter", "Concentrates")
+    fielded = parser.parse_pos("Exclusive OG Shatter", "Concentrates", brand="Exclusive")
+    records = {"named": named, "fielded": fielded}
+    alone = {
+        k: matcher_for(EXCLUSIVE).match(0, item).jane_product_id for k, item in records.items()
+    }
+    assert alone == {"named": "3", "fielded": None}
+    for order in (("named", "fielded"), ("fielded", "named")):
+        both = matcher_for(EXCLUSIVE)
+        got = [both.match(0, records[k]).jane_product_id for k in order]
+        assert got == [alone[k] for k in order], order

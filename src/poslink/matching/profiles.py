@@ -1,7 +1,8 @@
 """A catalog's products parsed into what matching compares: brand key, core name and profile.
 
 A *profile* is the rest of what the vetoes and agreements read (type, form, lineage, ratio,
-cannabinoids, numbers, pack, potency, weight); a few thousand distinct ones cover a million
+cannabinoids, numbers, pack, potency, weight, and what the name says a device holds: the
+"live resin" of a "live resin cartridge"); a few thousand distinct ones cover a million
 products, so the index keeps each once. A large catalog is parsed on every core, in forked
 processes that send back each part's profiles once.
 """
